@@ -1,0 +1,86 @@
+// UTF-8 validation and text positions.
+#include "goclaw/core/text.h"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace goclaw {
+
+std::optional<std::size_t> FindInvalidUtf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    std::uint8_t c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if ((c & 0xe0) == 0xc0) {
+      len = 2;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xc0) != 0x80) return i;
+      cp = cp << 6 | (s[i + k] & 0x3f);
+    }
+    bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+                    (len == 4 && cp < 0x10000);
+    bool surrogate = cp >= 0xd800 && cp <= 0xdfff;
+    if (overlong || surrogate || cp > 0x10ffff) return i;
+    i += len;
+  }
+  return std::nullopt;
+}
+
+TextPosition PositionOf(std::string_view text, std::size_t offset) {
+  TextPosition pos;
+  if (offset > text.size()) offset = text.size();
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++pos.line;
+      pos.column = 1;
+    } else {
+      ++pos.column;
+    }
+  }
+  return pos;
+}
+
+std::string QuoteForMessage(std::string_view s, std::size_t max) {
+  std::string out = "\"";
+  std::size_t shown = 0;
+  for (char ch : s) {
+    if (shown >= max) {
+      out += "...";
+      break;
+    }
+    auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+    ++shown;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace goclaw

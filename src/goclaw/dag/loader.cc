@@ -1,0 +1,24 @@
+// Parse + decode + compile.
+#include "goclaw/dag/loader.h"
+
+#include <memory>
+
+#include "goclaw/core/json_reader.h"
+#include "goclaw/dag/compiler.h"
+#include "goclaw/dag/spec_decoder.h"
+
+namespace goclaw::dag {
+
+Result<Plan> LoadWorkflow(std::string_view text, const LoadOptions& options) {
+  DocumentLimits doc_limits;
+  doc_limits.max_bytes = options.limits.max_spec_bytes;
+  GOCLAW_ASSIGN_OR_RETURN(Document doc, ParseDocument(text, options.format, doc_limits));
+  Diagnostics diag(&doc);
+  auto spec = std::make_shared<WorkflowSpec>(DecodeSpec(doc.root, options.limits, diag));
+  std::optional<Plan> plan;
+  if (!spec->tasks.empty()) plan = CompileInto(std::move(spec), diag);
+  if (!diag.empty()) return MakeError(diag.ToError("workflow spec"));
+  return std::move(*plan);
+}
+
+}  // namespace goclaw::dag

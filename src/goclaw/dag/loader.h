@@ -1,0 +1,26 @@
+// One call from spec text to Plan: parse (JSON or YAML), decode, compile, and report every
+// problem at once with its path and source line. This is what `goclaw validate`, `goclaw plan`
+// and the REST submit path use.
+//
+// Pure: the caller reads files; this takes text.
+#pragma once
+
+#include <string_view>
+
+#include "goclaw/core/document.h"
+#include "goclaw/core/status.h"
+#include "goclaw/dag/plan.h"
+#include "goclaw/dag/spec.h"
+
+namespace goclaw::dag {
+
+struct LoadOptions {
+  SpecLimits limits;
+  DocumentFormat format = DocumentFormat::kAuto;
+};
+
+// kInvalidArgument ("workflow spec is invalid: 3 problems" + details) for bad specs,
+// kResourceExhausted when the text exceeds limits.max_spec_bytes.
+Result<Plan> LoadWorkflow(std::string_view text, const LoadOptions& options = {});
+
+}  // namespace goclaw::dag

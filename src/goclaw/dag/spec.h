@@ -1,0 +1,79 @@
+// The workflow spec model (DESIGN.md §6): what a user submits, after decoding and after the
+// spec's `defaults` were applied to every task. Produced by `DecodeSpec` (spec_decoder.h),
+// consumed by the compiler (compiler.h) and later by the engine.
+//
+// Thread-safety: plain immutable-after-construction values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "goclaw/core/duration.h"
+
+namespace goclaw::dag {
+
+enum class TaskType { kBuiltin, kFunction, kHttp, kExec, kRemote };
+
+// "builtin", "function", "http", "exec", "remote".
+std::string_view TaskTypeName(TaskType t);
+// Accepts the names above plus "script", the reference implementation's name for exec.
+std::optional<TaskType> ParseTaskType(std::string_view name);
+
+enum class Backoff { kFixed, kExponential };
+std::string_view BackoffName(Backoff b);
+
+// How a failed attempt is retried. `max_retries` counts retries after the first attempt, so a
+// task runs at most max_retries + 1 times.
+struct RetryPolicy {
+  std::int64_t max_retries = 0;
+  Backoff backoff = Backoff::kExponential;
+  Millis initial{1000};
+  Millis max_delay{60000};
+  double multiplier = 2.0;
+  bool jitter = true;
+
+  friend bool operator==(const RetryPolicy&, const RetryPolicy&) = default;
+};
+
+// What happens to the workflow when a task finally fails.
+enum class OnFailure { kFail, kContinue };
+
+inline constexpr std::string_view kDefaultLane = "default";
+
+struct TaskSpec {
+  std::string id;
+  std::string name;  // display name; defaults to the id
+  TaskType type = TaskType::kBuiltin;
+  std::vector<std::string> depends_on;
+  boost::json::object config;
+  std::optional<Millis> timeout;  // per attempt; none = no timeout
+  RetryPolicy retries;
+  std::string lane{kDefaultLane};
+  std::int64_t priority = 0;  // higher runs first within a lane
+  std::string session;        // session lane key; empty = none
+  double estimate = 1.0;      // relative cost, for the critical path
+  OnFailure on_failure = OnFailure::kFail;
+};
+
+struct WorkflowSpec {
+  std::string name;
+  std::string description;
+  boost::json::object metadata;
+  boost::json::object input;  // default workflow input; a submit's input overrides keys
+  std::vector<TaskSpec> tasks;
+};
+
+// Limits that protect the compiler and everything after it from oversized specs.
+struct SpecLimits {
+  std::size_t max_tasks = 100000;
+  std::size_t max_spec_bytes = 16u << 20;
+  std::size_t max_id_length = 128;
+  std::size_t max_deps_per_task = 10000;
+};
+
+}  // namespace goclaw::dag

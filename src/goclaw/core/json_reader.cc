@@ -14,7 +14,15 @@ void Diagnostics::Add(std::string path, std::string message) {
   ++count_;
   if (details_.size() >= max_kept_) return;
   int line = doc_ != nullptr ? doc_->LineOf(path) : 0;
-  details_.push_back({std::move(path), std::move(message), line});
+  details_.push_back({std::move(path), std::move(message), line, source_});
+}
+
+void Diagnostics::Merge(const Diagnostics& other) {
+  for (const ErrorDetail& d : other.details_) {
+    ++count_;
+    if (details_.size() < max_kept_) details_.push_back(d);
+  }
+  count_ += other.count_ - other.details_.size();
 }
 
 Error Diagnostics::ToError(std::string_view what) const {

@@ -32,6 +32,10 @@ class Diagnostics {
       : doc_(doc), max_kept_(max_kept) {}
 
   void Add(std::string path, std::string message);
+  // Names the file or setting that later problems come from (ErrorDetail::source).
+  void set_source(std::string source) { source_ = std::move(source); }
+  // Appends another collection's problems.
+  void Merge(const Diagnostics& other);
 
   bool empty() const { return count_ == 0; }
   std::size_t count() const { return count_; }
@@ -43,6 +47,7 @@ class Diagnostics {
 
  private:
   const Document* doc_;
+  std::string source_;
   std::size_t max_kept_;
   std::size_t count_ = 0;
   std::vector<ErrorDetail> details_;

@@ -40,7 +40,9 @@ std::string Error::ToString() const {
   out += message_;
   for (const ErrorDetail& d : details_) {
     out += "\n  ";
-    if (d.line > 0) {
+    if (!d.source.empty()) {
+      out += d.source + (d.line > 0 ? ":" + std::to_string(d.line) : std::string()) + ": ";
+    } else if (d.line > 0) {
       out += "line " + std::to_string(d.line) + ": ";
     }
     if (!d.path.empty()) {

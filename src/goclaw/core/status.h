@@ -39,6 +39,7 @@ struct ErrorDetail {
   std::string path;     // e.g. "tasks[3].depends_on[0]"; empty for the document itself
   std::string message;  // e.g. "unknown task \"serch\"; did you mean \"search\"?"
   int line = 0;         // 1-based source line when known, else 0
+  std::string source;   // file or setting the problem came from, when not the caller's input
 
   friend bool operator==(const ErrorDetail&, const ErrorDetail&) = default;
 };

@@ -2,6 +2,7 @@
 #include "goclaw/dag/compiler.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <functional>
 #include <string>
@@ -24,6 +25,12 @@ constexpr std::size_t kCycleHead = 10;
 constexpr std::size_t kCycleTail = 5;
 
 std::size_t HashId(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
+// A slot of the id index holds (hash tag << 32) | (index + 1); 0 is an empty slot. The tag
+// (high hash bits, which do not pick the slot) lets a probe skip most non-matching slots
+// without touching the task's id, which is a cache miss on large specs.
+constexpr std::uint64_t kTagMask = 0xffffffff00000000ull;
+std::uint64_t SlotTag(std::size_t hash) { return static_cast<std::uint64_t>(hash) & kTagMask; }
 
 }  // namespace
 
@@ -52,7 +59,11 @@ class PlanBuilder {
  private:
   std::size_t n() const { return spec_.tasks.size(); }
 
-  // Open addressing with linear probing; slots hold index + 1.
+  static std::string DependencyPath(Index task, std::size_t k) {
+    return IndexPath(JoinPath(IndexPath("tasks", task), "depends_on"), k);
+  }
+
+  // Open addressing with linear probing; see Plan::id_slots_ for the slot layout.
   void BuildIdIndex() {
     std::size_t size = std::bit_ceil(std::max<std::size_t>(2 * n(), 8));
     plan_.id_slots_.assign(size, 0);
@@ -60,56 +71,107 @@ class PlanBuilder {
     for (Index i = 0; i < n(); ++i) {
       const std::string& id = spec_.tasks[i].id;
       if (id.empty()) continue;  // reported by the decoder
-      std::size_t slot = HashId(id) & mask;
-      while (true) {
-        Index occupant = plan_.id_slots_[slot];
+      const std::size_t hash = HashId(id);
+      const std::uint64_t tag = SlotTag(hash);
+      for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+        std::uint64_t occupant = plan_.id_slots_[slot];
         if (occupant == 0) {
-          plan_.id_slots_[slot] = i + 1;
+          plan_.id_slots_[slot] = tag | (i + 1);
           break;
         }
-        if (spec_.tasks[occupant - 1].id == id) {
+        Index other = static_cast<Index>(occupant) - 1;
+        if ((occupant & kTagMask) == tag && spec_.tasks[other].id == id) {
           diag_.Add(JoinPath(IndexPath("tasks", i), "id"),
                     "duplicate task id \"" + id + "\" (first used by tasks[" +
-                        std::to_string(occupant - 1) + "])");
+                        std::to_string(other) + "])");
           break;
         }
-        slot = (slot + 1) & mask;
       }
     }
   }
 
+  // Resolves every dependency name to a task index, in spec order. On large specs each lookup
+  // is two cache misses (the id slot, then the task's id to confirm), so lookups are
+  // pipelined: names kLookahead ahead are hashed and their slots prefetched, and for names
+  // half as far ahead the matching task is prefetched once its slot has arrived.
   void ResolveDependencies() {
     std::size_t edges = 0;
     for (const TaskSpec& t : spec_.tasks) edges += t.depends_on.size();
     plan_.up_offsets_.reserve(n() + 1);
     plan_.up_edges_.reserve(edges);
     plan_.up_offsets_.push_back(0);
+
+    constexpr std::size_t kLookahead = 16;
+    struct Pending {
+      const std::string* name;
+      std::size_t hash;
+    };
+    std::array<Pending, kLookahead> ring{};
+    DependencyCursor ahead(spec_.tasks);
+    std::size_t filled = 0;
+    auto fill = [&]() {
+      const std::string* name = ahead.Next();
+      if (name == nullptr) return;
+      std::size_t hash = HashId(*name);
+      __builtin_prefetch(&plan_.id_slots_[hash & (plan_.id_slots_.size() - 1)]);
+      ring[filled++ % kLookahead] = {name, hash};
+    };
+    for (std::size_t e = 0; e < kLookahead && e < edges; ++e) fill();
+
     std::vector<Index> seen_in_task;  // for duplicate detection in long dependency lists
+    std::size_t consumed = 0;
     for (Index i = 0; i < n(); ++i) {
       const TaskSpec& t = spec_.tasks[i];
       const std::size_t first_edge = plan_.up_edges_.size();
       for (std::size_t k = 0; k < t.depends_on.size(); ++k) {
-        const std::string& dep = t.depends_on[k];
-        std::optional<Index> j = plan_.Find(dep);
-        std::string path = IndexPath(JoinPath(IndexPath("tasks", i), "depends_on"), k);
+        if (consumed + kLookahead / 2 < filled) {
+          PrefetchTask(ring[(consumed + kLookahead / 2) % kLookahead].hash);
+        }
+        const Pending& p = ring[consumed++ % kLookahead];
+        const std::string& dep = *p.name;
+        std::optional<Index> j = plan_.FindHashed(dep, p.hash);
+        fill();
         if (!j) {
-          ReportUnknown(path, dep);
-          continue;
+          ReportUnknown(DependencyPath(i, k), dep);
+        } else if (*j == i) {
+          diag_.Add(DependencyPath(i, k), "task \"" + t.id + "\" depends on itself");
+        } else if (IsDuplicate(first_edge, *j, t.depends_on.size(), seen_in_task)) {
+          diag_.Add(DependencyPath(i, k), "duplicate dependency \"" + dep + "\"");
+        } else {
+          plan_.up_edges_.push_back(*j);
         }
-        if (*j == i) {
-          diag_.Add(path, "task \"" + t.id + "\" depends on itself");
-          continue;
-        }
-        if (IsDuplicate(first_edge, *j, t.depends_on.size(), seen_in_task)) {
-          diag_.Add(path, "duplicate dependency \"" + dep + "\"");
-          continue;
-        }
-        plan_.up_edges_.push_back(*j);
       }
       plan_.up_offsets_.push_back(static_cast<Index>(plan_.up_edges_.size()));
     }
     plan_.up_edges_.shrink_to_fit();
   }
+
+  // Prefetches the task in the first slot whose tag matches `hash` (usually the only one).
+  void PrefetchTask(std::size_t hash) const {
+    const std::size_t mask = plan_.id_slots_.size() - 1;
+    std::uint64_t occupant = plan_.id_slots_[hash & mask];
+    if (occupant != 0 && (occupant & kTagMask) == SlotTag(hash)) {
+      __builtin_prefetch(&spec_.tasks[static_cast<Index>(occupant) - 1]);
+    }
+  }
+
+  // Walks all dependency names of all tasks in spec order.
+  class DependencyCursor {
+   public:
+    explicit DependencyCursor(const std::vector<TaskSpec>& tasks) : tasks_(tasks) {}
+    const std::string* Next() {
+      while (task_ < tasks_.size() && k_ >= tasks_[task_].depends_on.size()) {
+        ++task_;
+        k_ = 0;
+      }
+      return task_ < tasks_.size() ? &tasks_[task_].depends_on[k_++] : nullptr;
+    }
+
+   private:
+    const std::vector<TaskSpec>& tasks_;
+    std::size_t task_ = 0;
+    std::size_t k_ = 0;
+  };
 
   // Whether `j` is already among this task's resolved dependencies. Short lists are scanned;
   // long ones use a sorted copy, so a task with 10k dependencies stays O(d log d).
@@ -238,7 +300,7 @@ class PlanBuilder {
     for (; k < t.depends_on.size(); ++k) {
       if (t.depends_on[k] == spec_.tasks[second].id) break;
     }
-    diag_.Add(IndexPath(JoinPath(IndexPath("tasks", first), "depends_on"), k),
+    diag_.Add(DependencyPath(first, k),
               "dependency cycle: " + text + " (" + std::to_string(cycle.size()) +
                   (cycle.size() == 1 ? " task" : " tasks") + "; \"a -> b\" means a depends on b; " +
                   std::to_string(stuck) + " tasks cannot run)");
@@ -278,11 +340,17 @@ class PlanBuilder {
 
 std::optional<Plan::Index> Plan::Find(std::string_view id) const {
   if (id_slots_.empty()) return std::nullopt;
+  return FindHashed(id, HashId(id));
+}
+
+std::optional<Plan::Index> Plan::FindHashed(std::string_view id, std::size_t hash) const {
   const std::size_t mask = id_slots_.size() - 1;
-  for (std::size_t slot = HashId(id) & mask;; slot = (slot + 1) & mask) {
-    Index occupant = id_slots_[slot];
+  const std::uint64_t tag = SlotTag(hash);
+  for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+    std::uint64_t occupant = id_slots_[slot];
     if (occupant == 0) return std::nullopt;
-    if (spec_->tasks[occupant - 1].id == id) return occupant - 1;
+    Index index = static_cast<Index>(occupant) - 1;
+    if ((occupant & kTagMask) == tag && spec_->tasks[index].id == id) return index;
   }
 }
 
@@ -293,7 +361,7 @@ std::size_t Plan::max_layer_width() const {
 }
 
 std::size_t Plan::MemoryBytes() const {
-  auto bytes = [](const std::vector<Index>& v) { return v.capacity() * sizeof(Index); };
+  auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
   return sizeof(Plan) + bytes(up_offsets_) + bytes(up_edges_) + bytes(down_offsets_) +
          bytes(down_edges_) + bytes(topo_order_) + bytes(layer_offsets_) + bytes(layer_of_) +
          bytes(critical_path_) + bytes(id_slots_);

@@ -6,7 +6,7 @@
 // grouped into layers (layer k = tasks whose longest dependency chain has k edges; all tasks of
 // a layer can run in parallel), the critical ("hot") path by `estimate`, and an id index.
 //
-// Memory: about 24 bytes per task + 8 per edge + 4 per layer and per critical-path task,
+// Memory: about 32 bytes per task + 8 per edge + 4 per layer and per critical-path task,
 // not counting the spec (see docs/design/dag.md).
 //
 // Thread-safety: immutable after construction; share freely (copies share the spec).
@@ -68,6 +68,7 @@ class Plan {
  private:
   friend class PlanBuilder;
   Plan() = default;
+  std::optional<Index> FindHashed(std::string_view id, std::size_t hash) const;
 
   std::shared_ptr<const WorkflowSpec> spec_;
   std::vector<Index> up_offsets_;    // N + 1
@@ -79,7 +80,8 @@ class Plan {
   std::vector<Index> layer_of_;      // N
   std::vector<Index> critical_path_;
   double critical_path_length_ = 0;
-  std::vector<Index> id_slots_;  // open addressing: index + 1, 0 = empty; size is a power of 2
+  // Id index, open addressing: (hash tag << 32) | (index + 1), 0 = empty; size a power of 2.
+  std::vector<std::uint64_t> id_slots_;
 };
 
 }  // namespace goclaw::dag

@@ -42,7 +42,7 @@ std::string FormatPlanText(const Plan& plan, const TextFormatOptions& options) {
   std::string out;
   out += "workflow: " + (spec.name.empty() ? std::string("(unnamed)") : spec.name) + "\n";
   out += "tasks: " + std::to_string(plan.task_count()) +
-         "  edges: " + std::to_string(plan.edge_count()) +
+         "  dependencies: " + std::to_string(plan.edge_count()) +
          "  layers: " + std::to_string(plan.layer_count()) +
          "  widest layer: " + std::to_string(plan.max_layer_width()) + "\n";
   auto path = plan.critical_path();

@@ -23,7 +23,7 @@ tasks:
 TEST(PlanFormatTest, Text) {
   EXPECT_EQ(FormatPlanText(Diamond()),
             "workflow: diamond\n"
-            "tasks: 4  edges: 4  layers: 3  widest layer: 2\n"
+            "tasks: 4  dependencies: 4  layers: 3  widest layer: 2\n"
             "critical path: length 5, 3 tasks: a -> b -> d\n"
             "layers:\n"
             "  0: a\n"

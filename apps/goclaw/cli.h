@@ -1,0 +1,51 @@
+// Shared pieces of the `goclaw` command line: global options, effective config, reading
+// input files, and printing errors the same way in every command.
+//
+// Exit codes: 0 success, 1 the command ran and found a problem (invalid spec, bad config),
+// 2 the command line itself was wrong.
+#pragma once
+
+#include <cstddef>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "goclaw/config/config.h"
+#include "goclaw/core/status.h"
+
+namespace goclaw::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+struct Context {
+  // Global options (valid before or after the command name).
+  std::string config_file;         // --config / GOCLAW_CONFIG
+  std::vector<std::string> sets;   // --set key=value, repeatable
+  std::string log_level;           // --log-level
+  std::string log_format;          // --log-format
+
+  int exit_code = kExitOk;
+
+  // Config from defaults < file < environment < flags, plus `extra_flags` (the command's own
+  // options as key=value). Prints every problem and returns nullopt when it is invalid.
+  std::optional<config::Config> LoadConfig(const std::vector<std::string>& extra_flags = {});
+};
+
+// Reads a file ("-" = stdin) of at most `max_bytes`; larger inputs are refused before they
+// are read into memory.
+Result<std::string> ReadInput(const std::string& path, std::size_t max_bytes,
+                              std::string_view limit_name);
+
+// "<source>: <message>" then one "  <source>:<line>: <path>: <detail>" line per detail.
+void PrintError(std::ostream& out, std::string_view source, const Error& error);
+
+void RegisterValidate(CLI::App& app, Context& ctx);
+void RegisterPlan(CLI::App& app, Context& ctx);
+void RegisterConfig(CLI::App& app, Context& ctx);
+void RegisterVersion(CLI::App& app, Context& ctx);
+
+}  // namespace goclaw::cli

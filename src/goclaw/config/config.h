@@ -1,0 +1,70 @@
+// goclaw's typed configuration: one struct per section, with the defaults a new user gets.
+// Loaded and validated by loader.h (defaults < file < environment < flags); printed by
+// encoder.h. Later capabilities add their sections here.
+//
+// Thread-safety: plain values; build once at start-up, then read-only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace goclaw::config {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";  // loopback unless configured otherwise
+  std::int64_t port = 8080;        // 0 picks a free port
+};
+
+enum class SyncMode { kAlways, kBatch, kNone };
+
+struct StorageConfig {
+  std::string path = "./data";
+  SyncMode sync_mode = SyncMode::kBatch;  // fsync once per group-commit batch
+};
+
+enum class LogFormat { kAuto, kText, kJson };  // auto: text on a TTY, JSON otherwise
+
+struct LogConfig {
+  std::string level = "info";
+  LogFormat format = LogFormat::kAuto;
+  std::map<std::string, std::string> modules;  // per-module level overrides
+};
+
+enum class OnFull { kBlock, kDrop, kRedirect };
+
+struct RateConfig {
+  double per_second = 0;  // tokens added per second
+  double burst = 0;       // bucket size; defaults to max(1, per_second)
+};
+
+struct LaneConfig {
+  std::string name;
+  std::int64_t max_concurrency = 16;
+  std::int64_t capacity = 10000;  // items that may wait
+  std::optional<RateConfig> rate;
+  OnFull on_full = OnFull::kBlock;
+  std::string redirect_to;  // with on_full: redirect
+};
+
+struct DagConfig {
+  std::int64_t max_tasks = 100000;
+  std::int64_t max_spec_bytes = 16 << 20;
+};
+
+struct Config {
+  ServerConfig server;
+  StorageConfig storage;
+  LogConfig log;
+  DagConfig dag;
+  // Always contains a lane named "default" (added with defaults when not configured).
+  std::vector<LaneConfig> lanes;
+};
+
+std::string_view SyncModeName(SyncMode m);
+std::string_view LogFormatName(LogFormat f);
+std::string_view OnFullName(OnFull p);
+
+}  // namespace goclaw::config

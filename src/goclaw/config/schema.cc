@@ -1,0 +1,229 @@
+// Config sections: decoding, cross-field validation and encoding.
+#include "goclaw/config/schema.h"
+
+#include <algorithm>
+#include <set>
+
+#include "goclaw/core/suggest.h"
+#include "goclaw/core/text.h"
+
+namespace goclaw::config {
+namespace {
+
+constexpr std::string_view kSyncModes[] = {"always", "batch", "none"};
+constexpr std::string_view kLogFormats[] = {"auto", "text", "json"};
+constexpr std::string_view kOnFull[] = {"block", "drop", "redirect"};
+constexpr std::int64_t kMaxConcurrency = 1000000;
+constexpr std::int64_t kMaxCapacity = 100000000;
+
+template <typename E, std::size_t N>
+E EnumFromName(std::string_view name, const std::string_view (&names)[N]) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (names[i] == name) return static_cast<E>(i);
+  }
+  return static_cast<E>(0);
+}
+
+bool IsValidLaneName(std::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.' || c == ':' || (c == '*' && i + 1 == name.size());
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void DecodeServer(const boost::json::value& v, ServerConfig* s, Diagnostics& diag) {
+  ObjectReader r(v, "server", diag, "the server section");
+  if (r.String("host", &s->host) && s->host.empty()) {
+    diag.Add("server.host", "must not be empty; use 127.0.0.1 for loopback or 0.0.0.0 for all");
+  }
+  r.Int("port", &s->port, 0, 65535);
+}
+
+void DecodeStorage(const boost::json::value& v, StorageConfig* s, Diagnostics& diag) {
+  ObjectReader r(v, "storage", diag, "the storage section");
+  if (r.String("path", &s->path) && s->path.empty()) {
+    diag.Add("storage.path", "must not be empty");
+  }
+  std::string mode(SyncModeName(s->sync_mode));
+  if (r.Enum("sync_mode", &mode, kSyncModes)) s->sync_mode = EnumFromName<SyncMode>(mode, kSyncModes);
+}
+
+void DecodeLog(const boost::json::value& v, LogConfig* s, Diagnostics& diag) {
+  ObjectReader r(v, "log", diag, "the log section");
+  r.Enum("level", &s->level, kLogLevels);
+  std::string format(LogFormatName(s->format));
+  if (r.Enum("format", &format, kLogFormats)) s->format = EnumFromName<LogFormat>(format, kLogFormats);
+  if (const boost::json::value* modules = r.Get("modules")) {
+    ObjectReader mr(*modules, "log.modules", diag, "log.modules");
+    if (!mr.is_object()) return;
+    for (const auto& kv : modules->get_object()) {
+      std::string_view name = kv.key();
+      if (std::find(std::begin(kLogModules), std::end(kLogModules), name) ==
+          std::end(kLogModules)) {
+        continue;  // reported as an unknown key by mr
+      }
+      std::string level;
+      if (mr.Enum(name, &level, kLogLevels)) s->modules[std::string(name)] = level;
+    }
+    for (std::string_view m : kLogModules) mr.Allow({m});
+  }
+}
+
+void DecodeDag(const boost::json::value& v, DagConfig* s, Diagnostics& diag) {
+  ObjectReader r(v, "dag", diag, "the dag section");
+  r.Int("max_tasks", &s->max_tasks, 1, 10000000);
+  r.Int("max_spec_bytes", &s->max_spec_bytes, 1024, 1LL << 30);
+}
+
+LaneConfig DecodeLane(const boost::json::value& v, const std::string& path, Diagnostics& diag) {
+  LaneConfig lane;
+  ObjectReader r(v, path, diag, "a lane");
+  if (!r.is_object()) return lane;
+  if (r.String("name", &lane.name, /*required=*/true) && r.Has("name") &&
+      !IsValidLaneName(lane.name)) {
+    diag.Add(r.PathOf("name"), "invalid lane name " + QuoteForMessage(lane.name) +
+                                   "; use 1 to 128 letters, digits, '_', '-', '.' or ':' "
+                                   "(a trailing '*' makes a template such as \"session:*\")");
+  }
+  if (const boost::json::value* mc = r.Get("max_concurrency")) {
+    double d = 0;
+    if (JsonNumber(*mc, &d) && d < 1) {
+      diag.Add(r.PathOf("max_concurrency"),
+               "must be at least 1 (a lane with no concurrency would never run anything), got " +
+                   DescribeJson(*mc));
+    } else {
+      r.Int("max_concurrency", &lane.max_concurrency, 1, kMaxConcurrency);
+    }
+  }
+  r.Int("capacity", &lane.capacity, 0, kMaxCapacity);
+  if (const boost::json::value* rate = r.Get("rate")) {
+    RateConfig rc;
+    ObjectReader rr(*rate, r.PathOf("rate"), diag, "rate");
+    if (rr.is_object()) {
+      rr.Double("per_second", &rc.per_second, 1e-6, 1e9);
+      rr.Double("burst", &rc.burst, 1, 1e12);
+      if (!rr.Has("per_second")) diag.Add(rr.PathOf("per_second"), "is required");
+      if (!rr.Has("burst")) rc.burst = std::max(1.0, rc.per_second);
+      lane.rate = rc;
+    }
+  }
+  std::string on_full(OnFullName(lane.on_full));
+  if (r.Enum("on_full", &on_full, kOnFull)) lane.on_full = EnumFromName<OnFull>(on_full, kOnFull);
+  r.String("redirect_to", &lane.redirect_to);
+  return lane;
+}
+
+}  // namespace
+
+std::string_view SyncModeName(SyncMode m) { return kSyncModes[static_cast<int>(m)]; }
+std::string_view LogFormatName(LogFormat f) { return kLogFormats[static_cast<int>(f)]; }
+std::string_view OnFullName(OnFull p) { return kOnFull[static_cast<int>(p)]; }
+
+void DecodeConfig(const boost::json::value& root, Config* config, Diagnostics& diag) {
+  if (root.is_null()) return;  // an empty file configures nothing
+  ObjectReader r(root, "", diag, "the config file");
+  if (const auto* v = r.Get("server")) DecodeServer(*v, &config->server, diag);
+  if (const auto* v = r.Get("storage")) DecodeStorage(*v, &config->storage, diag);
+  if (const auto* v = r.Get("log")) DecodeLog(*v, &config->log, diag);
+  if (const auto* v = r.Get("dag")) DecodeDag(*v, &config->dag, diag);
+  if (const auto* v = r.Get("lanes")) {
+    const boost::json::array* arr = v->if_array();
+    if (arr == nullptr) {
+      diag.Add("lanes", "expected a list of lanes, got " + DescribeJson(*v));
+    } else {
+      config->lanes.clear();
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        config->lanes.push_back(DecodeLane((*arr)[i], IndexPath("lanes", i), diag));
+      }
+    }
+  }
+}
+
+void ValidateConfig(Config* config, Diagnostics& diag) {
+  std::map<std::string, std::size_t> by_name;
+  for (std::size_t i = 0; i < config->lanes.size(); ++i) {
+    const LaneConfig& lane = config->lanes[i];
+    if (lane.name.empty()) continue;
+    auto [it, inserted] = by_name.emplace(lane.name, i);
+    if (!inserted) {
+      diag.Add(JoinPath(IndexPath("lanes", i), "name"),
+               "duplicate lane name \"" + lane.name + "\" (first used by lanes[" +
+                   std::to_string(it->second) + "])");
+    }
+  }
+  std::vector<std::string> names;
+  for (const auto& [name, index] : by_name) names.push_back(name);
+  for (std::size_t i = 0; i < config->lanes.size(); ++i) {
+    const LaneConfig& lane = config->lanes[i];
+    std::string path = IndexPath("lanes", i);
+    if (lane.on_full == OnFull::kRedirect && lane.redirect_to.empty()) {
+      diag.Add(JoinPath(path, "redirect_to"), "is required when on_full is redirect");
+      continue;
+    }
+    if (lane.on_full != OnFull::kRedirect && !lane.redirect_to.empty()) {
+      diag.Add(JoinPath(path, "redirect_to"),
+               "is only used when on_full is redirect (on_full is " +
+                   std::string(OnFullName(lane.on_full)) + ")");
+      continue;
+    }
+    if (lane.redirect_to.empty()) continue;
+    if (!by_name.contains(lane.redirect_to)) {
+      std::string msg = "unknown lane \"" + lane.redirect_to + "\"";
+      if (auto near = NearestName(lane.redirect_to, std::span<const std::string>(names))) {
+        msg += "; did you mean \"" + std::string(*near) + "\"?";
+      }
+      diag.Add(JoinPath(path, "redirect_to"), msg);
+      continue;
+    }
+    // Follow the redirect chain from this lane; report a loop once, from its first lane.
+    std::vector<std::string> chain{lane.name};
+    std::set<std::string> seen{lane.name};
+    const LaneConfig* cur = &lane;
+    while (cur->on_full == OnFull::kRedirect && by_name.contains(cur->redirect_to)) {
+      cur = &config->lanes[by_name[cur->redirect_to]];
+      chain.push_back(cur->name);
+      if (!seen.insert(cur->name).second) break;
+    }
+    if (chain.size() > 1 && chain.back() == lane.name) {
+      std::string text;
+      for (const std::string& n : chain) text += (text.empty() ? "" : " -> ") + n;
+      diag.Add(JoinPath(path, "redirect_to"), "redirect loop: " + text);
+    }
+  }
+  if (!by_name.contains("default")) {
+    LaneConfig lane;
+    lane.name = "default";
+    config->lanes.insert(config->lanes.begin(), lane);
+  }
+}
+
+boost::json::object EncodeConfig(const Config& c) {
+  boost::json::object out;
+  out["server"] = {{"host", c.server.host}, {"port", c.server.port}};
+  out["storage"] = {{"path", c.storage.path}, {"sync_mode", SyncModeName(c.storage.sync_mode)}};
+  boost::json::object modules;
+  for (const auto& [name, level] : c.log.modules) modules[name] = level;
+  out["log"] = {{"level", c.log.level},
+                {"format", LogFormatName(c.log.format)},
+                {"modules", std::move(modules)}};
+  out["dag"] = {{"max_tasks", c.dag.max_tasks}, {"max_spec_bytes", c.dag.max_spec_bytes}};
+  boost::json::array lanes;
+  for (const LaneConfig& lane : c.lanes) {
+    boost::json::object l;
+    l["name"] = lane.name;
+    l["max_concurrency"] = lane.max_concurrency;
+    l["capacity"] = lane.capacity;
+    if (lane.rate) l["rate"] = {{"per_second", lane.rate->per_second}, {"burst", lane.rate->burst}};
+    l["on_full"] = OnFullName(lane.on_full);
+    if (!lane.redirect_to.empty()) l["redirect_to"] = lane.redirect_to;
+    lanes.emplace_back(std::move(l));
+  }
+  out["lanes"] = std::move(lanes);
+  return out;
+}
+
+}  // namespace goclaw::config

@@ -1,0 +1,123 @@
+#include "goclaw/config/schema.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace goclaw::config {
+namespace {
+
+std::vector<std::string> Problems(std::string_view json, Config* out = nullptr) {
+  Config config;
+  Diagnostics diag;
+  DecodeConfig(boost::json::parse(json), &config, diag);
+  if (diag.empty()) ValidateConfig(&config, diag);
+  if (out) *out = config;
+  std::vector<std::string> got;
+  for (const auto& d : diag.details()) got.push_back(d.path + ": " + d.message);
+  return got;
+}
+
+TEST(ConfigSchemaTest, DefaultsAreSafe) {
+  Config config;
+  Diagnostics diag;
+  ValidateConfig(&config, diag);
+  EXPECT_TRUE(diag.empty());
+  EXPECT_EQ(config.server.host, "127.0.0.1");
+  EXPECT_EQ(config.server.port, 8080);
+  EXPECT_EQ(config.storage.sync_mode, SyncMode::kBatch);
+  ASSERT_EQ(config.lanes.size(), 1u);
+  EXPECT_EQ(config.lanes[0].name, "default");
+}
+
+TEST(ConfigSchemaTest, DecodesEverySection) {
+  Config c;
+  auto problems = Problems(R"({
+    "server": {"host": "0.0.0.0", "port": 9090},
+    "storage": {"path": "/var/lib/goclaw", "sync_mode": "always"},
+    "log": {"level": "debug", "format": "json", "modules": {"dag": "trace"}},
+    "dag": {"max_tasks": 500},
+    "lanes": [{"name": "llm", "max_concurrency": 4, "capacity": 100,
+               "rate": {"per_second": 2}, "on_full": "redirect", "redirect_to": "slow"},
+              {"name": "slow", "on_full": "drop"}]
+  })", &c);
+  EXPECT_TRUE(problems.empty()) << problems[0];
+  EXPECT_EQ(c.server.port, 9090);
+  EXPECT_EQ(c.storage.sync_mode, SyncMode::kAlways);
+  EXPECT_EQ(c.log.format, LogFormat::kJson);
+  EXPECT_EQ(c.log.modules.at("dag"), "trace");
+  EXPECT_EQ(c.dag.max_tasks, 500);
+  ASSERT_EQ(c.lanes.size(), 3u);  // default added first
+  EXPECT_EQ(c.lanes[0].name, "default");
+  EXPECT_EQ(c.lanes[1].rate->per_second, 2);
+  EXPECT_EQ(c.lanes[1].rate->burst, 2);
+  EXPECT_EQ(c.lanes[1].on_full, OnFull::kRedirect);
+}
+
+TEST(ConfigSchemaTest, ReportsEveryProblem) {
+  auto problems = Problems(R"({
+    "server": {"port": 70000, "hots": "x"},
+    "storage": {"sycn_mode": "batch", "path": ""},
+    "log": {"level": "loud", "modules": {"engin": "debug", "dag": "x"}},
+    "lanez": [],
+    "lanes": [{"max_concurrency": 0}, {"name": "a b", "rate": {"per_second": -1}}]
+  })");
+  std::vector<std::string> want = {
+      "server.port: expected an integer from 0 to 65535, got number 70000",
+      "server.hots: unknown key; did you mean server.host?",
+      "storage.path: must not be empty",
+      "storage.sycn_mode: unknown key; did you mean storage.sync_mode?",
+      "log.level: unknown value \"loud\"; accepted: trace, debug, info, warn, error, critical, off",
+      "log.modules.dag: unknown value \"x\"; accepted: trace, debug, info, warn, error, critical, "
+      "off",
+      "log.modules.engin: unknown key; did you mean log.modules.engine?",
+      "lanes[0].name: is required",
+      "lanes[0].max_concurrency: must be at least 1 (a lane with no concurrency would never run "
+      "anything), got number 0",
+      "lanes[1].name: invalid lane name \"a b\"; use 1 to 128 letters, digits, '_', '-', '.' or "
+      "':' (a trailing '*' makes a template such as \"session:*\")",
+      "lanes[1].rate.per_second: expected a number from 1e-06 to 1e+09, got number -1",
+      "lanez: unknown key; did you mean lanes?",
+  };
+  EXPECT_EQ(problems, want);
+}
+
+TEST(ConfigSchemaTest, RedirectChecks) {
+  EXPECT_EQ(Problems(R"({"lanes": [{"name": "a", "on_full": "redirect"}]})"),
+            std::vector<std::string>{"lanes[0].redirect_to: is required when on_full is redirect"});
+  EXPECT_EQ(Problems(R"({"lanes": [{"name": "web", "on_full": "redirect", "redirect_to": "wbe2"},
+                                   {"name": "web2"}]})"),
+            std::vector<std::string>{
+                "lanes[0].redirect_to: unknown lane \"wbe2\"; did you mean \"web2\"?"});
+  auto loop = Problems(R"({"lanes": [
+      {"name": "a", "on_full": "redirect", "redirect_to": "b"},
+      {"name": "b", "on_full": "redirect", "redirect_to": "c"},
+      {"name": "c", "on_full": "redirect", "redirect_to": "a"}]})");
+  ASSERT_EQ(loop.size(), 3u);
+  EXPECT_EQ(loop[0], "lanes[0].redirect_to: redirect loop: a -> b -> c -> a");
+  EXPECT_EQ(Problems(R"({"lanes": [{"name": "a"}, {"name": "a"}]})"),
+            std::vector<std::string>{"lanes[1].name: duplicate lane name \"a\" (first used by "
+                                     "lanes[0])"});
+  EXPECT_EQ(Problems(R"({"lanes": [{"name": "a", "redirect_to": "default"}]})"),
+            std::vector<std::string>{
+                "lanes[0].redirect_to: is only used when on_full is redirect (on_full is block)"});
+}
+
+TEST(ConfigSchemaTest, EncodeRoundTrips) {
+  Config c;
+  c.server.port = 1234;
+  c.log.modules["engine"] = "debug";
+  LaneConfig lane;
+  lane.name = "x";
+  lane.rate = RateConfig{5, 10};
+  c.lanes.push_back(lane);
+  boost::json::value encoded = EncodeConfig(c);
+  Config back;
+  Diagnostics diag;
+  DecodeConfig(encoded, &back, diag);
+  ASSERT_TRUE(diag.empty()) << diag.ToError("config").ToString();
+  EXPECT_EQ(boost::json::value(EncodeConfig(back)), encoded);
+}
+
+}  // namespace
+}  // namespace goclaw::config

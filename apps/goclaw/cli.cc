@@ -27,7 +27,12 @@ std::optional<config::Config> Context::LoadConfig(const std::vector<std::string>
     exit_code = kExitFailure;
     return std::nullopt;
   }
+  logging_ = std::make_unique<log::Logging>(config->log);
   return std::move(*config);
+}
+
+log::Logger Context::Logger(std::string_view module) const {
+  return logging_ ? logging_->For(module) : log::Logger();
 }
 
 Result<std::string> ReadInput(const std::string& path, std::size_t max_bytes,

@@ -14,6 +14,7 @@
 
 #include "goclaw/config/config.h"
 #include "goclaw/core/status.h"
+#include "goclaw/log/log.h"
 
 namespace goclaw::cli {
 
@@ -32,7 +33,14 @@ struct Context {
 
   // Config from defaults < file < environment < flags, plus `extra_flags` (the command's own
   // options as key=value). Prints every problem and returns nullopt when it is invalid.
+  // On success also sets up logging as the config says.
   std::optional<config::Config> LoadConfig(const std::vector<std::string>& extra_flags = {});
+
+  // The logger of `module` (discards everything until LoadConfig succeeded).
+  log::Logger Logger(std::string_view module) const;
+
+ private:
+  std::unique_ptr<log::Logging> logging_;
 };
 
 // Reads a file ("-" = stdin) of at most `max_bytes`; larger inputs are refused before they

@@ -1,5 +1,6 @@
 // `goclaw validate SPEC...` and `goclaw plan SPEC`: load workflow specs with the configured
 // limits and report every problem, or show the compiled plan.
+#include <chrono>
 #include <iostream>
 
 #include <boost/json/value.hpp>
@@ -49,10 +50,17 @@ dag::LoadOptions MakeLoadOptions(const config::Config& config, const SpecOptions
   return load;
 }
 
-Result<dag::Plan> LoadSpecFile(const std::string& path, const dag::LoadOptions& load) {
+Result<dag::Plan> LoadSpecFile(const std::string& path, const dag::LoadOptions& load,
+                               const log::Logger& logger) {
+  auto start = std::chrono::steady_clock::now();
   GOCLAW_ASSIGN_OR_RETURN(std::string text,
                           ReadInput(path, load.limits.max_spec_bytes, "dag.max_spec_bytes"));
-  return dag::LoadWorkflow(text, load);
+  auto plan = dag::LoadWorkflow(text, load);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                  .count();
+  logger.With("spec", path).Debug("loaded {} bytes in {:.3f} ms: {}", text.size(), ms,
+                                  plan ? "valid" : "invalid");
+  return plan;
 }
 
 std::string DisplayName(const std::string& path) { return path == "-" ? "<stdin>" : path; }
@@ -69,7 +77,7 @@ void RegisterValidate(CLI::App& app, Context& ctx) {
     auto config = ctx.LoadConfig(opts->ConfigFlags());
     if (!config) return;
     for (const std::string& path : *files) {
-      auto plan = LoadSpecFile(path, MakeLoadOptions(*config, *opts, path));
+      auto plan = LoadSpecFile(path, MakeLoadOptions(*config, *opts, path), ctx.Logger("dag"));
       if (!plan) {
         PrintError(std::cerr, DisplayName(path), plan.error());
         ctx.exit_code = kExitFailure;
@@ -95,7 +103,7 @@ void RegisterPlan(CLI::App& app, Context& ctx) {
   cmd->callback([&ctx, file, format, opts] {
     auto config = ctx.LoadConfig(opts->ConfigFlags());
     if (!config) return;
-    auto plan = LoadSpecFile(*file, MakeLoadOptions(*config, *opts, *file));
+    auto plan = LoadSpecFile(*file, MakeLoadOptions(*config, *opts, *file), ctx.Logger("dag"));
     if (!plan) {
       PrintError(std::cerr, DisplayName(*file), plan.error());
       ctx.exit_code = kExitFailure;

@@ -175,3 +175,30 @@ TEST(CliE2E, UsageErrorsExitTwo) {
 
 }  // namespace
 }  // namespace goclaw::testing
+
+namespace goclaw::testing {
+namespace {
+
+TEST(CliE2E, DebugLogsAreJsonOffATerminal) {
+  CommandResult r = RunGoclaw({"--log-level", "debug", "validate",
+                               SourcePath("examples/hello.yaml")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // stderr is a pipe here, so log.format=auto picks JSON lines.
+  auto line = boost::json::parse(r.err.substr(0, r.err.find('\n')));
+  EXPECT_EQ(line.at("level"), "debug");
+  EXPECT_EQ(line.at("module"), "dag");
+  EXPECT_EQ(line.at("spec").as_string(), SourcePath("examples/hello.yaml"));
+  EXPECT_NE(line.at("msg").as_string().find("valid"), boost::json::string::npos);
+
+  CommandResult text = RunGoclaw({"--log-level", "debug", "--log-format", "text", "validate",
+                                  SourcePath("examples/hello.yaml")});
+  EXPECT_NE(text.err.find("debug"), std::string::npos) << text.err;
+  EXPECT_NE(text.err.find(" spec=" + SourcePath("examples/hello.yaml")), std::string::npos)
+      << text.err;
+
+  CommandResult quiet = RunGoclaw({"validate", SourcePath("examples/hello.yaml")});
+  EXPECT_EQ(quiet.err, "");
+}
+
+}  // namespace
+}  // namespace goclaw::testing

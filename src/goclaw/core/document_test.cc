@@ -1,4 +1,5 @@
 #include "goclaw/core/document.h"
+#include "goclaw/core/text.h"
 
 #include <gtest/gtest.h>
 
@@ -124,6 +125,24 @@ TEST(DocumentTest, FormatFromPath) {
   EXPECT_EQ(DocumentFormatFromPath("x.yml"), DocumentFormat::kYaml);
   EXPECT_EQ(DocumentFormatFromPath("x.yaml"), DocumentFormat::kYaml);
   EXPECT_EQ(DocumentFormatFromPath("-"), DocumentFormat::kAuto);
+}
+
+}  // namespace
+}  // namespace goclaw
+
+namespace goclaw {
+namespace {
+
+TEST(TextTest, Utf8ValidationFindsTheFirstBadByte) {
+  EXPECT_FALSE(FindInvalidUtf8("plain ascii text that is longer than eight bytes"));
+  EXPECT_FALSE(FindInvalidUtf8("多智能体编排引擎 and ascii mixed, é, 😀"));
+  EXPECT_EQ(FindInvalidUtf8("0123456789abcdef\xff"), 16u);      // after the fast path
+  EXPECT_EQ(FindInvalidUtf8("abc\xc0\xaf"), 3u);                // overlong '/'
+  EXPECT_EQ(FindInvalidUtf8("abcdefgh\xed\xa0\x80"), 8u);       // surrogate
+  EXPECT_EQ(FindInvalidUtf8("\xf4\x90\x80\x80"), 0u);           // above U+10FFFF
+  EXPECT_EQ(FindInvalidUtf8("abcdefghijk\xe6\x99"), 11u);       // truncated sequence
+  EXPECT_EQ(PositionOf("ab\ncd\nef", 7).line, 3);
+  EXPECT_EQ(PositionOf("ab\ncd\nef", 7).column, 2);
 }
 
 }  // namespace

@@ -80,6 +80,7 @@ bool JsonNumber(const boost::json::value& v, double* out) {
 ObjectReader::ObjectReader(const boost::json::value& value, std::string path, Diagnostics& diag,
                            std::string_view what)
     : path_(std::move(path)), diag_(diag) {
+  known_.reserve(16);  // one allocation covers the accessors of a typical object
   object_ = value.if_object();
   if (object_ == nullptr) {
     diag_.Add(path_, "expected " + std::string(what) + " to be an object (a mapping of keys to "

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace goclaw {
 
@@ -14,6 +15,13 @@ std::optional<std::size_t> FindInvalidUtf8(std::string_view text) {
     std::uint8_t c = s[i];
     if (c < 0x80) {
       ++i;
+      // ASCII fast path: skip 8 bytes at a time while none has its high bit set.
+      std::uint64_t word;
+      while (i + 8 <= n) {
+        std::memcpy(&word, s + i, 8);
+        if (word & 0x8080808080808080ull) break;
+        i += 8;
+      }
       continue;
     }
     std::size_t len;

@@ -135,26 +135,27 @@ TaskDefaults DecodeDefaults(const boost::json::value& v, Diagnostics& diag) {
 void DecodeDependsOn(ObjectReader& r, const SpecLimits& limits, TaskSpec& task) {
   const boost::json::value* v = r.Get("depends_on");
   if (v == nullptr || v->is_null()) return;
-  std::string path = r.PathOf("depends_on");
+  // Paths are built only for problems: this runs once per task of specs with 1M tasks.
+  auto path = [&r] { return r.PathOf("depends_on"); };
   if (v->is_string()) {  // a single dependency may be written without a list
     task.depends_on.emplace_back(v->get_string());
     return;
   }
   const boost::json::array* arr = v->if_array();
   if (arr == nullptr) {
-    r.diag().Add(path, "expected a list of task ids, got " + DescribeJson(*v));
+    r.diag().Add(path(), "expected a list of task ids, got " + DescribeJson(*v));
     return;
   }
   if (arr->size() > limits.max_deps_per_task) {
-    r.diag().Add(path, "has " + std::to_string(arr->size()) + " dependencies; the limit is " +
-                           std::to_string(limits.max_deps_per_task));
+    r.diag().Add(path(), "has " + std::to_string(arr->size()) + " dependencies; the limit is " +
+                             std::to_string(limits.max_deps_per_task));
     return;
   }
   task.depends_on.reserve(arr->size());
   for (std::size_t i = 0; i < arr->size(); ++i) {
     const boost::json::value& dep = (*arr)[i];
     if (!dep.is_string()) {
-      r.diag().Add(IndexPath(path, i), "expected a task id (string), got " + DescribeJson(dep));
+      r.diag().Add(IndexPath(path(), i), "expected a task id (string), got " + DescribeJson(dep));
       continue;
     }
     task.depends_on.emplace_back(dep.get_string());

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "goclaw/core/names.h"
 #include "goclaw/core/suggest.h"
 #include "goclaw/core/text.h"
 
@@ -22,17 +23,6 @@ E EnumFromName(std::string_view name, const std::string_view (&names)[N]) {
     if (names[i] == name) return static_cast<E>(i);
   }
   return static_cast<E>(0);
-}
-
-bool IsValidLaneName(std::string_view name) {
-  if (name.empty() || name.size() > 128) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '.' || c == ':' || (c == '*' && i + 1 == name.size());
-    if (!ok) return false;
-  }
-  return true;
 }
 
 void DecodeServer(const boost::json::value& v, ServerConfig* s, Diagnostics& diag) {
@@ -84,10 +74,10 @@ LaneConfig DecodeLane(const boost::json::value& v, const std::string& path, Diag
   ObjectReader r(v, path, diag, "a lane");
   if (!r.is_object()) return lane;
   if (r.String("name", &lane.name, /*required=*/true) && r.Has("name") &&
-      !IsValidLaneName(lane.name)) {
-    diag.Add(r.PathOf("name"), "invalid lane name " + QuoteForMessage(lane.name) +
-                                   "; use 1 to 128 letters, digits, '_', '-', '.' or ':' "
-                                   "(a trailing '*' makes a template such as \"session:*\")");
+      !IsValidLaneName(lane.name, /*allow_template=*/true)) {
+    diag.Add(r.PathOf("name"), "invalid lane name " + QuoteForMessage(lane.name) + "; " +
+                                   std::string(kLaneNameRule) +
+                                   " (a trailing '*' makes a template such as \"session:*\")");
   }
   if (const boost::json::value* mc = r.Get("max_concurrency")) {
     double d = 0;

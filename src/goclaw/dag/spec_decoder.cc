@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 
+#include "goclaw/core/names.h"
 #include "goclaw/core/suggest.h"
 #include "goclaw/core/text.h"
 
@@ -24,14 +25,6 @@ constexpr std::size_t kMaxNameLength = 256;
 bool IsIdChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '-' || c == '.';
-}
-
-bool IsValidLaneName(std::string_view s) {
-  if (s.empty() || s.size() > 128) return false;
-  for (char c : s) {
-    if (!IsIdChar(c) && c != ':') return false;
-  }
-  return true;
 }
 
 // Settings that `defaults` supplies to tasks that do not set them.
@@ -104,8 +97,8 @@ bool DecodeLane(ObjectReader& r, std::string* out) {
   std::string lane;
   if (!r.String("lane", &lane) || !r.Has("lane")) return false;
   if (!IsValidLaneName(lane)) {
-    r.diag().Add(r.PathOf("lane"), "invalid lane name " + QuoteForMessage(lane) +
-                                       "; use 1 to 128 letters, digits, '_', '-', '.' or ':'");
+    r.diag().Add(r.PathOf("lane"),
+                 "invalid lane name " + QuoteForMessage(lane) + "; " + std::string(kLaneNameRule));
     return false;
   }
   *out = std::move(lane);

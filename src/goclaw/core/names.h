@@ -1,0 +1,23 @@
+// Naming rules shared by modules that accept names from users (specs, config, API paths).
+// Names never contain '/', spaces or control characters, so they are safe in URLs, keys and
+// file names.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace goclaw {
+
+inline constexpr std::size_t kMaxLaneNameLength = 128;
+
+// 1 to 128 letters, digits, '_', '-', '.' or ':'. With `allow_template`, a trailing '*' makes
+// a template of keyed lanes ("session:*").
+bool IsValidLaneName(std::string_view name, bool allow_template = false);
+
+// Describes the rule, for error messages.
+inline constexpr std::string_view kLaneNameRule =
+    "use 1 to 128 letters, digits, '_', '-', '.' or ':'";
+
+}  // namespace goclaw

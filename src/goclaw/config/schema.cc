@@ -104,6 +104,10 @@ LaneConfig DecodeLane(const boost::json::value& v, const std::string& path, Diag
   std::string on_full(OnFullName(lane.on_full));
   if (r.Enum("on_full", &on_full, kOnFull)) lane.on_full = EnumFromName<OnFull>(on_full, kOnFull);
   r.String("redirect_to", &lane.redirect_to);
+  // Keyed lanes default to one active item per key: one run per session.
+  if (!lane.name.empty() && lane.name.back() == '*' && !r.Has("max_concurrency")) {
+    lane.max_concurrency = 1;
+  }
   return lane;
 }
 
@@ -167,6 +171,12 @@ void ValidateConfig(Config* config, Diagnostics& diag) {
         msg += "; did you mean \"" + std::string(*near) + "\"?";
       }
       diag.Add(JoinPath(path, "redirect_to"), msg);
+      continue;
+    }
+    if (lane.redirect_to.back() == '*') {
+      diag.Add(JoinPath(path, "redirect_to"), "\"" + lane.redirect_to +
+                                                  "\" is a template of keyed lanes; redirect "
+                                                  "to a single lane");
       continue;
     }
     // Follow the redirect chain from this lane; report a loop once, from its first lane.

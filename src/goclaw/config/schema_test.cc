@@ -121,3 +121,21 @@ TEST(ConfigSchemaTest, EncodeRoundTrips) {
 
 }  // namespace
 }  // namespace goclaw::config
+
+namespace goclaw::config {
+namespace {
+
+TEST(ConfigSchemaTest, TemplatesDefaultToOnePerKeyAndCannotBeRedirectTargets) {
+  Config c;
+  EXPECT_TRUE(Problems(R"({"lanes": [{"name": "session:*"}, {"name": "chat:*", "max_concurrency": 3}]})", &c).empty());
+  ASSERT_EQ(c.lanes.size(), 3u);
+  EXPECT_EQ(c.lanes[1].max_concurrency, 1);
+  EXPECT_EQ(c.lanes[2].max_concurrency, 3);
+  EXPECT_EQ(Problems(R"({"lanes": [{"name": "session:*"},
+                                   {"name": "a", "on_full": "redirect", "redirect_to": "session:*"}]})"),
+            std::vector<std::string>{"lanes[1].redirect_to: \"session:*\" is a template of keyed "
+                                     "lanes; redirect to a single lane"});
+}
+
+}  // namespace
+}  // namespace goclaw::config

@@ -29,6 +29,7 @@
 #include <unordered_map>
 
 #include "goclaw/config/config.h"
+#include "goclaw/core/adaptive_mutex.h"
 #include "goclaw/core/clock.h"
 #include "goclaw/core/status.h"
 #include "goclaw/core/timer_queue.h"
@@ -168,7 +169,7 @@ class LaneGroup : public std::enable_shared_from_this<LaneGroup> {
   const Clock& clock_;
   TimerQueue& timers_;
 
-  mutable std::mutex mu_;
+  mutable AdaptiveMutex mu_;
   LaneOptions options_;  // current settings (changed at runtime by Set*)
   bool closed_ = false;
   std::uint64_t next_seq_ = 1;

@@ -55,5 +55,6 @@ void RegisterValidate(CLI::App& app, Context& ctx);
 void RegisterPlan(CLI::App& app, Context& ctx);
 void RegisterConfig(CLI::App& app, Context& ctx);
 void RegisterVersion(CLI::App& app, Context& ctx);
+void RegisterRun(CLI::App& app, Context& ctx);
 
 }  // namespace goclaw::cli

@@ -16,7 +16,9 @@
 namespace goclaw::testing {
 
 CommandResult RunGoclaw(const std::vector<std::string>& args, const std::string& stdin_text,
-                        const std::vector<std::string>& env, int timeout_seconds) {
+                        const std::vector<std::string>& env, int timeout_seconds,
+                        const std::string& interrupt_when) {
+  bool interrupted = false;
   signal(SIGPIPE, SIG_IGN);  // the child may exit before reading all of its input
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0 || pipe(err_pipe) != 0) std::abort();
@@ -64,6 +66,11 @@ CommandResult RunGoclaw(const std::vector<std::string>& args, const std::string&
     if (fds[0].revents) {
       ssize_t n = read(out_pipe[0], buf, sizeof buf);
       if (n <= 0) out_open = false; else result.out.append(buf, static_cast<std::size_t>(n));
+      if (!interrupt_when.empty() && !interrupted &&
+          result.out.find(interrupt_when) != std::string::npos) {
+        interrupted = true;
+        kill(pid, SIGINT);
+      }
     }
     if (fds[1].revents) {
       ssize_t n = read(err_pipe[0], buf, sizeof buf);

@@ -15,8 +15,10 @@ struct CommandResult {
 
 // Runs GOCLAW_BINARY_PATH with `args` (no shell), feeding `stdin_text`, with `env` added to the
 // environment; kills it after `timeout_seconds`.
+// With `interrupt_when`, sends SIGINT once stdout contains that text (a user's Ctrl-C).
 CommandResult RunGoclaw(const std::vector<std::string>& args, const std::string& stdin_text = "",
-                        const std::vector<std::string>& env = {}, int timeout_seconds = 60);
+                        const std::vector<std::string>& env = {}, int timeout_seconds = 60,
+                        const std::string& interrupt_when = "");
 
 std::string SourcePath(const std::string& relative);
 

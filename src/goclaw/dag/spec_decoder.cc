@@ -15,8 +15,8 @@ constexpr std::array<std::string_view, 6> kTaskTypes{"builtin", "function", "htt
                                                      "exec",    "script",   "remote"};
 constexpr std::array<std::string_view, 2> kBackoffs{"fixed", "exponential"};
 constexpr std::array<std::string_view, 2> kOnFailure{"fail", "continue"};
-constexpr std::array<std::string_view, 5> kBuiltinOps{"noop", "echo", "sleep", "fail",
-                                                      "wait_signal"};
+// wait_signal joins these with signals (DESIGN.md §7).
+constexpr std::array<std::string_view, 4> kBuiltinOps{"noop", "echo", "sleep", "fail"};
 constexpr std::int64_t kMaxRetries = 1000;
 constexpr std::int64_t kMaxPriority = 1000000;
 constexpr double kMaxEstimate = 1e12;
@@ -159,7 +159,7 @@ void CheckBuiltinConfig(const TaskSpec& task, const std::string& path, Diagnosti
   auto it = task.config.find("op");
   if (it == task.config.end()) return;  // noop
   const boost::json::value& op = it->value();
-  std::string list = "noop, echo, sleep, fail, wait_signal";
+  std::string list = "noop, echo, sleep, fail";
   if (!op.is_string()) {
     diag.Add(JoinPath(path, "config.op"), "expected one of " + list + ", got " + DescribeJson(op));
     return;

@@ -101,8 +101,8 @@ TEST(SpecDecoderTest, ReportsAllFieldProblems) {
       "tasks[3].estimate: expected a number from 0 to 1e+12, got number -1",
       "tasks[3].dependson: unknown key; did you mean tasks[3].depends_on?",
       "tasks[4].retries.backof: unknown key; did you mean tasks[4].retries.backoff?",
-      "tasks[4].config.op: unknown builtin op \"slep\"; accepted: noop, echo, sleep, fail, "
-      "wait_signal; did you mean \"sleep\"?",
+      "tasks[4].config.op: unknown builtin op \"slep\"; accepted: noop, echo, sleep, fail; did "
+      "you mean \"sleep\"?",
       "tasks[5]: expected a task to be an object (a mapping of keys to values), got string "
       "\"string task\"",
       "nmae: unknown key; did you mean name?",

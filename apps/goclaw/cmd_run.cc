@@ -1,0 +1,268 @@
+// `goclaw run SPEC [--input k=v ...] [--input-file F] [--json]`: runs a workflow in an engine
+// embedded in this process and shows its progress — on a terminal one updating line per
+// running task under a progress bar, otherwise one line per event — then a summary. Exit 0 on
+// success, 1 on failure, 130 after Ctrl-C (which cancels the workflow cleanly first).
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <mutex>
+
+#include <boost/json/serialize.hpp>
+
+#include "cli.h"
+#include "goclaw/core/document.h"
+#include "goclaw/core/json_format.h"
+#include "goclaw/dag/loader.h"
+#include "goclaw/engine/engine.h"
+#include "goclaw/engine/status_json.h"
+
+namespace goclaw::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void OnSigint(int) { g_interrupted.store(true); }
+
+// --input k=v: the value is read as YAML, so numbers and booleans keep their type.
+Result<boost::json::object> ParseInputs(const std::vector<std::string>& pairs,
+                                        const std::string& input_file) {
+  boost::json::object input;
+  if (!input_file.empty()) {
+    GOCLAW_ASSIGN_OR_RETURN(std::string text, ReadInput(input_file, 16u << 20, "input file"));
+    auto doc = ParseDocument(text, DocumentFormatFromPath(input_file));
+    if (!doc) {
+      Error e = doc.error();
+      return MakeError(e.WithContext(input_file));
+    }
+    if (!doc->root.is_object()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       input_file + ": the input must be an object (a mapping of keys to values)");
+    }
+    input = doc->root.get_object();
+  }
+  for (const std::string& pair : pairs) {
+    std::size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "--input " + pair + ": expected key=value, e.g. --input name=world");
+    }
+    std::string value = pair.substr(eq + 1);
+    boost::json::value v = boost::json::string(value);
+    if (!value.empty()) {
+      if (auto doc = ParseDocument(value, DocumentFormat::kYaml); doc && !doc->root.is_object()) {
+        v = std::move(doc->root);
+      }
+    }
+    input[pair.substr(0, eq)] = std::move(v);
+  }
+  return input;
+}
+
+double Seconds(Clock::WallTime from, Clock::WallTime to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+// Live progress from engine events (called on shard threads).
+class Progress {
+ public:
+  Progress(std::size_t total, bool tty) : total_(total), tty_(tty) {}
+
+  void OnEvent(const engine::Event& e) {
+    std::lock_guard lock(mu_);
+    if (e.task_id.empty()) {
+      if (!tty_) std::printf("workflow %s %s\n", e.workflow_id.c_str(), e.to.c_str());
+      return;
+    }
+    if (e.to == "running") {
+      running_[e.task_id] = {e.attempt, e.time};
+    } else if (e.from == "running") {
+      running_.erase(e.task_id);
+    }
+    if (e.to == "completed") ++done_;
+    if (e.to == "failed" || e.to == "skipped" || e.to == "cancelled") ++failed_;
+    if (!tty_) {
+      std::printf("%s task %s %s", engine::FormatTime(e.time).c_str() + 11, e.task_id.c_str(),
+                  e.to.c_str());
+      if (e.attempt > 0 && (e.to == "running" || e.to == "retrying")) {
+        std::printf(" (attempt %d)", e.attempt);
+      }
+      if (!e.error.empty()) std::printf(": %s", e.error.c_str());
+      std::printf("\n");
+      std::fflush(stdout);
+    }
+  }
+
+  // Redraws the bar and the running tasks in place (terminal only).
+  void Draw(Clock::WallTime now, Clock::WallTime start) {
+    if (!tty_) return;
+    std::lock_guard lock(mu_);
+    std::string out;
+    if (lines_ > 0) out += "\x1b[" + std::to_string(lines_) + "A\x1b[J";
+    const int width = 30;
+    int filled = total_ == 0 ? width : static_cast<int>(width * (done_ + failed_) / total_);
+    out += "[" + std::string(static_cast<std::size_t>(filled), '#') +
+           std::string(static_cast<std::size_t>(width - filled), '.') + "] ";
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%zu/%zu done, %zu failed, %zu running, %.1fs\n", done_,
+                  total_, failed_, running_.size(), Seconds(start, now));
+    out += buf;
+    lines_ = 1;
+    std::size_t shown = 0;
+    for (const auto& [task, r] : running_) {
+      if (shown++ == 10) {
+        out += "  ... " + std::to_string(running_.size() - 10) + " more running\n";
+        ++lines_;
+        break;
+      }
+      std::snprintf(buf, sizeof buf, "  > %s (attempt %d) %.1fs\n", task.c_str(), r.attempt,
+                    Seconds(r.since, now));
+      out += buf;
+      ++lines_;
+    }
+    std::fputs(out.c_str(), stdout);
+    std::fflush(stdout);
+  }
+
+ private:
+  struct Running {
+    int attempt;
+    Clock::WallTime since;
+  };
+  std::mutex mu_;
+  std::size_t total_;
+  bool tty_;
+  std::size_t done_ = 0;
+  std::size_t failed_ = 0;
+  std::map<std::string, Running> running_;
+  int lines_ = 0;
+};
+
+void PrintSummary(const engine::WorkflowStatus& st) {
+  double total = st.finished_at ? Seconds(st.created_at, *st.finished_at) : 0;
+  std::printf("\nworkflow %s (%s) %s in %.3fs\n", st.id.c_str(),
+              st.name.empty() ? "unnamed" : st.name.c_str(),
+              std::string(engine::WorkflowStateName(st.state)).c_str(), total);
+  if (!st.error.empty()) std::printf("error: %s\n", st.error.c_str());
+  std::size_t width = 4;
+  for (const auto& t : st.tasks) width = std::max(width, t.id.size());
+  std::printf("%-*s  %-10s  %8s  %9s\n", static_cast<int>(width), "TASK", "STATE", "ATTEMPTS",
+              "DURATION");
+  const std::size_t max_rows = 50;
+  for (std::size_t k = 0; k < st.tasks.size(); ++k) {
+    const auto& t = st.tasks[k];
+    if (k == max_rows) {
+      std::printf("... %zu more tasks (use --json for all)\n", st.tasks.size() - max_rows);
+      break;
+    }
+    double d = t.started_at && t.finished_at ? Seconds(*t.started_at, *t.finished_at) : 0;
+    std::printf("%-*s  %-10s  %8d  %8.3fs", static_cast<int>(width), t.id.c_str(),
+                std::string(engine::TaskStateName(t.state)).c_str(), t.attempts, d);
+    if (!t.error.empty()) std::printf("  %s", t.error.c_str());
+    std::printf("\n");
+  }
+  std::printf("outputs:\n");
+  std::size_t shown = 0;
+  for (const auto& t : st.tasks) {
+    if (t.state != engine::TaskState::kCompleted || t.output.is_null()) continue;
+    if (shown++ == max_rows) {
+      std::printf("  ... (use --json for all)\n");
+      break;
+    }
+    std::string text = boost::json::serialize(t.output);
+    if (text.size() > 200) text = text.substr(0, 200) + "...";
+    std::printf("  %s: %s\n", t.id.c_str(), text.c_str());
+  }
+}
+
+}  // namespace
+
+void RegisterRun(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("run", "Run a workflow in an embedded engine, with live progress");
+  struct Options {
+    std::string spec;
+    std::vector<std::string> inputs;
+    std::string input_file;
+    bool json = false;
+  };
+  auto opts = std::make_shared<Options>();
+  cmd->add_option("spec", opts->spec, "Workflow spec file (YAML or JSON; - for stdin)")->required();
+  cmd->add_option("--input", opts->inputs, "Input value key=value (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--input-file", opts->input_file, "Input object from a JSON or YAML file");
+  cmd->add_flag("--json", opts->json, "Print the final status as JSON instead of a summary");
+  cmd->callback([&ctx, opts] {
+    auto config = ctx.LoadConfig();
+    if (!config) return;
+    dag::LoadOptions load;
+    load.limits.max_tasks = static_cast<std::size_t>(config->dag.max_tasks);
+    load.limits.max_spec_bytes = static_cast<std::size_t>(config->dag.max_spec_bytes);
+    load.format = DocumentFormatFromPath(opts->spec);
+    std::string source = opts->spec == "-" ? "<stdin>" : opts->spec;
+    auto text = ReadInput(opts->spec, load.limits.max_spec_bytes, "dag.max_spec_bytes");
+    Result<dag::Plan> plan = text ? dag::LoadWorkflow(*text, load) : MakeError(text.error());
+    if (!plan) {
+      PrintError(std::cerr, source, plan.error());
+      ctx.exit_code = kExitFailure;
+      return;
+    }
+    auto input = ParseInputs(opts->inputs, opts->input_file);
+    if (!input) {
+      PrintError(std::cerr, "goclaw run", input.error());
+      ctx.exit_code = kExitFailure;
+      return;
+    }
+    engine::EngineOptions eopts;
+    eopts.lanes = config->lanes;
+    eopts.logger = ctx.Logger("engine");
+    auto engine = engine::Engine::Create(std::move(eopts));
+    if (!engine) {
+      PrintError(std::cerr, "goclaw run", engine.error());
+      ctx.exit_code = kExitFailure;
+      return;
+    }
+    const bool tty = !opts->json && ::isatty(STDOUT_FILENO) == 1;
+    Progress progress(plan->task_count(), tty);
+    if (!opts->json) {
+      (*engine)->Subscribe([&progress](const engine::Event& e) { progress.OnEvent(e); });
+    }
+    std::signal(SIGINT, OnSigint);
+    SystemClock clock;
+    const auto start = clock.Now();
+    auto id = (*engine)->Submit(*plan, std::move(*input));
+    if (!id) {
+      PrintError(std::cerr, source, id.error());
+      ctx.exit_code = kExitFailure;
+      return;
+    }
+    bool cancelled = false;
+    Result<engine::WorkflowStatus> status = MakeError(ErrorCode::kInternal, "not finished");
+    while (true) {
+      status = (*engine)->Wait(*id, std::chrono::milliseconds(100));
+      if (status) break;
+      progress.Draw(clock.Now(), start);
+      if (g_interrupted.load() && !cancelled) {
+        cancelled = true;
+        std::fprintf(stderr, "\ninterrupted: cancelling %s\n", id->c_str());
+        (void)(*engine)->Cancel(*id);
+      }
+    }
+    std::signal(SIGINT, SIG_DFL);
+    progress.Draw(clock.Now(), start);
+    if (opts->json) {
+      std::cout << PrettyJson(engine::WorkflowStatusToJson(*status));
+    } else {
+      PrintSummary(*status);
+    }
+    if (cancelled) {
+      ctx.exit_code = 130;
+    } else if (status->state != engine::WorkflowState::kCompleted) {
+      ctx.exit_code = kExitFailure;
+    }
+  });
+}
+
+}  // namespace goclaw::cli

@@ -1,0 +1,549 @@
+// Engine: submission, the per-shard scheduler, cancellation, queries and events.
+#include "goclaw/engine/engine.h"
+
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <mutex>
+#include <random>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
+
+#include <boost/json/serialize.hpp>
+
+#include "goclaw/core/check.h"
+#include "goclaw/core/uuid.h"
+#include "goclaw/engine/builtin_executor.h"
+#include "goclaw/engine/function_executor.h"
+#include "goclaw/engine/retry.h"
+#include "goclaw/engine/shard.h"
+#include "goclaw/engine/templating.h"
+#include "goclaw/engine/workflow_run.h"
+#include "goclaw/lane/multi_acquire.h"
+
+namespace goclaw::engine {
+
+using internal::TaskRun;
+using internal::WorkflowRun;
+using Index = dag::Plan::Index;
+
+class Engine::Impl {
+ public:
+  explicit Impl(EngineOptions options) : options_(std::move(options)) {}
+
+  Status Init() {
+    if (options_.clock == nullptr) options_.clock = &system_clock_;
+    if (options_.timers == nullptr) {
+      owned_timers_ = std::make_unique<ThreadTimerQueue>();
+      options_.timers = owned_timers_.get();
+    }
+    std::vector<config::LaneConfig> lanes = options_.lanes;
+    bool has_default = false;
+    for (const auto& l : lanes) has_default |= l.name == dag::kDefaultLane;
+    if (!has_default) {
+      config::LaneConfig def;
+      def.name = std::string(dag::kDefaultLane);
+      lanes.insert(lanes.begin(), def);
+    }
+    GOCLAW_ASSIGN_OR_RETURN(lanes_, lane::LaneRegistry::Create(lanes, clock(), timers()));
+    int shards = options_.shards > 0 ? options_.shards
+                                     : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    ids_ = std::make_unique<UuidGenerator>(clock(), options_.seed);
+    builtin_ = std::make_unique<BuiltinExecutor>(clock(), timers());
+    function_ = std::make_unique<FunctionExecutor>(functions_, options_.function_workers,
+                                                   options_.logger);
+    std::uint64_t seed = options_.seed != 0 ? options_.seed : std::random_device{}();
+    for (int i = 0; i < shards; ++i) {
+      rngs_.emplace_back(seed + static_cast<std::uint64_t>(i));
+      runs_.emplace_back();
+      shards_.push_back(std::make_unique<Shard>(i));
+    }
+    return OkStatus();
+  }
+
+  ~Impl() {
+    function_.reset();                          // no more completions from workers
+    for (auto& s : shards_) s->Stop();          // no more scheduling
+    owned_timers_.reset();                      // no more timer callbacks
+    for (auto& shard_runs : runs_) shard_runs.clear();  // releases permits into the lanes
+    shards_.clear();
+  }
+
+  const Clock& clock() const { return *options_.clock; }
+  TimerQueue& timers() { return *options_.timers; }
+  lane::LaneRegistry& lanes() { return *lanes_; }
+
+  Status RegisterFunction(std::string name, TaskFunction fn, bool inline_on_shard) {
+    std::lock_guard lock(functions_mu_);
+    return functions_.Register(std::move(name), std::move(fn), inline_on_shard);
+  }
+
+  Result<std::string> Submit(const dag::Plan& plan, boost::json::object input) {
+    GOCLAW_RETURN_IF_ERROR(CheckExecutors(plan));
+    boost::json::object merged = plan.spec().input;
+    for (auto& kv : input) merged[kv.key()] = std::move(kv.value());
+    auto run = std::make_unique<WorkflowRun>(plan);
+    run->id = "wf-" + ids_->Next().ToString();
+    run->input = std::move(merged);
+    run->created_at = clock().Now();
+    run->tasks.resize(plan.task_count());
+    run->unfinished = plan.task_count();
+    for (Index i = 0; i < plan.task_count(); ++i) {
+      run->tasks[i].waiting_for = static_cast<std::uint32_t>(plan.upstream(i).size());
+    }
+    std::string id = run->id;
+    {
+      std::lock_guard lock(summaries_mu_);
+      summaries_[id] = WorkflowSummary{id, plan.spec().name, WorkflowState::kPending,
+                                       run->created_at, plan.task_count()};
+    }
+    const std::size_t s = ShardOf(id);
+    shards_[s]->Post([this, s, run = std::move(run)]() mutable {
+      WorkflowRun* r = run.get();
+      runs_[s].emplace(r->id, std::move(run));
+      StartWorkflow(s, *r);
+    });
+    return id;
+  }
+
+  // Runs `fn(run)` on the workflow's shard and waits for its answer.
+  template <typename T>
+  Result<T> OnShard(const std::string& id, std::function<Result<T>(WorkflowRun&)> fn) {
+    if (!Known(id)) return MakeError(ErrorCode::kNotFound, "no workflow \"" + id + "\"");
+    const std::size_t s = ShardOf(id);
+    GOCLAW_CHECK(!shards_[s]->OnShardThread());
+    std::promise<Result<T>> promise;
+    auto future = promise.get_future();
+    shards_[s]->Post([this, s, &id, &fn, &promise] {
+      auto it = runs_[s].find(id);
+      if (it == runs_[s].end()) {
+        // Submitted but not yet on its shard cannot happen: Post keeps order. Unknown id:
+        promise.set_value(MakeError(ErrorCode::kNotFound, "no workflow \"" + id + "\""));
+        return;
+      }
+      promise.set_value(fn(*it->second));
+    });
+    return future.get();
+  }
+
+  bool Known(const std::string& id) const {
+    std::lock_guard lock(summaries_mu_);
+    return summaries_.contains(id);
+  }
+
+  Result<WorkflowStatus> Get(const std::string& id) {
+    return OnShard<WorkflowStatus>(id, [this](WorkflowRun& r) -> Result<WorkflowStatus> {
+      return Snapshot(r);
+    });
+  }
+
+  Result<std::vector<Event>> Events(const std::string& id) {
+    return OnShard<std::vector<Event>>(
+        id, [](WorkflowRun& r) -> Result<std::vector<Event>> { return r.events; });
+  }
+
+  Status Cancel(const std::string& id) {
+    auto r = OnShard<bool>(id, [this](WorkflowRun& run) -> Result<bool> {
+      if (IsTerminal(run.state)) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "workflow \"" + run.id + "\" already " +
+                             std::string(WorkflowStateName(run.state)));
+      }
+      CancelWorkflow(run);
+      return true;
+    });
+    if (!r) return MakeError(r.error());
+    return OkStatus();
+  }
+
+  Result<WorkflowStatus> Wait(const std::string& id, std::optional<std::chrono::milliseconds> timeout) {
+    if (!Known(id)) return MakeError(ErrorCode::kNotFound, "no workflow \"" + id + "\"");
+    {
+      std::unique_lock lock(summaries_mu_);
+      auto done = [&] { return IsTerminal(summaries_.at(id).state); };
+      if (timeout) {
+        if (!finished_cv_.wait_for(lock, *timeout, done)) {
+          return MakeError(ErrorCode::kDeadlineExceeded,
+                           "workflow \"" + id + "\" did not finish within the wait timeout");
+        }
+      } else {
+        finished_cv_.wait(lock, done);
+      }
+    }
+    return Get(id);
+  }
+
+  ListResult List(const ListFilter& f) const {
+    ListResult out;
+    std::lock_guard lock(summaries_mu_);
+    for (const auto& [id, s] : summaries_) {
+      if (f.state && s.state != *f.state) continue;
+      if (!f.name.empty() && s.name != f.name) continue;
+      if (f.created_after && s.created_at < *f.created_after) continue;
+      if (f.created_before && s.created_at >= *f.created_before) continue;
+      if (out.total >= f.offset && out.workflows.size() < f.limit) out.workflows.push_back(s);
+      ++out.total;
+    }
+    return out;
+  }
+
+  std::uint64_t Subscribe(EventCallback cb) {
+    std::unique_lock lock(subscribers_mu_);
+    subscribers_.emplace(++next_subscriber_, std::move(cb));
+    return next_subscriber_;
+  }
+  void Unsubscribe(std::uint64_t handle) {
+    std::unique_lock lock(subscribers_mu_);
+    subscribers_.erase(handle);
+  }
+
+ private:
+  std::size_t ShardOf(const std::string& id) const {
+    return std::hash<std::string>{}(id) % shards_.size();
+  }
+
+  // Refuses, before anything runs, workflows with tasks this engine has no executor for.
+  static Status CheckExecutors(const dag::Plan& plan) {
+    std::vector<ErrorDetail> details;
+    for (Index i = 0; i < plan.task_count(); ++i) {
+      dag::TaskType type = plan.task(i).type;
+      if (type == dag::TaskType::kBuiltin || type == dag::TaskType::kFunction) continue;
+      details.push_back({"tasks[" + std::to_string(i) + "].type",
+                         "task \"" + plan.task(i).id + "\" has type " +
+                             std::string(dag::TaskTypeName(type)) +
+                             ", which this engine cannot run; it runs builtin and function tasks",
+                         0, ""});
+    }
+    if (details.empty()) return OkStatus();
+    return MakeError(Error(ErrorCode::kInvalidArgument,
+                           "workflow has tasks without an executor", std::move(details)));
+  }
+
+  // ---- events and transitions (shard thread) ----
+
+  void Emit(WorkflowRun& run, std::string task_id, std::string_view from, std::string_view to,
+            int attempt, std::string error) {
+    Event e{run.events.size() + 1, run.id, std::move(task_id), std::string(from),
+            std::string(to), attempt, clock().Now(), std::move(error)};
+    run.events.push_back(e);
+    std::shared_lock lock(subscribers_mu_);
+    for (const auto& [handle, cb] : subscribers_) cb(e);
+  }
+
+  void SetWorkflowState(WorkflowRun& run, WorkflowState to) {
+    GOCLAW_CHECK(CanTransition(run.state, to));
+    WorkflowState from = run.state;
+    run.state = to;
+    if (to == WorkflowState::kRunning) run.started_at = clock().Now();
+    if (IsTerminal(to)) run.finished_at = clock().Now();
+    Emit(run, "", WorkflowStateName(from), WorkflowStateName(to), 0,
+         to == WorkflowState::kFailed ? run.error : std::string());
+    {
+      std::lock_guard lock(summaries_mu_);
+      summaries_[run.id].state = to;
+    }
+    if (IsTerminal(to)) finished_cv_.notify_all();
+  }
+
+  void SetTaskState(WorkflowRun& run, Index i, TaskState to, std::string error = {}) {
+    TaskRun& t = run.tasks[i];
+    GOCLAW_CHECK(CanTransition(t.state, to));
+    TaskState from = t.state;
+    t.state = to;
+    if (to == TaskState::kRunning && !t.started_at) t.started_at = clock().Now();
+    if (IsTerminal(to)) {
+      t.finished_at = clock().Now();
+      t.error = error;
+      --run.unfinished;
+    }
+    Emit(run, run.plan.task(i).id, TaskStateName(from), TaskStateName(to), t.attempts,
+         std::move(error));
+  }
+
+  // ---- scheduling (shard thread) ----
+
+  void StartWorkflow(std::size_t s, WorkflowRun& run) {
+    SetWorkflowState(run, WorkflowState::kScheduled);
+    SetWorkflowState(run, WorkflowState::kRunning);
+    for (Index i : run.plan.roots()) MakeReady(s, run, i);
+    MaybeFinish(run);
+  }
+
+  void MakeReady(std::size_t s, WorkflowRun& run, Index i) {
+    if (run.state != WorkflowState::kRunning) return;
+    TaskRun& t = run.tasks[i];
+    const dag::TaskSpec& spec = run.plan.task(i);
+    auto resolved = ResolveTemplates(
+        boost::json::value(spec.config),
+        [&run](std::string_view kind, std::string_view id) -> const boost::json::value* {
+          if (kind == "input") return &run.input;
+          auto j = run.plan.Find(id);
+          if (!j || run.tasks[*j].state != TaskState::kCompleted) return nullptr;
+          return &run.tasks[*j].output;
+        });
+    if (!resolved) {
+      TaskFailed(s, run, i, "resolving config: " + resolved.error().message());
+      return;
+    }
+    t.config = std::move(*resolved);
+    SetTaskState(run, i, TaskState::kReady);
+    Enqueue(s, run, i);
+  }
+
+  void Enqueue(std::size_t s, WorkflowRun& run, Index i) {
+    TaskRun& t = run.tasks[i];
+    const dag::TaskSpec& spec = run.plan.task(i);
+    std::vector<lane::LaneClaim> claims;
+    auto main_lane = lanes_->Resolve(spec.lane);
+    if (!main_lane) {
+      SetTaskState(run, i, TaskState::kQueued);
+      TaskFailed(s, run, i, main_lane.error().message());
+      return;
+    }
+    claims.push_back({std::move(*main_lane), 1});
+    if (!spec.session.empty()) {
+      if (auto session = lanes_->Resolve("session:" + spec.session)) {
+        claims.push_back({std::move(*session), 1});
+      }
+    }
+    SetTaskState(run, i, TaskState::kQueued);
+    const std::string id = run.id;
+    const int attempt = t.attempts + 1;
+    t.acquisition = lane::AcquireAll(
+        std::move(claims), {.priority = spec.priority},
+        [this, s, id, i, attempt](Result<lane::PermitSet> permits) mutable {
+          shards_[s]->Post([this, s, id, i, attempt, permits = std::move(permits)]() mutable {
+            WorkflowRun* r = Find(s, id);
+            if (r == nullptr) return;
+            OnAdmitted(s, *r, i, attempt, std::move(permits));
+          });
+        });
+  }
+
+  void OnAdmitted(std::size_t s, WorkflowRun& run, Index i, int attempt,
+                  Result<lane::PermitSet> permits) {
+    TaskRun& t = run.tasks[i];
+    if (t.state != TaskState::kQueued || t.attempts + 1 != attempt) return;  // cancelled
+    t.acquisition.reset();
+    if (!permits) {
+      TaskFailed(s, run, i, permits.error().message());
+      return;
+    }
+    t.permits.emplace(std::move(*permits));
+    ++t.attempts;
+    t.cancel = std::make_shared<CancellationSource>();
+    const dag::TaskSpec& spec = run.plan.task(i);
+    Attempt a;
+    a.workflow_id = run.id;
+    a.task_id = spec.id;
+    a.number = t.attempts;
+    a.idempotency_key = run.id + "/" + spec.id + "/" + std::to_string(t.attempts);
+    a.type = spec.type;
+    a.config = t.config;
+    a.input = run.input;
+    a.cancel = t.cancel;
+    const std::string id = run.id;
+    if (spec.timeout) {
+      timers().At(clock().SteadyNow() + *spec.timeout, [this, s, id, i, attempt] {
+        shards_[s]->Post([this, s, id, i, attempt] {
+          WorkflowRun* r = Find(s, id);
+          if (r == nullptr) return;
+          TaskRun& task = r->tasks[i];
+          if (task.state != TaskState::kRunning || task.attempts != attempt) return;
+          task.cancel->Cancel();
+          OnAttemptDone(s, *r, i, attempt,
+                        AttemptResult::Fail(ErrorCode::kDeadlineExceeded,
+                                            "attempt timed out after " +
+                                                FormatDuration(*r->plan.task(i).timeout),
+                                            true));
+        });
+      });
+    }
+    // The event goes out once the timeout is armed, so whoever sees "running" may rely on it.
+    SetTaskState(run, i, TaskState::kRunning);
+    Executor& executor = ExecutorFor(spec.type);
+    executor.Start(std::move(a), [this, s, id, i, attempt](AttemptResult result) mutable {
+      shards_[s]->Post([this, s, id, i, attempt, result = std::move(result)]() mutable {
+        WorkflowRun* r = Find(s, id);
+        if (r == nullptr) return;
+        OnAttemptDone(s, *r, i, attempt, std::move(result));
+      });
+    });
+  }
+
+  Executor& ExecutorFor(dag::TaskType type) {
+    if (type == dag::TaskType::kFunction) return *function_;
+    GOCLAW_CHECK(type == dag::TaskType::kBuiltin);  // Submit admits nothing else
+    return *builtin_;
+  }
+
+  void OnAttemptDone(std::size_t s, WorkflowRun& run, Index i, int attempt, AttemptResult result) {
+    TaskRun& t = run.tasks[i];
+    if (t.state != TaskState::kRunning || t.attempts != attempt) return;  // stale
+    t.permits.reset();
+    t.cancel.reset();
+    if (result.output) {
+      std::size_t size = boost::json::serialize(*result.output).size();
+      if (size > options_.max_output_bytes) {
+        result = AttemptResult::Fail(ErrorCode::kResourceExhausted,
+                                     "output is " + std::to_string(size) +
+                                         " bytes; the limit is " +
+                                         std::to_string(options_.max_output_bytes),
+                                     false);
+      }
+    }
+    if (result.output) {
+      t.output = std::move(*result.output);
+      SetTaskState(run, i, TaskState::kCompleted);
+      ReleaseDownstream(s, run, i);
+      MaybeFinish(run);
+      return;
+    }
+    const dag::TaskSpec& spec = run.plan.task(i);
+    std::string error = result.output.error().message();
+    if (result.retryable && t.attempts <= spec.retries.max_retries &&
+        run.state == WorkflowState::kRunning) {
+      Millis delay = RetryDelay(spec.retries, t.attempts, rngs_[s]);
+      const std::string id = run.id;
+      timers().At(clock().SteadyNow() + delay, [this, s, id, i] {
+        shards_[s]->Post([this, s, id, i] {
+          WorkflowRun* r = Find(s, id);
+          if (r == nullptr || r->tasks[i].state != TaskState::kRetrying) return;
+          Enqueue(s, *r, i);
+        });
+      });
+      // After arming the timer (it posts to this shard, so it cannot act before this returns).
+      SetTaskState(run, i, TaskState::kRetrying, error);
+      return;
+    }
+    TaskFailed(s, run, i, error);
+  }
+
+  void ReleaseDownstream(std::size_t s, WorkflowRun& run, Index i) {
+    for (Index d : run.plan.downstream(i)) {
+      if (--run.tasks[d].waiting_for == 0 && run.tasks[d].state == TaskState::kPending) {
+        MakeReady(s, run, d);
+      }
+    }
+  }
+
+  // A task failed for good: either its dependents go on without it (on_failure: continue), or
+  // everything downstream is skipped and the workflow will fail.
+  void TaskFailed(std::size_t s, WorkflowRun& run, Index i, std::string error) {
+    const dag::TaskSpec& spec = run.plan.task(i);
+    SetTaskState(run, i, TaskState::kFailed, error);
+    if (spec.on_failure == dag::OnFailure::kContinue) {
+      ReleaseDownstream(s, run, i);
+    } else {
+      if (run.error.empty()) run.error = "task \"" + spec.id + "\" failed: " + error;
+      std::vector<Index> stack(run.plan.downstream(i).begin(), run.plan.downstream(i).end());
+      while (!stack.empty()) {
+        Index d = stack.back();
+        stack.pop_back();
+        if (run.tasks[d].state != TaskState::kPending) continue;
+        SetTaskState(run, d, TaskState::kSkipped, "upstream task \"" + spec.id + "\" failed");
+        for (Index dd : run.plan.downstream(d)) stack.push_back(dd);
+      }
+    }
+    MaybeFinish(run);
+  }
+
+  void CancelWorkflow(WorkflowRun& run) {
+    for (Index i = 0; i < run.plan.task_count(); ++i) {
+      TaskRun& t = run.tasks[i];
+      if (IsTerminal(t.state)) continue;
+      if (t.acquisition) t.acquisition->Cancel();
+      t.acquisition.reset();
+      if (t.cancel) t.cancel->Cancel();
+      t.cancel.reset();
+      t.permits.reset();
+      SetTaskState(run, i, TaskState::kCancelled, "workflow cancelled");
+    }
+    if (run.error.empty()) run.error = "cancelled";
+    SetWorkflowState(run, WorkflowState::kCancelled);
+  }
+
+  void MaybeFinish(WorkflowRun& run) {
+    if (run.unfinished > 0 || run.state != WorkflowState::kRunning) return;
+    SetWorkflowState(run, run.error.empty() ? WorkflowState::kCompleted : WorkflowState::kFailed);
+  }
+
+  WorkflowRun* Find(std::size_t s, const std::string& id) {
+    auto it = runs_[s].find(id);
+    return it == runs_[s].end() ? nullptr : it->second.get();
+  }
+
+  WorkflowStatus Snapshot(const WorkflowRun& run) const {
+    WorkflowStatus st;
+    st.id = run.id;
+    st.name = run.plan.spec().name;
+    st.state = run.state;
+    st.created_at = run.created_at;
+    st.started_at = run.started_at;
+    st.finished_at = run.finished_at;
+    st.error = run.error;
+    st.metadata = run.plan.spec().metadata;
+    st.tasks.reserve(run.tasks.size());
+    for (Index i = 0; i < run.plan.task_count(); ++i) {
+      const TaskRun& t = run.tasks[i];
+      const dag::TaskSpec& spec = run.plan.task(i);
+      st.tasks.push_back(TaskStatus{spec.id, spec.name, std::string(dag::TaskTypeName(spec.type)),
+                                    t.state, t.attempts, t.started_at, t.finished_at, t.error,
+                                    t.output});
+    }
+    return st;
+  }
+
+  EngineOptions options_;
+  SystemClock system_clock_;
+  std::unique_ptr<ThreadTimerQueue> owned_timers_;
+  std::unique_ptr<lane::LaneRegistry> lanes_;
+  std::mutex functions_mu_;
+  FunctionRegistry functions_;
+  std::unique_ptr<UuidGenerator> ids_;
+  std::vector<std::mt19937_64> rngs_;  // retry jitter, one per shard (used on its thread only)
+  std::unique_ptr<BuiltinExecutor> builtin_;
+  std::unique_ptr<FunctionExecutor> function_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  std::vector<std::unordered_map<std::string, std::unique_ptr<WorkflowRun>>> runs_;  // per shard
+
+  mutable std::mutex summaries_mu_;
+  std::condition_variable finished_cv_;
+  std::map<std::string, WorkflowSummary> summaries_;  // ids are time-ordered
+
+  std::shared_mutex subscribers_mu_;
+  std::map<std::uint64_t, EventCallback> subscribers_;
+  std::uint64_t next_subscriber_ = 0;
+};
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
+  auto impl = std::make_unique<Impl>(std::move(options));
+  GOCLAW_RETURN_IF_ERROR(impl->Init());
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+Status Engine::RegisterFunction(std::string name, TaskFunction fn, bool inline_on_shard) {
+  return impl_->RegisterFunction(std::move(name), std::move(fn), inline_on_shard);
+}
+Result<std::string> Engine::Submit(const dag::Plan& plan, boost::json::object input) {
+  return impl_->Submit(plan, std::move(input));
+}
+Result<WorkflowStatus> Engine::Get(const std::string& id) { return impl_->Get(id); }
+ListResult Engine::List(const ListFilter& filter) const { return impl_->List(filter); }
+Status Engine::Cancel(const std::string& id) { return impl_->Cancel(id); }
+Result<WorkflowStatus> Engine::Wait(const std::string& id,
+                                    std::optional<std::chrono::milliseconds> timeout) {
+  return impl_->Wait(id, timeout);
+}
+std::uint64_t Engine::Subscribe(EventCallback callback) {
+  return impl_->Subscribe(std::move(callback));
+}
+void Engine::Unsubscribe(std::uint64_t handle) { impl_->Unsubscribe(handle); }
+Result<std::vector<Event>> Engine::Events(const std::string& id) { return impl_->Events(id); }
+lane::LaneRegistry& Engine::lanes() { return impl_->lanes(); }
+
+}  // namespace goclaw::engine

@@ -1,0 +1,376 @@
+// Engine tests: real shard threads, a fake clock and manual timers (no sleeps). Tests wait for
+// events with a condition variable.
+#include "goclaw/engine/engine.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <random>
+
+#include "goclaw/dag/compiler.h"
+#include "goclaw/dag/loader.h"
+
+namespace goclaw::engine {
+namespace {
+
+using std::chrono::milliseconds;
+using ::testing::HasSubstr;
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    EngineOptions options;
+    options.shards = 2;
+    options.function_workers = 2;
+    options.clock = &clock_;
+    options.timers = &timers_;
+    options.seed = 42;
+    options.max_output_bytes = 1024;
+    config::LaneConfig narrow;
+    narrow.name = "narrow";
+    narrow.max_concurrency = 1;
+    options.lanes = {narrow};
+    auto engine = Engine::Create(std::move(options));
+    ASSERT_TRUE(engine) << engine.error().ToString();
+    engine_ = std::move(*engine);
+    engine_->Subscribe([this](const Event& e) {
+      std::lock_guard lock(mu_);
+      events_.push_back(e);
+      cv_.notify_all();
+    });
+  }
+
+  dag::Plan Plan(std::string_view yaml) {
+    auto plan = dag::LoadWorkflow(yaml);
+    EXPECT_TRUE(plan) << plan.error().ToString();
+    return std::move(*plan);
+  }
+
+  std::string Submit(std::string_view yaml, boost::json::object input = {}) {
+    auto id = engine_->Submit(Plan(yaml), std::move(input));
+    EXPECT_TRUE(id) << id.error().ToString();
+    return *id;
+  }
+
+  // Waits until some event matches (events are delivered on shard threads).
+  void WaitFor(const std::string& task, const std::string& to) {
+    std::unique_lock lock(mu_);
+    bool ok = cv_.wait_for(lock, std::chrono::seconds(10), [&] {
+      for (const Event& e : events_) {
+        if (e.task_id == task && e.to == to) return true;
+      }
+      return false;
+    });
+    ASSERT_TRUE(ok) << "no event: task " << task << " -> " << to;
+  }
+
+  WorkflowStatus Finish(const std::string& id) {
+    auto st = engine_->Wait(id, milliseconds(10000));
+    EXPECT_TRUE(st) << st.error().ToString();
+    return st ? *st : WorkflowStatus{};
+  }
+
+  static const TaskStatus& TaskOf(const WorkflowStatus& st, const std::string& id) {
+    for (const TaskStatus& t : st.tasks) {
+      if (t.id == id) return t;
+    }
+    ADD_FAILURE() << "no task " << id;
+    return st.tasks.front();
+  }
+
+  FakeClock clock_;
+  ManualTimerQueue timers_{clock_};
+  std::unique_ptr<Engine> engine_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Event> events_;
+};
+
+TEST_F(EngineTest, RunsADiamondAndEmitsOrderedEvents) {
+  std::string id = Submit(R"(
+name: diamond
+tasks:
+  - {id: a}
+  - {id: b, depends_on: [a], config: {op: echo, v: 1}}
+  - {id: c, depends_on: [a]}
+  - {id: d, depends_on: [b, c]}
+)");
+  WorkflowStatus st = Finish(id);
+  EXPECT_EQ(st.state, WorkflowState::kCompleted);
+  EXPECT_EQ(st.name, "diamond");
+  for (const auto& t : st.tasks) {
+    EXPECT_EQ(t.state, TaskState::kCompleted) << t.id;
+    EXPECT_EQ(t.attempts, 1);
+  }
+  EXPECT_EQ(TaskOf(st, "b").output, (boost::json::object{{"v", 1}}));
+  auto events = engine_->Events(id);
+  ASSERT_TRUE(events);
+  ASSERT_FALSE(events->empty());
+  EXPECT_EQ(events->front().to, "scheduled");
+  EXPECT_EQ(events->back().to, "completed");
+  EXPECT_EQ(events->back().task_id, "");
+  std::map<std::string, std::uint64_t> completed_at, running_at;
+  for (std::size_t k = 0; k < events->size(); ++k) {
+    const Event& e = (*events)[k];
+    EXPECT_EQ(e.seq, k + 1);
+    if (e.to == "completed") completed_at[e.task_id] = e.seq;
+    if (e.to == "running") running_at[e.task_id] = e.seq;
+  }
+  EXPECT_LT(completed_at["a"], running_at["b"]);
+  EXPECT_LT(completed_at["b"], running_at["d"]);
+  EXPECT_LT(completed_at["c"], running_at["d"]);
+}
+
+TEST_F(EngineTest, FunctionsReceiveResolvedArgsAndPassOutputs) {
+  ASSERT_TRUE(engine_->RegisterFunction("add", [](TaskContext& ctx) -> Result<boost::json::value> {
+    return boost::json::value(ctx.args.at("a").as_int64() + ctx.args.at("b").as_int64());
+  }));
+  ASSERT_TRUE(engine_->RegisterFunction(
+      "describe",
+      [](TaskContext& ctx) -> Result<boost::json::value> {
+        return boost::json::object{{"key", ctx.idempotency_key},
+                                   {"text", ctx.args.at("text")},
+                                   {"attempt", ctx.attempt}};
+      },
+      /*inline_on_shard=*/true));
+  EXPECT_EQ(engine_->RegisterFunction("add", [](TaskContext&) -> Result<boost::json::value> {
+              return nullptr;
+            }).error().code(),
+            ErrorCode::kAlreadyExists);
+  std::string id = Submit(R"(
+name: data
+tasks:
+  - {id: sum, type: function, config: {name: add, args: {a: "{{input.x}}", b: 2}}}
+  - id: say
+    type: function
+    depends_on: [sum]
+    config: {name: describe, args: {text: "sum is {{tasks.sum.output}}"}}
+)",
+                          {{"x", 40}});
+  WorkflowStatus st = Finish(id);
+  ASSERT_EQ(st.state, WorkflowState::kCompleted) << st.error;
+  EXPECT_EQ(TaskOf(st, "sum").output, 42);
+  EXPECT_EQ(TaskOf(st, "say").output.at("text"), "sum is 42");
+  EXPECT_EQ(TaskOf(st, "say").output.at("key").as_string(), id + "/say/1");
+}
+
+TEST_F(EngineTest, MissingTemplatePathFailsTheTaskAndSkipsDownstream) {
+  std::string id = Submit(R"(
+tasks:
+  - {id: a, config: {op: echo, v: "{{input.missing}}"}}
+  - {id: b, depends_on: [a]}
+  - {id: other}
+)");
+  WorkflowStatus st = Finish(id);
+  EXPECT_EQ(st.state, WorkflowState::kFailed);
+  EXPECT_EQ(TaskOf(st, "a").state, TaskState::kFailed);
+  EXPECT_THAT(TaskOf(st, "a").error, HasSubstr("{{input.missing}}: no \"missing\""));
+  EXPECT_EQ(TaskOf(st, "b").state, TaskState::kSkipped);
+  EXPECT_EQ(TaskOf(st, "other").state, TaskState::kCompleted);  // independent branch runs
+  EXPECT_THAT(st.error, HasSubstr("task \"a\" failed"));
+}
+
+TEST_F(EngineTest, RetriesWithBackoffThenSucceeds) {
+  std::string id = Submit(R"(
+tasks:
+  - id: flaky
+    config: {op: fail, times: 2, message: boom}
+    retries: {max: 3, backoff: exponential, initial: 1s, max_delay: 10s, jitter: false}
+)");
+  WaitFor("flaky", "retrying");
+  clock_.Advance(milliseconds(999));
+  timers_.RunDue();
+  {
+    std::lock_guard lock(mu_);
+    int queued = 0;
+    for (const Event& e : events_) queued += e.task_id == "flaky" && e.to == "queued";
+    EXPECT_EQ(queued, 1);  // backoff not over yet
+  }
+  clock_.Advance(milliseconds(1));
+  timers_.RunDue();
+  // Second failure: the next delay is 2 s.
+  std::unique_lock lock(mu_);
+  ASSERT_TRUE(cv_.wait_for(lock, std::chrono::seconds(10), [&] {
+    int retrying = 0;
+    for (const Event& e : events_) retrying += e.task_id == "flaky" && e.to == "retrying";
+    return retrying == 2;
+  }));
+  lock.unlock();
+  clock_.Advance(milliseconds(2000));
+  timers_.RunDue();
+  WorkflowStatus st = Finish(id);
+  EXPECT_EQ(st.state, WorkflowState::kCompleted);
+  EXPECT_EQ(TaskOf(st, "flaky").attempts, 3);
+  EXPECT_EQ(TaskOf(st, "flaky").output, (boost::json::object{{"attempts", 3}}));
+}
+
+TEST_F(EngineTest, RetriesRunOutAndOnFailureContinue) {
+  std::string id = Submit(R"(
+tasks:
+  - {id: bad, config: {op: fail}, retries: 0, on_failure: continue}
+  - {id: after, depends_on: [bad]}
+  - {id: worse, config: {op: fail, message: nope}}
+  - {id: skipped, depends_on: [worse]}
+)");
+  WorkflowStatus st = Finish(id);
+  EXPECT_EQ(st.state, WorkflowState::kFailed);
+  EXPECT_EQ(TaskOf(st, "bad").state, TaskState::kFailed);
+  EXPECT_EQ(TaskOf(st, "after").state, TaskState::kCompleted);  // continue
+  EXPECT_EQ(TaskOf(st, "worse").state, TaskState::kFailed);
+  EXPECT_THAT(TaskOf(st, "worse").error, HasSubstr("nope (attempt 1)"));
+  EXPECT_EQ(TaskOf(st, "skipped").state, TaskState::kSkipped);
+}
+
+TEST_F(EngineTest, AttemptTimeoutCancelsTheAttempt) {
+  std::string id = Submit(R"(
+tasks:
+  - {id: slow, config: {op: sleep, duration: 10s}, timeout: 1s}
+)");
+  WaitFor("slow", "running");
+  clock_.Advance(milliseconds(1000));
+  timers_.RunDue();
+  WorkflowStatus st = Finish(id);
+  EXPECT_EQ(st.state, WorkflowState::kFailed);
+  EXPECT_THAT(TaskOf(st, "slow").error, HasSubstr("attempt timed out after 1s"));
+}
+
+TEST_F(EngineTest, CancelStopsRunningQueuedAndPendingTasks) {
+  std::string id = Submit(R"(
+tasks:
+  - {id: sleeping, lane: narrow, config: {op: sleep, duration: 1h}}
+  - {id: queued, lane: narrow}
+  - {id: pending, depends_on: [sleeping]}
+)");
+  WaitFor("sleeping", "running");
+  WaitFor("queued", "queued");
+  ASSERT_TRUE(engine_->Cancel(id));
+  WorkflowStatus st = Finish(id);
+  EXPECT_EQ(st.state, WorkflowState::kCancelled);
+  for (const auto& t : st.tasks) EXPECT_EQ(t.state, TaskState::kCancelled) << t.id;
+  auto again = engine_->Cancel(id);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kFailedPrecondition);
+  // The lane is free again.
+  lane::LaneStats narrow = engine_->lanes().Find("narrow")->Stats();
+  EXPECT_EQ(narrow.running, 0);
+  EXPECT_EQ(narrow.waiting, 0);
+  // A late timer for the sleep changes nothing.
+  clock_.Advance(std::chrono::hours(2));
+  timers_.RunDue();
+  EXPECT_EQ(engine_->Get(id)->state, WorkflowState::kCancelled);
+}
+
+TEST_F(EngineTest, OutputLimitAndThrowingFunctions) {
+  ASSERT_TRUE(engine_->RegisterFunction("big", [](TaskContext&) -> Result<boost::json::value> {
+    return boost::json::value(std::string(5000, 'x'));
+  }));
+  ASSERT_TRUE(engine_->RegisterFunction("throws", [](TaskContext&) -> Result<boost::json::value> {
+    throw std::runtime_error("kaboom");
+  }));
+  std::string id = Submit(R"(
+tasks:
+  - {id: big, type: function, config: {name: big}, retries: 3}
+  - {id: throws, type: function, config: {name: throws}}
+  - {id: unknown, type: function, config: {name: nobody}}
+)");
+  WorkflowStatus st = Finish(id);
+  EXPECT_EQ(st.state, WorkflowState::kFailed);
+  EXPECT_THAT(TaskOf(st, "big").error, HasSubstr("output is 5002 bytes; the limit is 1024"));
+  EXPECT_EQ(TaskOf(st, "big").attempts, 1);  // not retried
+  EXPECT_THAT(TaskOf(st, "throws").error, HasSubstr("function threw an exception: kaboom"));
+  EXPECT_THAT(TaskOf(st, "unknown").error, HasSubstr("no function named \"nobody\""));
+}
+
+TEST_F(EngineTest, UnknownIdsAndUnsupportedTypes) {
+  EXPECT_EQ(engine_->Get("wf-nope").error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(engine_->Cancel("../../etc").error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(engine_->Wait("x", milliseconds(1)).error().code(), ErrorCode::kNotFound);
+  auto r = engine_->Submit(Plan("tasks: [{id: fetch, type: http}]"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_THAT(r.error().details()[0].message, HasSubstr("has type http, which this engine cannot run"));
+  auto lane = engine_->Submit(Plan("tasks: [{id: t, lane: nowhere}]"));
+  ASSERT_TRUE(lane);
+  WorkflowStatus st = Finish(*lane);
+  EXPECT_THAT(TaskOf(st, "t").error, HasSubstr("unknown lane \"nowhere\""));
+}
+
+TEST_F(EngineTest, ListFiltersAndPages) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(Submit(i % 2 ? "name: odd\ntasks: [{id: a}]" : "name: even\ntasks: [{id: a}]"));
+    clock_.Advance(milliseconds(10));
+  }
+  for (const auto& id : ids) Finish(id);
+  ListResult all = engine_->List({});
+  EXPECT_EQ(all.total, 5u);
+  ASSERT_EQ(all.workflows.size(), 5u);
+  EXPECT_EQ(all.workflows[0].id, ids[0]);  // oldest first
+  ListFilter even;
+  even.name = "even";
+  EXPECT_EQ(engine_->List(even).total, 3u);
+  ListFilter page;
+  page.limit = 2;
+  page.offset = 1;
+  ListResult p = engine_->List(page);
+  EXPECT_EQ(p.total, 5u);
+  ASSERT_EQ(p.workflows.size(), 2u);
+  EXPECT_EQ(p.workflows[0].id, ids[1]);
+  ListFilter running;
+  running.state = WorkflowState::kRunning;
+  EXPECT_EQ(engine_->List(running).total, 0u);
+}
+
+// 10k tasks in a random DAG: every task runs exactly once, after all of its dependencies.
+TEST(EngineScaleTest, RandomDagOf10kTasksRunsEachTaskOnceInOrder) {
+  EngineOptions options;
+  options.shards = 2;
+  auto engine = Engine::Create(std::move(options));
+  ASSERT_TRUE(engine);
+  auto spec = std::make_shared<dag::WorkflowSpec>();
+  spec->name = "random";
+  std::mt19937 rng(3);
+  constexpr int kN = 10000;
+  spec->tasks.resize(kN);
+  for (int i = 0; i < kN; ++i) {
+    spec->tasks[i].id = "t" + std::to_string(i);
+    for (int d = 0; d < 3 && i > 0; ++d) {
+      std::string dep = "t" + std::to_string(rng() % i);
+      auto& deps = spec->tasks[i].depends_on;
+      if (std::find(deps.begin(), deps.end(), dep) == deps.end()) deps.push_back(dep);
+    }
+  }
+  auto plan = dag::Compile(spec);
+  ASSERT_TRUE(plan);
+  std::mutex mu;
+  std::vector<std::string> order;
+  (*engine)->Subscribe([&](const Event& e) {
+    if (e.to == "running" && !e.task_id.empty()) {
+      std::lock_guard lock(mu);
+      order.push_back(e.task_id);
+    }
+  });
+  auto id = (*engine)->Submit(*plan);
+  ASSERT_TRUE(id);
+  auto st = (*engine)->Wait(*id, milliseconds(60000));
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->state, WorkflowState::kCompleted);
+  std::lock_guard lock(mu);
+  ASSERT_EQ(order.size(), static_cast<std::size_t>(kN));
+  std::vector<int> position(kN, -1);
+  for (int k = 0; k < kN; ++k) {
+    int task = std::stoi(order[k].substr(1));
+    ASSERT_EQ(position[task], -1) << "task ran twice: " << order[k];
+    position[task] = k;
+  }
+  for (int i = 0; i < kN; ++i) {
+    for (auto dep : plan->upstream(static_cast<dag::Plan::Index>(i))) {
+      EXPECT_LT(position[dep], position[i]);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace goclaw::engine

@@ -1,0 +1,52 @@
+// The executor interface: how one attempt of one task is run. The engine resolves the task's
+// config, then calls Start; the executor calls `done` exactly once, from any thread, and the
+// engine posts the result back to the workflow's shard. Executors must not block the calling
+// (shard) thread: waiting happens on timers, sockets or a worker pool.
+//
+// Thread-safety: Start may be called concurrently from several shards.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/json/value.hpp>
+
+#include "goclaw/core/status.h"
+#include "goclaw/core/unique_function.h"
+#include "goclaw/dag/spec.h"
+#include "goclaw/engine/cancellation.h"
+
+namespace goclaw::engine {
+
+struct Attempt {
+  std::string workflow_id;
+  std::string task_id;
+  int number = 1;                  // 1 for the first attempt
+  std::string idempotency_key;     // "workflow/task/attempt"
+  dag::TaskType type = dag::TaskType::kBuiltin;
+  boost::json::value config;       // with {{...}} resolved
+  boost::json::value input;        // the workflow's input
+  std::shared_ptr<CancellationSource> cancel;
+};
+
+// An attempt's outcome. A failure is retried (if the task has retries left) only when
+// `retryable`; executors decide (e.g. HTTP 5xx yes, 4xx no).
+struct AttemptResult {
+  Result<boost::json::value> output = boost::json::value();
+  bool retryable = true;
+
+  static AttemptResult Ok(boost::json::value v) { return {std::move(v), true}; }
+  static AttemptResult Fail(ErrorCode code, std::string message, bool retryable) {
+    return {MakeError(code, std::move(message)), retryable};
+  }
+};
+
+using AttemptDone = UniqueFunction<void(AttemptResult)>;
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  virtual void Start(Attempt attempt, AttemptDone done) = 0;
+};
+
+}  // namespace goclaw::engine

@@ -1,0 +1,74 @@
+// JSON encoders for statuses and events.
+#include "goclaw/engine/status_json.h"
+
+#include <ctime>
+
+namespace goclaw::engine {
+
+std::string FormatTime(Clock::WallTime t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms % 1000));
+  return buf;
+}
+
+namespace {
+
+void PutTime(boost::json::object& o, const char* key, const std::optional<Clock::WallTime>& t) {
+  if (t) o[key] = FormatTime(*t);
+}
+
+}  // namespace
+
+boost::json::object TaskStatusToJson(const TaskStatus& t) {
+  boost::json::object o;
+  o["id"] = t.id;
+  o["name"] = t.name;
+  o["type"] = t.type;
+  o["status"] = TaskStateName(t.state);
+  o["attempts"] = t.attempts;
+  PutTime(o, "started_at", t.started_at);
+  PutTime(o, "completed_at", t.finished_at);
+  if (t.started_at && t.finished_at) {
+    o["duration_seconds"] = std::chrono::duration<double>(*t.finished_at - *t.started_at).count();
+  }
+  if (!t.error.empty()) o["error"] = t.error;
+  if (t.state == TaskState::kCompleted) o["result"] = t.output;
+  return o;
+}
+
+boost::json::object WorkflowStatusToJson(const WorkflowStatus& w) {
+  boost::json::object o;
+  o["id"] = w.id;
+  o["name"] = w.name;
+  o["status"] = WorkflowStateName(w.state);
+  o["created_at"] = FormatTime(w.created_at);
+  PutTime(o, "started_at", w.started_at);
+  PutTime(o, "completed_at", w.finished_at);
+  if (!w.error.empty()) o["error"] = w.error;
+  o["metadata"] = w.metadata;
+  boost::json::array tasks;
+  tasks.reserve(w.tasks.size());
+  for (const TaskStatus& t : w.tasks) tasks.push_back(TaskStatusToJson(t));
+  o["tasks"] = std::move(tasks);
+  return o;
+}
+
+boost::json::object EventToJson(const Event& e) {
+  boost::json::object o;
+  o["seq"] = e.seq;
+  o["workflow_id"] = e.workflow_id;
+  if (!e.task_id.empty()) o["task_id"] = e.task_id;
+  o["from"] = e.from;
+  o["to"] = e.to;
+  if (e.attempt > 0) o["attempt"] = e.attempt;
+  o["time"] = FormatTime(e.time);
+  if (!e.error.empty()) o["error"] = e.error;
+  return o;
+}
+
+}  // namespace goclaw::engine

@@ -1,0 +1,31 @@
+// Data passing between tasks: "{{input.x}}" and "{{tasks.<id>.output.<path>}}" inside a task's
+// config are replaced when the task becomes ready. A string that is exactly one placeholder
+// takes the referenced value with its JSON type ({"n": "{{input.count}}"} -> {"n": 3}); a
+// placeholder inside a longer string is replaced by the value's text (strings as they are,
+// other values as JSON). Paths use dots for keys and numbers for array elements
+// ("tasks.search.output.items.0.url").
+//
+// Thread-safety: pure.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+#include "goclaw/core/status.h"
+
+namespace goclaw::engine {
+
+// Looks up the root of a reference: "input" or a task id. Returns nullptr when unknown (for a
+// task: not completed, or not an upstream of this task).
+using TemplateRoots = std::function<const boost::json::value*(std::string_view root_kind,
+                                                              std::string_view task_id)>;
+
+// Resolves every placeholder in `config`. A missing path fails with kFailedPrecondition naming
+// the placeholder and the first missing segment.
+Result<boost::json::value> ResolveTemplates(const boost::json::value& config,
+                                            const TemplateRoots& roots);
+
+}  // namespace goclaw::engine

@@ -1,0 +1,55 @@
+#include "goclaw/engine/templating.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace goclaw::engine {
+namespace {
+
+class TemplatingTest : public ::testing::Test {
+ protected:
+  boost::json::value input_ = boost::json::parse(R"({"topic": "lanes", "count": 3})");
+  boost::json::value search_ =
+      boost::json::parse(R"({"body": "found", "items": [{"url": "a"}, {"url": "b"}]})");
+  TemplateRoots roots_ = [this](std::string_view kind, std::string_view id) -> const boost::json::value* {
+    if (kind == "input") return &input_;
+    if (id == "search") return &search_;
+    return nullptr;
+  };
+};
+
+TEST_F(TemplatingTest, WholeValueKeepsItsType) {
+  auto r = ResolveTemplates(boost::json::parse(
+                                R"({"n": "{{input.count}}", "items": "{{ tasks.search.output.items }}",
+                                    "url": "{{tasks.search.output.items.1.url}}", "plain": 5})"),
+                            roots_);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(*r, boost::json::parse(
+                    R"({"n": 3, "items": [{"url": "a"}, {"url": "b"}], "url": "b", "plain": 5})"));
+}
+
+TEST_F(TemplatingTest, InterpolatesInsideStrings) {
+  auto r = ResolveTemplates(
+      boost::json::parse(R"({"q": "about {{input.topic}} x{{input.count}}: {{tasks.search.output.body}}"})"),
+      roots_);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->at("q"), "about lanes x3: found");
+}
+
+TEST_F(TemplatingTest, MissingPathsFailClearly) {
+  auto missing = ResolveTemplates(boost::json::value("{{input.nope}}"), roots_);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message(), "{{input.nope}}: no \"nope\" in the referenced value");
+  auto task = ResolveTemplates(boost::json::value("{{tasks.other.output}}"), roots_);
+  ASSERT_FALSE(task);
+  EXPECT_NE(task.error().message().find("task \"other\" has no output here"), std::string::npos);
+  auto bad = ResolveTemplates(boost::json::value("{{env.HOME}}"), roots_);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message().find("unknown reference"), std::string::npos);
+  auto index = ResolveTemplates(boost::json::value("{{tasks.search.output.items.9}}"), roots_);
+  ASSERT_FALSE(index);
+}
+
+}  // namespace
+}  // namespace goclaw::engine

@@ -1,0 +1,102 @@
+// End-to-end tests of `goclaw run`: the real binary runs workflows in its embedded engine.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "run_command.h"
+
+namespace goclaw::testing {
+namespace {
+
+TEST(RunE2E, HelloRunsAndPrintsSummaryAndOutputs) {
+  CommandResult r = RunGoclaw({"run", SourcePath("examples/hello.yaml")});
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("task greet running (attempt 1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(hello) completed in"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("greet: {\"message\":\"hello, world\"}"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("shout: {\"message\":\"hello, world!\"}"), std::string::npos) << r.out;
+}
+
+TEST(RunE2E, InputsOverrideTheSpecAndKeepTheirTypes) {
+  CommandResult r = RunGoclaw({"run", SourcePath("examples/hello.yaml"), "--input", "name=you",
+                               "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto v = boost::json::parse(r.out);
+  EXPECT_EQ(v.at("status"), "completed");
+  EXPECT_EQ(v.at("tasks").as_array()[0].at("result").at("message"), "hello, you");
+
+  TempDir dir;
+  std::string spec = dir.Write("typed.yaml", "tasks: [{id: t, config: {op: echo, n: \"{{input.n}}\", on: \"{{input.on}}\"}}]\n");
+  std::string input = dir.Write("input.json", R"({"on": true})");
+  CommandResult typed = RunGoclaw({"run", spec, "--input", "n=3", "--input-file", input, "--json"});
+  ASSERT_EQ(typed.exit_code, 0) << typed.err;
+  auto result = boost::json::parse(typed.out).at("tasks").as_array()[0].at("result");
+  EXPECT_EQ(result.at("n"), 3);
+  EXPECT_EQ(result.at("on"), true);
+}
+
+TEST(RunE2E, RetriesAndContinue) {
+  CommandResult r = RunGoclaw({"run", SourcePath("examples/retry.yaml"), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto v = boost::json::parse(r.out);
+  const auto& tasks = v.at("tasks").as_array();
+  EXPECT_EQ(tasks[0].at("attempts"), 3);
+  EXPECT_EQ(tasks[1].at("status"), "failed");
+  EXPECT_EQ(tasks[2].at("result").at("flaky_attempts"), 3);
+}
+
+TEST(RunE2E, FanoutOfAThousandTasks) {
+  CommandResult r = RunGoclaw({"run", SourcePath("examples/fanout.yaml"), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto v = boost::json::parse(r.out);
+  EXPECT_EQ(v.at("status"), "completed");
+  EXPECT_EQ(v.at("tasks").as_array().size(), 1002u);
+}
+
+TEST(RunE2E, FailureExitsOneWithTheReason) {
+  TempDir dir;
+  std::string spec = dir.Write("fail.yaml", "name: broken\ntasks:\n  - {id: a, config: {op: fail, message: no luck}}\n  - {id: b, depends_on: [a]}\n");
+  CommandResult r = RunGoclaw({"run", spec});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("(broken) failed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("error: task \"a\" failed: no luck (attempt 1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("skipped"), std::string::npos);
+}
+
+TEST(RunE2E, BadInputIsRefusedClearly) {
+  TempDir dir;
+  CommandResult no_eq = RunGoclaw({"run", SourcePath("examples/hello.yaml"), "--input", "name"});
+  EXPECT_EQ(no_eq.exit_code, 1);
+  EXPECT_NE(no_eq.err.find("--input name: expected key=value"), std::string::npos) << no_eq.err;
+  CommandResult missing = RunGoclaw({"run", SourcePath("examples/hello.yaml"), "--input-file", "/nope.json"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("cannot read file"), std::string::npos) << missing.err;
+  std::string list = dir.Write("list.json", "[1, 2]");
+  CommandResult not_object = RunGoclaw({"run", SourcePath("examples/hello.yaml"), "--input-file", list});
+  EXPECT_EQ(not_object.exit_code, 1);
+  EXPECT_NE(not_object.err.find("the input must be an object"), std::string::npos);
+  std::string cycle = dir.Write("cycle.yaml", "tasks: [{id: a, depends_on: [a]}]\n");
+  CommandResult invalid = RunGoclaw({"run", cycle});
+  EXPECT_EQ(invalid.exit_code, 1);
+  EXPECT_NE(invalid.err.find("depends on itself"), std::string::npos);
+  std::string http = dir.Write("http.yaml", "tasks: [{id: fetch, type: http}]\n");
+  CommandResult no_executor = RunGoclaw({"run", http});
+  EXPECT_EQ(no_executor.exit_code, 1);
+  EXPECT_NE(no_executor.err.find("has type http, which this engine cannot run"), std::string::npos)
+      << no_executor.err;
+}
+
+TEST(RunE2E, CtrlCCancelsCleanlyAndExits130) {
+  TempDir dir;
+  std::string spec = dir.Write("long.yaml",
+                               "name: long\ntasks:\n  - {id: sleeper, config: {op: sleep, duration: 1h}}\n"
+                               "  - {id: after, depends_on: [sleeper]}\n");
+  CommandResult r = RunGoclaw({"run", spec}, "", {}, 30, "task sleeper running");
+  EXPECT_EQ(r.signal, 0);
+  EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
+  EXPECT_NE(r.err.find("interrupted: cancelling"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("(long) cancelled"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace goclaw::testing

@@ -27,10 +27,12 @@ ThreadTimerQueue::ThreadTimerQueue()
   pthread_setname_np(thread_.native_handle(), "goclaw-timers");
 }
 
-ThreadTimerQueue::~ThreadTimerQueue() {
+ThreadTimerQueue::~ThreadTimerQueue() { Stop(); }
+
+void ThreadTimerQueue::Stop() {
   thread_.request_stop();
   cv_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void ThreadTimerQueue::At(Clock::SteadyTime when, UniqueFunction<void()> fn) {

@@ -58,6 +58,9 @@ class ThreadTimerQueue final : public TimerQueue {
   ThreadTimerQueue();
   // Stops the thread; timers not yet due are dropped without running.
   ~ThreadTimerQueue() override;
+  // Stops the thread now; timers added afterwards are kept but never run. Lets an owner shut
+  // down what the timers would call while others may still add timers. Idempotent.
+  void Stop();
   ThreadTimerQueue(const ThreadTimerQueue&) = delete;
   ThreadTimerQueue& operator=(const ThreadTimerQueue&) = delete;
 

@@ -62,12 +62,15 @@ class Engine::Impl {
     return OkStatus();
   }
 
+  // Order matters: nothing may call into a part that is already gone.
   ~Impl() {
-    function_.reset();                          // no more completions from workers
-    for (auto& s : shards_) s->Stop();          // no more scheduling
-    owned_timers_.reset();                      // no more timer callbacks
-    for (auto& shard_runs : runs_) shard_runs.clear();  // releases permits into the lanes
-    shards_.clear();
+    function_.reset();                            // workers joined; no more completions
+    if (owned_timers_) owned_timers_->Stop();     // no more timer callbacks (At still safe)
+    for (auto& s : shards_) s->Stop();            // loops joined; later posts are dropped
+    for (auto& shard_runs : runs_) shard_runs.clear();  // releases held permits
+    if (lanes_) lanes_->CloseAll(lane::CloseMode::kCancel);  // fails waiting acquisitions,
+                                                             // which release partial permits
+    shards_.clear();  // destroys posted work that was never run (and the permits it carried)
   }
 
   const Clock& clock() const { return *options_.clock; }

@@ -217,6 +217,8 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     }
     engine::EngineOptions eopts;
     eopts.lanes = config->lanes;
+    eopts.exec.enabled = config->executors.exec.enabled;
+    eopts.exec.allow = config->executors.exec.allow;
     eopts.logger = ctx.Logger("engine");
     auto engine = engine::Engine::Create(std::move(eopts));
     if (!engine) {

@@ -82,7 +82,7 @@ TEST(RunE2E, BadInputIsRefusedClearly) {
   std::string http = dir.Write("http.yaml", "tasks: [{id: fetch, type: http}]\n");
   CommandResult no_executor = RunGoclaw({"run", http});
   EXPECT_EQ(no_executor.exit_code, 1);
-  EXPECT_NE(no_executor.err.find("has type http, which this engine cannot run"), std::string::npos)
+  EXPECT_NE(no_executor.err.find("has type http, which cannot run here"), std::string::npos)
       << no_executor.err;
 }
 
@@ -96,6 +96,37 @@ TEST(RunE2E, CtrlCCancelsCleanlyAndExits130) {
   EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
   EXPECT_NE(r.err.find("interrupted: cancelling"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("(long) cancelled"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace goclaw::testing
+
+namespace goclaw::testing {
+namespace {
+
+TEST(RunE2E, ExecTasksNeedToBeEnabledAndAllowed) {
+  TempDir dir;
+  std::string spec = dir.Write("exec.yaml",
+                               "name: sub\ninput: {n: 7}\ntasks:\n"
+                               "  - {id: echo, type: exec, config: {command: [cat]}}\n"
+                               "  - {id: count, type: script, depends_on: [echo],\n"
+                               "     config: {command: [sh, -c, 'wc -c'], env: {X: '{{tasks.echo.output.n}}'}}}\n");
+  CommandResult off = RunGoclaw({"run", spec});
+  EXPECT_EQ(off.exit_code, 1);
+  EXPECT_NE(off.err.find("exec tasks are disabled"), std::string::npos) << off.err;
+
+  CommandResult on = RunGoclaw({"--set", "executors.exec.enabled=true", "--set",
+                                "executors.exec.allow=[cat, sh]", "run", spec, "--json"});
+  ASSERT_EQ(on.exit_code, 0) << on.err << on.out;
+  auto v = boost::json::parse(on.out);
+  EXPECT_EQ(v.at("tasks").as_array()[0].at("result").at("n"), 7);
+  EXPECT_EQ(v.at("tasks").as_array()[1].at("result"), 7);  // `wc -c` of {"n":7}
+
+  CommandResult denied = RunGoclaw({"--set", "executors.exec.enabled=true", "--set",
+                                    "executors.exec.allow=[cat]", "run", spec});
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_NE(denied.out.find("command \"sh\" is not in executors.exec.allow"), std::string::npos)
+      << denied.out;
 }
 
 }  // namespace

@@ -54,11 +54,21 @@ struct DagConfig {
   std::int64_t max_spec_bytes = 16 << 20;
 };
 
+struct ExecConfig {
+  bool enabled = false;            // subprocess tasks are off unless enabled
+  std::vector<std::string> allow;  // commands (argv[0]) that may run
+};
+
+struct ExecutorsConfig {
+  ExecConfig exec;
+};
+
 struct Config {
   ServerConfig server;
   StorageConfig storage;
   LogConfig log;
   DagConfig dag;
+  ExecutorsConfig executors;
   // Always contains a lane named "default" (added with defaults when not configured).
   std::vector<LaneConfig> lanes;
 };

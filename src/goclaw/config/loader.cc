@@ -19,7 +19,7 @@ namespace goclaw::config {
 namespace {
 
 constexpr std::string_view kEnvPrefix = "GOCLAW_";
-constexpr std::string_view kSections[] = {"server", "storage", "log", "dag", "lanes"};
+constexpr std::string_view kSections[] = {"server", "storage", "log", "dag", "executors", "lanes"};
 constexpr std::size_t kMaxConfigBytes = 4u << 20;
 
 // A value given as text (environment, --set): read as a YAML scalar or flow collection, so
@@ -73,6 +73,9 @@ std::string EnvToPath(std::string_view name) {
       std::string key = rest.substr(section.size() + 1);
       if (section == "log" && key.rfind("modules_", 0) == 0) {
         return "log.modules." + key.substr(8);
+      }
+      if (section == "executors" && key.rfind("exec_", 0) == 0) {
+        return "executors.exec." + key.substr(5);
       }
       return std::string(section) + "." + key;
     }

@@ -42,6 +42,8 @@ TEST_F(ConfigLoaderTest, LayersOverrideInOrder) {
   sources.env = {{"GOCLAW_SERVER_PORT", "9090"},
                  {"GOCLAW_STORAGE_SYNC_MODE", "always"},
                  {"GOCLAW_LOG_MODULES_DAG", "debug"},
+                 {"GOCLAW_EXECUTORS_EXEC_ENABLED", "true"},
+                 {"GOCLAW_EXECUTORS_EXEC_ALLOW", "[python3, cat]"},
                  {"GOCLAW_SERVER", "http://elsewhere"},  // not a config key: ignored
                  {"PATH", "/usr/bin"}};
   sources.flags = {"server.port=9191", "lanes=[{name: llm, max_concurrency: 2}]"};
@@ -53,6 +55,8 @@ TEST_F(ConfigLoaderTest, LayersOverrideInOrder) {
   EXPECT_EQ(c->storage.sync_mode, SyncMode::kAlways);  // env
   EXPECT_EQ(c->log.level, "warn");
   EXPECT_EQ(c->log.modules.at("dag"), "debug");
+  EXPECT_TRUE(c->executors.exec.enabled);
+  EXPECT_EQ(c->executors.exec.allow, (std::vector<std::string>{"python3", "cat"}));
   ASSERT_EQ(c->lanes.size(), 2u);
   EXPECT_EQ(c->lanes[1].name, "llm");
   EXPECT_EQ(c->lanes[1].max_concurrency, 2);

@@ -69,6 +69,31 @@ void DecodeDag(const boost::json::value& v, DagConfig* s, Diagnostics& diag) {
   r.Int("max_spec_bytes", &s->max_spec_bytes, 1024, 1LL << 30);
 }
 
+void DecodeExecutors(const boost::json::value& v, ExecutorsConfig* s, Diagnostics& diag) {
+  ObjectReader r(v, "executors", diag, "the executors section");
+  const boost::json::value* exec = r.Get("exec");
+  if (exec == nullptr) return;
+  ObjectReader er(*exec, "executors.exec", diag, "executors.exec");
+  er.Bool("enabled", &s->exec.enabled);
+  if (const boost::json::value* allow = er.Get("allow")) {
+    const boost::json::array* arr = allow->if_array();
+    if (arr == nullptr) {
+      diag.Add("executors.exec.allow", "expected a list of commands, got " + DescribeJson(*allow));
+      return;
+    }
+    s->exec.allow.clear();
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const boost::json::value& c = (*arr)[i];
+      if (!c.is_string() || c.get_string().empty()) {
+        diag.Add(IndexPath("executors.exec.allow", i),
+                 "expected a command (a program name or path), got " + DescribeJson(c));
+        continue;
+      }
+      s->exec.allow.emplace_back(c.get_string());
+    }
+  }
+}
+
 LaneConfig DecodeLane(const boost::json::value& v, const std::string& path, Diagnostics& diag) {
   LaneConfig lane;
   ObjectReader r(v, path, diag, "a lane");
@@ -124,6 +149,7 @@ void DecodeConfig(const boost::json::value& root, Config* config, Diagnostics& d
   if (const auto* v = r.Get("storage")) DecodeStorage(*v, &config->storage, diag);
   if (const auto* v = r.Get("log")) DecodeLog(*v, &config->log, diag);
   if (const auto* v = r.Get("dag")) DecodeDag(*v, &config->dag, diag);
+  if (const auto* v = r.Get("executors")) DecodeExecutors(*v, &config->executors, diag);
   if (const auto* v = r.Get("lanes")) {
     const boost::json::array* arr = v->if_array();
     if (arr == nullptr) {
@@ -211,6 +237,9 @@ boost::json::object EncodeConfig(const Config& c) {
                 {"format", LogFormatName(c.log.format)},
                 {"modules", std::move(modules)}};
   out["dag"] = {{"max_tasks", c.dag.max_tasks}, {"max_spec_bytes", c.dag.max_spec_bytes}};
+  boost::json::array allow;
+  for (const std::string& a : c.executors.exec.allow) allow.emplace_back(a);
+  out["executors"] = {{"exec", {{"enabled", c.executors.exec.enabled}, {"allow", std::move(allow)}}}};
   boost::json::array lanes;
   for (const LaneConfig& lane : c.lanes) {
     boost::json::object l;

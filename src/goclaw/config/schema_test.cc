@@ -37,6 +37,7 @@ TEST(ConfigSchemaTest, DecodesEverySection) {
     "storage": {"path": "/var/lib/goclaw", "sync_mode": "always"},
     "log": {"level": "debug", "format": "json", "modules": {"dag": "trace"}},
     "dag": {"max_tasks": 500},
+    "executors": {"exec": {"enabled": true, "allow": ["python3", "/usr/bin/jq"]}},
     "lanes": [{"name": "llm", "max_concurrency": 4, "capacity": 100,
                "rate": {"per_second": 2}, "on_full": "redirect", "redirect_to": "slow"},
               {"name": "slow", "on_full": "drop"}]
@@ -47,6 +48,8 @@ TEST(ConfigSchemaTest, DecodesEverySection) {
   EXPECT_EQ(c.log.format, LogFormat::kJson);
   EXPECT_EQ(c.log.modules.at("dag"), "trace");
   EXPECT_EQ(c.dag.max_tasks, 500);
+  EXPECT_TRUE(c.executors.exec.enabled);
+  EXPECT_EQ(c.executors.exec.allow, (std::vector<std::string>{"python3", "/usr/bin/jq"}));
   ASSERT_EQ(c.lanes.size(), 3u);  // default added first
   EXPECT_EQ(c.lanes[0].name, "default");
   EXPECT_EQ(c.lanes[1].rate->per_second, 2);
@@ -107,6 +110,8 @@ TEST(ConfigSchemaTest, EncodeRoundTrips) {
   Config c;
   c.server.port = 1234;
   c.log.modules["engine"] = "debug";
+  c.executors.exec.enabled = true;
+  c.executors.exec.allow = {"cat"};
   LaneConfig lane;
   lane.name = "x";
   lane.rate = RateConfig{5, 10};

@@ -53,6 +53,7 @@ class Engine::Impl {
     builtin_ = std::make_unique<BuiltinExecutor>(clock(), timers());
     function_ = std::make_unique<FunctionExecutor>(functions_, options_.function_workers,
                                                    options_.logger);
+    if (options_.exec.enabled) exec_ = std::make_unique<ExecExecutor>(options_.exec);
     std::uint64_t seed = options_.seed != 0 ? options_.seed : std::random_device{}();
     for (int i = 0; i < shards; ++i) {
       rngs_.emplace_back(seed + static_cast<std::uint64_t>(i));
@@ -65,6 +66,7 @@ class Engine::Impl {
   // Order matters: nothing may call into a part that is already gone.
   ~Impl() {
     function_.reset();                            // workers joined; no more completions
+    exec_.reset();                                // processes killed; no more completions
     if (owned_timers_) owned_timers_->Stop();     // no more timer callbacks (At still safe)
     for (auto& s : shards_) s->Stop();            // loops joined; later posts are dropped
     for (auto& shard_runs : runs_) shard_runs.clear();  // releases held permits
@@ -207,15 +209,20 @@ class Engine::Impl {
   }
 
   // Refuses, before anything runs, workflows with tasks this engine has no executor for.
-  static Status CheckExecutors(const dag::Plan& plan) {
+  Status CheckExecutors(const dag::Plan& plan) const {
     std::vector<ErrorDetail> details;
     for (Index i = 0; i < plan.task_count(); ++i) {
       dag::TaskType type = plan.task(i).type;
       if (type == dag::TaskType::kBuiltin || type == dag::TaskType::kFunction) continue;
+      if (type == dag::TaskType::kExec && exec_) continue;
+      std::string why = type == dag::TaskType::kExec
+                            ? "exec tasks are disabled; set executors.exec.enabled: true and list "
+                              "the command in executors.exec.allow"
+                            : "this engine runs builtin, function and (when enabled) exec tasks";
       details.push_back({"tasks[" + std::to_string(i) + "].type",
                          "task \"" + plan.task(i).id + "\" has type " +
-                             std::string(dag::TaskTypeName(type)) +
-                             ", which this engine cannot run; it runs builtin and function tasks",
+                             std::string(dag::TaskTypeName(type)) + ", which cannot run here: " +
+                             why,
                          0, ""});
     }
     if (details.empty()) return OkStatus();
@@ -377,7 +384,8 @@ class Engine::Impl {
 
   Executor& ExecutorFor(dag::TaskType type) {
     if (type == dag::TaskType::kFunction) return *function_;
-    GOCLAW_CHECK(type == dag::TaskType::kBuiltin);  // Submit admits nothing else
+    if (type == dag::TaskType::kExec) return *exec_;  // Submit checked that it exists
+    GOCLAW_CHECK(type == dag::TaskType::kBuiltin);     // Submit admits nothing else
     return *builtin_;
   }
 
@@ -508,6 +516,7 @@ class Engine::Impl {
   std::vector<std::mt19937_64> rngs_;  // retry jitter, one per shard (used on its thread only)
   std::unique_ptr<BuiltinExecutor> builtin_;
   std::unique_ptr<FunctionExecutor> function_;
+  std::unique_ptr<ExecExecutor> exec_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::vector<std::unordered_map<std::string, std::unique_ptr<WorkflowRun>>> runs_;  // per shard
 

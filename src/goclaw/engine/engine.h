@@ -34,6 +34,7 @@
 #include "goclaw/core/status.h"
 #include "goclaw/core/timer_queue.h"
 #include "goclaw/dag/plan.h"
+#include "goclaw/engine/exec_executor.h"
 #include "goclaw/engine/function_registry.h"
 #include "goclaw/engine/states.h"
 #include "goclaw/lane/registry.h"
@@ -46,6 +47,7 @@ struct EngineOptions {
   int shards = 0;                         // 0: one per core
   int function_workers = 4;               // threads for non-inline functions
   std::size_t max_output_bytes = 1u << 20;
+  ExecOptions exec;                       // subprocess tasks: off unless enabled
   const Clock* clock = nullptr;           // default: the system clock
   TimerQueue* timers = nullptr;           // default: a timer thread owned by the engine
   log::Logger logger;

@@ -290,7 +290,10 @@ TEST_F(EngineTest, UnknownIdsAndUnsupportedTypes) {
   auto r = engine_->Submit(Plan("tasks: [{id: fetch, type: http}]"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_THAT(r.error().details()[0].message, HasSubstr("has type http, which this engine cannot run"));
+  EXPECT_THAT(r.error().details()[0].message, HasSubstr("has type http, which cannot run here"));
+  auto exec = engine_->Submit(Plan("tasks: [{id: sh, type: exec, config: {command: [ls]}}]"));
+  ASSERT_FALSE(exec);
+  EXPECT_THAT(exec.error().details()[0].message, HasSubstr("exec tasks are disabled"));
   auto lane = engine_->Submit(Plan("tasks: [{id: t, lane: nowhere}]"));
   ASSERT_TRUE(lane);
   WorkflowStatus st = Finish(*lane);

@@ -1,0 +1,59 @@
+// `exec` tasks (alias `script`): run a program — argv only, never a shell — with the task's
+// input as JSON on stdin; its stdout is the output (parsed as JSON when it is JSON, else a
+// string), a non-zero exit fails the attempt with the exit status and the end of stderr.
+// Each process gets its own process group; a timeout or cancel kills the whole group.
+//
+// Off unless enabled, and then only for the commands listed in `allow` (matched exactly
+// against argv[0]). One reactor thread watches every running process's pipes (poll), so many
+// processes do not need a thread each.
+//
+//   config: {command: ["python3", "agent.py", "--fast"], env: {KEY: value}, cwd: "/tmp"}
+//
+// Thread-safety: Start may be called from any thread.
+#pragma once
+
+#include <condition_variable>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "goclaw/engine/executor.h"
+
+namespace goclaw::engine {
+
+struct ExecOptions {
+  bool enabled = false;
+  std::vector<std::string> allow;              // permitted argv[0] values
+  std::size_t max_stdout_bytes = 1u << 20;     // more fails the attempt
+  std::size_t max_stderr_kept = 4096;          // tail of stderr kept for the error message
+};
+
+class ExecExecutor final : public Executor {
+ public:
+  explicit ExecExecutor(ExecOptions options);
+  // Kills running processes and fails their attempts (kCancelled).
+  ~ExecExecutor() override;
+  ExecExecutor(const ExecExecutor&) = delete;
+  ExecExecutor& operator=(const ExecExecutor&) = delete;
+
+  void Start(Attempt attempt, AttemptDone done) override;
+
+ private:
+  struct Process;
+  void Run(std::stop_token stop);
+  void Finish(Process& p, int status);
+  void Wake();
+
+  ExecOptions options_;
+  std::mutex mu_;
+  std::list<std::shared_ptr<Process>> processes_;  // pipes open
+  std::list<std::shared_ptr<Process>> exiting_;    // pipes closed, not yet reaped (reactor only)
+  int wake_pipe_[2] = {-1, -1};
+  std::jthread reactor_;
+};
+
+}  // namespace goclaw::engine

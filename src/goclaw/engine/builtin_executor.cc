@@ -37,7 +37,7 @@ void BuiltinExecutor::Start(Attempt attempt, AttemptDone done) {
   } else if (op == "echo") {
     boost::json::object out = config ? *config : boost::json::object();
     out.erase("op");
-    done(AttemptResult::Ok(out.empty() ? attempt.input : boost::json::value(std::move(out))));
+    done(AttemptResult::Ok(out.empty() ? *attempt.input : boost::json::value(std::move(out))));
   } else if (op == "sleep") {
     Diagnostics diag;
     Millis duration{0};

@@ -90,7 +90,7 @@ class Engine::Impl {
     for (auto& kv : input) merged[kv.key()] = std::move(kv.value());
     auto run = std::make_unique<WorkflowRun>(plan);
     run->id = "wf-" + ids_->Next().ToString();
-    run->input = std::move(merged);
+    run->input = std::make_shared<const boost::json::value>(std::move(merged));
     run->created_at = clock().Now();
     run->tasks.resize(plan.task_count());
     run->unfinished = plan.task_count();
@@ -144,8 +144,12 @@ class Engine::Impl {
   }
 
   Result<std::vector<Event>> Events(const std::string& id) {
-    return OnShard<std::vector<Event>>(
-        id, [](WorkflowRun& r) -> Result<std::vector<Event>> { return r.events; });
+    return OnShard<std::vector<Event>>(id, [](WorkflowRun& r) -> Result<std::vector<Event>> {
+      std::vector<Event> out;
+      out.reserve(r.events.size());
+      for (std::size_t k = 0; k < r.events.size(); ++k) out.push_back(ToEvent(r, r.events[k], k + 1));
+      return out;
+    });
   }
 
   Status Cancel(const std::string& id) {
@@ -230,14 +234,53 @@ class Engine::Impl {
                            "workflow has tasks without an executor", std::move(details)));
   }
 
+  // True when `v` certainly serializes to at most `limit` bytes, judged without serializing:
+  // counted bytes times 6 (the worst JSON escaping, "\u00XX") stay within the limit. Most
+  // outputs are far below it; only the others pay for an exact serialization.
+  static bool SurelyFits(const boost::json::value& v, std::size_t limit) {
+    std::size_t budget = limit / 6;
+    std::vector<const boost::json::value*> stack{&v};
+    std::size_t used = 0;
+    while (!stack.empty()) {
+      const boost::json::value* cur = stack.back();
+      stack.pop_back();
+      if (const auto* s = cur->if_string()) {
+        used += s->size() + 2;
+      } else if (const auto* o = cur->if_object()) {
+        used += 2;
+        for (const auto& kv : *o) {
+          used += kv.key().size() + 4;
+          stack.push_back(&kv.value());
+        }
+      } else if (const auto* a = cur->if_array()) {
+        used += 2 + a->size();
+        for (const auto& item : *a) stack.push_back(&item);
+      } else {
+        used += 24;  // numbers, booleans, null
+      }
+      if (used > budget) return false;
+    }
+    return true;
+  }
+
   // ---- events and transitions (shard thread) ----
 
-  void Emit(WorkflowRun& run, std::string task_id, std::string_view from, std::string_view to,
-            int attempt, std::string error) {
-    Event e{run.events.size() + 1, run.id, std::move(task_id), std::string(from),
-            std::string(to), attempt, clock().Now(), std::move(error)};
-    run.events.push_back(e);
+  static Event ToEvent(const WorkflowRun& run, const internal::StoredEvent& s, std::uint64_t seq) {
+    bool wf = s.task == internal::StoredEvent::kWorkflow;
+    auto name = [wf](std::uint8_t state) {
+      return std::string(wf ? WorkflowStateName(static_cast<WorkflowState>(state))
+                            : TaskStateName(static_cast<TaskState>(state)));
+    };
+    return Event{seq, run.id, wf ? std::string() : run.plan.task(s.task).id, name(s.from),
+                 name(s.to), s.attempt, s.time, s.error};
+  }
+
+  void Emit(WorkflowRun& run, std::uint32_t task, std::uint8_t from, std::uint8_t to, int attempt,
+            std::string error) {
+    run.events.push_back({task, from, to, attempt, clock().Now(), std::move(error)});
     std::shared_lock lock(subscribers_mu_);
+    if (subscribers_.empty()) return;
+    Event e = ToEvent(run, run.events.back(), run.events.size());
     for (const auto& [handle, cb] : subscribers_) cb(e);
   }
 
@@ -247,8 +290,8 @@ class Engine::Impl {
     run.state = to;
     if (to == WorkflowState::kRunning) run.started_at = clock().Now();
     if (IsTerminal(to)) run.finished_at = clock().Now();
-    Emit(run, "", WorkflowStateName(from), WorkflowStateName(to), 0,
-         to == WorkflowState::kFailed ? run.error : std::string());
+    Emit(run, internal::StoredEvent::kWorkflow, static_cast<std::uint8_t>(from),
+         static_cast<std::uint8_t>(to), 0, to == WorkflowState::kFailed ? run.error : std::string());
     {
       std::lock_guard lock(summaries_mu_);
       summaries_[run.id].state = to;
@@ -267,7 +310,7 @@ class Engine::Impl {
       t.error = error;
       --run.unfinished;
     }
-    Emit(run, run.plan.task(i).id, TaskStateName(from), TaskStateName(to), t.attempts,
+    Emit(run, i, static_cast<std::uint8_t>(from), static_cast<std::uint8_t>(to), t.attempts,
          std::move(error));
   }
 
@@ -287,7 +330,7 @@ class Engine::Impl {
     auto resolved = ResolveTemplates(
         boost::json::value(spec.config),
         [&run](std::string_view kind, std::string_view id) -> const boost::json::value* {
-          if (kind == "input") return &run.input;
+          if (kind == "input") return run.input.get();
           auto j = run.plan.Find(id);
           if (!j || run.tasks[*j].state != TaskState::kCompleted) return nullptr;
           return &run.tasks[*j].output;
@@ -320,6 +363,15 @@ class Engine::Impl {
     SetTaskState(run, i, TaskState::kQueued);
     const std::string id = run.id;
     const int attempt = t.attempts + 1;
+    if (claims.size() == 1) {
+      // Fast path: one lane with room now (TryAcquire never overtakes anyone waiting).
+      if (auto permit = claims[0].lane.TryAcquire({.priority = spec.priority})) {
+        std::vector<lane::Permit> permits;
+        permits.push_back(std::move(*permit));
+        OnAdmitted(s, run, i, attempt, lane::PermitSet(std::move(permits)));
+        return;
+      }
+    }
     t.acquisition = lane::AcquireAll(
         std::move(claims), {.priority = spec.priority},
         [this, s, id, i, attempt](Result<lane::PermitSet> permits) mutable {
@@ -394,7 +446,7 @@ class Engine::Impl {
     if (t.state != TaskState::kRunning || t.attempts != attempt) return;  // stale
     t.permits.reset();
     t.cancel.reset();
-    if (result.output) {
+    if (result.output && !SurelyFits(*result.output, options_.max_output_bytes)) {
       std::size_t size = boost::json::serialize(*result.output).size();
       if (size > options_.max_output_bytes) {
         result = AttemptResult::Fail(ErrorCode::kResourceExhausted,

@@ -185,7 +185,7 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
   p->out = out_pipe[0];
   p->err = err_pipe[0];
   for (int fd : {p->in, p->out, p->err}) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-  p->input = boost::json::serialize(attempt.input);
+  p->input = boost::json::serialize(*attempt.input);
   p->done = std::move(done);
   std::weak_ptr<Process> weak = p;
   {

@@ -32,7 +32,7 @@ class ExecExecutorTest : public ::testing::Test {
     a.workflow_id = "wf";
     a.task_id = "t";
     a.config = boost::json::parse(config_json);
-    a.input = std::move(input);
+    a.input = std::make_shared<const boost::json::value>(std::move(input));
     a.cancel = cancel ? cancel : std::make_shared<CancellationSource>();
     exec.Start(std::move(a), [promise](AttemptResult r) { promise->set_value(std::move(r)); });
     return promise->get_future();

@@ -25,7 +25,7 @@ struct Attempt {
   std::string idempotency_key;     // "workflow/task/attempt"
   dag::TaskType type = dag::TaskType::kBuiltin;
   boost::json::value config;       // with {{...}} resolved
-  boost::json::value input;        // the workflow's input
+  std::shared_ptr<const boost::json::value> input;  // the workflow's input (shared, never null)
   std::shared_ptr<CancellationSource> cancel;
 };
 

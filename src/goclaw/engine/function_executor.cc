@@ -79,7 +79,7 @@ void FunctionExecutor::Run(Call& call) const {
     if (const auto* v = obj->if_contains("args")) args = v;
   }
   log::Logger logger = logger_.With("workflow_id", a.workflow_id).With("task_id", a.task_id);
-  TaskContext ctx{a.workflow_id, a.task_id, a.number, a.idempotency_key, *args, a.input,
+  TaskContext ctx{a.workflow_id, a.task_id, a.number, a.idempotency_key, *args, *a.input,
                   *a.cancel, logger,
                   [logger](double fraction, std::string_view message) {
                     logger.Debug("progress {:.0f}%: {}", fraction * 100, message);

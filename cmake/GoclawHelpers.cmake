@@ -10,7 +10,7 @@
 add_library(goclaw_warnings INTERFACE)
 target_compile_options(goclaw_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
-  -Wnull-dereference -Wimplicit-fallthrough -Wno-missing-field-initializers
+  -Wimplicit-fallthrough -Wno-missing-field-initializers
   # GCC 12 reports false -Wrestrict positives inside std::string concatenation (GCC PR 105329).
   -Wno-restrict)
 if(GOCLAW_WERROR)
@@ -19,10 +19,15 @@ endif()
 
 # Sanitizers apply to every target (libraries, tests and the binary) when requested.
 add_library(goclaw_sanitizers INTERFACE)
+# -Wnull-dereference is left out: GCC 12 reports it inside Asio and libstdc++ code inlined
+# from third-party headers (false positives that -Werror would turn into failures).
+if(GOCLAW_SANITIZE MATCHES "thread")
+  # GCC warns that TSan cannot model the atomic_thread_fence in Asio's fenced blocks; Asio
+  # then relies on its scheduler's mutex, which TSan does see, for the same ordering.
+  target_compile_options(goclaw_warnings INTERFACE -Wno-tsan)
+  target_compile_definitions(goclaw_sanitizers INTERFACE BOOST_ASIO_DISABLE_FENCED_BLOCK)
+endif()
 if(GOCLAW_SANITIZE)
-  # Sanitizer instrumentation makes GCC 12 report -Wnull-dereference inside libstdc++ code
-  # inlined from third-party headers (CLI11); the Release build keeps the warning.
-  target_compile_options(goclaw_warnings INTERFACE -Wno-null-dereference)
   target_compile_options(goclaw_sanitizers INTERFACE
     -fsanitize=${GOCLAW_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(goclaw_sanitizers INTERFACE -fsanitize=${GOCLAW_SANITIZE})

@@ -1,4 +1,8 @@
 // End-to-end tests of `goclaw run`: the real binary runs workflows in its embedded engine.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -79,10 +83,10 @@ TEST(RunE2E, BadInputIsRefusedClearly) {
   CommandResult invalid = RunGoclaw({"run", cycle});
   EXPECT_EQ(invalid.exit_code, 1);
   EXPECT_NE(invalid.err.find("depends on itself"), std::string::npos);
-  std::string http = dir.Write("http.yaml", "tasks: [{id: fetch, type: http}]\n");
+  std::string http = dir.Write("remote.yaml", "tasks: [{id: fetch, type: remote}]\n");
   CommandResult no_executor = RunGoclaw({"run", http});
   EXPECT_EQ(no_executor.exit_code, 1);
-  EXPECT_NE(no_executor.err.find("has type http, which cannot run here"), std::string::npos)
+  EXPECT_NE(no_executor.err.find("has type remote, which cannot run here"), std::string::npos)
       << no_executor.err;
 }
 
@@ -127,6 +131,68 @@ TEST(RunE2E, ExecTasksNeedToBeEnabledAndAllowed) {
   EXPECT_EQ(denied.exit_code, 1);
   EXPECT_NE(denied.out.find("command \"sh\" is not in executors.exec.allow"), std::string::npos)
       << denied.out;
+}
+
+}  // namespace
+}  // namespace goclaw::testing
+
+namespace goclaw::testing {
+namespace {
+
+// The example agent (Python standard library) on a free port, killed when done.
+class EchoAgent {
+ public:
+  EchoAgent() {
+    int out[2];
+    if (pipe(out) != 0) std::abort();
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      close(out[1]);
+      std::string script = SourcePath("examples/agents/echo_agent.py");
+      execlp("python3", "python3", script.c_str(), "--port", "0", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    close(out[0]);
+    url_ = line.substr(line.rfind(' ') + 1);  // "echo agent listening on http://127.0.0.1:N"
+  }
+  ~EchoAgent() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+  const std::string& url() const { return url_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::string url_;
+};
+
+TEST(RunE2E, HttpAgentExampleAgainstTheExampleAgent) {
+  EchoAgent agent;
+  ASSERT_EQ(agent.url().rfind("http://127.0.0.1:", 0), 0u) << agent.url();
+  CommandResult r = RunGoclaw({"run", SourcePath("examples/http-agent.yaml"), "--input",
+                               "agent=" + agent.url(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  auto v = boost::json::parse(r.out);
+  const auto& tasks = v.at("tasks").as_array();
+  ASSERT_EQ(tasks.size(), 4u);
+  EXPECT_EQ(tasks[0].at("result").at("status"), 200);
+  EXPECT_EQ(tasks[3].at("result").at("words"), 9);
+  EXPECT_EQ(tasks[3].at("result").at("summary"),
+            "notes on multi-agent orchestration with lanes and durable si");
+
+  // The agent gone: connection refused is retried, then the workflow fails.
+  CommandResult down = RunGoclaw({"run", SourcePath("examples/http-agent.yaml"), "--input",
+                                  "agent=http://127.0.0.1:1", "--json"});
+  EXPECT_EQ(down.exit_code, 1);
+  auto d = boost::json::parse(down.out);
+  EXPECT_EQ(d.at("tasks").as_array()[0].at("attempts"), 4);
+  EXPECT_EQ(d.at("tasks").as_array()[1].at("status"), "skipped");
 }
 
 }  // namespace

@@ -54,6 +54,9 @@ class Engine::Impl {
     function_ = std::make_unique<FunctionExecutor>(functions_, options_.function_workers,
                                                    options_.logger);
     if (options_.exec.enabled) exec_ = std::make_unique<ExecExecutor>(options_.exec);
+    HttpOptions http = options_.http;
+    http.max_response_bytes = options_.max_output_bytes;
+    http_ = std::make_unique<HttpExecutor>(http);
     std::uint64_t seed = options_.seed != 0 ? options_.seed : std::random_device{}();
     for (int i = 0; i < shards; ++i) {
       rngs_.emplace_back(seed + static_cast<std::uint64_t>(i));
@@ -67,6 +70,7 @@ class Engine::Impl {
   ~Impl() {
     function_.reset();                            // workers joined; no more completions
     exec_.reset();                                // processes killed; no more completions
+    http_.reset();                                // requests aborted; I/O thread joined
     if (owned_timers_) owned_timers_->Stop();     // no more timer callbacks (At still safe)
     for (auto& s : shards_) s->Stop();            // loops joined; later posts are dropped
     for (auto& shard_runs : runs_) shard_runs.clear();  // releases held permits
@@ -219,10 +223,12 @@ class Engine::Impl {
       dag::TaskType type = plan.task(i).type;
       if (type == dag::TaskType::kBuiltin || type == dag::TaskType::kFunction) continue;
       if (type == dag::TaskType::kExec && exec_) continue;
+      if (type == dag::TaskType::kHttp) continue;
       std::string why = type == dag::TaskType::kExec
                             ? "exec tasks are disabled; set executors.exec.enabled: true and list "
                               "the command in executors.exec.allow"
-                            : "this engine runs builtin, function and (when enabled) exec tasks";
+                            : "this engine runs builtin, function, http and (when enabled) exec "
+                              "tasks";
       details.push_back({"tasks[" + std::to_string(i) + "].type",
                          "task \"" + plan.task(i).id + "\" has type " +
                              std::string(dag::TaskTypeName(type)) + ", which cannot run here: " +
@@ -437,6 +443,7 @@ class Engine::Impl {
   Executor& ExecutorFor(dag::TaskType type) {
     if (type == dag::TaskType::kFunction) return *function_;
     if (type == dag::TaskType::kExec) return *exec_;  // Submit checked that it exists
+    if (type == dag::TaskType::kHttp) return *http_;
     GOCLAW_CHECK(type == dag::TaskType::kBuiltin);     // Submit admits nothing else
     return *builtin_;
   }
@@ -569,6 +576,7 @@ class Engine::Impl {
   std::unique_ptr<BuiltinExecutor> builtin_;
   std::unique_ptr<FunctionExecutor> function_;
   std::unique_ptr<ExecExecutor> exec_;
+  std::unique_ptr<HttpExecutor> http_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::vector<std::unordered_map<std::string, std::unique_ptr<WorkflowRun>>> runs_;  // per shard
 

@@ -36,6 +36,7 @@
 #include "goclaw/dag/plan.h"
 #include "goclaw/engine/exec_executor.h"
 #include "goclaw/engine/function_registry.h"
+#include "goclaw/engine/http_executor.h"
 #include "goclaw/engine/states.h"
 #include "goclaw/lane/registry.h"
 #include "goclaw/log/log.h"
@@ -48,6 +49,7 @@ struct EngineOptions {
   int function_workers = 4;               // threads for non-inline functions
   std::size_t max_output_bytes = 1u << 20;
   ExecOptions exec;                       // subprocess tasks: off unless enabled
+  HttpOptions http;                       // max_response_bytes is max_output_bytes
   const Clock* clock = nullptr;           // default: the system clock
   TimerQueue* timers = nullptr;           // default: a timer thread owned by the engine
   log::Logger logger;

@@ -287,10 +287,10 @@ TEST_F(EngineTest, UnknownIdsAndUnsupportedTypes) {
   EXPECT_EQ(engine_->Get("wf-nope").error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(engine_->Cancel("../../etc").error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(engine_->Wait("x", milliseconds(1)).error().code(), ErrorCode::kNotFound);
-  auto r = engine_->Submit(Plan("tasks: [{id: fetch, type: http}]"));
+  auto r = engine_->Submit(Plan("tasks: [{id: pull, type: remote}]"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_THAT(r.error().details()[0].message, HasSubstr("has type http, which cannot run here"));
+  EXPECT_THAT(r.error().details()[0].message, HasSubstr("has type remote, which cannot run here"));
   auto exec = engine_->Submit(Plan("tasks: [{id: sh, type: exec, config: {command: [ls]}}]"));
   ASSERT_FALSE(exec);
   EXPECT_THAT(exec.error().details()[0].message, HasSubstr("exec tasks are disabled"));

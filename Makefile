@@ -2,7 +2,7 @@
 # Both install missing Debian packages first (scripts/bootstrap.sh, a fast no-op when
 # everything is present), then configure and build with CMake presets (CMakePresets.json).
 #
-#   make run        build and show the plan of an example workflow
+#   make run        build, show the plan of an example workflow and run another
 #   make test       build (Release) and run every test: unit, integration, e2e
 #   make test-asan  the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-tsan  unit and integration suites under ThreadSanitizer
@@ -37,9 +37,11 @@ build: configure
 
 run: build
 	@echo "goclaw: the server (REST API and UI on http://127.0.0.1:8080) arrives with a later"
-	@echo "goclaw: release; for now 'make run' compiles an example workflow and shows its plan."
+	@echo "goclaw: release; for now 'make run' plans an example workflow and runs another."
 	@echo "+ $(GOCLAW) plan examples/research-report.yaml"
 	@$(GOCLAW) plan examples/research-report.yaml
+	@echo "+ $(GOCLAW) run examples/hello.yaml"
+	@$(GOCLAW) run examples/hello.yaml
 
 test: build
 	@ctest --test-dir $(BUILD_DIR) -L 'unit|integration|e2e' -j $(JOBS) --output-on-failure

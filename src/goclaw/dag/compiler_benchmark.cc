@@ -8,43 +8,17 @@
 // bytes divided by tasks (edges excluded: 8 B each), peak_rss_MB = the process's high-water mark.
 #include <benchmark/benchmark.h>
 
-#include <fstream>
 #include <queue>
 #include <random>
 #include <string>
 #include <unordered_map>
 
+#include "bench_util.h"
 #include "goclaw/dag/compiler.h"
 #include "goclaw/dag/loader.h"
 
 namespace goclaw::dag {
 namespace {
-
-// Random layered DAG: layers of ~sqrt(n) tasks; each task depends on up to 3 distinct random
-// tasks of the previous 3 layers (about 3 on average after the first layer).
-std::shared_ptr<WorkflowSpec> RandomLayeredDag(std::size_t n, std::uint64_t seed = 42) {
-  std::mt19937_64 rng(seed);
-  auto spec = std::make_shared<WorkflowSpec>();
-  spec->name = "random";
-  spec->tasks.resize(n);
-  std::size_t width = std::max<std::size_t>(8, static_cast<std::size_t>(std::sqrt(double(n))));
-  for (std::size_t i = 0; i < n; ++i) {
-    TaskSpec& t = spec->tasks[i];
-    t.id = "task-" + std::to_string(i);
-    std::size_t layer = i / width;
-    if (layer == 0) continue;
-    std::size_t lo = layer >= 3 ? (layer - 3) * width : 0;
-    std::size_t hi = layer * width;  // exclusive
-    for (int d = 0; d < 3; ++d) {
-      std::size_t j = lo + rng() % (hi - lo);
-      std::string dep = "task-" + std::to_string(j);
-      if (std::find(t.depends_on.begin(), t.depends_on.end(), dep) == t.depends_on.end()) {
-        t.depends_on.push_back(std::move(dep));
-      }
-    }
-  }
-  return spec;
-}
 
 std::string SpecToJson(const WorkflowSpec& spec) {
   std::string out = "{\"name\":\"random\",\"tasks\":[";
@@ -60,19 +34,10 @@ std::string SpecToJson(const WorkflowSpec& spec) {
   return out + "]}";
 }
 
-double PeakRssMb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
-}
-
 const std::shared_ptr<WorkflowSpec>& CachedDag(std::size_t n) {
   static std::unordered_map<std::size_t, std::shared_ptr<WorkflowSpec>> cache;
   auto& slot = cache[n];
-  if (!slot) slot = RandomLayeredDag(n);
+  if (!slot) slot = bench::RandomLayeredDag(n);
   return slot;
 }
 
@@ -90,7 +55,7 @@ void BM_Compile(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(spec->tasks.size()));
   state.counters["edges_per_task"] = static_cast<double>(edges) / n;
   state.counters["plan_B_per_task"] = (static_cast<double>(plan_bytes) - 8.0 * edges) / n;
-  state.counters["peak_rss_MB"] = PeakRssMb();
+  state.counters["peak_rss_MB"] = bench::PeakRssMb();
 }
 
 // Parse JSON text + decode + compile: what `goclaw validate` and the REST submit do.
@@ -107,7 +72,7 @@ void BM_LoadFromJson(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(spec->tasks.size()));
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
-  state.counters["peak_rss_MB"] = PeakRssMb();
+  state.counters["peak_rss_MB"] = bench::PeakRssMb();
 }
 
 // Baseline: the textbook version. Same checks that matter for the comparison (unknown ids,
@@ -166,7 +131,7 @@ void BM_BaselineCompile(benchmark::State& state) {
     benchmark::DoNotOptimize(plan.critical);
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(spec->tasks.size()));
-  state.counters["peak_rss_MB"] = PeakRssMb();
+  state.counters["peak_rss_MB"] = bench::PeakRssMb();
 }
 
 BENCHMARK(BM_Compile)->Arg(10000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);

@@ -8,38 +8,20 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <fstream>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
 
+#include "bench_util.h"
 #include "goclaw/dag/compiler.h"
 #include "goclaw/engine/engine.h"
 
 namespace goclaw::engine {
 namespace {
 
-// Random layered DAG, as in the compiler benchmark: ~3 dependencies per task.
 std::shared_ptr<dag::Plan> RandomPlan(std::size_t n) {
-  std::mt19937_64 rng(42);
-  auto spec = std::make_shared<dag::WorkflowSpec>();
-  spec->name = "noop-dag";
-  spec->tasks.resize(n);
-  std::size_t width = std::max<std::size_t>(8, static_cast<std::size_t>(std::sqrt(double(n))));
-  for (std::size_t i = 0; i < n; ++i) {
-    dag::TaskSpec& t = spec->tasks[i];
-    t.id = "t" + std::to_string(i);
-    std::size_t layer = i / width;
-    if (layer == 0) continue;
-    std::size_t lo = layer >= 3 ? (layer - 3) * width : 0, hi = layer * width;
-    for (int d = 0; d < 3; ++d) {
-      std::string dep = "t" + std::to_string(lo + rng() % (hi - lo));
-      if (std::find(t.depends_on.begin(), t.depends_on.end(), dep) == t.depends_on.end()) {
-        t.depends_on.push_back(std::move(dep));
-      }
-    }
-  }
-  auto plan = dag::Compile(spec);
+  auto plan = dag::Compile(bench::RandomLayeredDag(n));
   return std::make_shared<dag::Plan>(std::move(*plan));
 }
 
@@ -48,15 +30,6 @@ const dag::Plan& CachedPlan(std::size_t n) {
   auto& p = cache[n];
   if (!p) p = RandomPlan(n);
   return *p;
-}
-
-double PeakRssMb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
 }
 
 void BM_EngineNoopDag(benchmark::State& state) {
@@ -76,7 +49,7 @@ void BM_EngineNoopDag(benchmark::State& state) {
     if (!st || st->state != WorkflowState::kCompleted) state.SkipWithError("workflow failed");
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(plan.task_count()));
-  state.counters["peak_rss_MB"] = PeakRssMb();
+  state.counters["peak_rss_MB"] = bench::PeakRssMb();
 }
 BENCHMARK(BM_EngineNoopDag)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 

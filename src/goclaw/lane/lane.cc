@@ -493,21 +493,24 @@ void LaneGroup::Close(CloseMode mode) {
   out.Run();
 }
 
+void LaneGroup::PumpAll(Clock::SteadyTime now, Completions& out) {
+  if (single_) {
+    Pump(*single_, now, out);
+    ScheduleWake(*single_, now);
+  }
+  for (auto& [key, q] : keys_) {
+    Pump(q, now, out);
+    ScheduleWake(q, now);
+  }
+}
+
 void LaneGroup::SetMaxConcurrency(std::int64_t max_concurrency) {
   Completions out;
   {
     std::lock_guard lock(mu_);
     options_.max_concurrency = std::max<std::int64_t>(0, max_concurrency);
     stats_.max_concurrency = options_.max_concurrency;
-    const Clock::SteadyTime now = Now();
-    if (single_) {
-      Pump(*single_, now, out);
-      ScheduleWake(*single_, now);
-    }
-    for (auto& [key, q] : keys_) {
-      Pump(q, now, out);
-      ScheduleWake(q, now);
-    }
+    PumpAll(Now(), out);
   }
   out.Run();
 }
@@ -518,9 +521,7 @@ void LaneGroup::SetCapacity(std::int64_t capacity) {
     std::lock_guard lock(mu_);
     options_.capacity = std::max<std::int64_t>(0, capacity);
     stats_.capacity = options_.capacity;
-    const Clock::SteadyTime now = Now();
-    if (single_) Pump(*single_, now, out);
-    for (auto& [key, q] : keys_) Pump(q, now, out);
+    PumpAll(Now(), out);
   }
   out.Run();
 }
@@ -541,14 +542,7 @@ void LaneGroup::SetRate(std::optional<RateConfig> rate) {
     for (auto& [key, q] : keys_) adjust(q);
     options_.rate = rate;
     stats_.rate = rate;
-    if (single_) {
-      Pump(*single_, now, out);
-      ScheduleWake(*single_, now);
-    }
-    for (auto& [key, q] : keys_) {
-      Pump(q, now, out);
-      ScheduleWake(q, now);
-    }
+    PumpAll(now, out);
   }
   out.Run();
 }

@@ -158,6 +158,8 @@ class LaneGroup : public std::enable_shared_from_this<LaneGroup> {
   void Refill(internal::LaneQueue& q, Clock::SteadyTime now);
   void Pump(internal::LaneQueue& q, Clock::SteadyTime now, Completions& out);
   void Expire(internal::LaneQueue& q, Clock::SteadyTime now, Completions& out);
+  // Pump and ScheduleWake for every queue, after a settings change.
+  void PumpAll(Clock::SteadyTime now, Completions& out);
   void ScheduleWake(internal::LaneQueue& q, Clock::SteadyTime now);
   void MaybeEvict(internal::LaneQueue& q);
   Clock::SteadyTime Now() const { return clock_.SteadyNow(); }

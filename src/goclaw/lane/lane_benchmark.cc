@@ -12,11 +12,11 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <fstream>
 #include <mutex>
 #include <queue>
 #include <random>
 
+#include "bench_util.h"
 #include "goclaw/core/timer_queue.h"
 #include "goclaw/lane/lane.h"
 
@@ -29,15 +29,6 @@ LaneOptions Options(std::string name, std::int64_t concurrency, std::int64_t cap
   o.max_concurrency = concurrency;
   o.capacity = capacity;
   return o;
-}
-
-double RssMb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
 }
 
 // Shared by the threads of one benchmark run.
@@ -139,7 +130,7 @@ void BM_SessionKeysRss(benchmark::State& state) {
   const int keys = static_cast<int>(state.range(0));
   for (auto _ : state) {
     malloc_trim(0);
-    double before = RssMb();
+    double before = bench::RssMb();
     SystemClock clock;
     ThreadTimerQueue timers;
     auto sessions = LaneGroup::Create(Options("session:*", 1, 16), clock, timers, 0);
@@ -148,13 +139,13 @@ void BM_SessionKeysRss(benchmark::State& state) {
     for (int i = 0; i < keys; ++i) {
       held.push_back(*sessions->TryAcquire("user-" + std::to_string(i), {}));
     }
-    double during = RssMb();
+    double during = bench::RssMb();
     double permit_bytes = static_cast<double>(held.capacity() * sizeof(Permit)) / (1 << 20);
     held.clear();
     held.shrink_to_fit();
     if (sessions->key_count() != 0) state.SkipWithError("keys were not evicted");
     malloc_trim(0);
-    double after = RssMb();
+    double after = bench::RssMb();
     state.counters["rss_before_MB"] = before;
     state.counters["rss_during_MB"] = during;
     state.counters["bytes_per_live_key"] = (during - before - permit_bytes) * (1 << 20) / keys;

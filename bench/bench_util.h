@@ -1,0 +1,20 @@
+// Helpers shared by the benchmarks: process memory readings and the random layered DAGs that
+// the compiler and engine benchmarks both use, so their numbers are comparable.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "goclaw/dag/spec.h"
+
+namespace goclaw::bench {
+
+// From /proc/self/status, in MiB: VmRSS now, and VmHWM (the peak).
+double RssMb();
+double PeakRssMb();
+
+// `n` tasks in layers of about sqrt(n); each task depends on up to 3 distinct tasks of the
+// previous three layers (about 3 on average). Ids are "task-<i>".
+std::shared_ptr<dag::WorkflowSpec> RandomLayeredDag(std::size_t n, std::uint64_t seed = 42);
+
+}  // namespace goclaw::bench

@@ -13,7 +13,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev
   libyaml-cpp-dev libspdlog-dev libfmt-dev libexpected-dev libcli11-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3
+  libgtest-dev libgmock-dev libbenchmark-dev python3 libssl-dev openssl
 )
 
 missing=()

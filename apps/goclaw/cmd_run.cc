@@ -215,10 +215,7 @@ void RegisterRun(CLI::App& app, Context& ctx) {
       ctx.exit_code = kExitFailure;
       return;
     }
-    engine::EngineOptions eopts;
-    eopts.lanes = config->lanes;
-    eopts.exec.enabled = config->executors.exec.enabled;
-    eopts.exec.allow = config->executors.exec.allow;
+    engine::EngineOptions eopts = engine::EngineOptionsFromConfig(*config);
     eopts.logger = ctx.Logger("engine");
     auto engine = engine::Engine::Create(std::move(eopts));
     if (!engine) {

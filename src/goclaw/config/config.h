@@ -59,8 +59,14 @@ struct ExecConfig {
   std::vector<std::string> allow;  // commands (argv[0]) that may run
 };
 
+struct HttpConfig {
+  std::string ca_file;                 // extra trusted CA certificates (PEM) for https tasks
+  std::int64_t max_idle_per_host = 32;  // keep-alive connections kept per host
+};
+
 struct ExecutorsConfig {
   ExecConfig exec;
+  HttpConfig http;
 };
 
 struct Config {

@@ -71,6 +71,11 @@ void DecodeDag(const boost::json::value& v, DagConfig* s, Diagnostics& diag) {
 
 void DecodeExecutors(const boost::json::value& v, ExecutorsConfig* s, Diagnostics& diag) {
   ObjectReader r(v, "executors", diag, "the executors section");
+  if (const boost::json::value* http = r.Get("http")) {
+    ObjectReader hr(*http, "executors.http", diag, "executors.http");
+    hr.String("ca_file", &s->http.ca_file);
+    hr.Int("max_idle_per_host", &s->http.max_idle_per_host, 0, 100000);
+  }
   const boost::json::value* exec = r.Get("exec");
   if (exec == nullptr) return;
   ObjectReader er(*exec, "executors.exec", diag, "executors.exec");
@@ -239,7 +244,11 @@ boost::json::object EncodeConfig(const Config& c) {
   out["dag"] = {{"max_tasks", c.dag.max_tasks}, {"max_spec_bytes", c.dag.max_spec_bytes}};
   boost::json::array allow;
   for (const std::string& a : c.executors.exec.allow) allow.emplace_back(a);
-  out["executors"] = {{"exec", {{"enabled", c.executors.exec.enabled}, {"allow", std::move(allow)}}}};
+  out["executors"] = {
+      {"exec", {{"enabled", c.executors.exec.enabled}, {"allow", std::move(allow)}}},
+      {"http",
+       {{"ca_file", c.executors.http.ca_file},
+        {"max_idle_per_host", c.executors.http.max_idle_per_host}}}};
   boost::json::array lanes;
   for (const LaneConfig& lane : c.lanes) {
     boost::json::object l;

@@ -37,7 +37,8 @@ TEST(ConfigSchemaTest, DecodesEverySection) {
     "storage": {"path": "/var/lib/goclaw", "sync_mode": "always"},
     "log": {"level": "debug", "format": "json", "modules": {"dag": "trace"}},
     "dag": {"max_tasks": 500},
-    "executors": {"exec": {"enabled": true, "allow": ["python3", "/usr/bin/jq"]}},
+    "executors": {"exec": {"enabled": true, "allow": ["python3", "/usr/bin/jq"]},
+                  "http": {"ca_file": "/etc/goclaw/ca.pem", "max_idle_per_host": 8}},
     "lanes": [{"name": "llm", "max_concurrency": 4, "capacity": 100,
                "rate": {"per_second": 2}, "on_full": "redirect", "redirect_to": "slow"},
               {"name": "slow", "on_full": "drop"}]
@@ -50,6 +51,8 @@ TEST(ConfigSchemaTest, DecodesEverySection) {
   EXPECT_EQ(c.dag.max_tasks, 500);
   EXPECT_TRUE(c.executors.exec.enabled);
   EXPECT_EQ(c.executors.exec.allow, (std::vector<std::string>{"python3", "/usr/bin/jq"}));
+  EXPECT_EQ(c.executors.http.ca_file, "/etc/goclaw/ca.pem");
+  EXPECT_EQ(c.executors.http.max_idle_per_host, 8);
   ASSERT_EQ(c.lanes.size(), 3u);  // default added first
   EXPECT_EQ(c.lanes[0].name, "default");
   EXPECT_EQ(c.lanes[1].rate->per_second, 2);
@@ -112,6 +115,7 @@ TEST(ConfigSchemaTest, EncodeRoundTrips) {
   c.log.modules["engine"] = "debug";
   c.executors.exec.enabled = true;
   c.executors.exec.allow = {"cat"};
+  c.executors.http.ca_file = "ca.pem";
   LaneConfig lane;
   lane.name = "x";
   lane.rate = RateConfig{5, 10};

@@ -56,7 +56,7 @@ class Engine::Impl {
     if (options_.exec.enabled) exec_ = std::make_unique<ExecExecutor>(options_.exec);
     HttpOptions http = options_.http;
     http.max_response_bytes = options_.max_output_bytes;
-    http_ = std::make_unique<HttpExecutor>(http);
+    GOCLAW_ASSIGN_OR_RETURN(http_, HttpExecutor::Create(std::move(http)));
     std::uint64_t seed = options_.seed != 0 ? options_.seed : std::random_device{}();
     for (int i = 0; i < shards; ++i) {
       rngs_.emplace_back(seed + static_cast<std::uint64_t>(i));
@@ -591,6 +591,16 @@ class Engine::Impl {
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
+
+EngineOptions EngineOptionsFromConfig(const config::Config& config) {
+  EngineOptions options;
+  options.lanes = config.lanes;
+  options.exec.enabled = config.executors.exec.enabled;
+  options.exec.allow = config.executors.exec.allow;
+  options.http.ca_file = config.executors.http.ca_file;
+  options.http.max_idle_per_host = static_cast<std::size_t>(config.executors.http.max_idle_per_host);
+  return options;
+}
 
 Result<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
   auto impl = std::make_unique<Impl>(std::move(options));

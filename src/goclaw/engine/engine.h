@@ -56,6 +56,9 @@ struct EngineOptions {
   std::uint64_t seed = 0;                 // retry jitter; 0 = random
 };
 
+// The options a loaded configuration asks for (lanes, executors); the caller adds the logger.
+EngineOptions EngineOptionsFromConfig(const config::Config& config);
+
 struct TaskStatus {
   std::string id;
   std::string name;

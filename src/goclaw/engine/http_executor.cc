@@ -19,6 +19,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -30,31 +32,34 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+namespace ssl = asio::ssl;
 
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 struct Url {
+  bool tls = false;
   std::string host;
   std::string port;
   std::string target;
+  std::string PoolKey() const { return (tls ? "https://" : "http://") + host + ":" + port; }
 };
 
 Result<Url> ParseUrl(std::string_view url) {
-  constexpr std::string_view kHttp = "http://";
+  Url out;
+  std::string_view rest;
   if (url.rfind("https://", 0) == 0) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "https URLs need TLS, which this release's http executor does not have");
-  }
-  if (url.rfind(kHttp, 0) != 0) {
+    out.tls = true;
+    rest = url.substr(8);
+  } else if (url.rfind("http://", 0) == 0) {
+    rest = url.substr(7);
+  } else {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "config.url must start with http://, got \"" + std::string(url) + "\"");
+                     "config.url must start with http:// or https://, got \"" + std::string(url) + "\"");
   }
-  std::string_view rest = url.substr(kHttp.size());
   std::size_t slash = rest.find_first_of("/?");
   std::string_view authority = rest.substr(0, slash);
-  Url out;
   out.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
   if (!out.target.empty() && out.target[0] == '?') out.target.insert(0, "/");
   if (authority.empty() || authority.find('@') != std::string_view::npos) {
@@ -67,7 +72,7 @@ Result<Url> ParseUrl(std::string_view url) {
     out.port = std::string(authority.substr(colon + 1));
   } else {
     out.host = std::string(authority);
-    out.port = "80";
+    out.port = out.tls ? "443" : "80";
   }
   if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']') {
     out.host = out.host.substr(1, out.host.size() - 2);
@@ -80,15 +85,52 @@ Result<Url> ParseUrl(std::string_view url) {
   return out;
 }
 
+// One connection, plain or TLS; pooled whole between requests to the same scheme+host+port.
+struct Connection {
+  explicit Connection(asio::io_context& io) : plain(std::make_unique<beast::tcp_stream>(io)) {}
+  Connection(asio::io_context& io, ssl::context& tls_context)
+      : tls(std::make_unique<beast::ssl_stream<beast::tcp_stream>>(io, tls_context)) {}
+  beast::tcp_stream& tcp() { return plain ? *plain : tls->next_layer(); }
+
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+};
+
+// Writes the request and reads the response on either kind of stream.
+template <typename Stream>
+asio::awaitable<beast::error_code> Roundtrip(Stream& stream, http::request<http::string_body>& req,
+                                             http::response_parser<http::string_body>& parser) {
+  auto [wec, written] = co_await http::async_write(stream, req, kTuple);
+  if (wec) co_return wec;
+  beast::flat_buffer buffer;
+  auto [rec, read] = co_await http::async_read(stream, buffer, parser, kTuple);
+  co_return rec;
+}
+
 bool Retryable(unsigned status) { return status >= 500 || status == 429 || status == 408; }
 
 }  // namespace
 
 class HttpExecutor::Impl {
  public:
-  explicit Impl(HttpOptions options) : options_(options) {
+  explicit Impl(HttpOptions options) : options_(std::move(options)) {}
+
+  Status Init() {
+    boost::system::error_code ec;
+    tls_context_.set_default_verify_paths(ec);
+    if (ec) return MakeError(ErrorCode::kUnavailable, "loading the system CA certificates: " + ec.message());
+    if (!options_.ca_file.empty()) {
+      tls_context_.load_verify_file(options_.ca_file, ec);
+      if (ec) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "executors.http.ca_file: cannot load CA certificates from \"" +
+                             options_.ca_file + "\": " + ec.message());
+      }
+    }
+    tls_context_.set_verify_mode(ssl::verify_peer);
     thread_ = std::thread([this] { io_.run(); });
     pthread_setname_np(thread_.native_handle(), "goclaw-http");
+    return OkStatus();
   }
 
   ~Impl() {
@@ -96,11 +138,11 @@ class HttpExecutor::Impl {
       closing_ = true;
       idle_.clear();
       for (Request* r : active_) {
-        if (r->stream) r->stream->socket().close();
+        if (r->conn) r->conn->tcp().socket().close();
       }
     });
     work_.reset();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
   }
 
   void Start(Attempt attempt, AttemptDone done) {
@@ -115,7 +157,7 @@ class HttpExecutor::Impl {
       asio::post(io_, [weak] {
         if (auto req = weak.lock()) {
           req->cancelled = true;
-          if (req->stream) req->stream->socket().close();
+          if (req->conn) req->conn->tcp().socket().close();
         }
       });
     });
@@ -129,7 +171,7 @@ class HttpExecutor::Impl {
     http::request<http::string_body> req;
     Millis timeout{0};
     std::vector<unsigned> expect;  // empty: any 2xx
-    std::shared_ptr<beast::tcp_stream> stream;
+    std::shared_ptr<Connection> conn;
     bool cancelled = false;
   };
 
@@ -177,7 +219,8 @@ class HttpExecutor::Impl {
     r.req.method(verb);
     r.req.target(r.url.target);
     r.req.version(11);
-    r.req.set(http::field::host, r.url.host + ":" + r.url.port);
+    bool default_port = r.url.port == (r.url.tls ? "443" : "80");
+    r.req.set(http::field::host, default_port ? r.url.host : r.url.host + ":" + r.url.port);
     r.req.set(http::field::user_agent, "goclaw");
     r.req.set("Idempotency-Key", a.idempotency_key);
     for (const auto& kv : headers) {
@@ -200,12 +243,11 @@ class HttpExecutor::Impl {
     return OkStatus();
   }
 
-  // A connection to the request's host: an idle pooled one, or a new one.
+  // A connection to the request's host: an idle pooled one, or a new one (TLS handshake done).
   asio::awaitable<beast::error_code> Connect(Request& r, bool& reused) {
-    std::string key = r.url.host + ":" + r.url.port;
-    auto& pool = idle_[key];
+    auto& pool = idle_[r.url.PoolKey()];
     if (!pool.empty()) {
-      r.stream = std::move(pool.back());
+      r.conn = std::move(pool.back());
       pool.pop_back();
       reused = true;
       co_return beast::error_code();
@@ -214,10 +256,18 @@ class HttpExecutor::Impl {
     tcp::resolver resolver(io_);
     auto [rec, results] = co_await resolver.async_resolve(r.url.host, r.url.port, kTuple);
     if (rec) co_return rec;
-    r.stream = std::make_shared<beast::tcp_stream>(io_);
-    r.stream->expires_after(r.timeout);
-    auto [cec, endpoint] = co_await r.stream->async_connect(results, kTuple);
-    co_return cec;
+    r.conn = r.url.tls ? std::make_shared<Connection>(io_, tls_context_)
+                       : std::make_shared<Connection>(io_);
+    r.conn->tcp().expires_after(r.timeout);
+    auto [cec, endpoint] = co_await r.conn->tcp().async_connect(results, kTuple);
+    if (cec || !r.conn->tls) co_return cec;
+    // SNI, and the certificate must name the host.
+    if (!SSL_set_tlsext_host_name(r.conn->tls->native_handle(), r.url.host.c_str())) {
+      co_return beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
+    }
+    r.conn->tls->set_verify_callback(ssl::host_name_verification(r.url.host));
+    auto [hec] = co_await r.conn->tls->async_handshake(ssl::stream_base::client, kTuple);
+    co_return hec;
   }
 
   asio::awaitable<void> Run(std::shared_ptr<Request> r) {
@@ -231,54 +281,56 @@ class HttpExecutor::Impl {
   }
 
   asio::awaitable<AttemptResult> Exchange(Request& r) {
-    const std::string where = r.url.host + ":" + r.url.port + r.url.target;
+    const std::string where = r.url.PoolKey() + r.url.target;
     for (int round = 0; round < 2; ++round) {
       bool reused = false;
       beast::error_code ec = co_await Connect(r, reused);
       // A cancel that came while there was no connection to close is noticed here.
       if (r.cancelled) {
-        r.stream.reset();
+        r.conn.reset();
         co_return AttemptResult::Fail(ErrorCode::kCancelled, "request cancelled", false);
       }
       if (ec) co_return ConnectionError(ec, "connecting to " + where);
-      r.stream->expires_after(r.timeout);
-      auto [wec, written] = co_await http::async_write(*r.stream, r.req, kTuple);
-      beast::flat_buffer buffer;
+      r.conn->tcp().expires_after(r.timeout);
       http::response_parser<http::string_body> parser;
       parser.body_limit(options_.max_response_bytes);
-      if (!wec) {
-        auto [rec, read] = co_await http::async_read(*r.stream, buffer, parser, kTuple);
-        ec = rec;
+      // (if/else, not ?: -- GCC 12 miscompiles co_await inside a conditional expression)
+      if (r.conn->tls) {
+        ec = co_await Roundtrip(*r.conn->tls, r.req, parser);
       } else {
-        ec = wec;
+        ec = co_await Roundtrip(*r.conn->plain, r.req, parser);
       }
       if (ec && reused && !r.cancelled && parser.got_some() == false) {
-        r.stream.reset();  // the server closed an idle connection: one fresh try
+        r.conn.reset();  // the server closed an idle connection: one fresh try
         continue;
       }
       if (ec == http::error::body_limit) {
-        r.stream.reset();
+        r.conn.reset();
         co_return AttemptResult::Fail(ErrorCode::kResourceExhausted,
                                       "response from " + where + " is larger than " +
                                           std::to_string(options_.max_response_bytes) + " bytes",
                                       false);
       }
       if (ec) {
-        r.stream.reset();
+        r.conn.reset();
         co_return ConnectionError(ec, "requesting " + where);
       }
       auto res = parser.release();
       if (res.keep_alive() && !closing_) {
-        auto& pool = idle_[r.url.host + ":" + r.url.port];
-        if (pool.size() < options_.max_idle_per_host) pool.push_back(std::move(r.stream));
+        auto& pool = idle_[r.url.PoolKey()];
+        if (pool.size() < options_.max_idle_per_host) pool.push_back(std::move(r.conn));
       }
-      r.stream.reset();
+      r.conn.reset();
       co_return ToResult(r, res, where);
     }
     co_return AttemptResult::Fail(ErrorCode::kUnavailable, "requesting " + where + " failed", true);
   }
 
   AttemptResult ConnectionError(const beast::error_code& ec, const std::string& what) const {
+    if (ec.category() == asio::error::get_ssl_category()) {
+      // A certificate or protocol mismatch does not heal by retrying.
+      return AttemptResult::Fail(ErrorCode::kFailedPrecondition, what + ": TLS: " + ec.message(), false);
+    }
     if (ec == beast::error::timeout) {
       return AttemptResult::Fail(ErrorCode::kDeadlineExceeded, what + ": timed out", true);
     }
@@ -311,16 +363,22 @@ class HttpExecutor::Impl {
   }
 
   HttpOptions options_;
+  ssl::context tls_context_{ssl::context::tls_client};
   asio::io_context io_{1};
   asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};
   std::thread thread_;
   // Touched only on the I/O thread.
-  std::map<std::string, std::vector<std::shared_ptr<beast::tcp_stream>>> idle_;
+  std::map<std::string, std::vector<std::shared_ptr<Connection>>> idle_;
   std::set<Request*> active_;
   bool closing_ = false;
 };
 
-HttpExecutor::HttpExecutor(HttpOptions options) : impl_(std::make_unique<Impl>(options)) {}
+Result<std::unique_ptr<HttpExecutor>> HttpExecutor::Create(HttpOptions options) {
+  auto impl = std::make_unique<Impl>(std::move(options));
+  GOCLAW_RETURN_IF_ERROR(impl->Init());
+  return std::unique_ptr<HttpExecutor>(new HttpExecutor(std::move(impl)));
+}
+HttpExecutor::HttpExecutor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpExecutor::~HttpExecutor() = default;
 void HttpExecutor::Start(Attempt attempt, AttemptDone done) {
   impl_->Start(std::move(attempt), std::move(done));

@@ -10,8 +10,10 @@
 // with the body parsed as JSON when the response says JSON (or parses as JSON), else text.
 // 5xx, 429, timeouts and connection errors are retryable failures; other statuses outside
 // `expect_status` (default: any 2xx) fail without retry. Responses larger than
-// `max_response_bytes` fail. Cancelling the attempt closes its connection at once. Plain
-// http only in this release: https URLs fail the attempt, saying so.
+// `max_response_bytes` fail. Cancelling the attempt closes its connection at once.
+// https uses OpenSSL: the server's certificate must chain to the system's trusted roots (or
+// to `ca_file`) and name the URL's host; SNI is sent. TLS failures (bad certificate, wrong
+// host, protocol mismatch) fail without retry.
 //
 // Thread-safety: Start may be called from any thread.
 #pragma once
@@ -27,11 +29,13 @@ struct HttpOptions {
   Millis default_timeout{60000};
   std::size_t max_response_bytes = 1u << 20;
   std::size_t max_idle_per_host = 32;
+  std::string ca_file;  // PEM certificates trusted in addition to the system's roots
 };
 
 class HttpExecutor final : public Executor {
  public:
-  explicit HttpExecutor(HttpOptions options);
+  // Fails when ca_file cannot be loaded.
+  static Result<std::unique_ptr<HttpExecutor>> Create(HttpOptions options);
   // Aborts requests in flight (their attempts fail, retryable) and joins the I/O thread.
   ~HttpExecutor() override;
   HttpExecutor(const HttpExecutor&) = delete;
@@ -41,6 +45,7 @@ class HttpExecutor final : public Executor {
 
  private:
   class Impl;
+  explicit HttpExecutor(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -231,7 +231,7 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     std::signal(SIGINT, OnSigint);
     SystemClock clock;
     const auto start = clock.Now();
-    auto id = (*engine)->Submit(*plan, std::move(*input));
+    auto id = (*engine)->Submit(std::make_shared<const dag::Plan>(std::move(*plan)), std::move(*input));
     if (!id) {
       PrintError(std::cerr, source, id.error());
       ctx.exit_code = kExitFailure;

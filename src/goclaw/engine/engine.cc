@@ -1,7 +1,9 @@
 // Engine: submission, the per-shard scheduler, cancellation, queries and events.
 #include "goclaw/engine/engine.h"
 
+#include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <future>
 #include <map>
 #include <mutex>
@@ -59,8 +61,8 @@ class Engine::Impl {
     GOCLAW_ASSIGN_OR_RETURN(http_, HttpExecutor::Create(std::move(http)));
     std::uint64_t seed = options_.seed != 0 ? options_.seed : std::random_device{}();
     for (int i = 0; i < shards; ++i) {
-      rngs_.emplace_back(seed + static_cast<std::uint64_t>(i));
-      runs_.emplace_back();
+      local_.push_back(std::make_unique<ShardLocal>());
+      local_.back()->rng.seed(seed + static_cast<std::uint64_t>(i));
       shards_.push_back(std::make_unique<Shard>(i));
     }
     return OkStatus();
@@ -73,7 +75,7 @@ class Engine::Impl {
     http_.reset();                                // requests aborted; I/O thread joined
     if (owned_timers_) owned_timers_->Stop();     // no more timer callbacks (At still safe)
     for (auto& s : shards_) s->Stop();            // loops joined; later posts are dropped
-    for (auto& shard_runs : runs_) shard_runs.clear();  // releases held permits
+    for (auto& l : local_) l->runs.clear();  // releases held permits
     if (lanes_) lanes_->CloseAll(lane::CloseMode::kCancel);  // fails waiting acquisitions,
                                                              // which release partial permits
     shards_.clear();  // destroys posted work that was never run (and the permits it carried)
@@ -88,12 +90,15 @@ class Engine::Impl {
     return functions_.Register(std::move(name), std::move(fn), inline_on_shard);
   }
 
-  Result<std::string> Submit(const dag::Plan& plan, boost::json::object input) {
+  Result<std::string> Submit(std::shared_ptr<const dag::Plan> shared_plan, boost::json::object input) {
+    GOCLAW_CHECK(shared_plan != nullptr);
+    const dag::Plan& plan = *shared_plan;
     GOCLAW_RETURN_IF_ERROR(CheckExecutors(plan));
     boost::json::object merged = plan.spec().input;
     for (auto& kv : input) merged[kv.key()] = std::move(kv.value());
-    auto run = std::make_unique<WorkflowRun>(plan);
+    auto run = std::make_unique<WorkflowRun>(std::move(shared_plan));
     run->id = "wf-" + ids_->Next().ToString();
+    run->handle = next_handle_.fetch_add(1, std::memory_order_relaxed);
     run->input = std::make_shared<const boost::json::value>(std::move(merged));
     run->created_at = clock().Now();
     run->tasks.resize(plan.task_count());
@@ -110,7 +115,8 @@ class Engine::Impl {
     const std::size_t s = ShardOf(id);
     shards_[s]->Post([this, s, run = std::move(run)]() mutable {
       WorkflowRun* r = run.get();
-      runs_[s].emplace(r->id, std::move(run));
+      local_[s]->by_handle.emplace(r->handle, r);
+      local_[s]->runs.emplace(r->id, std::move(run));
       StartWorkflow(s, *r);
     });
     return id;
@@ -125,8 +131,8 @@ class Engine::Impl {
     std::promise<Result<T>> promise;
     auto future = promise.get_future();
     shards_[s]->Post([this, s, &id, &fn, &promise] {
-      auto it = runs_[s].find(id);
-      if (it == runs_[s].end()) {
+      auto it = local_[s]->runs.find(id);
+      if (it == local_[s]->runs.end()) {
         // Submitted but not yet on its shard cannot happen: Post keeps order. Unknown id:
         promise.set_value(MakeError(ErrorCode::kNotFound, "no workflow \"" + id + "\""));
         return;
@@ -367,7 +373,7 @@ class Engine::Impl {
       }
     }
     SetTaskState(run, i, TaskState::kQueued);
-    const std::string id = run.id;
+    const std::uint64_t h = run.handle;
     const int attempt = t.attempts + 1;
     if (claims.size() == 1) {
       // Fast path: one lane with room now (TryAcquire never overtakes anyone waiting).
@@ -380,11 +386,9 @@ class Engine::Impl {
     }
     t.acquisition = lane::AcquireAll(
         std::move(claims), {.priority = spec.priority},
-        [this, s, id, i, attempt](Result<lane::PermitSet> permits) mutable {
-          shards_[s]->Post([this, s, id, i, attempt, permits = std::move(permits)]() mutable {
-            WorkflowRun* r = Find(s, id);
-            if (r == nullptr) return;
-            OnAdmitted(s, *r, i, attempt, std::move(permits));
+        [this, s, h, i, attempt](Result<lane::PermitSet> permits) mutable {
+          PostToRun(s, h, [this, s, i, attempt, permits = std::move(permits)](WorkflowRun& r) mutable {
+            OnAdmitted(s, r, i, attempt, std::move(permits));
           });
         });
   }
@@ -411,33 +415,48 @@ class Engine::Impl {
     a.config = t.config;
     a.input = run.input;
     a.cancel = t.cancel;
-    const std::string id = run.id;
+    const std::uint64_t h = run.handle;
     if (spec.timeout) {
-      timers().At(clock().SteadyNow() + *spec.timeout, [this, s, id, i, attempt] {
-        shards_[s]->Post([this, s, id, i, attempt] {
-          WorkflowRun* r = Find(s, id);
-          if (r == nullptr) return;
-          TaskRun& task = r->tasks[i];
+      timers().At(clock().SteadyNow() + *spec.timeout, [this, s, h, i, attempt] {
+        PostToRun(s, h, [this, s, i, attempt](WorkflowRun& r) {
+          TaskRun& task = r.tasks[i];
           if (task.state != TaskState::kRunning || task.attempts != attempt) return;
           task.cancel->Cancel();
-          OnAttemptDone(s, *r, i, attempt,
+          OnAttemptDone(s, r, i, attempt,
                         AttemptResult::Fail(ErrorCode::kDeadlineExceeded,
                                             "attempt timed out after " +
-                                                FormatDuration(*r->plan.task(i).timeout),
+                                                FormatDuration(*r.plan.task(i).timeout),
                                             true));
         });
       });
     }
     // The event goes out once the timeout is armed, so whoever sees "running" may rely on it.
     SetTaskState(run, i, TaskState::kRunning);
-    Executor& executor = ExecutorFor(spec.type);
-    executor.Start(std::move(a), [this, s, id, i, attempt](AttemptResult result) mutable {
-      shards_[s]->Post([this, s, id, i, attempt, result = std::move(result)]() mutable {
-        WorkflowRun* r = Find(s, id);
-        if (r == nullptr) return;
-        OnAttemptDone(s, *r, i, attempt, std::move(result));
+    ShardLocal& local = *local_[s];
+    WorkflowRun* run_ptr = &run;
+    const bool outermost = !local.in_start;
+    local.in_start = true;
+    ExecutorFor(spec.type).Start(std::move(a), [this, s, h, i, attempt, run_ptr](AttemptResult result) mutable {
+      ShardLocal& l = *local_[s];
+      if (shards_[s]->OnShardThread() && l.in_start) {
+        // Finished while Start ran (noop, echo, inline functions): handled right after it
+        // returns, without a trip through the shard's queue. The run cannot go away meanwhile.
+        l.completions.push_back({run_ptr, i, attempt, std::move(result)});
+        return;
+      }
+      PostToRun(s, h, [this, s, i, attempt, result = std::move(result)](WorkflowRun& r) mutable {
+        OnAttemptDone(s, r, i, attempt, std::move(result));
       });
     });
+    if (!outermost) return;  // the outermost Start's loop below handles what this one queued
+    // A trampoline, not recursion: completing a task readies and starts the next ones, whose
+    // synchronous completions queue up here (a 1M-task chain would otherwise overflow the stack).
+    while (!local.completions.empty()) {
+      Completion c = std::move(local.completions.front());
+      local.completions.pop_front();
+      OnAttemptDone(s, *c.run, c.task, c.attempt, std::move(c.result));
+    }
+    local.in_start = false;
   }
 
   Executor& ExecutorFor(dag::TaskType type) {
@@ -474,13 +493,11 @@ class Engine::Impl {
     std::string error = result.output.error().message();
     if (result.retryable && t.attempts <= spec.retries.max_retries &&
         run.state == WorkflowState::kRunning) {
-      Millis delay = RetryDelay(spec.retries, t.attempts, rngs_[s]);
-      const std::string id = run.id;
-      timers().At(clock().SteadyNow() + delay, [this, s, id, i] {
-        shards_[s]->Post([this, s, id, i] {
-          WorkflowRun* r = Find(s, id);
-          if (r == nullptr || r->tasks[i].state != TaskState::kRetrying) return;
-          Enqueue(s, *r, i);
+      Millis delay = RetryDelay(spec.retries, t.attempts, local_[s]->rng);
+      const std::uint64_t h = run.handle;
+      timers().At(clock().SteadyNow() + delay, [this, s, h, i] {
+        PostToRun(s, h, [this, s, i](WorkflowRun& r) {
+          if (r.tasks[i].state == TaskState::kRetrying) Enqueue(s, r, i);
         });
       });
       // After arming the timer (it posts to this shard, so it cannot act before this returns).
@@ -539,9 +556,14 @@ class Engine::Impl {
     SetWorkflowState(run, run.error.empty() ? WorkflowState::kCompleted : WorkflowState::kFailed);
   }
 
-  WorkflowRun* Find(std::size_t s, const std::string& id) {
-    auto it = runs_[s].find(id);
-    return it == runs_[s].end() ? nullptr : it->second.get();
+  // Runs `fn(run)` on shard `s` if the workflow is still there. Any thread.
+  template <typename F>
+  void PostToRun(std::size_t s, std::uint64_t handle, F&& fn) {
+    shards_[s]->Post([this, s, handle, fn = std::forward<F>(fn)]() mutable {
+      auto& by_handle = local_[s]->by_handle;
+      auto it = by_handle.find(handle);
+      if (it != by_handle.end()) fn(*it->second);
+    });
   }
 
   WorkflowStatus Snapshot(const WorkflowRun& run) const {
@@ -572,13 +594,27 @@ class Engine::Impl {
   std::mutex functions_mu_;
   FunctionRegistry functions_;
   std::unique_ptr<UuidGenerator> ids_;
-  std::vector<std::mt19937_64> rngs_;  // retry jitter, one per shard (used on its thread only)
   std::unique_ptr<BuiltinExecutor> builtin_;
   std::unique_ptr<FunctionExecutor> function_;
   std::unique_ptr<ExecExecutor> exec_;
   std::unique_ptr<HttpExecutor> http_;
   std::vector<std::unique_ptr<Shard>> shards_;
-  std::vector<std::unordered_map<std::string, std::unique_ptr<WorkflowRun>>> runs_;  // per shard
+  // What each shard owns; touched only on that shard's thread.
+  struct Completion {
+    WorkflowRun* run;
+    Index task;
+    int attempt;
+    AttemptResult result;
+  };
+  struct ShardLocal {
+    std::unordered_map<std::string, std::unique_ptr<WorkflowRun>> runs;
+    std::unordered_map<std::uint64_t, WorkflowRun*> by_handle;
+    std::mt19937_64 rng;                // retry jitter
+    bool in_start = false;              // inside an executor's Start (or the loop after it)
+    std::deque<Completion> completions;  // finished synchronously, not yet handled
+  };
+  std::vector<std::unique_ptr<ShardLocal>> local_;
+  std::atomic<std::uint64_t> next_handle_{1};
 
   mutable std::mutex summaries_mu_;
   std::condition_variable finished_cv_;
@@ -612,7 +648,10 @@ Status Engine::RegisterFunction(std::string name, TaskFunction fn, bool inline_o
   return impl_->RegisterFunction(std::move(name), std::move(fn), inline_on_shard);
 }
 Result<std::string> Engine::Submit(const dag::Plan& plan, boost::json::object input) {
-  return impl_->Submit(plan, std::move(input));
+  return impl_->Submit(std::make_shared<const dag::Plan>(plan), std::move(input));
+}
+Result<std::string> Engine::Submit(std::shared_ptr<const dag::Plan> plan, boost::json::object input) {
+  return impl_->Submit(std::move(plan), std::move(input));
 }
 Result<WorkflowStatus> Engine::Get(const std::string& id) { return impl_->Get(id); }
 ListResult Engine::List(const ListFilter& filter) const { return impl_->List(filter); }

@@ -131,7 +131,9 @@ class Engine {
   Status RegisterFunction(std::string name, TaskFunction fn, bool inline_on_shard = false);
 
   // Starts a workflow; returns its id ("wf-<uuidv7>"). `input` overrides the spec's input keys.
+  // The first form copies the plan; the second shares it (many runs of one compiled spec).
   Result<std::string> Submit(const dag::Plan& plan, boost::json::object input = {});
+  Result<std::string> Submit(std::shared_ptr<const dag::Plan> plan, boost::json::object input = {});
 
   Result<WorkflowStatus> Get(const std::string& id);
   ListResult List(const ListFilter& filter) const;

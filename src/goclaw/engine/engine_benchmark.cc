@@ -25,15 +25,17 @@ std::shared_ptr<dag::Plan> RandomPlan(std::size_t n) {
   return std::make_shared<dag::Plan>(std::move(*plan));
 }
 
-const dag::Plan& CachedPlan(std::size_t n) {
+std::shared_ptr<dag::Plan> SharedPlan(std::size_t n) {
   static std::map<std::size_t, std::shared_ptr<dag::Plan>> cache;
   auto& p = cache[n];
   if (!p) p = RandomPlan(n);
-  return *p;
+  return p;
 }
+const dag::Plan& CachedPlan(std::size_t n) { return *SharedPlan(n); }
 
 void BM_EngineNoopDag(benchmark::State& state) {
-  const dag::Plan& plan = CachedPlan(static_cast<std::size_t>(state.range(0)));
+  auto shared = SharedPlan(static_cast<std::size_t>(state.range(0)));
+  const dag::Plan& plan = *shared;
   EngineOptions options;
   options.shards = 2;
   config::LaneConfig lane;
@@ -44,7 +46,7 @@ void BM_EngineNoopDag(benchmark::State& state) {
   auto engine = Engine::Create(std::move(options));
   // Wait includes building the final status of every task (a full snapshot).
   for (auto _ : state) {
-    auto id = (*engine)->Submit(plan);
+    auto id = (*engine)->Submit(shared);
     auto st = (*engine)->Wait(*id);
     if (!st || st->state != WorkflowState::kCompleted) state.SkipWithError("workflow failed");
   }

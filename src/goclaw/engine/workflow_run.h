@@ -45,7 +45,9 @@ struct StoredEvent {
 
 struct WorkflowRun {
   std::string id;
-  dag::Plan plan;
+  std::uint64_t handle = 0;  // engine-unique; what callbacks hold instead of the id
+  std::shared_ptr<const dag::Plan> shared_plan;  // shared by every run of the same compiled spec
+  const dag::Plan& plan;
   std::shared_ptr<const boost::json::value> input;  // shared with every attempt
   WorkflowState state = WorkflowState::kPending;
   Clock::WallTime created_at;
@@ -56,7 +58,8 @@ struct WorkflowRun {
   std::size_t unfinished = 0;  // tasks not in a terminal state
   std::vector<StoredEvent> events;
 
-  explicit WorkflowRun(dag::Plan p) : plan(std::move(p)) {}
+  explicit WorkflowRun(std::shared_ptr<const dag::Plan> p)
+      : shared_plan(std::move(p)), plan(*shared_plan) {}
 };
 
 }  // namespace goclaw::engine::internal

@@ -11,6 +11,7 @@
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include <boost/json/serialize.hpp>
 
@@ -26,6 +27,7 @@
 
 namespace goclaw::engine {
 
+using internal::ActiveTask;
 using internal::TaskRun;
 using internal::WorkflowRun;
 using Index = dag::Plan::Index;
@@ -102,6 +104,9 @@ class Engine::Impl {
     run->input = std::make_shared<const boost::json::value>(std::move(merged));
     run->created_at = clock().Now();
     run->tasks.resize(plan.task_count());
+    // Pending -> ready -> queued -> running -> completed, plus the workflow's own: reserved
+    // once (the pages are touched only as events arrive) instead of grown by copying.
+    run->events.reserve(plan.task_count() * 4 + 4);
     run->unfinished = plan.task_count();
     for (Index i = 0; i < plan.task_count(); ++i) {
       run->tasks[i].waiting_for = static_cast<std::uint32_t>(plan.upstream(i).size());
@@ -210,11 +215,13 @@ class Engine::Impl {
   std::uint64_t Subscribe(EventCallback cb) {
     std::unique_lock lock(subscribers_mu_);
     subscribers_.emplace(++next_subscriber_, std::move(cb));
+    subscriber_count_.store(subscribers_.size(), std::memory_order_release);
     return next_subscriber_;
   }
   void Unsubscribe(std::uint64_t handle) {
     std::unique_lock lock(subscribers_mu_);
     subscribers_.erase(handle);
+    subscriber_count_.store(subscribers_.size(), std::memory_order_release);
   }
 
  private:
@@ -284,12 +291,13 @@ class Engine::Impl {
                             : TaskStateName(static_cast<TaskState>(state)));
     };
     return Event{seq, run.id, wf ? std::string() : run.plan.task(s.task).id, name(s.from),
-                 name(s.to), s.attempt, s.time, s.error};
+                 name(s.to), s.attempt, s.time, run.messages[s.error]};
   }
 
   void Emit(WorkflowRun& run, std::uint32_t task, std::uint8_t from, std::uint8_t to, int attempt,
-            std::string error) {
-    run.events.push_back({task, from, to, attempt, clock().Now(), std::move(error)});
+            Clock::WallTime now, std::uint32_t error) {
+    run.events.push_back({now, task, attempt, error, from, to});
+    if (subscriber_count_.load(std::memory_order_acquire) == 0) return;  // no lock when nobody listens
     std::shared_lock lock(subscribers_mu_);
     if (subscribers_.empty()) return;
     Event e = ToEvent(run, run.events.back(), run.events.size());
@@ -300,10 +308,12 @@ class Engine::Impl {
     GOCLAW_CHECK(CanTransition(run.state, to));
     WorkflowState from = run.state;
     run.state = to;
-    if (to == WorkflowState::kRunning) run.started_at = clock().Now();
-    if (IsTerminal(to)) run.finished_at = clock().Now();
+    const Clock::WallTime now = clock().Now();
+    if (to == WorkflowState::kRunning) run.started_at = now;
+    if (IsTerminal(to)) run.finished_at = now;
     Emit(run, internal::StoredEvent::kWorkflow, static_cast<std::uint8_t>(from),
-         static_cast<std::uint8_t>(to), 0, to == WorkflowState::kFailed ? run.error : std::string());
+         static_cast<std::uint8_t>(to), 0, now,
+         to == WorkflowState::kFailed ? run.AddMessage(run.error) : 0);
     {
       std::lock_guard lock(summaries_mu_);
       summaries_[run.id].state = to;
@@ -316,14 +326,17 @@ class Engine::Impl {
     GOCLAW_CHECK(CanTransition(t.state, to));
     TaskState from = t.state;
     t.state = to;
-    if (to == TaskState::kRunning && !t.started_at) t.started_at = clock().Now();
+    const Clock::WallTime now = clock().Now();  // one clock read per transition
+    if (to == TaskState::kRunning && t.started_at == Clock::WallTime{}) t.started_at = now;
+    const std::uint32_t message = run.AddMessage(std::move(error));
     if (IsTerminal(to)) {
-      t.finished_at = clock().Now();
-      t.error = error;
+      t.finished_at = now;
+      t.error = message;
+      t.active.reset();
       --run.unfinished;
     }
-    Emit(run, i, static_cast<std::uint8_t>(from), static_cast<std::uint8_t>(to), t.attempts,
-         std::move(error));
+    Emit(run, i, static_cast<std::uint8_t>(from), static_cast<std::uint8_t>(to), t.attempts, now,
+         message);
   }
 
   // ---- scheduling (shard thread) ----
@@ -375,16 +388,28 @@ class Engine::Impl {
     SetTaskState(run, i, TaskState::kQueued);
     const std::uint64_t h = run.handle;
     const int attempt = t.attempts + 1;
+    if (!t.active) t.active = std::make_unique<ActiveTask>();
     if (claims.size() == 1) {
       // Fast path: one lane with room now (TryAcquire never overtakes anyone waiting).
       if (auto permit = claims[0].lane.TryAcquire({.priority = spec.priority})) {
-        std::vector<lane::Permit> permits;
-        permits.push_back(std::move(*permit));
-        OnAdmitted(s, run, i, attempt, lane::PermitSet(std::move(permits)));
+        OnAdmitted(s, run, i, attempt, ToPermitSet(std::move(*permit)));
         return;
       }
+      // One lane, no room: wait in it directly (no multi-lane acquisition object; a million
+      // queued tasks feel the difference).
+      t.active->ticket = claims[0].lane.Acquire(
+          {.priority = spec.priority}, [this, s, h, i, attempt](Result<lane::Permit> permit) mutable {
+            if (permit) {
+              Deliver(s, {h, i, attempt, std::move(*permit)});
+              return;
+            }
+            PostToRun(s, h, [this, s, i, attempt, permit = std::move(permit)](WorkflowRun& r) mutable {
+              OnAdmitted(s, r, i, attempt, ToPermitSet(std::move(permit)));
+            });
+          });
+      return;
     }
-    t.acquisition = lane::AcquireAll(
+    t.active->acquisition = lane::AcquireAll(
         std::move(claims), {.priority = spec.priority},
         [this, s, h, i, attempt](Result<lane::PermitSet> permits) mutable {
           PostToRun(s, h, [this, s, i, attempt, permits = std::move(permits)](WorkflowRun& r) mutable {
@@ -397,14 +422,16 @@ class Engine::Impl {
                   Result<lane::PermitSet> permits) {
     TaskRun& t = run.tasks[i];
     if (t.state != TaskState::kQueued || t.attempts + 1 != attempt) return;  // cancelled
-    t.acquisition.reset();
+    if (!t.active) t.active = std::make_unique<ActiveTask>();
+    t.active->acquisition.reset();
+    t.active->ticket = lane::Ticket();
     if (!permits) {
       TaskFailed(s, run, i, permits.error().message());
       return;
     }
-    t.permits.emplace(std::move(*permits));
+    t.active->permits.emplace(std::move(*permits));
     ++t.attempts;
-    t.cancel = std::make_shared<CancellationSource>();
+    t.active->cancel = std::make_shared<CancellationSource>();
     const dag::TaskSpec& spec = run.plan.task(i);
     Attempt a;
     a.workflow_id = run.id;
@@ -414,14 +441,14 @@ class Engine::Impl {
     a.type = spec.type;
     a.config = t.config;
     a.input = run.input;
-    a.cancel = t.cancel;
+    a.cancel = t.active->cancel;
     const std::uint64_t h = run.handle;
     if (spec.timeout) {
       timers().At(clock().SteadyNow() + *spec.timeout, [this, s, h, i, attempt] {
         PostToRun(s, h, [this, s, i, attempt](WorkflowRun& r) {
           TaskRun& task = r.tasks[i];
           if (task.state != TaskState::kRunning || task.attempts != attempt) return;
-          task.cancel->Cancel();
+          task.active->cancel->Cancel();
           OnAttemptDone(s, r, i, attempt,
                         AttemptResult::Fail(ErrorCode::kDeadlineExceeded,
                                             "attempt timed out after " +
@@ -470,8 +497,7 @@ class Engine::Impl {
   void OnAttemptDone(std::size_t s, WorkflowRun& run, Index i, int attempt, AttemptResult result) {
     TaskRun& t = run.tasks[i];
     if (t.state != TaskState::kRunning || t.attempts != attempt) return;  // stale
-    t.permits.reset();
-    t.cancel.reset();
+    t.active.reset();  // releases the permits
     if (result.output && !SurelyFits(*result.output, options_.max_output_bytes)) {
       std::size_t size = boost::json::serialize(*result.output).size();
       if (size > options_.max_output_bytes) {
@@ -540,11 +566,12 @@ class Engine::Impl {
     for (Index i = 0; i < run.plan.task_count(); ++i) {
       TaskRun& t = run.tasks[i];
       if (IsTerminal(t.state)) continue;
-      if (t.acquisition) t.acquisition->Cancel();
-      t.acquisition.reset();
-      if (t.cancel) t.cancel->Cancel();
-      t.cancel.reset();
-      t.permits.reset();
+      if (t.active) {
+        if (t.active->acquisition) t.active->acquisition->Cancel();
+        if (!t.active->ticket.empty()) t.active->ticket.Cancel();
+        if (t.active->cancel) t.active->cancel->Cancel();
+        t.active.reset();
+      }
       SetTaskState(run, i, TaskState::kCancelled, "workflow cancelled");
     }
     if (run.error.empty()) run.error = "cancelled";
@@ -556,6 +583,53 @@ class Engine::Impl {
     SetWorkflowState(run, run.error.empty() ? WorkflowState::kCompleted : WorkflowState::kFailed);
   }
 
+  struct Admission {
+    std::uint64_t handle;
+    Index task;
+    int attempt;
+    lane::Permit permit;
+  };
+
+  // Hands a lane admission to shard `s`. Any thread. Admissions are batched through the
+  // shard's inbox: opening a lane with a million waiters costs a million 32-byte entries and a
+  // few posts, not a million queued closures.
+  void Deliver(std::size_t s, Admission a) {
+    ShardLocal& l = *local_[s];
+    bool post = false;
+    {
+      std::lock_guard lock(l.inbox_mu);
+      l.inbox.push_back(std::move(a));
+      post = !std::exchange(l.inbox_posted, true);
+    }
+    if (post) shards_[s]->Post([this, s] { DrainInbox(s); });
+  }
+
+  // Handles up to kInboxBatch admissions, then yields the shard to other work (queries,
+  // completions) and comes back for the rest.
+  void DrainInbox(std::size_t s) {
+    constexpr std::size_t kInboxBatch = 1024;
+    ShardLocal& l = *local_[s];
+    std::vector<Admission> batch;
+    bool more = false;
+    {
+      std::lock_guard lock(l.inbox_mu);
+      std::size_t n = std::min(kInboxBatch, l.inbox.size());
+      batch.reserve(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        batch.push_back(std::move(l.inbox.front()));
+        l.inbox.pop_front();
+      }
+      more = !l.inbox.empty();
+      l.inbox_posted = more;
+    }
+    if (more) shards_[s]->Post([this, s] { DrainInbox(s); });
+    for (Admission& a : batch) {
+      auto it = l.by_handle.find(a.handle);
+      if (it == l.by_handle.end()) continue;  // the permit goes back with `batch`
+      OnAdmitted(s, *it->second, a.task, a.attempt, ToPermitSet(std::move(a.permit)));
+    }
+  }
+
   // Runs `fn(run)` on shard `s` if the workflow is still there. Any thread.
   template <typename F>
   void PostToRun(std::size_t s, std::uint64_t handle, F&& fn) {
@@ -564,6 +638,18 @@ class Engine::Impl {
       auto it = by_handle.find(handle);
       if (it != by_handle.end()) fn(*it->second);
     });
+  }
+
+  static Result<lane::PermitSet> ToPermitSet(Result<lane::Permit> permit) {
+    if (!permit) return tl::unexpected<Error>(permit.error());
+    std::vector<lane::Permit> permits;
+    permits.push_back(std::move(*permit));
+    return lane::PermitSet(std::move(permits));
+  }
+
+  static std::optional<Clock::WallTime> Optional(Clock::WallTime t) {
+    if (t == Clock::WallTime{}) return std::nullopt;
+    return t;
   }
 
   WorkflowStatus Snapshot(const WorkflowRun& run) const {
@@ -581,8 +667,8 @@ class Engine::Impl {
       const TaskRun& t = run.tasks[i];
       const dag::TaskSpec& spec = run.plan.task(i);
       st.tasks.push_back(TaskStatus{spec.id, spec.name, std::string(dag::TaskTypeName(spec.type)),
-                                    t.state, t.attempts, t.started_at, t.finished_at, t.error,
-                                    t.output});
+                                    t.state, t.attempts, Optional(t.started_at),
+                                    Optional(t.finished_at), run.messages[t.error], t.output});
     }
     return st;
   }
@@ -612,6 +698,10 @@ class Engine::Impl {
     std::mt19937_64 rng;                // retry jitter
     bool in_start = false;              // inside an executor's Start (or the loop after it)
     std::deque<Completion> completions;  // finished synchronously, not yet handled
+    // The one part other threads touch (under inbox_mu): admissions waiting for the shard.
+    std::mutex inbox_mu;
+    std::deque<Admission> inbox;
+    bool inbox_posted = false;  // a DrainInbox is posted and will see new entries
   };
   std::vector<std::unique_ptr<ShardLocal>> local_;
   std::atomic<std::uint64_t> next_handle_{1};
@@ -622,6 +712,7 @@ class Engine::Impl {
 
   std::shared_mutex subscribers_mu_;
   std::map<std::uint64_t, EventCallback> subscribers_;
+  std::atomic<std::size_t> subscriber_count_{0};
   std::uint64_t next_subscriber_ = 0;
 };
 

@@ -17,31 +17,40 @@
 
 namespace goclaw::engine::internal {
 
-struct TaskRun {
-  TaskState state = TaskState::kPending;
-  std::uint32_t waiting_for = 0;  // dependencies not yet completed
-  int attempts = 0;
-  std::optional<Clock::WallTime> started_at;
-  std::optional<Clock::WallTime> finished_at;
-  std::string error;
-  boost::json::value config;  // resolved when the task became ready
-  boost::json::value output;
-  std::shared_ptr<lane::MultiAcquisition> acquisition;  // while queued
+// What a task holds only while it is queued or running (most tasks are neither, most of the
+// time: a million pending or finished tasks should not pay for it).
+struct ActiveTask {
+  lane::Ticket ticket;                                   // while queued in one lane
+  std::shared_ptr<lane::MultiAcquisition> acquisition;  // while queued in several
   std::optional<lane::PermitSet> permits;               // while running
   std::shared_ptr<CancellationSource> cancel;           // of the running attempt
 };
 
-// An event as the shard keeps it: about 56 bytes, no copies of ids or state names (a run of
-// 100k tasks records 400k of these). Turned into an `Event` for subscribers and Events().
+// Times are Clock::WallTime{} until set.
+struct TaskRun {
+  TaskState state = TaskState::kPending;
+  std::int32_t attempts = 0;
+  std::uint32_t waiting_for = 0;  // dependencies not yet completed
+  std::uint32_t error = 0;        // WorkflowRun::messages index of the final error; 0 = none
+  Clock::WallTime started_at{};
+  Clock::WallTime finished_at{};
+  boost::json::value config;  // resolved when the task became ready
+  boost::json::value output;
+  std::unique_ptr<ActiveTask> active;
+};
+
+// An event as the shard keeps it: 24 bytes, no copies of ids, state names or error texts (a
+// run of n tasks records about 4n of these). Turned into an `Event` for subscribers and Events().
 struct StoredEvent {
   static constexpr std::uint32_t kWorkflow = ~std::uint32_t{0};
+  Clock::WallTime time;
   std::uint32_t task = kWorkflow;  // plan index, or kWorkflow
+  std::int32_t attempt = 0;
+  std::uint32_t error = 0;         // WorkflowRun::messages index; 0 = none
   std::uint8_t from = 0;           // TaskState or WorkflowState, by `task`
   std::uint8_t to = 0;
-  std::int32_t attempt = 0;
-  Clock::WallTime time;
-  std::string error;
 };
+static_assert(sizeof(StoredEvent) == 24);
 
 struct WorkflowRun {
   std::string id;
@@ -57,6 +66,13 @@ struct WorkflowRun {
   std::vector<TaskRun> tasks;
   std::size_t unfinished = 0;  // tasks not in a terminal state
   std::vector<StoredEvent> events;
+  std::vector<std::string> messages{std::string()};  // error texts; [0] is "no error"
+
+  std::uint32_t AddMessage(std::string text) {
+    if (text.empty()) return 0;
+    messages.push_back(std::move(text));
+    return static_cast<std::uint32_t>(messages.size() - 1);
+  }
 
   explicit WorkflowRun(std::shared_ptr<const dag::Plan> p)
       : shared_plan(std::move(p)), plan(*shared_plan) {}

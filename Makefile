@@ -20,7 +20,7 @@ else
 CMAKE_FLAGS += -DGOCLAW_WERROR=OFF
 endif
 
-.PHONY: all bootstrap configure build run test test-asan test-tsan bench fmt clean
+.PHONY: all bootstrap configure build run test test-asan test-tsan bench bench-scale fmt clean
 
 all: build
 
@@ -55,6 +55,10 @@ test-tsan: bootstrap
 
 bench: build
 	@$(BUILD_DIR)/src/goclaw/dag/dag_benchmark $(BENCH_ARGS)
+	@$(BUILD_DIR)/src/goclaw/engine/engine_benchmark $(BENCH_ARGS)
+
+bench-scale: build
+	@bench/engine_scale.sh $(BUILD_DIR)
 
 fmt:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i

@@ -58,8 +58,19 @@ void BM_EngineNoopDag(benchmark::State& state) {
 BENCHMARK(BM_EngineNoopDag)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The baseline executor.
-void RunBaseline(const dag::Plan& plan, int threads) {
+// When given, `timing` records per task when it entered the ready queue (roots: at the start)
+// and when a worker took it.
+struct BaselineTiming {
+  std::vector<std::chrono::steady_clock::time_point> readied;
+  std::vector<std::chrono::steady_clock::time_point> taken;
+};
+
+void RunBaseline(const dag::Plan& plan, int threads, BaselineTiming* timing = nullptr) {
   const std::size_t n = plan.task_count();
+  if (timing != nullptr) {
+    timing->readied.assign(n, std::chrono::steady_clock::now());
+    timing->taken.assign(n, {});
+  }
   std::vector<std::atomic<std::uint32_t>> waiting(n);
   for (dag::Plan::Index i = 0; i < n; ++i) {
     waiting[i].store(static_cast<std::uint32_t>(plan.upstream(i).size()));
@@ -78,10 +89,14 @@ void RunBaseline(const dag::Plan& plan, int threads) {
         task = ready.front();
         ready.pop_front();
       }
+      if (timing != nullptr) timing->taken[task] = std::chrono::steady_clock::now();
       // noop
       std::vector<dag::Plan::Index> released;
       for (dag::Plan::Index d : plan.downstream(task)) {
-        if (waiting[d].fetch_sub(1) == 1) released.push_back(d);
+        if (waiting[d].fetch_sub(1) == 1) {
+          if (timing != nullptr) timing->readied[d] = std::chrono::steady_clock::now();
+          released.push_back(d);
+        }
       }
       bool last = done.fetch_add(1) + 1 == n;
       if (!released.empty() || last) {
@@ -185,45 +200,10 @@ void BM_BaselineReadyToRunningLatency(benchmark::State& state) {
   const std::size_t n = plan->task_count();
   std::vector<double> latency;
   for (auto _ : state) {
-    std::vector<std::atomic<std::uint32_t>> waiting(n);
-    for (dag::Plan::Index i = 0; i < n; ++i) waiting[i].store(static_cast<std::uint32_t>(plan->upstream(i).size()));
-    using Steady = std::chrono::steady_clock;
-    std::vector<Steady::time_point> readied(n, Steady::now());
-    std::vector<Steady::time_point> taken(n);
-    std::mutex mu;
-    std::condition_variable cv;
-    std::deque<dag::Plan::Index> ready(plan->roots().begin(), plan->roots().end());
-    std::atomic<std::size_t> done{0};
-    auto worker = [&] {
-      while (true) {
-        dag::Plan::Index task;
-        {
-          std::unique_lock lock(mu);
-          cv.wait(lock, [&] { return !ready.empty() || done.load() == n; });
-          if (ready.empty()) return;
-          task = ready.front();
-          ready.pop_front();
-        }
-        taken[task] = Steady::now();
-        std::vector<dag::Plan::Index> released;
-        for (dag::Plan::Index d : plan->downstream(task)) {
-          if (waiting[d].fetch_sub(1) == 1) {
-            readied[d] = Steady::now();
-            released.push_back(d);
-          }
-        }
-        bool last = done.fetch_add(1) + 1 == n;
-        {
-          std::lock_guard lock(mu);
-          ready.insert(ready.end(), released.begin(), released.end());
-        }
-        if (last) cv.notify_all();
-        for (std::size_t k = 0; k < released.size(); ++k) cv.notify_one();
-      }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 0; t < 2; ++t) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
+    BaselineTiming timing;
+    RunBaseline(*plan, 2, &timing);
+    const auto& readied = timing.readied;
+    const auto& taken = timing.taken;
     for (dag::Plan::Index i = 0; i < n; ++i) {
       if (!plan->upstream(i).empty()) latency.push_back(double((taken[i] - readied[i]).count()));
     }

@@ -2,6 +2,7 @@
 // events with a condition variable.
 #include "goclaw/engine/engine.h"
 
+#include <atomic>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -373,6 +374,81 @@ TEST(EngineScaleTest, RandomDagOf10kTasksRunsEachTaskOnceInOrder) {
       EXPECT_LT(position[dep], position[i]);
     }
   }
+}
+
+// A 200k-task chain of noops: every completion is synchronous, so the whole chain runs through
+// the shard's trampoline. Recursion would overflow the stack long before the end.
+TEST(EngineScaleTest, LongChainOfSynchronousTasksDoesNotRecurse) {
+  EngineOptions options;
+  options.shards = 1;
+  auto engine = Engine::Create(std::move(options));
+  ASSERT_TRUE(engine);
+  auto spec = std::make_shared<dag::WorkflowSpec>();
+  constexpr int kN = 200000;
+  spec->tasks.resize(kN);
+  for (int i = 0; i < kN; ++i) {
+    spec->tasks[i].id = "t" + std::to_string(i);
+    if (i > 0) spec->tasks[i].depends_on.push_back("t" + std::to_string(i - 1));
+  }
+  auto plan = dag::Compile(spec);
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  auto id = (*engine)->Submit(std::make_shared<const dag::Plan>(std::move(*plan)));
+  ASSERT_TRUE(id);
+  auto st = (*engine)->Wait(*id, milliseconds(120000));
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->state, WorkflowState::kCompleted);
+  EXPECT_EQ(st->tasks.back().state, TaskState::kCompleted);
+}
+
+// Many workflows sharing one plan wait in a paused lane; opening it admits them all through
+// the shards' inboxes; every task runs once and the lane ends empty.
+TEST(EngineScaleTest, PausedLaneOpenedAdmitsEveryWaiterOnce) {
+  EngineOptions options;
+  options.shards = 2;
+  config::LaneConfig gate;
+  gate.name = "gate";
+  gate.max_concurrency = 1;
+  gate.capacity = 1 << 20;
+  options.lanes = {gate};
+  auto engine = Engine::Create(std::move(options));
+  ASSERT_TRUE(engine);
+  auto lane = (*engine)->lanes().Find("gate");
+  lane->SetMaxConcurrency(0);
+  auto spec = std::make_shared<dag::WorkflowSpec>();
+  constexpr int kTasks = 500;
+  constexpr int kWorkflows = 40;
+  spec->tasks.resize(kTasks);
+  for (int i = 0; i < kTasks; ++i) {
+    spec->tasks[i].id = "t" + std::to_string(i);
+    spec->tasks[i].lane = "gate";
+  }
+  auto plan = dag::Compile(spec);
+  ASSERT_TRUE(plan);
+  std::shared_ptr<const dag::Plan> shared = std::make_shared<const dag::Plan>(std::move(*plan));
+  std::atomic<int> running{0};
+  (*engine)->Subscribe([&](const Event& e) {
+    if (e.to == "running" && !e.task_id.empty()) running.fetch_add(1);
+  });
+  std::vector<std::string> ids;
+  for (int w = 0; w < kWorkflows; ++w) ids.push_back(*(*engine)->Submit(shared));
+  // Everything queued, nothing running (Get runs on each shard after its submit).
+  for (const auto& id : ids) {
+    auto st = (*engine)->Get(id);
+    ASSERT_TRUE(st);
+    for (const auto& t : st->tasks) ASSERT_EQ(t.state, TaskState::kQueued) << t.id;
+  }
+  EXPECT_EQ(lane->Stats().waiting, kTasks * kWorkflows);
+  EXPECT_EQ(running.load(), 0);
+  lane->SetMaxConcurrency(1 << 20);
+  for (const auto& id : ids) {
+    auto st = (*engine)->Wait(id, milliseconds(60000));
+    ASSERT_TRUE(st);
+    EXPECT_EQ(st->state, WorkflowState::kCompleted);
+    for (const auto& t : st->tasks) EXPECT_EQ(t.attempts, 1) << t.id;
+  }
+  EXPECT_EQ(running.load(), kTasks * kWorkflows);
+  EXPECT_EQ(lane->Stats().waiting, 0);
+  EXPECT_EQ(lane->Stats().running, 0);
 }
 
 }  // namespace

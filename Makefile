@@ -36,12 +36,9 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	@echo "goclaw: the server (REST API and UI on http://127.0.0.1:8080) arrives with a later"
-	@echo "goclaw: release; for now 'make run' plans an example workflow and runs another."
-	@echo "+ $(GOCLAW) plan examples/research-report.yaml"
-	@$(GOCLAW) plan examples/research-report.yaml
-	@echo "+ $(GOCLAW) run examples/hello.yaml"
-	@$(GOCLAW) run examples/hello.yaml
+	@echo "goclaw: REST API on http://127.0.0.1:8080 (Ctrl-C stops it). In another terminal:"
+	@echo "  curl -s -X POST localhost:8080/api/v1/workflows -H 'Content-Type: application/yaml' --data-binary @examples/hello.yaml"
+	@$(GOCLAW) server
 
 test: build
 	@ctest --test-dir $(BUILD_DIR) -L 'unit|integration|e2e' -j $(JOBS) --output-on-failure

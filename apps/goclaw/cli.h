@@ -21,6 +21,7 @@ namespace goclaw::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInterrupted = 130;  // Ctrl-C
 
 struct Context {
   // Global options (valid before or after the command name).
@@ -56,5 +57,6 @@ void RegisterPlan(CLI::App& app, Context& ctx);
 void RegisterConfig(CLI::App& app, Context& ctx);
 void RegisterVersion(CLI::App& app, Context& ctx);
 void RegisterRun(CLI::App& app, Context& ctx);
+void RegisterServer(CLI::App& app, Context& ctx);
 
 }  // namespace goclaw::cli

@@ -257,7 +257,7 @@ void RegisterRun(CLI::App& app, Context& ctx) {
       PrintSummary(*status);
     }
     if (cancelled) {
-      ctx.exit_code = 130;
+      ctx.exit_code = kExitInterrupted;
     } else if (status->state != engine::WorkflowState::kCompleted) {
       ctx.exit_code = kExitFailure;
     }

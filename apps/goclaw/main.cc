@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   RegisterValidate(app, ctx);
   RegisterPlan(app, ctx);
   RegisterRun(app, ctx);
+  RegisterServer(app, ctx);
   RegisterConfig(app, ctx);
   RegisterVersion(app, ctx);
 

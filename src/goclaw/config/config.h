@@ -11,11 +11,21 @@
 #include <string>
 #include <vector>
 
+#include "goclaw/core/duration.h"
+
 namespace goclaw::config {
 
 struct ServerConfig {
   std::string host = "127.0.0.1";  // loopback unless configured otherwise
   std::int64_t port = 8080;        // 0 picks a free port
+  std::int64_t io_threads = 2;     // HTTP I/O threads
+  std::int64_t handler_threads = 16;  // for requests that wait (submit with wait)
+  std::int64_t max_body_bytes = 4 << 20;  // larger request bodies get 413
+  Millis header_timeout{10000};   // to receive a request's headers
+  Millis idle_timeout{60000};     // a keep-alive connection with no request is closed
+  Millis request_timeout{60000};  // a handler slower than this answers 504
+  Millis drain_timeout{10000};    // on SIGTERM: how long in-flight requests may finish
+  std::vector<std::string> cors_origins;  // allowed browser origins; "*" for any; empty: none
 };
 
 enum class SyncMode { kAlways, kBatch, kNone };

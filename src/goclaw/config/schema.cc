@@ -31,6 +31,30 @@ void DecodeServer(const boost::json::value& v, ServerConfig* s, Diagnostics& dia
     diag.Add("server.host", "must not be empty; use 127.0.0.1 for loopback or 0.0.0.0 for all");
   }
   r.Int("port", &s->port, 0, 65535);
+  r.Int("io_threads", &s->io_threads, 1, 64);
+  r.Int("handler_threads", &s->handler_threads, 1, 1024);
+  r.Int("max_body_bytes", &s->max_body_bytes, 1024, 1LL << 30);
+  r.Duration("header_timeout", &s->header_timeout);
+  r.Duration("idle_timeout", &s->idle_timeout);
+  r.Duration("request_timeout", &s->request_timeout);
+  r.Duration("drain_timeout", &s->drain_timeout);
+  if (const boost::json::value* origins = r.Get("cors_origins")) {
+    const boost::json::array* arr = origins->if_array();
+    if (arr == nullptr) {
+      diag.Add("server.cors_origins", "expected a list of origins such as \"http://localhost:5173\", got " +
+                                          DescribeJson(*origins));
+      return;
+    }
+    s->cors_origins.clear();
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const boost::json::value& o = (*arr)[i];
+      if (!o.is_string() || o.get_string().empty()) {
+        diag.Add(IndexPath("server.cors_origins", i), "expected an origin string, got " + DescribeJson(o));
+        continue;
+      }
+      s->cors_origins.emplace_back(o.get_string());
+    }
+  }
 }
 
 void DecodeStorage(const boost::json::value& v, StorageConfig* s, Diagnostics& diag) {
@@ -234,7 +258,18 @@ void ValidateConfig(Config* config, Diagnostics& diag) {
 
 boost::json::object EncodeConfig(const Config& c) {
   boost::json::object out;
-  out["server"] = {{"host", c.server.host}, {"port", c.server.port}};
+  boost::json::array origins;
+  for (const std::string& o : c.server.cors_origins) origins.emplace_back(o);
+  out["server"] = {{"host", c.server.host},
+                   {"port", c.server.port},
+                   {"io_threads", c.server.io_threads},
+                   {"handler_threads", c.server.handler_threads},
+                   {"max_body_bytes", c.server.max_body_bytes},
+                   {"header_timeout", FormatDuration(c.server.header_timeout)},
+                   {"idle_timeout", FormatDuration(c.server.idle_timeout)},
+                   {"request_timeout", FormatDuration(c.server.request_timeout)},
+                   {"drain_timeout", FormatDuration(c.server.drain_timeout)},
+                   {"cors_origins", std::move(origins)}};
   out["storage"] = {{"path", c.storage.path}, {"sync_mode", SyncModeName(c.storage.sync_mode)}};
   boost::json::object modules;
   for (const auto& [name, level] : c.log.modules) modules[name] = level;

@@ -13,8 +13,12 @@ Result<Plan> LoadWorkflow(std::string_view text, const LoadOptions& options) {
   DocumentLimits doc_limits;
   doc_limits.max_bytes = options.limits.max_spec_bytes;
   GOCLAW_ASSIGN_OR_RETURN(Document doc, ParseDocument(text, options.format, doc_limits));
+  return CompileDocument(doc, options.limits);
+}
+
+Result<Plan> CompileDocument(const Document& doc, const SpecLimits& limits) {
   Diagnostics diag(&doc);
-  auto spec = std::make_shared<WorkflowSpec>(DecodeSpec(doc.root, options.limits, diag));
+  auto spec = std::make_shared<WorkflowSpec>(DecodeSpec(doc.root, limits, diag));
   std::optional<Plan> plan;
   if (!spec->tasks.empty()) plan = CompileInto(std::move(spec), diag);
   if (!diag.empty()) return MakeError(diag.ToError("workflow spec"));

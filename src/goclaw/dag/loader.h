@@ -23,4 +23,7 @@ struct LoadOptions {
 // kResourceExhausted when the text exceeds limits.max_spec_bytes.
 Result<Plan> LoadWorkflow(std::string_view text, const LoadOptions& options = {});
 
+// The decode + compile half, for callers that parsed (and maybe trimmed) the document.
+Result<Plan> CompileDocument(const Document& doc, const SpecLimits& limits);
+
 }  // namespace goclaw::dag

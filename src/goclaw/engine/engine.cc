@@ -200,14 +200,20 @@ class Engine::Impl {
 
   ListResult List(const ListFilter& f) const {
     ListResult out;
+    std::size_t skipped = 0;
     std::lock_guard lock(summaries_mu_);
     for (const auto& [id, s] : summaries_) {
       if (f.state && s.state != *f.state) continue;
       if (!f.name.empty() && s.name != f.name) continue;
       if (f.created_after && s.created_at < *f.created_after) continue;
       if (f.created_before && s.created_at >= *f.created_before) continue;
-      if (out.total >= f.offset && out.workflows.size() < f.limit) out.workflows.push_back(s);
       ++out.total;
+      if (!f.after_id.empty() && id <= f.after_id) continue;
+      if (skipped < f.offset) {
+        ++skipped;
+        continue;
+      }
+      if (out.workflows.size() < f.limit) out.workflows.push_back(s);
     }
     return out;
   }

@@ -96,8 +96,9 @@ struct ListFilter {
   std::string name;  // exact match when not empty
   std::optional<Clock::WallTime> created_after;
   std::optional<Clock::WallTime> created_before;
+  std::string after_id;  // a cursor: only workflows after this id (ids sort by creation)
   std::size_t limit = 50;
-  std::size_t offset = 0;
+  std::size_t offset = 0;  // skipped after the cursor
 };
 
 struct ListResult {

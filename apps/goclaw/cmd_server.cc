@@ -1,0 +1,51 @@
+// `goclaw server`: the HTTP API over an engine, until SIGINT/SIGTERM. The first signal drains
+// (requests in flight finish for up to server.drain_timeout) and exits 0; a second one exits
+// at once.
+#include <signal.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "cli.h"
+#include "goclaw/server/server.h"
+
+namespace goclaw::cli {
+
+void RegisterServer(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("server", "Run the goclaw server (REST API) until SIGINT/SIGTERM");
+  auto port = std::make_shared<int>(-1);
+  cmd->add_option("--port", *port, "Port to listen on (overrides server.port; 0 picks a free one)")
+      ->check(CLI::Range(0, 65535));
+  cmd->callback([&ctx, port] {
+    std::vector<std::string> extra;
+    if (*port >= 0) extra.push_back("server.port=" + std::to_string(*port));
+    auto config = ctx.LoadConfig(extra);
+    if (!config) return;
+    // Every thread started from here on inherits the blocked signals; this one waits for them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    auto server = server::Server::Start(*config, ctx.Logger("server"));
+    if (!server) {
+      PrintError(std::cerr, "goclaw server", server.error());
+      ctx.exit_code = kExitFailure;
+      return;
+    }
+    std::cerr << "goclaw server listening on http://" << config->server.host << ":" << (*server)->port()
+              << "  (Ctrl-C to stop)" << std::endl;
+    int sig = 0;
+    sigwait(&signals, &sig);
+    std::thread([signals] {
+      int again = 0;
+      sigwait(&signals, &again);
+      std::_Exit(kExitInterrupted);  // a second signal: no more waiting
+    }).detach();
+    (*server)->Shutdown();
+    ctx.exit_code = kExitOk;
+  });
+}
+
+}  // namespace goclaw::cli

@@ -1,0 +1,42 @@
+// The REST API's routes over the engine (paths compatible with the reference Goclaw):
+//
+//   POST  /api/v1/workflows                      submit (JSON or YAML spec; async or wait)
+//   GET   /api/v1/workflows                      list: status, name, created_after/before,
+//                                                limit, offset, cursor; with total
+//   POST  /api/v1/workflows/validate             `goclaw validate` over HTTP
+//   GET   /api/v1/workflows/{id}                 status with every task
+//   GET   /api/v1/workflows/{id}/events          the event history
+//   GET   /api/v1/workflows/{id}/tasks/{tid}/result
+//   POST  /api/v1/workflows/{id}/cancel          idempotent while running; 409 when finished
+//   GET   /api/v1/lanes, GET|PATCH /api/v1/lanes/{name}
+//   GET   /health, /ready, /status
+//
+// Handlers are transport only: parse, call the engine, render JSON.
+//
+// Thread-safety: the context must outlive the router; handlers run on any thread.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "goclaw/api/http/router.h"
+#include "goclaw/dag/spec.h"
+#include "goclaw/engine/engine.h"
+
+namespace goclaw::api {
+
+struct ApiContext {
+  engine::Engine* engine = nullptr;
+  dag::SpecLimits limits;
+  Millis default_wait{30000};  // a synchronous submit waits at most this long (then 202)
+  Millis max_wait{300000};
+  std::string version;
+  Clock::WallTime started_at;
+  std::function<bool()> accepting;  // false while starting or shutting down: /ready is 503
+};
+
+void AddWorkflowRoutes(Router& router, const ApiContext& ctx);
+void AddLaneRoutes(Router& router, const ApiContext& ctx);
+void AddHealthRoutes(Router& router, const ApiContext& ctx);
+
+}  // namespace goclaw::api

@@ -1,0 +1,74 @@
+// The request and response the API's handlers see: plain structs, no Beast types, so routes
+// are easy to read and to test. Also the API's error shape:
+//
+//   {"error": {"code": "VALIDATION_FAILED", "message": "...", "details": [...], "request_id": "..."}}
+//
+// Thread-safety: plain values.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "goclaw/core/status.h"
+
+namespace goclaw::api {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as received: "/api/v1/workflows?limit=5"
+  std::string path;    // the target without its query
+  std::map<std::string, std::string> query;                 // decoded; last value wins
+  bool malformed_query = false;                             // a query part had a bad %-escape
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::map<std::string, std::string> params;  // from the route pattern, decoded
+  std::string request_id;
+  std::string route;  // the matched pattern, e.g. "/api/v1/workflows/{id}"; "" when none
+
+  // The first header with this (lower-case) name, or "".
+  std::string_view Header(std::string_view lower_name) const;
+  // The media type of Content-Type, lower-cased, without parameters ("application/json").
+  std::string MediaType() const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string content_type = "application/json";
+  std::string body;
+
+  static HttpResponse Json(int status, const boost::json::value& value);
+  static HttpResponse Text(int status, std::string text, std::string content_type = "text/plain; charset=utf-8");
+  void SetHeader(std::string name, std::string value);
+};
+
+// API error codes (the "code" field) and their HTTP statuses.
+inline constexpr std::string_view kBadRequest = "BAD_REQUEST";                // 400 malformed body
+inline constexpr std::string_view kValidationFailed = "VALIDATION_FAILED";    // 400
+inline constexpr std::string_view kNotFound = "NOT_FOUND";                    // 404
+inline constexpr std::string_view kMethodNotAllowed = "METHOD_NOT_ALLOWED";   // 405
+inline constexpr std::string_view kConflict = "CONFLICT";                     // 409
+inline constexpr std::string_view kPayloadTooLarge = "PAYLOAD_TOO_LARGE";     // 413
+inline constexpr std::string_view kUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";  // 415
+inline constexpr std::string_view kTooManyRequests = "TOO_MANY_REQUESTS";    // 429
+inline constexpr std::string_view kInternal = "INTERNAL";                     // 500
+inline constexpr std::string_view kUnavailable = "UNAVAILABLE";               // 503
+inline constexpr std::string_view kTimeout = "TIMEOUT";                       // 504
+
+HttpResponse ErrorResponse(const HttpRequest& req, int status, std::string_view code,
+                           std::string_view message, const std::vector<ErrorDetail>& details = {});
+// Maps an engine/library error to the API: kInvalidArgument -> 400 VALIDATION_FAILED,
+// kNotFound -> 404, kFailedPrecondition/kAlreadyExists/kAborted -> 409, kResourceExhausted -> 429,
+// kUnavailable -> 503, kDeadlineExceeded -> 504, the rest -> 500.
+HttpResponse ErrorResponse(const HttpRequest& req, const Error& error);
+
+// Percent-decoding of a path segment or query component ('+' is a space only in queries).
+// Fails on malformed escapes and on decoded NUL bytes.
+bool PercentDecode(std::string_view in, bool query, std::string* out);
+
+}  // namespace goclaw::api

@@ -1,0 +1,413 @@
+// Beast server: an acceptor coroutine, one coroutine per connection (on its own strand), the
+// middleware chain in Dispatch, and a thread pool for blocking routes.
+#include "goclaw/api/http/http_server.h"
+
+#include <pthread.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <future>
+#include <optional>
+#include <thread>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "goclaw/core/clock.h"
+#include "goclaw/core/uuid.h"
+
+namespace goclaw::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+
+bool ValidRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' && c != ':') return false;
+  }
+  return true;
+}
+
+bool IsParseError(const beast::error_code& ec) {
+  static const auto& category = http::make_error_code(http::error::bad_target).category();
+  return ec.category() == category && ec != http::error::end_of_stream &&
+         ec != http::error::partial_message && ec != http::error::body_limit &&
+         ec != http::error::header_limit;
+}
+
+std::string Join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(HttpServerOptions options, std::shared_ptr<const Router> router)
+      : options_(std::move(options)),
+        router_(std::move(router)),
+        acceptor_(io_),
+        pool_(static_cast<std::size_t>(std::max(1, options_.handler_threads))) {}
+
+  ~Impl() { Shutdown(Millis(0)); }
+
+  Status Bind() {
+    beast::error_code ec;
+    tcp::resolver resolver(io_);
+    auto results = resolver.resolve(options_.host, std::to_string(options_.port), ec);
+    if (ec || results.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "server.host: cannot resolve \"" + options_.host + "\": " + ec.message());
+    }
+    tcp::endpoint endpoint = results.begin()->endpoint();
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return MakeError(ErrorCode::kUnavailable, "cannot listen on " + options_.host + ":" +
+                                                    std::to_string(options_.port) + ": " + ec.message());
+    }
+    port_ = acceptor_.local_endpoint().port();
+    asio::co_spawn(io_, Accept(), asio::detached);
+    for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
+      threads_.emplace_back([this] { io_.run(); });
+      pthread_setname_np(threads_.back().native_handle(), "goclaw-http");
+    }
+    return OkStatus();
+  }
+
+  int port() const { return port_; }
+
+  void Shutdown(Millis drain) {
+    if (shut_down_.exchange(true)) return;
+    stopping_ = true;
+    // Close the listener on an I/O thread (it is theirs) and wait for that: no new connections
+    // from here on.
+    std::promise<void> closed;
+    asio::post(io_, [this, &closed] {
+      beast::error_code ec;
+      acceptor_.close(ec);
+      closed.set_value();
+    });
+    if (!threads_.empty()) closed.get_future().wait();
+    {
+      std::unique_lock lock(active_mu_);
+      active_cv_.wait_for(lock, drain, [this] { return active_ == 0; });
+    }
+    io_.stop();  // idle keep-alive connections and anything still running are dropped
+    for (auto& t : threads_) t.join();
+    pool_.join();
+  }
+
+ private:
+  // Counts requests between "headers read" and "response written", for the drain.
+  struct ActiveGuard {
+    Impl* impl;
+    explicit ActiveGuard(Impl* i) : impl(i) {
+      std::lock_guard lock(impl->active_mu_);
+      ++impl->active_;
+    }
+    ~ActiveGuard() {
+      std::lock_guard lock(impl->active_mu_);
+      if (--impl->active_ == 0) impl->active_cv_.notify_all();
+    }
+  };
+
+  asio::awaitable<void> Accept() {
+    while (true) {
+      auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kTuple);
+      if (ec) {
+        if (!acceptor_.is_open() || ec == asio::error::operation_aborted) co_return;
+        continue;  // e.g. EMFILE: keep serving the connections we have
+      }
+      auto ex = socket.get_executor();
+      asio::co_spawn(ex, Session(std::move(socket)), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> Session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    while (!stopping_) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(kHeaderLimit);
+      parser.body_limit(options_.max_body_bytes);
+      stream.expires_after(buffer.size() == 0 ? options_.idle_timeout : options_.header_timeout);
+      auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+      if (hec) {
+        if (hec == http::error::body_limit) {  // a Content-Length over the limit
+          co_await Reply(stream, TooLarge());
+        } else if (hec == http::error::header_limit) {
+          co_await Reply(stream, Refusal(431, kBadRequest, "request headers are larger than 16 KiB"));
+        } else if (IsParseError(hec)) {
+          co_await Reply(stream, Refusal(400, kBadRequest, "malformed HTTP request: " + hec.message()));
+        }
+        co_return;
+      }
+      ActiveGuard active(this);
+      if (auto length = parser.content_length(); length && *length > options_.max_body_bytes) {
+        co_await Reply(stream, TooLarge());
+        co_return;
+      }
+      stream.expires_after(options_.request_timeout);
+      auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
+      if (bec == http::error::body_limit) {
+        co_await Reply(stream, TooLarge());
+        co_return;
+      }
+      if (bec) {
+        if (IsParseError(bec)) co_await Reply(stream, Refusal(400, kBadRequest, "malformed HTTP request: " + bec.message()));
+        co_return;
+      }
+      auto& message = parser.get();
+      const bool keep_alive = message.keep_alive();
+      HttpResponse res = co_await Dispatch(ToRequest(message));
+      const bool again = keep_alive && !stopping_;
+      auto [wec, wn] = co_await Write(stream, res, again);
+      if (wec || !again) {
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        co_return;
+      }
+    }
+  }
+
+  HttpRequest ToRequest(http::request<http::string_body>& m) {
+    HttpRequest req;
+    req.method = std::string(m.method_string());
+    req.target = std::string(m.target());
+    std::size_t q = req.target.find('?');
+    req.path = req.target.substr(0, q);
+    if (q != std::string::npos) ParseQuery(std::string_view(req.target).substr(q + 1), &req);
+    for (const auto& field : m) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    req.body = std::move(m.body());
+    return req;
+  }
+
+  static void ParseQuery(std::string_view query, HttpRequest* req) {
+    while (!query.empty()) {
+      std::size_t amp = query.find('&');
+      std::string_view pair = query.substr(0, amp);
+      query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+      if (pair.empty()) continue;
+      std::size_t eq = pair.find('=');
+      std::string key, value;
+      if (!PercentDecode(pair.substr(0, eq), true, &key) ||
+          (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, &value))) {
+        req->malformed_query = true;
+        continue;
+      }
+      req->query[key] = value;
+    }
+  }
+
+  // The middleware chain.
+  asio::awaitable<HttpResponse> Dispatch(HttpRequest req) {
+    const auto start = std::chrono::steady_clock::now();
+    std::string_view given = req.Header("x-request-id");
+    req.request_id = ValidRequestId(given) ? std::string(given) : "req-" + ids_.Next().ToString();
+    HttpResponse res = co_await Route(req);
+    res.SetHeader("X-Request-ID", req.request_id);
+    ApplyCors(req, res);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    options_.logger.With("request_id", req.request_id)
+        .Info("{} {} {} {:.3f}ms", req.method, req.path, res.status, seconds * 1000);
+    if (options_.observer) options_.observer(req, res.status, seconds);
+    co_return res;
+  }
+
+  asio::awaitable<HttpResponse> Route(HttpRequest& req) {
+    if (req.method == "OPTIONS" && !req.Header("access-control-request-method").empty() &&
+        OriginAllowed(req.Header("origin"))) {
+      Router::Match m = router_->Find(std::string(req.Header("access-control-request-method")), req.path);
+      HttpResponse pre;
+      pre.status = 204;
+      pre.content_type.clear();
+      std::vector<std::string> methods = m.allow;
+      if (m.route) methods.push_back(m.route->method);
+      pre.SetHeader("Access-Control-Allow-Methods", Join(methods, ", "));
+      pre.SetHeader("Access-Control-Allow-Headers", "Content-Type, X-Request-ID, Authorization");
+      pre.SetHeader("Access-Control-Max-Age", "600");
+      co_return pre;
+    }
+    if (req.path.empty() || req.path[0] != '/') {
+      co_return ErrorResponse(req, 400, kBadRequest, "the request target must be an absolute path");
+    }
+    if (req.malformed_query) co_return ErrorResponse(req, 400, kBadRequest, "malformed %-escape in the query");
+    Router::Match m = router_->Find(req.method, req.path);
+    if (m.bad_escape) co_return ErrorResponse(req, 400, kBadRequest, "malformed %-escape in the path");
+    if (m.route == nullptr) {
+      if (!m.allow.empty()) {
+        HttpResponse r = ErrorResponse(req, 405, kMethodNotAllowed,
+                                       req.method + " is not allowed on " + req.path + "; allowed: " + Join(m.allow, ", "));
+        r.SetHeader("Allow", Join(m.allow, ", "));
+        co_return r;
+      }
+      co_return ErrorResponse(req, 404, kNotFound, "no route for " + req.path);
+    }
+    req.route = m.route->pattern;
+    req.params = std::move(m.params);
+    if (!m.route->options.blocking) co_return Invoke(*m.route, req);
+    co_return co_await OnPool(*m.route, req);
+  }
+
+  HttpResponse Invoke(const goclaw::api::Route& route, HttpRequest& req) {
+    try {
+      return route.handler(req);
+    } catch (const std::exception& e) {
+      options_.logger.With("request_id", req.request_id).Error("handler for {} {} threw: {}", req.method, req.path, e.what());
+    } catch (...) {
+      options_.logger.With("request_id", req.request_id).Error("handler for {} {} threw", req.method, req.path);
+    }
+    return ErrorResponse(req, 500, kInternal, "internal error; the request id is " + req.request_id);
+  }
+
+  // Runs a blocking route on the pool; answers 504 if it takes longer than request_timeout.
+  asio::awaitable<HttpResponse> OnPool(const goclaw::api::Route& route, HttpRequest& req) {
+    struct Shared {
+      std::mutex mu;
+      std::optional<HttpResponse> res;
+    };
+    auto ex = co_await asio::this_coro::executor;
+    auto shared = std::make_shared<Shared>();
+    auto timer = std::make_shared<asio::steady_timer>(ex, options_.request_timeout);
+    auto request = std::make_shared<HttpRequest>(req);
+    asio::post(pool_, [this, &route, shared, timer, ex, request] {
+      HttpResponse r = Invoke(route, *request);
+      {
+        std::lock_guard lock(shared->mu);
+        shared->res = std::move(r);
+      }
+      asio::post(ex, [timer] { timer->cancel(); });
+    });
+    co_await timer->async_wait(kTuple);
+    std::lock_guard lock(shared->mu);
+    if (shared->res) co_return std::move(*shared->res);
+    co_return ErrorResponse(req, 504, kTimeout,
+                            "the request took longer than server.request_timeout (" +
+                                FormatDuration(options_.request_timeout) + ")");
+  }
+
+  bool OriginAllowed(std::string_view origin) const {
+    if (origin.empty()) return false;
+    for (const auto& o : options_.cors_origins) {
+      if (o == "*" || o == origin) return true;
+    }
+    return false;
+  }
+
+  void ApplyCors(const HttpRequest& req, HttpResponse& res) const {
+    std::string_view origin = req.Header("origin");
+    if (!OriginAllowed(origin)) return;
+    res.SetHeader("Access-Control-Allow-Origin", std::string(origin));
+    res.SetHeader("Vary", "Origin");
+    res.SetHeader("Access-Control-Expose-Headers", "X-Request-ID");
+  }
+
+  HttpResponse Refusal(int status, std::string_view code, const std::string& message) {
+    HttpRequest req;
+    req.request_id = "req-" + ids_.Next().ToString();
+    HttpResponse r = ErrorResponse(req, status, code, message);
+    r.SetHeader("X-Request-ID", req.request_id);
+    return r;
+  }
+
+  HttpResponse TooLarge() {
+    return Refusal(413, kPayloadTooLarge,
+                   "request body is larger than server.max_body_bytes (" +
+                       std::to_string(options_.max_body_bytes) + " bytes)");
+  }
+
+  asio::awaitable<std::tuple<beast::error_code, std::size_t>> Write(beast::tcp_stream& stream,
+                                                                     const HttpResponse& r,
+                                                                     bool keep_alive) {
+    http::response<http::string_body> msg;
+    msg.version(11);
+    msg.result(static_cast<unsigned>(r.status));
+    if (!r.content_type.empty()) msg.set(http::field::content_type, r.content_type);
+    msg.set(http::field::server, "goclaw");
+    for (const auto& [name, value] : r.headers) msg.set(name, value);
+    msg.body() = r.body;
+    msg.keep_alive(keep_alive);
+    msg.prepare_payload();
+    stream.expires_after(options_.request_timeout);
+    co_return co_await http::async_write(stream, msg, kTuple);
+  }
+
+  // A refusal before the request could be read: the connection closes after it. What the
+  // client is still sending is read and dropped for a moment first ("lingering close"), so
+  // the answer is not lost to a reset.
+  asio::awaitable<void> Reply(beast::tcp_stream& stream, const HttpResponse& r) {
+    co_await Write(stream, r, false);
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    std::array<char, 16384> sink;
+    std::size_t drained = 0;
+    stream.expires_after(std::chrono::seconds(2));
+    while (drained < (8u << 20)) {
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+      if (ec) break;
+      drained += n;
+    }
+  }
+
+  HttpServerOptions options_;
+  std::shared_ptr<const Router> router_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  asio::thread_pool pool_;
+  std::vector<std::thread> threads_;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> shut_down_{false};
+  std::mutex active_mu_;
+  std::condition_variable active_cv_;
+  int active_ = 0;
+  SystemClock clock_;
+  UuidGenerator ids_{clock_};
+};
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options,
+                                                      std::shared_ptr<const Router> router) {
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(router));
+  GOCLAW_RETURN_IF_ERROR(impl->Bind());
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() = default;
+int HttpServer::port() const { return impl_->port(); }
+void HttpServer::Shutdown(Millis drain) { impl_->Shutdown(drain); }
+
+}  // namespace goclaw::api

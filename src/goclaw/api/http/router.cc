@@ -1,0 +1,73 @@
+// Segment-by-segment route matching.
+#include "goclaw/api/http/router.h"
+
+#include <algorithm>
+
+#include "goclaw/core/check.h"
+
+namespace goclaw::api {
+namespace {
+
+std::vector<std::string> Split(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  if (!path.empty() && path[0] == '/') i = 1;
+  while (i <= path.size()) {
+    std::size_t slash = path.find('/', i);
+    if (slash == std::string_view::npos) slash = path.size();
+    out.emplace_back(path.substr(i, slash - i));
+    i = slash + 1;
+  }
+  return out;
+}
+
+bool IsParam(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
+  GOCLAW_CHECK(!pattern.empty() && pattern[0] == '/');
+  Route r{std::move(method), std::move(pattern), std::move(handler), options, {}};
+  r.segments = Split(r.pattern);
+  routes_.push_back(std::move(r));
+}
+
+Router::Match Router::Find(std::string_view method, std::string_view path) const {
+  Match m;
+  const std::vector<std::string> segments = Split(path);
+  for (const Route& r : routes_) {
+    if (r.segments.size() != segments.size()) continue;
+    std::map<std::string, std::string> params;
+    bool ok = true;
+    for (std::size_t i = 0; i < segments.size() && ok; ++i) {
+      const std::string& want = r.segments[i];
+      if (IsParam(want)) {
+        std::string decoded;
+        if (segments[i].empty()) {
+          ok = false;
+        } else if (!PercentDecode(segments[i], false, &decoded)) {
+          m.bad_escape = true;
+          ok = false;
+        } else {
+          params[want.substr(1, want.size() - 2)] = std::move(decoded);
+        }
+      } else {
+        ok = want == segments[i];
+      }
+    }
+    if (!ok) continue;
+    if (r.method == method) {
+      m.route = &r;
+      m.params = std::move(params);
+      m.allow.clear();
+      return m;
+    }
+    if (std::find(m.allow.begin(), m.allow.end(), r.method) == m.allow.end()) m.allow.push_back(r.method);
+  }
+  std::sort(m.allow.begin(), m.allow.end());
+  return m;
+}
+
+}  // namespace goclaw::api

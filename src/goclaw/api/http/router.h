@@ -1,0 +1,49 @@
+// Routes: (method, pattern) -> handler. Patterns are literal segments and `{name}` segments
+// ("/api/v1/workflows/{id}/tasks/{task}/result"); a `{name}` matches one non-empty segment,
+// percent-decoded into HttpRequest::params. Lookup tells 404 (no such path) from 405 (the
+// path exists with other methods, listed for the Allow header).
+//
+// Thread-safety: build once, then Find from any thread.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "goclaw/api/http/http_message.h"
+
+namespace goclaw::api {
+
+using Handler = std::function<HttpResponse(HttpRequest&)>;
+
+struct RouteOptions {
+  bool blocking = false;  // may wait (e.g. for a workflow): runs on the handler pool, not on I/O
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  Handler handler;
+  RouteOptions options;
+  std::vector<std::string> segments;  // the pattern split at '/'
+};
+
+class Router {
+ public:
+  void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+
+  struct Match {
+    const Route* route = nullptr;          // set when method and path matched
+    std::map<std::string, std::string> params;
+    std::vector<std::string> allow;        // methods of the path when only the method is wrong
+    bool bad_escape = false;               // a segment had a malformed %-escape
+  };
+  Match Find(std::string_view method, std::string_view path) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace goclaw::api

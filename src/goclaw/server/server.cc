@@ -1,0 +1,82 @@
+// Builds engine + API from config; owns their lifetimes and the shutdown order.
+#include "goclaw/server/server.h"
+
+#include <atomic>
+
+#include "goclaw/api/http/api_routes.h"
+#include "goclaw/api/http/http_server.h"
+#include "goclaw/core/version.h"
+
+namespace goclaw::server {
+
+class Server::Impl {
+ public:
+  Status Init(const config::Config& config, log::Logger logger) {
+    config_ = config;
+    logger_ = logger;
+    engine::EngineOptions eopts = engine::EngineOptionsFromConfig(config);
+    eopts.logger = logger.With("module", "engine");
+    GOCLAW_ASSIGN_OR_RETURN(engine_, engine::Engine::Create(std::move(eopts)));
+
+    ctx_.engine = engine_.get();
+    ctx_.limits.max_tasks = static_cast<std::size_t>(config.dag.max_tasks);
+    ctx_.limits.max_spec_bytes = static_cast<std::size_t>(config.dag.max_spec_bytes);
+    ctx_.version = kVersion;
+    ctx_.started_at = std::chrono::system_clock::now();
+    ctx_.accepting = [this] { return accepting_.load(); };
+    auto router = std::make_shared<api::Router>();
+    api::AddWorkflowRoutes(*router, ctx_);
+    api::AddLaneRoutes(*router, ctx_);
+    api::AddHealthRoutes(*router, ctx_);
+
+    api::HttpServerOptions hopts;
+    hopts.host = config.server.host;
+    hopts.port = static_cast<int>(config.server.port);
+    hopts.io_threads = static_cast<int>(config.server.io_threads);
+    hopts.handler_threads = static_cast<int>(config.server.handler_threads);
+    hopts.max_body_bytes = static_cast<std::size_t>(config.server.max_body_bytes);
+    hopts.header_timeout = config.server.header_timeout;
+    hopts.idle_timeout = config.server.idle_timeout;
+    hopts.request_timeout = config.server.request_timeout;
+    hopts.cors_origins = config.server.cors_origins;
+    hopts.logger = logger.With("module", "api");
+    GOCLAW_ASSIGN_OR_RETURN(http_, api::HttpServer::Start(std::move(hopts), std::move(router)));
+    accepting_ = true;
+    logger_.Info("listening on http://{}:{}", config.server.host, http_->port());
+    return OkStatus();
+  }
+
+  void Shutdown() {
+    if (!http_ || done_) return;
+    done_ = true;
+    accepting_ = false;
+    logger_.Info("shutting down: draining requests for up to {}", FormatDuration(config_.server.drain_timeout));
+    http_->Shutdown(config_.server.drain_timeout);
+    engine_.reset();
+    logger_.Info("stopped");
+  }
+
+  ~Impl() { Shutdown(); }
+
+  config::Config config_;
+  log::Logger logger_;
+  std::unique_ptr<engine::Engine> engine_;
+  api::ApiContext ctx_;
+  std::unique_ptr<api::HttpServer> http_;
+  std::atomic<bool> accepting_{false};
+  bool done_ = false;
+};
+
+Result<std::unique_ptr<Server>> Server::Start(const config::Config& config, log::Logger logger) {
+  auto impl = std::make_unique<Impl>();
+  GOCLAW_RETURN_IF_ERROR(impl->Init(config, std::move(logger)));
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+int Server::port() const { return impl_->http_->port(); }
+engine::Engine& Server::engine() { return *impl_->engine_; }
+void Server::Shutdown() { impl_->Shutdown(); }
+
+}  // namespace goclaw::server

@@ -1,0 +1,36 @@
+// The composition root of `goclaw server`: builds the engine and the HTTP API from the
+// configuration, serves, and shuts down in order (stop accepting requests, let requests in
+// flight finish for server.drain_timeout, then stop the engine).
+//
+// Thread-safety: Start, then Shutdown once, from one thread; accessors from any thread.
+#pragma once
+
+#include <memory>
+
+#include "goclaw/config/config.h"
+#include "goclaw/core/status.h"
+#include "goclaw/engine/engine.h"
+#include "goclaw/log/log.h"
+
+namespace goclaw::server {
+
+class Server {
+ public:
+  // kUnavailable when the port cannot be bound, kInvalidArgument for bad settings.
+  static Result<std::unique_ptr<Server>> Start(const config::Config& config, log::Logger logger);
+  ~Server();  // Shutdown() if not done
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  int port() const;  // the bound port (server.port 0 picks one)
+  engine::Engine& engine();
+  // /ready answers 503 from here on; requests in flight finish (up to server.drain_timeout).
+  void Shutdown();
+
+ private:
+  class Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace goclaw::server

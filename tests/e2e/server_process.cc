@@ -1,0 +1,90 @@
+// fork/exec of `goclaw server`, a thread that drains its stderr, and signal-based stops.
+#include "server_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <regex>
+
+namespace goclaw::testing {
+
+ServerProcess::ServerProcess(const std::vector<std::string>& args) {
+  int err_pipe[2];
+  if (pipe(err_pipe) != 0) std::abort();
+  std::vector<std::string> all = {GOCLAW_BINARY_PATH, "--set", "server.port=0"};
+  all.insert(all.end(), args.begin(), args.end());
+  all.push_back("server");
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(err_pipe[1], 2);
+    close(err_pipe[0]);
+    close(err_pipe[1]);
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(err_pipe[1]);
+  reader_ = std::thread([this, fd = err_pipe[0]] {
+    char buf[4096];
+    while (true) {
+      ssize_t n = read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      {
+        std::lock_guard lock(mu_);
+        err_.append(buf, static_cast<std::size_t>(n));
+      }
+      cv_.notify_all();
+    }
+    close(fd);
+    {
+      std::lock_guard lock(mu_);
+      err_ += "\n<eof>";
+    }
+    cv_.notify_all();
+  });
+  static const std::regex kListening("goclaw server listening on http://[^:]+:([0-9]+)");
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, std::chrono::seconds(30), [&] {
+    std::smatch m;
+    if (std::regex_search(err_, m, kListening)) {
+      port_ = std::stoi(m[1]);
+      return true;
+    }
+    return err_.find("<eof>") != std::string::npos;
+  });
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) Stop(SIGKILL, 10);
+  if (reader_.joinable()) reader_.join();
+}
+
+int ServerProcess::Stop(int signal, int timeout_seconds) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, signal);
+  int status = 0;
+  for (int i = 0; i < timeout_seconds * 100; ++i) {
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    usleep(10000);
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return -1;
+}
+
+std::string ServerProcess::Stderr() {
+  std::lock_guard lock(mu_);
+  return err_;
+}
+
+}  // namespace goclaw::testing

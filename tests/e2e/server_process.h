@@ -1,0 +1,37 @@
+// Runs the real `goclaw server` in the background for end-to-end tests: starts it on a free
+// port, learns the port from what it prints, keeps its stderr, and stops it with a signal.
+#pragma once
+
+#include <sys/types.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace goclaw::testing {
+
+class ServerProcess {
+ public:
+  // Starts `goclaw <args...> server` with --set server.port=0; waits until it listens.
+  explicit ServerProcess(const std::vector<std::string>& args = {});
+  ~ServerProcess();  // SIGKILL if still running
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  int port() const { return port_; }  // 0 if it never listened
+  // Sends `signal` and waits up to `timeout_seconds`; returns the exit code (-1: killed).
+  int Stop(int signal, int timeout_seconds = 30);
+  std::string Stderr();
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::thread reader_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string err_;
+};
+
+}  // namespace goclaw::testing

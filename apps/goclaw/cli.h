@@ -12,6 +12,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <boost/json/object.hpp>
+
 #include "goclaw/config/config.h"
 #include "goclaw/core/status.h"
 #include "goclaw/log/log.h"
@@ -49,6 +51,11 @@ struct Context {
 Result<std::string> ReadInput(const std::string& path, std::size_t max_bytes,
                               std::string_view limit_name);
 
+// --input k=v pairs (values read as YAML scalars, so numbers and booleans keep their type)
+// over the object in `input_file` (JSON or YAML), if given.
+Result<boost::json::object> ParseInputs(const std::vector<std::string>& pairs,
+                                        const std::string& input_file);
+
 // "<source>: <message>" then one "  <source>:<line>: <path>: <detail>" line per detail.
 void PrintError(std::ostream& out, std::string_view source, const Error& error);
 
@@ -58,5 +65,6 @@ void RegisterConfig(CLI::App& app, Context& ctx);
 void RegisterVersion(CLI::App& app, Context& ctx);
 void RegisterRun(CLI::App& app, Context& ctx);
 void RegisterServer(CLI::App& app, Context& ctx);
+void RegisterClientCommands(CLI::App& app, Context& ctx);  // submit, status, list, cancel, events
 
 }  // namespace goclaw::cli

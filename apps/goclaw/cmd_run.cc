@@ -26,41 +26,6 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 extern "C" void OnSigint(int) { g_interrupted.store(true); }
 
-// --input k=v: the value is read as YAML, so numbers and booleans keep their type.
-Result<boost::json::object> ParseInputs(const std::vector<std::string>& pairs,
-                                        const std::string& input_file) {
-  boost::json::object input;
-  if (!input_file.empty()) {
-    GOCLAW_ASSIGN_OR_RETURN(std::string text, ReadInput(input_file, 16u << 20, "input file"));
-    auto doc = ParseDocument(text, DocumentFormatFromPath(input_file));
-    if (!doc) {
-      Error e = doc.error();
-      return MakeError(e.WithContext(input_file));
-    }
-    if (!doc->root.is_object()) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       input_file + ": the input must be an object (a mapping of keys to values)");
-    }
-    input = doc->root.get_object();
-  }
-  for (const std::string& pair : pairs) {
-    std::size_t eq = pair.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "--input " + pair + ": expected key=value, e.g. --input name=world");
-    }
-    std::string value = pair.substr(eq + 1);
-    boost::json::value v = boost::json::string(value);
-    if (!value.empty()) {
-      if (auto doc = ParseDocument(value, DocumentFormat::kYaml); doc && !doc->root.is_object()) {
-        v = std::move(doc->root);
-      }
-    }
-    input[pair.substr(0, eq)] = std::move(v);
-  }
-  return input;
-}
-
 double Seconds(Clock::WallTime from, Clock::WallTime to) {
   return std::chrono::duration<double>(to - from).count();
 }

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   RegisterPlan(app, ctx);
   RegisterRun(app, ctx);
   RegisterServer(app, ctx);
+  RegisterClientCommands(app, ctx);
   RegisterConfig(app, ctx);
   RegisterVersion(app, ctx);
 

@@ -54,5 +54,43 @@ TEST(ServerE2eTest, BadSettingsAndABusyPortFailClearly) {
   EXPECT_EQ(first.Stop(SIGINT), 0);
 }
 
+TEST(ServerE2eTest, ClientCommandsTalkToTheServer) {
+  ServerProcess server;
+  ASSERT_GT(server.port(), 0) << server.Stderr();
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
+  CommandResult submitted = RunGoclaw({"submit", SourcePath("examples/hello.yaml"), "--server", url, "--wait",
+                                       "--input", "name=e2e"});
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  EXPECT_THAT(submitted.out, HasSubstr("completed"));
+  std::string id = submitted.out.substr(0, submitted.out.find(' '));
+  ASSERT_TRUE(id.starts_with("wf-")) << submitted.out;
+
+  CommandResult status = RunGoclaw({"status", id}, "", {"GOCLAW_SERVER=" + url});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_THAT(status.out, HasSubstr(id + "  hello  completed"));
+  CommandResult list = RunGoclaw({"list", "--server", url, "--status", "completed"});
+  EXPECT_THAT(list.out, HasSubstr("1 workflows"));
+  CommandResult events = RunGoclaw({"events", id, "--server", url, "--follow"});
+  EXPECT_EQ(events.exit_code, 0) << events.err;
+  EXPECT_THAT(events.out, HasSubstr("workflow  running -> completed"));
+  CommandResult async = RunGoclaw({"submit", SourcePath("examples/hello.yaml"), "--server", url});
+  EXPECT_EQ(async.exit_code, 0) << async.err;
+  EXPECT_TRUE(async.out.starts_with("wf-")) << async.out;
+
+  CommandResult cancel = RunGoclaw({"cancel", id, "--server", url});
+  EXPECT_EQ(cancel.exit_code, 1);
+  EXPECT_THAT(cancel.err, HasSubstr("already completed"));
+  CommandResult unknown = RunGoclaw({"status", "wf-nope", "--server", url});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("no workflow"));
+  CommandResult bad_spec = RunGoclaw({"submit", "-", "--server", url}, "tasks: [{id: a, depends_on: [zz]}]");
+  EXPECT_EQ(bad_spec.exit_code, 1);
+  EXPECT_THAT(bad_spec.err, HasSubstr("tasks[0].depends_on[0]"));
+  EXPECT_EQ(server.Stop(SIGTERM), 0);
+  CommandResult down = RunGoclaw({"list", "--server", url});
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_THAT(down.err, HasSubstr("cannot reach the goclaw server"));
+}
+
 }  // namespace
 }  // namespace goclaw::testing

@@ -368,6 +368,38 @@ TEST_F(ApiTest, MalformedHttpGetsAnAnswerAndTheServerLives) {
   EXPECT_EQ(client_->Get("/health").status, 200);
 }
 
+TEST_F(ApiTest, OpenApiListsEveryRouteAndEveryDocumentedRouteAnswers) {
+  ClientResponse r = client_->Get("/api/v1/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  auto doc = r.Json();
+  EXPECT_EQ(doc.at("openapi"), "3.1.0");
+  const auto& paths = doc.at("paths").as_object();
+  // Every route the server has is documented...
+  std::size_t operations = 0;
+  for (const auto& route : server_->router().routes()) {
+    std::string method = route.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ASSERT_TRUE(paths.contains(route.pattern)) << route.pattern;
+    EXPECT_TRUE(paths.at(route.pattern).as_object().contains(method)) << route.method << " " << route.pattern;
+  }
+  // ...and every documented operation answers: no "no route" 404, no 405.
+  for (const auto& [path, item] : paths) {
+    for (const auto& [method, op] : item.as_object()) {
+      ++operations;
+      std::string target(path);
+      for (const char* p : {"{id}", "{task}", "{name}"}) {
+        if (auto at = target.find(p); at != std::string::npos) target.replace(at, std::string(p).size(), "x");
+      }
+      std::string upper(method);
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      ClientResponse answer = client_->Request(upper, target, "{}", {{"Content-Type", kJson}});
+      EXPECT_NE(answer.status, 405) << upper << " " << target;
+      EXPECT_THAT(answer.body, ::testing::Not(HasSubstr("no route for"))) << upper << " " << target;
+    }
+  }
+  EXPECT_EQ(operations, server_->router().routes().size());
+}
+
 TEST_F(ApiTest, ShutdownMakesReadyFailAndStopsServing) {
   int port = server_->port();
   server_->Shutdown();

@@ -28,6 +28,8 @@ class Server::Impl {
     api::AddWorkflowRoutes(*router, ctx_);
     api::AddLaneRoutes(*router, ctx_);
     api::AddHealthRoutes(*router, ctx_);
+    api::AddOpenApiRoute(*router, ctx_);
+    router_ = router;
 
     api::HttpServerOptions hopts;
     hopts.host = config.server.host;
@@ -62,6 +64,7 @@ class Server::Impl {
   log::Logger logger_;
   std::unique_ptr<engine::Engine> engine_;
   api::ApiContext ctx_;
+  std::shared_ptr<const api::Router> router_;
   std::unique_ptr<api::HttpServer> http_;
   std::atomic<bool> accepting_{false};
   bool done_ = false;
@@ -77,6 +80,7 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 int Server::port() const { return impl_->http_->port(); }
 engine::Engine& Server::engine() { return *impl_->engine_; }
+const api::Router& Server::router() const { return *impl_->router_; }
 void Server::Shutdown() { impl_->Shutdown(); }
 
 }  // namespace goclaw::server

@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "goclaw/api/http/router.h"
 #include "goclaw/config/config.h"
 #include "goclaw/core/status.h"
 #include "goclaw/engine/engine.h"
@@ -24,6 +25,7 @@ class Server {
 
   int port() const;  // the bound port (server.port 0 picks one)
   engine::Engine& engine();
+  const api::Router& router() const;  // every route the server answers
   // /ready answers 503 from here on; requests in flight finish (up to server.drain_timeout).
   void Shutdown();
 

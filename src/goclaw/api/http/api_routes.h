@@ -10,6 +10,7 @@
 //   POST  /api/v1/workflows/{id}/cancel          idempotent while running; 409 when finished
 //   GET   /api/v1/lanes, GET|PATCH /api/v1/lanes/{name}
 //   GET   /health, /ready, /status
+//   GET   /api/v1/openapi.json                   OpenAPI 3.1, built from this router
 //
 // Handlers are transport only: parse, call the engine, render JSON.
 //
@@ -38,5 +39,7 @@ struct ApiContext {
 void AddWorkflowRoutes(Router& router, const ApiContext& ctx);
 void AddLaneRoutes(Router& router, const ApiContext& ctx);
 void AddHealthRoutes(Router& router, const ApiContext& ctx);
+// Add last: the document lists the routes added before it (and itself).
+void AddOpenApiRoute(Router& router, const ApiContext& ctx);
 
 }  // namespace goclaw::api

@@ -42,16 +42,16 @@ HttpResponse Status(const ApiContext& ctx, HttpRequest&) {
 
 void AddHealthRoutes(Router& router, const ApiContext& ctx) {
   const ApiContext* c = &ctx;
-  router.Add("GET", "/health", [](HttpRequest&) {
+  router.Add("GET", "/health", "Liveness", [](HttpRequest&) {
     return HttpResponse::Json(200, boost::json::object{{"status", "ok"}});
   });
-  router.Add("GET", "/ready", [c](HttpRequest& r) {
+  router.Add("GET", "/ready", "Readiness: 503 while starting or shutting down", [c](HttpRequest& r) {
     if (c->accepting && !c->accepting()) {
       return ErrorResponse(r, 503, kUnavailable, "not ready: starting or shutting down");
     }
     return HttpResponse::Json(200, boost::json::object{{"status", "ready"}});
   });
-  router.Add("GET", "/status", [c](HttpRequest& r) { return Status(*c, r); });
+  router.Add("GET", "/status", "Version, uptime, workflows by state, lanes, store", [c](HttpRequest& r) { return Status(*c, r); });
 }
 
 }  // namespace goclaw::api

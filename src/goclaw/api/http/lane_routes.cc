@@ -122,9 +122,9 @@ HttpResponse PatchLane(const ApiContext& ctx, HttpRequest& req) {
 
 void AddLaneRoutes(Router& router, const ApiContext& ctx) {
   const ApiContext* c = &ctx;
-  router.Add("GET", "/api/v1/lanes", [c](HttpRequest& r) { return ListLanes(*c, r); });
-  router.Add("GET", "/api/v1/lanes/{name}", [c](HttpRequest& r) { return GetLane(*c, r); });
-  router.Add("PATCH", "/api/v1/lanes/{name}", [c](HttpRequest& r) { return PatchLane(*c, r); });
+  router.Add("GET", "/api/v1/lanes", "Statistics of every lane", [c](HttpRequest& r) { return ListLanes(*c, r); });
+  router.Add("GET", "/api/v1/lanes/{name}", "Statistics of one lane", [c](HttpRequest& r) { return GetLane(*c, r); });
+  router.Add("PATCH", "/api/v1/lanes/{name}", "Change max_concurrency, capacity or rate at runtime", [c](HttpRequest& r) { return PatchLane(*c, r); });
 }
 
 }  // namespace goclaw::api

@@ -27,9 +27,10 @@ bool IsParam(const std::string& segment) {
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
+void Router::Add(std::string method, std::string pattern, std::string summary, Handler handler,
+                 RouteOptions options) {
   GOCLAW_CHECK(!pattern.empty() && pattern[0] == '/');
-  Route r{std::move(method), std::move(pattern), std::move(handler), options, {}};
+  Route r{std::move(method), std::move(pattern), std::move(summary), std::move(handler), options, {}};
   r.segments = Split(r.pattern);
   routes_.push_back(std::move(r));
 }

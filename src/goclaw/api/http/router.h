@@ -23,6 +23,7 @@ struct RouteOptions {
 struct Route {
   std::string method;
   std::string pattern;
+  std::string summary;  // one line, for the OpenAPI document
   Handler handler;
   RouteOptions options;
   std::vector<std::string> segments;  // the pattern split at '/'
@@ -30,7 +31,8 @@ struct Route {
 
 class Router {
  public:
-  void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  void Add(std::string method, std::string pattern, std::string summary, Handler handler,
+           RouteOptions options = {});
 
   struct Match {
     const Route* route = nullptr;          // set when method and path matched

@@ -11,11 +11,11 @@ HttpResponse Named(std::string name) { return HttpResponse::Text(200, std::move(
 class RouterTest : public ::testing::Test {
  protected:
   RouterTest() {
-    router_.Add("GET", "/api/v1/workflows", [](HttpRequest&) { return Named("list"); });
-    router_.Add("POST", "/api/v1/workflows", [](HttpRequest&) { return Named("submit"); });
-    router_.Add("POST", "/api/v1/workflows/validate", [](HttpRequest&) { return Named("validate"); });
-    router_.Add("GET", "/api/v1/workflows/{id}", [](HttpRequest&) { return Named("get"); });
-    router_.Add("GET", "/api/v1/workflows/{id}/tasks/{task}/result", [](HttpRequest&) { return Named("result"); });
+    router_.Add("GET", "/api/v1/workflows", "", [](HttpRequest&) { return Named("list"); });
+    router_.Add("POST", "/api/v1/workflows", "", [](HttpRequest&) { return Named("submit"); });
+    router_.Add("POST", "/api/v1/workflows/validate", "", [](HttpRequest&) { return Named("validate"); });
+    router_.Add("GET", "/api/v1/workflows/{id}", "", [](HttpRequest&) { return Named("get"); });
+    router_.Add("GET", "/api/v1/workflows/{id}/tasks/{task}/result", "", [](HttpRequest&) { return Named("result"); });
   }
   std::string Run(const Router::Match& m) {
     HttpRequest req;

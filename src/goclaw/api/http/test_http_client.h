@@ -16,22 +16,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 
+#include "goclaw/api/http/http_client.h"
+
 namespace goclaw::api::testing {
 
-struct ClientResponse {
-  int status = 0;  // 0: no response (connection closed)
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::string body;
-  boost::json::value Json() const {
-    boost::system::error_code ec;
-    auto v = boost::json::parse(body, ec);
-    return ec ? boost::json::value() : v;
-  }
-  std::string Header(const std::string& lower) const {
-    auto it = headers.find(lower);
-    return it == headers.end() ? "" : it->second;
-  }
-};
+using api::ClientResponse;
 
 class TestHttpClient {
  public:

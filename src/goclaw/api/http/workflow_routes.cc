@@ -250,13 +250,13 @@ HttpResponse CancelWorkflow(const ApiContext& ctx, HttpRequest& req) {
 
 void AddWorkflowRoutes(Router& router, const ApiContext& ctx) {
   const ApiContext* c = &ctx;
-  router.Add("POST", "/api/v1/workflows", [c](HttpRequest& r) { return SubmitWorkflow(*c, r); }, {.blocking = true});
-  router.Add("GET", "/api/v1/workflows", [c](HttpRequest& r) { return ListWorkflows(*c, r); });
-  router.Add("POST", "/api/v1/workflows/validate", [c](HttpRequest& r) { return ValidateWorkflow(*c, r); });
-  router.Add("GET", "/api/v1/workflows/{id}", [c](HttpRequest& r) { return GetWorkflow(*c, r); });
-  router.Add("GET", "/api/v1/workflows/{id}/events", [c](HttpRequest& r) { return WorkflowEvents(*c, r); });
-  router.Add("GET", "/api/v1/workflows/{id}/tasks/{task}/result", [c](HttpRequest& r) { return TaskResult(*c, r); });
-  router.Add("POST", "/api/v1/workflows/{id}/cancel", [c](HttpRequest& r) { return CancelWorkflow(*c, r); });
+  router.Add("POST", "/api/v1/workflows", "Submit a workflow (JSON or YAML spec); async or wait for the result", [c](HttpRequest& r) { return SubmitWorkflow(*c, r); }, {.blocking = true});
+  router.Add("GET", "/api/v1/workflows", "List workflows: status, name, created_after/before, limit, offset, cursor", [c](HttpRequest& r) { return ListWorkflows(*c, r); });
+  router.Add("POST", "/api/v1/workflows/validate", "Validate a workflow spec without running it", [c](HttpRequest& r) { return ValidateWorkflow(*c, r); });
+  router.Add("GET", "/api/v1/workflows/{id}", "A workflow with every task: state, attempts, timings, error, result", [c](HttpRequest& r) { return GetWorkflow(*c, r); });
+  router.Add("GET", "/api/v1/workflows/{id}/events", "The event history of a workflow (since=<seq> for the later ones)", [c](HttpRequest& r) { return WorkflowEvents(*c, r); });
+  router.Add("GET", "/api/v1/workflows/{id}/tasks/{task}/result", "The output of one completed task", [c](HttpRequest& r) { return TaskResult(*c, r); });
+  router.Add("POST", "/api/v1/workflows/{id}/cancel", "Cancel a workflow (409 once finished)", [c](HttpRequest& r) { return CancelWorkflow(*c, r); });
 }
 
 }  // namespace goclaw::api

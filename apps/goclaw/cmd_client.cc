@@ -1,0 +1,234 @@
+// The commands that talk to a running server: submit, status, list, cancel, events. The server
+// comes from --server or GOCLAW_SERVER (default http://127.0.0.1:8080).
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include <boost/json/serialize.hpp>
+
+#include "cli.h"
+#include "goclaw/api/http/http_client.h"
+#include "goclaw/core/document.h"
+#include "goclaw/core/json_format.h"
+
+namespace goclaw::cli {
+namespace {
+
+struct ClientOptions {
+  std::string server = "http://127.0.0.1:8080";
+  bool json = false;
+};
+
+void AddClientOptions(CLI::App* cmd, ClientOptions& o) {
+  cmd->add_option("--server", o.server, "The goclaw server")->envname("GOCLAW_SERVER")->capture_default_str();
+  cmd->add_flag("--json", o.json, "Print the server's JSON answer");
+}
+
+// Calls the server; on failure prints the error and sets the exit code.
+std::optional<boost::json::value> Call(Context& ctx, const ClientOptions& o, api::ClientRequest req,
+                                       std::string_view what) {
+  auto res = api::HttpCall(o.server, req);
+  if (!res) {
+    PrintError(std::cerr, what, res.error());
+    ctx.exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  if (res->status >= 400) {
+    PrintError(std::cerr, what, res->ToError());
+    ctx.exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  return res->Json();
+}
+
+std::string Str(const boost::json::value& v, std::string_view key) {
+  const auto* o = v.if_object();
+  const auto* f = o ? o->if_contains(key) : nullptr;
+  if (f == nullptr || f->is_null()) return "";
+  return f->is_string() ? std::string(f->as_string()) : boost::json::serialize(*f);
+}
+
+void PrintWorkflow(const boost::json::value& w) {
+  std::cout << Str(w, "id") << "  " << Str(w, "name") << "  " << Str(w, "status") << "\n";
+  if (!Str(w, "error").empty()) std::cout << "error: " << Str(w, "error") << "\n";
+  const auto* tasks = w.is_object() ? w.as_object().if_contains("tasks") : nullptr;
+  if (tasks == nullptr || !tasks->is_array()) return;
+  for (const auto& t : tasks->as_array()) {
+    std::cout << "  " << Str(t, "id") << "  " << Str(t, "status") << "  attempts=" << Str(t, "attempts");
+    if (!Str(t, "duration_seconds").empty()) std::cout << "  " << Str(t, "duration_seconds") << "s";
+    if (!Str(t, "error").empty()) std::cout << "  " << Str(t, "error");
+    std::cout << "\n";
+  }
+}
+
+bool Terminal(std::string_view status) {
+  return status == "completed" || status == "failed" || status == "cancelled";
+}
+
+void RegisterSubmit(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("submit", "Submit a workflow to a server");
+  struct Opts : ClientOptions {
+    std::string spec;
+    std::vector<std::string> inputs;
+    std::string input_file;
+    bool wait = false;
+    std::string timeout = "5m";
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("spec", o->spec, "Workflow spec file (YAML or JSON; - for stdin)")->required();
+  cmd->add_option("--input", o->inputs, "Input value key=value (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--input-file", o->input_file, "Input object from a JSON or YAML file");
+  cmd->add_flag("--wait", o->wait, "Wait for the workflow to finish and print its status");
+  cmd->add_option("--timeout", o->timeout, "With --wait: how long to wait (at most 5m)")->capture_default_str();
+  AddClientOptions(cmd, *o);
+  cmd->callback([&ctx, o] {
+    const std::string source = o->spec == "-" ? "<stdin>" : o->spec;
+    auto text = ReadInput(o->spec, 1u << 30, "the spec file size");
+    auto doc = text ? ParseDocument(*text, DocumentFormatFromPath(o->spec)) : Result<Document>(MakeError(text.error()));
+    auto input = ParseInputs(o->inputs, o->input_file);
+    if (!doc || !input) {
+      PrintError(std::cerr, !doc ? source : "goclaw submit", !doc ? doc.error() : input.error());
+      ctx.exit_code = kExitFailure;
+      return;
+    }
+    // The spec goes as JSON, with --input merged over its `input` and the submit options.
+    if (auto* root = doc->root.if_object()) {
+      if (!input->empty()) {
+        boost::json::object merged;
+        if (const auto* given = root->if_contains("input"); given && given->is_object()) merged = given->as_object();
+        for (auto& kv : *input) merged[kv.key()] = kv.value();
+        (*root)["input"] = std::move(merged);
+      }
+    }
+    api::ClientRequest req;
+    req.method = "POST";
+    req.target = o->wait ? "/api/v1/workflows?wait=" + o->timeout : "/api/v1/workflows?async=true";
+    req.body = boost::json::serialize(doc->root);
+    req.content_type = "application/json";
+    req.timeout = std::chrono::minutes(6);
+    auto res = Call(ctx, *o, req, "goclaw submit");
+    if (!res) return;
+    if (o->json) {
+      std::cout << PrettyJson(*res) << "\n";
+    } else if (o->wait) {
+      PrintWorkflow(*res);
+    } else {
+      std::cout << Str(*res, "id") << "\n";
+    }
+    if (o->wait && Str(*res, "status") != "completed") ctx.exit_code = kExitFailure;
+  });
+}
+
+void RegisterStatus(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("status", "Show a workflow and its tasks");
+  struct Opts : ClientOptions {
+    std::string id;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("id", o->id, "Workflow id")->required();
+  AddClientOptions(cmd, *o);
+  cmd->callback([&ctx, o] {
+    auto res = Call(ctx, *o, {.target = "/api/v1/workflows/" + o->id}, "goclaw status");
+    if (!res) return;
+    if (o->json) {
+      std::cout << PrettyJson(*res) << "\n";
+    } else {
+      PrintWorkflow(*res);
+    }
+  });
+}
+
+void RegisterList(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("list", "List workflows");
+  struct Opts : ClientOptions {
+    std::string status, name;
+    int limit = 50;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("--status", o->status, "Only workflows in this state");
+  cmd->add_option("--name", o->name, "Only workflows with this name");
+  cmd->add_option("--limit", o->limit, "At most this many")->check(CLI::Range(1, 1000))->capture_default_str();
+  AddClientOptions(cmd, *o);
+  cmd->callback([&ctx, o] {
+    std::string target = "/api/v1/workflows?limit=" + std::to_string(o->limit);
+    if (!o->status.empty()) target += "&status=" + o->status;
+    if (!o->name.empty()) target += "&name=" + o->name;
+    auto res = Call(ctx, *o, {.target = target}, "goclaw list");
+    if (!res) return;
+    if (o->json) {
+      std::cout << PrettyJson(*res) << "\n";
+      return;
+    }
+    for (const auto& w : res->at("workflows").as_array()) {
+      std::cout << Str(w, "id") << "  " << Str(w, "status") << "  " << Str(w, "name") << "  "
+                << Str(w, "created_at") << "\n";
+    }
+    std::cout << Str(*res, "total") << " workflows\n";
+  });
+}
+
+void RegisterCancel(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("cancel", "Cancel a workflow");
+  struct Opts : ClientOptions {
+    std::string id;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("id", o->id, "Workflow id")->required();
+  AddClientOptions(cmd, *o);
+  cmd->callback([&ctx, o] {
+    auto res = Call(ctx, *o, {.method = "POST", .target = "/api/v1/workflows/" + o->id + "/cancel"}, "goclaw cancel");
+    if (!res) return;
+    std::cout << (o->json ? PrettyJson(*res) : Str(*res, "id") + "  " + Str(*res, "status")) << "\n";
+  });
+}
+
+void RegisterEvents(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("events", "Print a workflow's events");
+  struct Opts : ClientOptions {
+    std::string id;
+    bool follow = false;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("id", o->id, "Workflow id")->required();
+  cmd->add_flag("--follow,-f", o->follow, "Keep printing new events until the workflow finishes");
+  AddClientOptions(cmd, *o);
+  cmd->callback([&ctx, o] {
+    std::int64_t since = 0;
+    while (true) {
+      auto res = Call(ctx, *o, {.target = "/api/v1/workflows/" + o->id + "/events?since=" + std::to_string(since)},
+                      "goclaw events");
+      if (!res) return;
+      bool finished = false;
+      for (const auto& e : res->at("events").as_array()) {
+        since = e.at("seq").as_int64();
+        if (o->json) {
+          std::cout << boost::json::serialize(e) << "\n";
+        } else {
+          std::cout << Str(e, "time") << "  " << (Str(e, "task_id").empty() ? "workflow" : Str(e, "task_id")) << "  "
+                    << Str(e, "from") << " -> " << Str(e, "to");
+          if (!Str(e, "error").empty()) std::cout << "  " << Str(e, "error");
+          std::cout << "\n";
+        }
+        finished |= Str(e, "task_id").empty() && Terminal(Str(e, "to"));
+      }
+      std::cout.flush();
+      if (!o->follow || finished) return;
+      // WebSocket streaming arrives with /ws/events; until then --follow polls.
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+  });
+}
+
+}  // namespace
+
+void RegisterClientCommands(CLI::App& app, Context& ctx) {
+  RegisterSubmit(app, ctx);
+  RegisterStatus(app, ctx);
+  RegisterList(app, ctx);
+  RegisterCancel(app, ctx);
+  RegisterEvents(app, ctx);
+}
+
+}  // namespace goclaw::cli

@@ -1,0 +1,109 @@
+// One-shot Beast client.
+#include "goclaw/api/http/http_client.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+
+namespace goclaw::api {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+boost::json::value ClientResponse::Json() const {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(body, ec);
+  return ec ? boost::json::value() : v;
+}
+
+std::string ClientResponse::Header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? "" : it->second;
+}
+
+Error ClientResponse::ToError() const {
+  ErrorCode code = status == 404   ? ErrorCode::kNotFound
+                   : status == 409 ? ErrorCode::kFailedPrecondition
+                   : status == 429 ? ErrorCode::kResourceExhausted
+                   : status == 503 ? ErrorCode::kUnavailable
+                   : status == 504 ? ErrorCode::kDeadlineExceeded
+                   : status >= 500 ? ErrorCode::kInternal
+                                   : ErrorCode::kInvalidArgument;
+  boost::json::value j = Json();
+  const boost::json::value* err = j.is_object() ? j.as_object().if_contains("error") : nullptr;
+  if (err == nullptr || !err->is_object()) {
+    return Error(code, "the server answered " + std::to_string(status) + ": " + body.substr(0, 300));
+  }
+  const auto& e = err->as_object();
+  std::string message = e.contains("message") && e.at("message").is_string() ? std::string(e.at("message").as_string())
+                                                                              : "error " + std::to_string(status);
+  std::vector<ErrorDetail> details;
+  if (const auto* list = e.if_contains("details"); list != nullptr && list->is_array()) {
+    for (const auto& d : list->as_array()) {
+      if (!d.is_object()) continue;
+      ErrorDetail detail;
+      if (const auto* p = d.as_object().if_contains("path"); p && p->is_string()) detail.path = p->as_string();
+      if (const auto* m = d.as_object().if_contains("message"); m && m->is_string()) detail.message = m->as_string();
+      if (const auto* l = d.as_object().if_contains("line"); l && l->is_int64()) detail.line = static_cast<int>(l->as_int64());
+      details.push_back(std::move(detail));
+    }
+  }
+  return Error(code, message, std::move(details));
+}
+
+Result<ClientResponse> HttpCall(const std::string& server, const ClientRequest& request) {
+  std::string_view rest = server;
+  if (rest.rfind("http://", 0) != 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "--server must look like http://127.0.0.1:8080, got \"" + server + "\"");
+  }
+  rest.remove_prefix(7);
+  while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  std::size_t colon = rest.rfind(':');
+  std::string host(rest.substr(0, colon));
+  std::string port = colon == std::string_view::npos ? "80" : std::string(rest.substr(colon + 1));
+  if (host.empty() || port.empty() || port.find_first_not_of("0123456789") != std::string::npos) {
+    return MakeError(ErrorCode::kInvalidArgument, "--server must look like http://127.0.0.1:8080, got \"" + server + "\"");
+  }
+  boost::asio::io_context io;
+  beast::tcp_stream stream(io);
+  boost::asio::ip::tcp::resolver resolver(io);
+  beast::error_code ec;
+  auto results = resolver.resolve(host, port, ec);
+  if (!ec) {
+    stream.expires_after(request.timeout);
+    stream.connect(results, ec);
+  }
+  if (ec) return MakeError(ErrorCode::kUnavailable, "cannot reach the goclaw server at " + server + ": " + ec.message());
+  http::request<http::string_body> req;
+  req.method_string(request.method);
+  req.target(request.target);
+  req.version(11);
+  req.set(http::field::host, host + ":" + port);
+  req.set(http::field::user_agent, "goclaw-cli");
+  if (!request.content_type.empty()) req.set(http::field::content_type, request.content_type);
+  req.body() = request.body;
+  req.keep_alive(false);
+  req.prepare_payload();
+  stream.expires_after(request.timeout);
+  http::write(stream, req, ec);
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(1u << 30);
+  if (!ec) http::read(stream, buffer, parser, ec);
+  if (ec) return MakeError(ErrorCode::kUnavailable, "talking to the goclaw server at " + server + ": " + ec.message());
+  ClientResponse out;
+  auto& res = parser.get();
+  out.status = static_cast<int>(res.result_int());
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers[name] = std::string(f.value());
+  }
+  out.body = std::move(res.body());
+  return out;
+}
+
+}  // namespace goclaw::api

@@ -1,0 +1,41 @@
+// A plain synchronous HTTP/1.1 client for the CLI's commands against a goclaw server
+// (`goclaw submit/status/list/cancel/events`): one request per connection, a timeout, and
+// errors as values (kUnavailable when the server cannot be reached).
+//
+// Thread-safety: free functions; no shared state.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include <boost/json/value.hpp>
+
+#include "goclaw/core/duration.h"
+#include "goclaw/core/status.h"
+
+namespace goclaw::api {
+
+struct ClientResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+
+  // The body as JSON (null when it is not JSON).
+  boost::json::value Json() const;
+  std::string Header(const std::string& lower_name) const;
+  // For error bodies: the API's error as an Error (code from the HTTP status, message, details).
+  Error ToError() const;
+};
+
+struct ClientRequest {
+  std::string method = "GET";
+  std::string target = "/";
+  std::string body;
+  std::string content_type;
+  Millis timeout{60000};
+};
+
+// `server` is "http://host:port" (a trailing slash is fine).
+Result<ClientResponse> HttpCall(const std::string& server, const ClientRequest& request);
+
+}  // namespace goclaw::api

@@ -198,6 +198,13 @@ class Engine::Impl {
     return Get(id);
   }
 
+  Result<WorkflowSummary> Summary(const std::string& id) const {
+    std::lock_guard lock(summaries_mu_);
+    auto it = summaries_.find(id);
+    if (it == summaries_.end()) return MakeError(ErrorCode::kNotFound, "no workflow \"" + id + "\"");
+    return it->second;
+  }
+
   ListResult List(const ListFilter& f) const {
     ListResult out;
     std::size_t skipped = 0;
@@ -751,6 +758,7 @@ Result<std::string> Engine::Submit(std::shared_ptr<const dag::Plan> plan, boost:
   return impl_->Submit(std::move(plan), std::move(input));
 }
 Result<WorkflowStatus> Engine::Get(const std::string& id) { return impl_->Get(id); }
+Result<WorkflowSummary> Engine::Summary(const std::string& id) const { return impl_->Summary(id); }
 ListResult Engine::List(const ListFilter& filter) const { return impl_->List(filter); }
 Status Engine::Cancel(const std::string& id) { return impl_->Cancel(id); }
 Result<WorkflowStatus> Engine::Wait(const std::string& id,

@@ -137,6 +137,8 @@ class Engine {
   Result<std::string> Submit(std::shared_ptr<const dag::Plan> plan, boost::json::object input = {});
 
   Result<WorkflowStatus> Get(const std::string& id);
+  // Id, name, state and creation time only: cheap (no trip to the workflow's shard).
+  Result<WorkflowSummary> Summary(const std::string& id) const;
   ListResult List(const ListFilter& filter) const;
   // Cancels running attempts, removes queued items from lanes, marks the rest cancelled.
   // kNotFound for unknown ids; kFailedPrecondition when already finished.

@@ -6,6 +6,7 @@
 // Thread-safety: plain values.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -41,6 +42,10 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string content_type = "application/json";
   std::string body;
+  // Set by a handler that must block for the rest of its work (e.g. waiting for a workflow):
+  // the server runs it on the handler pool, under server.request_timeout, and sends what it
+  // returns instead of this response.
+  std::function<HttpResponse()> wait;
 
   static HttpResponse Json(int status, const boost::json::value& value);
   static HttpResponse Text(int status, std::string text, std::string content_type = "text/plain; charset=utf-8");

@@ -95,7 +95,7 @@ class HttpServer::Impl {
                                                     std::to_string(options_.port) + ": " + ec.message());
     }
     port_ = acceptor_.local_endpoint().port();
-    asio::co_spawn(io_, Accept(), asio::detached);
+    asio::co_spawn(accept_strand_, Accept(), asio::detached);
     for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
       threads_.emplace_back([this] { io_.run(); });
       pthread_setname_np(threads_.back().native_handle(), "goclaw-http");
@@ -111,7 +111,7 @@ class HttpServer::Impl {
     // Close the listener on an I/O thread (it is theirs) and wait for that: no new connections
     // from here on.
     std::promise<void> closed;
-    asio::post(io_, [this, &closed] {
+    asio::post(accept_strand_, [this, &closed] {
       beast::error_code ec;
       acceptor_.close(ec);
       closed.set_value();
@@ -241,8 +241,10 @@ class HttpServer::Impl {
     res.SetHeader("X-Request-ID", req.request_id);
     ApplyCors(req, res);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    options_.logger.With("request_id", req.request_id)
-        .Info("{} {} {} {:.3f}ms", req.method, req.path, res.status, seconds * 1000);
+    if (options_.logger.Enabled(log::Level::kInfo)) {
+      options_.logger.With("request_id", req.request_id)
+          .Info("{} {} {} {:.3f}ms", req.method, req.path, res.status, seconds * 1000);
+    }
     if (options_.observer) options_.observer(req, res.status, seconds);
     co_return res;
   }
@@ -278,13 +280,28 @@ class HttpServer::Impl {
     }
     req.route = m.route->pattern;
     req.params = std::move(m.params);
-    if (!m.route->options.blocking) co_return Invoke(*m.route, req);
-    co_return co_await OnPool(*m.route, req);
+    const goclaw::api::Route& route = *m.route;
+    // (The jobs are named locals: GCC 12 mishandles temporaries inside co_await expressions.)
+    if (route.options.blocking) {
+      std::function<HttpResponse(HttpRequest&)> job = [this, &route](HttpRequest& r) {
+        return Invoke([&] { return route.handler(r); }, r);
+      };
+      co_return co_await OnPool(std::move(job), req);
+    }
+    HttpResponse res = Invoke([&] { return route.handler(req); }, req);
+    if (!res.wait) co_return res;
+    // The handler did the quick part and needs to block for the rest: off the I/O thread.
+    std::function<HttpResponse(HttpRequest&)> job = [this, wait = std::move(res.wait)](HttpRequest& r) {
+      return Invoke(wait, r);
+    };
+    co_return co_await OnPool(std::move(job), req);
   }
 
-  HttpResponse Invoke(const goclaw::api::Route& route, HttpRequest& req) {
+  // Runs `fn` with recovery: an exception becomes a 500 with the request id.
+  template <typename F>
+  HttpResponse Invoke(F&& fn, const HttpRequest& req) {
     try {
-      return route.handler(req);
+      return fn();
     } catch (const std::exception& e) {
       options_.logger.With("request_id", req.request_id).Error("handler for {} {} threw: {}", req.method, req.path, e.what());
     } catch (...) {
@@ -293,8 +310,8 @@ class HttpServer::Impl {
     return ErrorResponse(req, 500, kInternal, "internal error; the request id is " + req.request_id);
   }
 
-  // Runs a blocking route on the pool; answers 504 if it takes longer than request_timeout.
-  asio::awaitable<HttpResponse> OnPool(const goclaw::api::Route& route, HttpRequest& req) {
+  // Runs `fn(request)` on the pool; answers 504 if it takes longer than request_timeout.
+  asio::awaitable<HttpResponse> OnPool(std::function<HttpResponse(HttpRequest&)> fn, HttpRequest& req) {
     struct Shared {
       std::mutex mu;
       std::optional<HttpResponse> res;
@@ -303,8 +320,8 @@ class HttpServer::Impl {
     auto shared = std::make_shared<Shared>();
     auto timer = std::make_shared<asio::steady_timer>(ex, options_.request_timeout);
     auto request = std::make_shared<HttpRequest>(req);
-    asio::post(pool_, [this, &route, shared, timer, ex, request] {
-      HttpResponse r = Invoke(route, *request);
+    asio::post(pool_, [fn = std::move(fn), shared, timer, ex, request] {
+      HttpResponse r = fn(*request);
       {
         std::lock_guard lock(shared->mu);
         shared->res = std::move(r);
@@ -386,6 +403,8 @@ class HttpServer::Impl {
   std::shared_ptr<const Router> router_;
   asio::io_context io_;
   tcp::acceptor acceptor_;
+  // The accept loop and the close run here, never at the same time.
+  asio::strand<asio::io_context::executor_type> accept_strand_ = asio::make_strand(io_);
   asio::thread_pool pool_;
   std::vector<std::thread> threads_;
   int port_ = 0;

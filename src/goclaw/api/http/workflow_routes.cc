@@ -16,7 +16,8 @@ namespace {
 
 using engine::WorkflowStatusToJson;
 
-boost::json::object Summary(const engine::WorkflowStatus& st) {
+template <typename S>  // WorkflowStatus or WorkflowSummary
+boost::json::object Summary(const S& st) {
   return {{"id", st.id},
           {"name", st.name},
           {"status", engine::WorkflowStateName(st.state)},
@@ -105,16 +106,25 @@ HttpResponse SubmitWorkflow(const ApiContext& ctx, HttpRequest& req) {
     }
     return ErrorResponse(req, id.error());
   }
-  if (!options->async) {
-    auto done = ctx.engine->Wait(*id, options->wait);
+  HttpRequest who;  // what the error bodies need (the request id), without the spec
+  who.request_id = req.request_id;
+  auto accepted = [&ctx, req = who, id = *id]() {
+    auto st = ctx.engine->Summary(id);
+    if (!st) return ErrorResponse(req, st.error());
+    HttpResponse res = HttpResponse::Json(202, Summary(*st));
+    res.SetHeader("Location", "/api/v1/workflows/" + id);
+    return res;
+  };
+  if (options->async) return accepted();
+  // Waiting blocks: the server runs this part on its handler pool.
+  HttpResponse pending;
+  pending.wait = [&ctx, req = who, id = *id, wait = options->wait, accepted]() {
+    auto done = ctx.engine->Wait(id, wait);
     if (done) return HttpResponse::Json(201, WorkflowStatusToJson(*done));
     if (done.error().code() != ErrorCode::kDeadlineExceeded) return ErrorResponse(req, done.error());
-  }
-  auto st = ctx.engine->Get(*id);
-  if (!st) return ErrorResponse(req, st.error());
-  HttpResponse res = HttpResponse::Json(202, Summary(*st));
-  res.SetHeader("Location", "/api/v1/workflows/" + *id);
-  return res;
+    return accepted();
+  };
+  return pending;
 }
 
 HttpResponse ValidateWorkflow(const ApiContext& ctx, HttpRequest& req) {
@@ -250,7 +260,7 @@ HttpResponse CancelWorkflow(const ApiContext& ctx, HttpRequest& req) {
 
 void AddWorkflowRoutes(Router& router, const ApiContext& ctx) {
   const ApiContext* c = &ctx;
-  router.Add("POST", "/api/v1/workflows", "Submit a workflow (JSON or YAML spec); async or wait for the result", [c](HttpRequest& r) { return SubmitWorkflow(*c, r); }, {.blocking = true});
+  router.Add("POST", "/api/v1/workflows", "Submit a workflow (JSON or YAML spec); async or wait for the result", [c](HttpRequest& r) { return SubmitWorkflow(*c, r); });
   router.Add("GET", "/api/v1/workflows", "List workflows: status, name, created_after/before, limit, offset, cursor", [c](HttpRequest& r) { return ListWorkflows(*c, r); });
   router.Add("POST", "/api/v1/workflows/validate", "Validate a workflow spec without running it", [c](HttpRequest& r) { return ValidateWorkflow(*c, r); });
   router.Add("GET", "/api/v1/workflows/{id}", "A workflow with every task: state, attempts, timings, error, result", [c](HttpRequest& r) { return GetWorkflow(*c, r); });

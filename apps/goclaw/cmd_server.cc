@@ -28,7 +28,7 @@ void RegisterServer(CLI::App& app, Context& ctx) {
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    auto server = server::Server::Start(*config, ctx.Logger("server"));
+    auto server = server::Server::Start(*config, [&ctx](std::string_view module) { return ctx.Logger(module); });
     if (!server) {
       PrintError(std::cerr, "goclaw server", server.error());
       ctx.exit_code = kExitFailure;

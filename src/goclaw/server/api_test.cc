@@ -41,7 +41,7 @@ config::Config TestConfig() {
 class ApiTest : public ::testing::Test {
  protected:
   ApiTest() {
-    auto s = Server::Start(TestConfig(), log::Logger());
+    auto s = Server::Start(TestConfig());
     EXPECT_TRUE(s) << s.error().ToString();
     server_ = std::move(*s);
     client_ = std::make_unique<TestHttpClient>(server_->port());
@@ -328,6 +328,8 @@ TEST_F(ApiTest, BadRequestCorpusLeavesStoredDataUnchanged) {
   std::string done = SubmitAsync(kHello);
   ASSERT_TRUE(server_->engine().Wait(done));
   std::string running = SubmitAsync(R"({"tasks": [{"id": "z", "config": {"op": "sleep", "duration": "1h"}}]})");
+  // Get runs on the workflow's shard after its start: from here on it is "running".
+  ASSERT_EQ(server_->engine().Get(running)->state, engine::WorkflowState::kRunning);
   const std::string before_list = client_->Get("/api/v1/workflows").body;
   const std::string before_done = client_->Get("/api/v1/workflows/" + done).body;
   const std::string before_lanes = client_->Get("/api/v1/lanes/default").Json().at("max_concurrency").as_int64() == 16

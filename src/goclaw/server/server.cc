@@ -11,11 +11,12 @@ namespace goclaw::server {
 
 class Server::Impl {
  public:
-  Status Init(const config::Config& config, log::Logger logger) {
+  Status Init(const config::Config& config, const Server::Loggers& loggers) {
+    auto logger = [&](std::string_view module) { return loggers ? loggers(module) : log::Logger(); };
     config_ = config;
-    logger_ = logger;
+    logger_ = logger("server");
     engine::EngineOptions eopts = engine::EngineOptionsFromConfig(config);
-    eopts.logger = logger.With("module", "engine");
+    eopts.logger = logger("engine");
     GOCLAW_ASSIGN_OR_RETURN(engine_, engine::Engine::Create(std::move(eopts)));
 
     ctx_.engine = engine_.get();
@@ -41,7 +42,7 @@ class Server::Impl {
     hopts.idle_timeout = config.server.idle_timeout;
     hopts.request_timeout = config.server.request_timeout;
     hopts.cors_origins = config.server.cors_origins;
-    hopts.logger = logger.With("module", "api");
+    hopts.logger = logger("api");
     GOCLAW_ASSIGN_OR_RETURN(http_, api::HttpServer::Start(std::move(hopts), std::move(router)));
     accepting_ = true;
     logger_.Info("listening on http://{}:{}", config.server.host, http_->port());
@@ -70,9 +71,9 @@ class Server::Impl {
   bool done_ = false;
 };
 
-Result<std::unique_ptr<Server>> Server::Start(const config::Config& config, log::Logger logger) {
+Result<std::unique_ptr<Server>> Server::Start(const config::Config& config, Loggers loggers) {
   auto impl = std::make_unique<Impl>();
-  GOCLAW_RETURN_IF_ERROR(impl->Init(config, std::move(logger)));
+  GOCLAW_RETURN_IF_ERROR(impl->Init(config, loggers));
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

@@ -5,7 +5,9 @@
 // Thread-safety: Start, then Shutdown once, from one thread; accessors from any thread.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string_view>
 
 #include "goclaw/api/http/router.h"
 #include "goclaw/config/config.h"
@@ -17,8 +19,10 @@ namespace goclaw::server {
 
 class Server {
  public:
+  // The logger of each module ("server", "engine", "api"); none: logs are discarded.
+  using Loggers = std::function<log::Logger(std::string_view module)>;
   // kUnavailable when the port cannot be bound, kInvalidArgument for bad settings.
-  static Result<std::unique_ptr<Server>> Start(const config::Config& config, log::Logger logger);
+  static Result<std::unique_ptr<Server>> Start(const config::Config& config, Loggers loggers = {});
   ~Server();  // Shutdown() if not done
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

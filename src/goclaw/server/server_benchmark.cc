@@ -107,7 +107,7 @@ std::unique_ptr<Server> StartServer() {
   lane.max_concurrency = 1 << 16;
   lane.capacity = 1 << 22;
   c.lanes = {lane};
-  auto s = Server::Start(c, log::Logger());
+  auto s = Server::Start(c);
   if (!s) std::abort();
   return std::move(*s);
 }

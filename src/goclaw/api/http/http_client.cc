@@ -94,8 +94,11 @@ Result<ClientResponse> HttpCall(const std::string& server, const ClientRequest& 
   parser.body_limit(1u << 30);
   if (!ec) http::read(stream, buffer, parser, ec);
   if (ec) return MakeError(ErrorCode::kUnavailable, "talking to the goclaw server at " + server + ": " + ec.message());
+  return FromBeast(parser.release());
+}
+
+ClientResponse FromBeast(http::response<http::string_body>&& res) {
   ClientResponse out;
-  auto& res = parser.get();
   out.status = static_cast<int>(res.result_int());
   for (const auto& f : res) {
     std::string name(f.name_string());

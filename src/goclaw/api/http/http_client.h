@@ -8,6 +8,8 @@
 #include <map>
 #include <string>
 
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/json/value.hpp>
 
 #include "goclaw/core/duration.h"
@@ -34,6 +36,9 @@ struct ClientRequest {
   std::string content_type;
   Millis timeout{60000};
 };
+
+// A Beast response as a ClientResponse (header names lower-cased); shared with the tests' client.
+ClientResponse FromBeast(boost::beast::http::response<boost::beast::http::string_body>&& res);
 
 // `server` is "http://host:port" (a trailing slash is fine).
 Result<ClientResponse> HttpCall(const std::string& server, const ClientRequest& request);

@@ -80,22 +80,15 @@ class TestHttpClient {
     boost::beast::error_code ec;
     stream_.expires_after(std::chrono::seconds(30));
     http::read(stream_, buffer_, parser, ec);
-    ClientResponse out;
     if (ec) {
       boost::beast::error_code ignored;
       stream_.socket().close(ignored);
       buffer_.clear();
-      return out;
+      return ClientResponse();
     }
-    auto& res = parser.get();
-    out.status = static_cast<int>(res.result_int());
-    for (const auto& f : res) {
-      std::string name(f.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      out.headers[name] = std::string(f.value());
-    }
-    out.body = res.body();
-    if (!res.keep_alive()) {
+    const bool keep_alive = parser.get().keep_alive();
+    ClientResponse out = FromBeast(parser.release());
+    if (!keep_alive) {
       boost::beast::error_code ignored;
       stream_.socket().close(ignored);
       buffer_.clear();

@@ -7,7 +7,7 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <regex>
+#include <string_view>
 
 namespace goclaw::testing {
 
@@ -47,13 +47,18 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args) {
     }
     cv_.notify_all();
   });
-  static const std::regex kListening("goclaw server listening on http://[^:]+:([0-9]+)");
+  // "goclaw server listening on http://127.0.0.1:PORT"
+  static constexpr std::string_view kListening = "goclaw server listening on http://";
   std::unique_lock lock(mu_);
   cv_.wait_for(lock, std::chrono::seconds(30), [&] {
-    std::smatch m;
-    if (std::regex_search(err_, m, kListening)) {
-      port_ = std::stoi(m[1]);
-      return true;
+    std::size_t at = err_.find(kListening);
+    if (at != std::string::npos) {
+      std::size_t colon = err_.find(':', at + kListening.size());
+      std::size_t end = colon == std::string::npos ? colon : err_.find_first_not_of("0123456789", colon + 1);
+      if (end != std::string::npos && end > colon + 1) {
+        port_ = std::stoi(err_.substr(colon + 1, end - colon - 1));
+        return true;
+      }
     }
     return err_.find("<eof>") != std::string::npos;
   });

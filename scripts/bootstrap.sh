@@ -14,6 +14,7 @@ PACKAGES=(
   libyaml-cpp-dev libspdlog-dev libfmt-dev libexpected-dev libcli11-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 libssl-dev openssl
+  prometheus  # promtool validates the /metrics output
 )
 
 missing=()

@@ -38,6 +38,7 @@ void DecodeServer(const boost::json::value& v, ServerConfig* s, Diagnostics& dia
   r.Duration("idle_timeout", &s->idle_timeout);
   r.Duration("request_timeout", &s->request_timeout);
   r.Duration("drain_timeout", &s->drain_timeout);
+  r.Int("ws_max_queued", &s->ws_max_queued, 1, 1 << 20);
   if (const boost::json::value* origins = r.Get("cors_origins")) {
     const boost::json::array* arr = origins->if_array();
     if (arr == nullptr) {
@@ -269,7 +270,8 @@ boost::json::object EncodeConfig(const Config& c) {
                    {"idle_timeout", FormatDuration(c.server.idle_timeout)},
                    {"request_timeout", FormatDuration(c.server.request_timeout)},
                    {"drain_timeout", FormatDuration(c.server.drain_timeout)},
-                   {"cors_origins", std::move(origins)}};
+                   {"cors_origins", std::move(origins)},
+                   {"ws_max_queued", c.server.ws_max_queued}};
   out["storage"] = {{"path", c.storage.path}, {"sync_mode", SyncModeName(c.storage.sync_mode)}};
   boost::json::object modules;
   for (const auto& [name, level] : c.log.modules) modules[name] = level;

@@ -1,6 +1,7 @@
 // Engine: submission, the per-shard scheduler, cancellation, queries and events.
 #include "goclaw/engine/engine.h"
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -18,6 +19,7 @@
 #include "goclaw/core/check.h"
 #include "goclaw/core/uuid.h"
 #include "goclaw/engine/builtin_executor.h"
+#include "goclaw/engine/engine_metrics.h"
 #include "goclaw/engine/function_executor.h"
 #include "goclaw/engine/retry.h"
 #include "goclaw/engine/shard.h"
@@ -28,6 +30,7 @@
 namespace goclaw::engine {
 
 using internal::ActiveTask;
+using internal::MetricsRecorder;
 using internal::TaskRun;
 using internal::WorkflowRun;
 using Index = dag::Plan::Index;
@@ -116,10 +119,13 @@ class Engine::Impl {
       std::lock_guard lock(summaries_mu_);
       summaries_[id] = WorkflowSummary{id, plan.spec().name, WorkflowState::kPending,
                                        run->created_at, plan.task_count()};
+      ++state_counts_[static_cast<std::size_t>(WorkflowState::kPending)];
     }
     const std::size_t s = ShardOf(id);
+    run->shard = static_cast<std::uint32_t>(s);
     shards_[s]->Post([this, s, run = std::move(run)]() mutable {
       WorkflowRun* r = run.get();
+      local_[s]->metrics.WorkflowArrived(r->tasks.size());
       local_[s]->by_handle.emplace(r->handle, r);
       local_[s]->runs.emplace(r->id, std::move(run));
       StartWorkflow(s, *r);
@@ -225,6 +231,22 @@ class Engine::Impl {
     return out;
   }
 
+  std::array<std::size_t, kWorkflowStateCount> CountByState() const {
+    std::lock_guard lock(summaries_mu_);
+    return state_counts_;
+  }
+
+  EngineMetrics Metrics() {
+    std::vector<std::promise<EngineMetrics>> answers(shards_.size());
+    for (std::size_t s = 0; s < shards_.size(); ++s) {
+      GOCLAW_CHECK(!shards_[s]->OnShardThread());
+      shards_[s]->Post([this, s, &answers] { answers[s].set_value(local_[s]->metrics.Snapshot()); });
+    }
+    EngineMetrics total;
+    for (auto& a : answers) total.Merge(a.get_future().get());
+    return total;
+  }
+
   std::uint64_t Subscribe(EventCallback cb) {
     std::unique_lock lock(subscribers_mu_);
     subscribers_.emplace(++next_subscriber_, std::move(cb));
@@ -327,9 +349,12 @@ class Engine::Impl {
     Emit(run, internal::StoredEvent::kWorkflow, static_cast<std::uint8_t>(from),
          static_cast<std::uint8_t>(to), 0, now,
          to == WorkflowState::kFailed ? run.AddMessage(run.error) : 0);
+    local_[run.shard]->metrics.WorkflowMoved(from, to);
     {
       std::lock_guard lock(summaries_mu_);
       summaries_[run.id].state = to;
+      --state_counts_[static_cast<std::size_t>(from)];
+      ++state_counts_[static_cast<std::size_t>(to)];
     }
     if (IsTerminal(to)) finished_cv_.notify_all();
   }
@@ -341,6 +366,9 @@ class Engine::Impl {
     t.state = to;
     const Clock::WallTime now = clock().Now();  // one clock read per transition
     if (to == TaskState::kRunning && t.started_at == Clock::WallTime{}) t.started_at = now;
+    MetricsRecorder& metrics = local_[run.shard]->metrics;
+    metrics.TaskMoved(from, to);
+    if (t.active) RecordTimings(metrics, run.plan.task(i), from, to, now, *t.active);
     const std::uint32_t message = run.AddMessage(std::move(error));
     if (IsTerminal(to)) {
       t.finished_at = now;
@@ -350,6 +378,20 @@ class Engine::Impl {
     }
     Emit(run, i, static_cast<std::uint8_t>(from), static_cast<std::uint8_t>(to), t.attempts, now,
          message);
+  }
+
+  // Queue wait (queued -> running) and attempt duration (running -> anything) per type and lane.
+  static void RecordTimings(MetricsRecorder& metrics, const dag::TaskSpec& spec, TaskState from,
+                            TaskState to, Clock::WallTime now, ActiveTask& active) {
+    const double seconds = std::chrono::duration<double>(now - active.since).count();
+    if (to == TaskState::kQueued) {
+      active.since = now;
+    } else if (from == TaskState::kQueued && to == TaskState::kRunning) {
+      metrics.QueueWait(spec.type, spec.lane, seconds);
+      active.since = now;
+    } else if (from == TaskState::kRunning) {
+      metrics.AttemptDuration(spec.type, spec.lane, seconds);
+    }
   }
 
   // ---- scheduling (shard thread) ----
@@ -398,10 +440,10 @@ class Engine::Impl {
         claims.push_back({std::move(*session), 1});
       }
     }
+    if (!t.active) t.active = std::make_unique<ActiveTask>();
     SetTaskState(run, i, TaskState::kQueued);
     const std::uint64_t h = run.handle;
     const int attempt = t.attempts + 1;
-    if (!t.active) t.active = std::make_unique<ActiveTask>();
     if (claims.size() == 1) {
       // Fast path: one lane with room now (TryAcquire never overtakes anyone waiting).
       if (auto permit = claims[0].lane.TryAcquire({.priority = spec.priority})) {
@@ -435,7 +477,6 @@ class Engine::Impl {
                   Result<lane::PermitSet> permits) {
     TaskRun& t = run.tasks[i];
     if (t.state != TaskState::kQueued || t.attempts + 1 != attempt) return;  // cancelled
-    if (!t.active) t.active = std::make_unique<ActiveTask>();
     t.active->acquisition.reset();
     t.active->ticket = lane::Ticket();
     if (!permits) {
@@ -510,7 +551,10 @@ class Engine::Impl {
   void OnAttemptDone(std::size_t s, WorkflowRun& run, Index i, int attempt, AttemptResult result) {
     TaskRun& t = run.tasks[i];
     if (t.state != TaskState::kRunning || t.attempts != attempt) return;  // stale
-    t.active.reset();  // releases the permits
+    // The permits go back now; the rest of the attempt's state (its start time) lives until
+    // the task leaves `running`.
+    t.active->permits.reset();
+    t.active->cancel.reset();
     if (result.output && !SurelyFits(*result.output, options_.max_output_bytes)) {
       std::size_t size = boost::json::serialize(*result.output).size();
       if (size > options_.max_output_bytes) {
@@ -541,6 +585,7 @@ class Engine::Impl {
       });
       // After arming the timer (it posts to this shard, so it cannot act before this returns).
       SetTaskState(run, i, TaskState::kRetrying, error);
+      t.active.reset();
       return;
     }
     TaskFailed(s, run, i, error);
@@ -715,6 +760,7 @@ class Engine::Impl {
     std::mutex inbox_mu;
     std::deque<Admission> inbox;
     bool inbox_posted = false;  // a DrainInbox is posted and will see new entries
+    MetricsRecorder metrics;
   };
   std::vector<std::unique_ptr<ShardLocal>> local_;
   std::atomic<std::uint64_t> next_handle_{1};
@@ -722,6 +768,7 @@ class Engine::Impl {
   mutable std::mutex summaries_mu_;
   std::condition_variable finished_cv_;
   std::map<std::string, WorkflowSummary> summaries_;  // ids are time-ordered
+  std::array<std::size_t, kWorkflowStateCount> state_counts_{};  // of summaries_, by state
 
   std::shared_mutex subscribers_mu_;
   std::map<std::uint64_t, EventCallback> subscribers_;
@@ -769,6 +816,10 @@ std::uint64_t Engine::Subscribe(EventCallback callback) {
   return impl_->Subscribe(std::move(callback));
 }
 void Engine::Unsubscribe(std::uint64_t handle) { impl_->Unsubscribe(handle); }
+std::array<std::size_t, kWorkflowStateCount> Engine::CountByState() const {
+  return impl_->CountByState();
+}
+EngineMetrics Engine::Metrics() { return impl_->Metrics(); }
 Result<std::vector<Event>> Engine::Events(const std::string& id) { return impl_->Events(id); }
 lane::LaneRegistry& Engine::lanes() { return impl_->lanes(); }
 

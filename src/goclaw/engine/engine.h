@@ -18,6 +18,7 @@
 // must not be called from an inline function (they wait for the shard the function runs on).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -34,6 +35,7 @@
 #include "goclaw/core/status.h"
 #include "goclaw/core/timer_queue.h"
 #include "goclaw/dag/plan.h"
+#include "goclaw/engine/engine_metrics.h"
 #include "goclaw/engine/exec_executor.h"
 #include "goclaw/engine/function_registry.h"
 #include "goclaw/engine/http_executor.h"
@@ -140,6 +142,11 @@ class Engine {
   // Id, name, state and creation time only: cheap (no trip to the workflow's shard).
   Result<WorkflowSummary> Summary(const std::string& id) const;
   ListResult List(const ListFilter& filter) const;
+  // How many workflows are in each state (indexed by WorkflowState); one lock, no walk.
+  std::array<std::size_t, kWorkflowStateCount> CountByState() const;
+  // Counters and timing histograms for /metrics (engine_metrics.h). Visits every shard; must
+  // not be called from an inline function.
+  EngineMetrics Metrics();
   // Cancels running attempts, removes queued items from lanes, marks the rest cancelled.
   // kNotFound for unknown ids; kFailedPrecondition when already finished.
   Status Cancel(const std::string& id);

@@ -490,5 +490,83 @@ tasks:
   engine->reset();  // must not trip the lanes' "permits outstanding" check
 }
 
+
+TEST(EngineMetricsTest, CountsStatesAndTimesAttemptsAndQueueWaits) {
+  FakeClock clock;
+  ManualTimerQueue timers{clock};
+  EngineOptions options;
+  options.shards = 2;
+  options.clock = &clock;
+  options.timers = &timers;
+  config::LaneConfig narrow;
+  narrow.name = "narrow";
+  narrow.max_concurrency = 1;
+  options.lanes = {narrow};
+  auto engine = std::move(*Engine::Create(std::move(options)));
+  std::mutex mu;
+  std::condition_variable cv;
+  int running = 0;
+  engine->Subscribe([&](const Event& e) {
+    std::lock_guard lock(mu);
+    running += e.to == "running" && !e.task_id.empty();
+    cv.notify_all();
+  });
+  auto plan = dag::LoadWorkflow(R"(
+tasks:
+  - {id: a, lane: narrow, config: {op: sleep, duration: 1s}}
+  - {id: b, lane: narrow, config: {op: sleep, duration: 1s}}
+  - {id: c, config: {op: fail}, depends_on: [a, b], on_failure: continue}
+)");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  auto id = engine->Submit(*plan);
+  ASSERT_TRUE(id);
+  auto wait_running = [&](int n) {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return running >= n; }));
+  };
+  wait_running(1);
+  EngineMetrics m = engine->Metrics();  // also a barrier: the first sleeper's timer is armed
+  auto task = [&](TaskState s) { return m.tasks[static_cast<std::size_t>(s)]; };
+  EXPECT_EQ(task(TaskState::kRunning), 1);
+  EXPECT_EQ(task(TaskState::kQueued), 1);  // the other one waits for the narrow lane
+  EXPECT_EQ(task(TaskState::kPending), 1);
+  EXPECT_EQ(m.workflows[static_cast<std::size_t>(WorkflowState::kRunning)], 1);
+  clock.Advance(milliseconds(1000));
+  timers.RunDue();  // the first sleeper finishes; the second starts after 1 s in the queue
+  wait_running(2);
+  engine->Metrics();  // a barrier: the shard finished starting the attempt (its timer is armed)
+  clock.Advance(milliseconds(1000));
+  timers.RunDue();
+  auto st = engine->Wait(*id, milliseconds(10000));
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->state, WorkflowState::kCompleted);
+
+  m = engine->Metrics();
+  EXPECT_EQ(task(TaskState::kCompleted), 2);
+  EXPECT_EQ(task(TaskState::kFailed), 1);
+  EXPECT_EQ(task(TaskState::kRunning), 0);
+  EXPECT_EQ(task(TaskState::kPending), 0);
+  EXPECT_EQ(m.tasks_entered[static_cast<std::size_t>(TaskState::kRunning)], 3u);
+  EXPECT_EQ(m.tasks_entered[static_cast<std::size_t>(TaskState::kPending)], 3u);
+  EXPECT_EQ(m.workflows[static_cast<std::size_t>(WorkflowState::kCompleted)], 1);
+  EXPECT_EQ(m.workflows[static_cast<std::size_t>(WorkflowState::kRunning)], 0);
+  EXPECT_EQ(m.workflows_entered[static_cast<std::size_t>(WorkflowState::kScheduled)], 1u);
+  ASSERT_EQ(m.timings.size(), 2u);  // (builtin, default) for c, (builtin, narrow) for a and b
+  const TaskTimings& def = m.timings[0];
+  const TaskTimings& nar = m.timings[1];
+  EXPECT_EQ(def.lane, "default");
+  EXPECT_EQ(def.duration.count(), 1u);
+  EXPECT_EQ(nar.lane, "narrow");
+  EXPECT_EQ(nar.type, dag::TaskType::kBuiltin);
+  EXPECT_EQ(nar.duration.count(), 2u);
+  EXPECT_DOUBLE_EQ(nar.duration.sum(), 2.0);
+  EXPECT_EQ(nar.queue_wait.count(), 2u);
+  EXPECT_DOUBLE_EQ(nar.queue_wait.sum(), 1.0);
+
+  auto counts = engine->CountByState();
+  EXPECT_EQ(counts[static_cast<std::size_t>(WorkflowState::kCompleted)], 1u);
+  EXPECT_EQ(counts[static_cast<std::size_t>(WorkflowState::kRunning)], 0u);
+}
+
 }  // namespace
 }  // namespace goclaw::engine

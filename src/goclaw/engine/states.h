@@ -7,6 +7,7 @@
 // Thread-safety: pure functions over constant tables.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -15,6 +16,7 @@
 namespace goclaw::engine {
 
 enum class WorkflowState { kPending, kScheduled, kRunning, kCompleted, kFailed, kCancelled };
+inline constexpr std::size_t kWorkflowStateCount = 6;
 
 enum class TaskState {
   kPending,    // waiting for dependencies
@@ -27,6 +29,7 @@ enum class TaskState {
   kSkipped,    // an upstream task failed
   kCancelled,
 };
+inline constexpr std::size_t kTaskStateCount = 9;
 
 std::string_view WorkflowStateName(WorkflowState s);
 std::string_view TaskStateName(TaskState s);

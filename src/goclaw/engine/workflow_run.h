@@ -24,6 +24,7 @@ struct ActiveTask {
   std::shared_ptr<lane::MultiAcquisition> acquisition;  // while queued in several
   std::optional<lane::PermitSet> permits;               // while running
   std::shared_ptr<CancellationSource> cancel;           // of the running attempt
+  Clock::WallTime since{};  // when it was queued, then when the attempt started (for metrics)
 };
 
 // Times are Clock::WallTime{} until set.
@@ -55,6 +56,7 @@ static_assert(sizeof(StoredEvent) == 24);
 struct WorkflowRun {
   std::string id;
   std::uint64_t handle = 0;  // engine-unique; what callbacks hold instead of the id
+  std::uint32_t shard = 0;   // the shard that owns it
   std::shared_ptr<const dag::Plan> shared_plan;  // shared by every run of the same compiled spec
   const dag::Plan& plan;
   std::shared_ptr<const boost::json::value> input;  // shared with every attempt

@@ -16,6 +16,12 @@ void Histogram::Record(double seconds) {
   sum_ += seconds;
 }
 
+void Histogram::Merge(const Histogram& other) {
+  for (std::size_t i = 0; i < buckets_.size(); ++i) buckets_[i] += other.buckets_[i];
+  count_ += other.count_;
+  sum_ += other.sum_;
+}
+
 double Histogram::Quantile(double q) const {
   if (count_ == 0) return 0;
   double rank = q * static_cast<double>(count_);

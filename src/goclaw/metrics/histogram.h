@@ -19,6 +19,8 @@ class Histogram {
       1e-2, 2.5e-2, 5e-2, 0.1, 0.25, 0.5, 1, 5, 30, 300};
 
   void Record(double seconds);
+  // Adds another histogram's observations (e.g. one per shard, summed for a scrape).
+  void Merge(const Histogram& other);
 
   std::uint64_t count() const { return count_; }
   double sum() const { return sum_; }

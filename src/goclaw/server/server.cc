@@ -4,6 +4,8 @@
 #include <atomic>
 
 #include "goclaw/api/http/api_routes.h"
+#include "goclaw/api/http/event_stream.h"
+#include "goclaw/api/http/http_metrics.h"
 #include "goclaw/api/http/http_server.h"
 #include "goclaw/core/version.h"
 
@@ -19,7 +21,10 @@ class Server::Impl {
     eopts.logger = logger("engine");
     GOCLAW_ASSIGN_OR_RETURN(engine_, engine::Engine::Create(std::move(eopts)));
 
+    events_ = std::make_unique<api::EventHub>(*engine_);
     ctx_.engine = engine_.get();
+    ctx_.events = events_.get();
+    ctx_.http_metrics = &http_metrics_;
     ctx_.limits.max_tasks = static_cast<std::size_t>(config.dag.max_tasks);
     ctx_.limits.max_spec_bytes = static_cast<std::size_t>(config.dag.max_spec_bytes);
     ctx_.version = kVersion;
@@ -29,6 +34,8 @@ class Server::Impl {
     api::AddWorkflowRoutes(*router, ctx_);
     api::AddLaneRoutes(*router, ctx_);
     api::AddHealthRoutes(*router, ctx_);
+    api::AddMetricsRoute(*router, ctx_);
+    api::AddEventStreamRoute(*router, ctx_);
     api::AddOpenApiRoute(*router, ctx_);
     router_ = router;
 
@@ -42,6 +49,10 @@ class Server::Impl {
     hopts.idle_timeout = config.server.idle_timeout;
     hopts.request_timeout = config.server.request_timeout;
     hopts.cors_origins = config.server.cors_origins;
+    hopts.ws_max_queued = static_cast<std::size_t>(config.server.ws_max_queued);
+    hopts.observer = [this](const api::HttpRequest& req, int status, double seconds) {
+      http_metrics_.Observe(req, status, seconds);
+    };
     hopts.logger = logger("api");
     GOCLAW_ASSIGN_OR_RETURN(http_, api::HttpServer::Start(std::move(hopts), std::move(router)));
     accepting_ = true;
@@ -55,6 +66,7 @@ class Server::Impl {
     accepting_ = false;
     logger_.Info("shutting down: draining requests for up to {}", FormatDuration(config_.server.drain_timeout));
     http_->Shutdown(config_.server.drain_timeout);
+    events_.reset();
     engine_.reset();
     logger_.Info("stopped");
   }
@@ -64,6 +76,8 @@ class Server::Impl {
   config::Config config_;
   log::Logger logger_;
   std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<api::EventHub> events_;  // before http_: connections hold it
+  api::HttpMetrics http_metrics_;
   api::ApiContext ctx_;
   std::shared_ptr<const api::Router> router_;
   std::unique_ptr<api::HttpServer> http_;

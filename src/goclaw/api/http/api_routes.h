@@ -11,6 +11,8 @@
 //   GET   /api/v1/lanes, GET|PATCH /api/v1/lanes/{name}
 //   GET   /health, /ready, /status
 //   GET   /api/v1/openapi.json                   OpenAPI 3.1, built from this router
+//   GET   /metrics                               Prometheus text format 0.0.4
+//   GET   /ws/events                             WebSocket event stream (event_stream.h)
 //
 // Handlers are transport only: parse, call the engine, render JSON.
 //
@@ -26,8 +28,13 @@
 
 namespace goclaw::api {
 
+class EventHub;
+class HttpMetrics;
+
 struct ApiContext {
   engine::Engine* engine = nullptr;
+  EventHub* events = nullptr;             // for /ws/events and its metrics; none: no route
+  HttpMetrics* http_metrics = nullptr;    // written by /metrics when set
   dag::SpecLimits limits;
   Millis default_wait{30000};  // a synchronous submit waits at most this long (then 202)
   Millis max_wait{300000};
@@ -39,6 +46,8 @@ struct ApiContext {
 void AddWorkflowRoutes(Router& router, const ApiContext& ctx);
 void AddLaneRoutes(Router& router, const ApiContext& ctx);
 void AddHealthRoutes(Router& router, const ApiContext& ctx);
+void AddMetricsRoute(Router& router, const ApiContext& ctx);
+void AddEventStreamRoute(Router& router, const ApiContext& ctx);
 // Add last: the document lists the routes added before it (and itself).
 void AddOpenApiRoute(Router& router, const ApiContext& ctx);
 

@@ -14,11 +14,9 @@ constexpr engine::WorkflowState kStates[] = {
 HttpResponse Status(const ApiContext& ctx, HttpRequest&) {
   boost::json::object counts;
   std::size_t total = 0;
+  const auto by_state = ctx.engine->CountByState();
   for (auto state : kStates) {
-    engine::ListFilter f;
-    f.state = state;
-    f.limit = 0;
-    std::size_t n = ctx.engine->List(f).total;
+    std::size_t n = by_state[static_cast<std::size_t>(state)];
     counts[engine::WorkflowStateName(state)] = n;
     total += n;
   }

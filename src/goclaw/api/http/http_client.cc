@@ -54,7 +54,7 @@ Error ClientResponse::ToError() const {
   return Error(code, message, std::move(details));
 }
 
-Result<ClientResponse> HttpCall(const std::string& server, const ClientRequest& request) {
+Result<ServerAddress> ParseServerUrl(const std::string& server) {
   std::string_view rest = server;
   if (rest.rfind("http://", 0) != 0) {
     return MakeError(ErrorCode::kInvalidArgument, "--server must look like http://127.0.0.1:8080, got \"" + server + "\"");
@@ -67,6 +67,13 @@ Result<ClientResponse> HttpCall(const std::string& server, const ClientRequest& 
   if (host.empty() || port.empty() || port.find_first_not_of("0123456789") != std::string::npos) {
     return MakeError(ErrorCode::kInvalidArgument, "--server must look like http://127.0.0.1:8080, got \"" + server + "\"");
   }
+  return ServerAddress{std::move(host), std::move(port)};
+}
+
+Result<ClientResponse> HttpCall(const std::string& server, const ClientRequest& request) {
+  GOCLAW_ASSIGN_OR_RETURN(ServerAddress address, ParseServerUrl(server));
+  const std::string& host = address.host;
+  const std::string& port = address.port;
   boost::asio::io_context io;
   beast::tcp_stream stream(io);
   boost::asio::ip::tcp::resolver resolver(io);

@@ -40,6 +40,13 @@ struct ClientRequest {
 // A Beast response as a ClientResponse (header names lower-cased); shared with the tests' client.
 ClientResponse FromBeast(boost::beast::http::response<boost::beast::http::string_body>&& res);
 
+struct ServerAddress {
+  std::string host;
+  std::string port;
+};
+// "http://host:port" (a trailing slash is fine; no port: 80). kInvalidArgument otherwise.
+Result<ServerAddress> ParseServerUrl(const std::string& server);
+
 // `server` is "http://host:port" (a trailing slash is fine).
 Result<ClientResponse> HttpCall(const std::string& server, const ClientRequest& request);
 

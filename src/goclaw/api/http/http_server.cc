@@ -11,6 +11,7 @@
 #include <mutex>
 #include <future>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include <boost/asio/as_tuple.hpp>
@@ -25,7 +26,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
+#include "goclaw/api/http/websocket_connection.h"
 #include "goclaw/core/clock.h"
 #include "goclaw/core/uuid.h"
 
@@ -117,9 +120,15 @@ class HttpServer::Impl {
       closed.set_value();
     });
     if (!threads_.empty()) closed.get_future().wait();
+    std::vector<std::shared_ptr<WebSocketPeer>> sockets;
+    {
+      std::lock_guard lock(active_mu_);
+      sockets.assign(websockets_.begin(), websockets_.end());
+    }
+    for (auto& ws : sockets) ws->Close(kWsGoingAway, "server shutting down");
     {
       std::unique_lock lock(active_mu_);
-      active_cv_.wait_for(lock, drain, [this] { return active_ == 0; });
+      active_cv_.wait_for(lock, drain, [this] { return active_ == 0 && websockets_.empty(); });
     }
     io_.stop();  // idle keep-alive connections and anything still running are dropped
     for (auto& t : threads_) t.join();
@@ -171,7 +180,7 @@ class HttpServer::Impl {
         }
         co_return;
       }
-      ActiveGuard active(this);
+      std::optional<ActiveGuard> active(std::in_place, this);
       if (auto length = parser.content_length(); length && *length > options_.max_body_bytes) {
         co_await Reply(stream, TooLarge());
         co_return;
@@ -187,6 +196,14 @@ class HttpServer::Impl {
         co_return;
       }
       auto& message = parser.get();
+      if (beast::websocket::is_upgrade(message)) {
+        Router::Match m = router_->Find("GET", message.target().substr(0, message.target().find('?')));
+        if (m.route != nullptr && m.route->websocket) {
+          active.reset();  // a long-lived connection, not a request in flight
+          co_await Upgrade(std::move(stream), parser.release(), *m.route, std::move(m.params));
+          co_return;
+        }
+      }
       const bool keep_alive = message.keep_alive();
       HttpResponse res = co_await Dispatch(ToRequest(message));
       const bool again = keep_alive && !stopping_;
@@ -197,6 +214,63 @@ class HttpServer::Impl {
         co_return;
       }
     }
+  }
+
+  // A WebSocket upgrade: the middleware's checks, then the connection until it ends.
+  asio::awaitable<void> Upgrade(beast::tcp_stream stream, http::request<http::string_body> upgrade,
+                                const goclaw::api::Route& route, std::map<std::string, std::string> params) {
+    const auto start = std::chrono::steady_clock::now();
+    HttpRequest req = ToRequest(upgrade);
+    std::string_view given = req.Header("x-request-id");
+    req.request_id = ValidRequestId(given) ? std::string(given) : "req-" + ids_.Next().ToString();
+    req.route = route.pattern;
+    req.params = std::move(params);
+    auto finish = [&](int status) {
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (options_.logger.Enabled(log::Level::kInfo)) {
+        options_.logger.With("request_id", req.request_id)
+            .Info("{} {} {} {:.3f}ms (websocket)", req.method, req.path, status, seconds * 1000);
+      }
+      if (options_.observer) options_.observer(req, status, seconds);
+    };
+    if (!SameOriginOrAllowed(req)) {
+      HttpResponse res = ErrorResponse(req, 403, kForbidden,
+                                       "WebSocket from origin \"" + std::string(req.Header("origin")) +
+                                           "\" refused; allow it in server.cors_origins");
+      res.SetHeader("X-Request-ID", req.request_id);
+      finish(403);
+      co_await Reply(stream, res);
+      co_return;
+    }
+    finish(101);
+    internal::WebSocketLimits limits;
+    limits.max_queued = options_.ws_max_queued;
+    limits.handshake_timeout = options_.header_timeout;
+    limits.idle_timeout = options_.idle_timeout;
+    internal::WebSocketHooks hooks;
+    hooks.opened = [this](const std::shared_ptr<WebSocketPeer>& peer) {
+      std::lock_guard lock(active_mu_);
+      websockets_.insert(peer);
+      if (stopping_) peer->Close(kWsGoingAway, "server shutting down");
+    };
+    hooks.ended = [this](const std::shared_ptr<WebSocketPeer>& peer) {
+      std::lock_guard lock(active_mu_);
+      websockets_.erase(peer);
+      if (websockets_.empty()) active_cv_.notify_all();
+    };
+    co_await internal::ServeWebSocket(std::move(stream), std::move(upgrade), std::move(req),
+                                      route.websocket, limits, std::move(hooks));
+  }
+
+  // Browsers send Origin with every WebSocket handshake and do not apply CORS to it, so a
+  // page from another site could otherwise read the event stream: refuse origins that are
+  // neither this server nor allowed. Clients without Origin (curl, SDKs) pass.
+  bool SameOriginOrAllowed(const HttpRequest& req) const {
+    std::string_view origin = req.Header("origin");
+    if (origin.empty() || OriginAllowed(origin)) return true;
+    std::size_t scheme = origin.find("://");
+    std::string_view host = scheme == std::string_view::npos ? origin : origin.substr(scheme + 3);
+    return !host.empty() && host == req.Header("host");
   }
 
   HttpRequest ToRequest(http::request<http::string_body>& m) {
@@ -413,6 +487,7 @@ class HttpServer::Impl {
   std::mutex active_mu_;
   std::condition_variable active_cv_;
   int active_ = 0;
+  std::set<std::shared_ptr<WebSocketPeer>> websockets_;  // open connections (for shutdown)
   SystemClock clock_;
   UuidGenerator ids_{clock_};
 };

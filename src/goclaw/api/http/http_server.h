@@ -7,6 +7,10 @@
 //   throwing handler answers 500 with the request id; the server lives) -> access log and
 //   the observer (metrics).
 //
+// WebSocket routes (Router::AddWebSocket): an upgrade request is checked (Origin: none, the
+// server's own host, or a CORS origin; else 403), answered with 101, and served by the route's
+// session until either side closes; shutdown sends 1001 "server shutting down" to each.
+//
 // Limits: request bodies over max_body_bytes get 413 (and the connection is closed), headers
 // over 16 KiB get 431, header_timeout/idle_timeout close slow or idle connections.
 // Shutdown(drain) stops accepting, lets requests in flight finish for up to `drain`, then
@@ -37,6 +41,7 @@ struct HttpServerOptions {
   Millis idle_timeout{60000};
   Millis request_timeout{60000};
   std::vector<std::string> cors_origins;  // "*" allows any origin
+  std::size_t ws_max_queued = 4096;        // per WebSocket connection (see websocket.h)
   log::Logger logger;
   // Called once per answered request: the request (route set when matched), status, seconds.
   std::function<void(const HttpRequest&, int status, double seconds)> observer;

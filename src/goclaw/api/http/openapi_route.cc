@@ -42,6 +42,14 @@ boost::json::object Operation(const Route& r) {
     responses["201"] = {{"description", "finished within the wait"}};
     responses["202"] = {{"description", "accepted; still running"}};
   }
+  if (r.websocket) {
+    responses.erase("200");
+    responses["101"] = {{"description", "switching to WebSocket; the messages are in docs/design/api.md"}};
+  }
+  if (r.pattern == "/metrics") {
+    responses["200"] = {{"description", "Prometheus text format 0.0.4"},
+                        {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}};
+  }
   boost::json::object op{{"summary", r.summary},
                          {"operationId", r.method + " " + r.pattern},
                          {"responses", std::move(responses)}};

@@ -35,6 +35,17 @@ void Router::Add(std::string method, std::string pattern, std::string summary, H
   routes_.push_back(std::move(r));
 }
 
+void Router::AddWebSocket(std::string pattern, std::string summary, WebSocketHandler handler) {
+  Add("GET", std::move(pattern), std::move(summary), [](HttpRequest& req) {
+    HttpResponse r = ErrorResponse(req, 426, kUpgradeRequired,
+                                   "this route speaks WebSocket: send a GET with \"Connection: "
+                                   "Upgrade\" and \"Upgrade: websocket\"");
+    r.SetHeader("Upgrade", "websocket");
+    return r;
+  });
+  routes_.back().websocket = std::move(handler);
+}
+
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   Match m;
   const std::vector<std::string> segments = Split(path);

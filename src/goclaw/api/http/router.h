@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "goclaw/api/http/http_message.h"
+#include "goclaw/api/http/websocket.h"
 
 namespace goclaw::api {
 
@@ -27,12 +28,15 @@ struct Route {
   Handler handler;
   RouteOptions options;
   std::vector<std::string> segments;  // the pattern split at '/'
+  WebSocketHandler websocket;         // set for WebSocket routes (GET with Upgrade)
 };
 
 class Router {
  public:
   void Add(std::string method, std::string pattern, std::string summary, Handler handler,
            RouteOptions options = {});
+  // A GET route that upgrades to WebSocket; a plain GET gets 426 Upgrade Required.
+  void AddWebSocket(std::string pattern, std::string summary, WebSocketHandler handler);
 
   struct Match {
     const Route* route = nullptr;          // set when method and path matched

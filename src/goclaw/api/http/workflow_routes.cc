@@ -1,5 +1,4 @@
 // Workflow routes: submit, list, get, events, task result, cancel, validate.
-#include <time.h>
 
 #include <algorithm>
 

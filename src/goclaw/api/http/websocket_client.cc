@@ -1,0 +1,110 @@
+// Beast websocket::stream over a plain TCP socket, used synchronously with per-read timeouts.
+#include "goclaw/api/http/websocket_client.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "goclaw/api/http/http_client.h"
+
+namespace goclaw::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+struct WebSocketClient::Impl {
+  asio::io_context io;
+  websocket::stream<beast::tcp_stream> ws{io};
+  beast::flat_buffer buffer;
+};
+
+Result<std::unique_ptr<WebSocketClient>> WebSocketClient::Connect(const std::string& server,
+                                                                  const std::string& path,
+                                                                  WebSocketClientOptions options) {
+  GOCLAW_ASSIGN_OR_RETURN(ServerAddress address, ParseServerUrl(server));
+  auto impl = std::make_unique<Impl>();
+  beast::error_code ec;
+  tcp::resolver resolver(impl->io);
+  auto results = resolver.resolve(address.host, address.port, ec);
+  auto& socket = beast::get_lowest_layer(impl->ws).socket();
+  if (!ec && options.receive_buffer_bytes) {
+    socket.open(results.begin()->endpoint().protocol(), ec);
+    if (!ec) socket.set_option(asio::socket_base::receive_buffer_size(*options.receive_buffer_bytes), ec);
+  }
+  if (!ec) {
+    beast::get_lowest_layer(impl->ws).expires_after(options.connect_timeout);
+    if (options.receive_buffer_bytes) {
+      socket.connect(*results.begin(), ec);
+    } else {
+      beast::get_lowest_layer(impl->ws).connect(results, ec);
+    }
+  }
+  if (ec) return MakeError(ErrorCode::kUnavailable, "cannot reach the goclaw server at " + server + ": " + ec.message());
+  const std::string origin = options.origin;
+  impl->ws.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
+    req.set(beast::http::field::user_agent, "goclaw-cli");
+    if (!origin.empty()) req.set(beast::http::field::origin, origin);
+  }));
+  websocket::response_type res;
+  impl->ws.handshake(res, address.host + ":" + address.port, path, ec);
+  beast::get_lowest_layer(impl->ws).expires_never();
+  if (ec) {
+    if (res.result_int() != 0 && res.result_int() != 101) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "the server refused the WebSocket upgrade: HTTP " + std::to_string(res.result_int()) +
+                           (res.body().empty() ? "" : " " + res.body()));
+    }
+    return MakeError(ErrorCode::kUnavailable, "WebSocket handshake with " + server + " failed: " + ec.message());
+  }
+  return std::unique_ptr<WebSocketClient>(new WebSocketClient(std::move(impl)));
+}
+
+WebSocketClient::WebSocketClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+WebSocketClient::~WebSocketClient() = default;
+
+Status WebSocketClient::Send(const std::string& text) {
+  beast::error_code ec;
+  impl_->ws.text(true);
+  impl_->ws.write(asio::buffer(text), ec);
+  if (ec) return MakeError(ErrorCode::kUnavailable, "sending on the WebSocket: " + ec.message());
+  return OkStatus();
+}
+
+Result<std::string> WebSocketClient::Read(Millis timeout) {
+  // A synchronous read with a deadline: run the async read on our own io_context for at most
+  // `timeout`.
+  beast::error_code result = asio::error::would_block;
+  impl_->buffer.consume(impl_->buffer.size());
+  impl_->ws.async_read(impl_->buffer, [&](beast::error_code ec, std::size_t) { result = ec; });
+  impl_->io.restart();
+  impl_->io.run_for(timeout);
+  if (result == asio::error::would_block) {
+    beast::get_lowest_layer(impl_->ws).close();  // abandons the read
+    impl_->io.restart();
+    impl_->io.run();
+    return MakeError(ErrorCode::kDeadlineExceeded, "no WebSocket message within " + FormatDuration(timeout));
+  }
+  if (result == websocket::error::closed) {
+    return MakeError(ErrorCode::kAborted, "the server closed the WebSocket (" + std::to_string(close_code()) +
+                                              (close_reason().empty() ? "" : ": " + close_reason()) + ")");
+  }
+  if (result) return MakeError(ErrorCode::kUnavailable, "reading the WebSocket: " + result.message());
+  return beast::buffers_to_string(impl_->buffer.data());
+}
+
+void WebSocketClient::Close() {
+  beast::error_code ec;
+  beast::get_lowest_layer(impl_->ws).expires_after(std::chrono::seconds(5));
+  impl_->ws.close(websocket::close_code::normal, ec);
+}
+
+std::uint16_t WebSocketClient::close_code() const { return impl_->ws.reason().code; }
+std::string WebSocketClient::close_reason() const { const auto& r = impl_->ws.reason().reason;
+  return std::string(r.data(), r.size());
+}
+
+}  // namespace goclaw::api

@@ -1,0 +1,51 @@
+// A synchronous WebSocket client (Beast) for the CLI (`goclaw events --follow`) and the tests:
+// connect to ws://host:port/path, send text, read text with a timeout, see the close code and
+// reason the server sent.
+//
+// Thread-safety: one client per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "goclaw/core/duration.h"
+#include "goclaw/core/status.h"
+
+namespace goclaw::api {
+
+struct WebSocketClientOptions {
+  Millis connect_timeout{10000};
+  std::optional<int> receive_buffer_bytes;  // SO_RCVBUF before connecting (tests of slow clients)
+  std::string origin;                       // sent as Origin when set
+};
+
+class WebSocketClient {
+ public:
+  // `server` is "http://host:port"; `path` e.g. "/ws/events". kUnavailable when the server
+  // cannot be reached; kFailedPrecondition when it refuses the upgrade (the HTTP status is in
+  // the message).
+  static Result<std::unique_ptr<WebSocketClient>> Connect(const std::string& server, const std::string& path,
+                                                          WebSocketClientOptions options = {});
+  ~WebSocketClient();
+  WebSocketClient(const WebSocketClient&) = delete;
+  WebSocketClient& operator=(const WebSocketClient&) = delete;
+
+  Status Send(const std::string& text);
+  // The next text message. kDeadlineExceeded after `timeout` (the connection is then unusable);
+  // kAborted when the server closed: close_code()/close_reason() tell why.
+  Result<std::string> Read(Millis timeout);
+  // Sends a close frame and waits for the server's.
+  void Close();
+
+  std::uint16_t close_code() const;
+  std::string close_reason() const;
+
+ private:
+  struct Impl;
+  explicit WebSocketClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace goclaw::api

@@ -1,0 +1,165 @@
+// One WebSocket connection: handshake, reader loop, and a writer coroutine fed by a bounded queue.
+#include "goclaw/api/http/websocket_connection.h"
+
+#include <deque>
+#include <mutex>
+#include <optional>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket.hpp>
+
+namespace goclaw::api::internal {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using WsStream = websocket::stream<beast::tcp_stream>;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// The queue between senders (any thread) and the writer coroutine (the strand).
+class Peer final : public WebSocketPeer, public std::enable_shared_from_this<Peer> {
+ public:
+  Peer(std::shared_ptr<WsStream> ws, std::size_t max_queued)
+      : ws_(std::move(ws)), max_queued_(max_queued), wake_(ws_->get_executor()) {}
+
+  using WebSocketPeer::Send;
+  SendResult Send(WsMessage text) override {
+    std::lock_guard lock(mu_);
+    if (closing_ || ended_) return SendResult::kClosed;
+    if (queue_.size() >= max_queued_) {
+      // A client that does not keep up: drop what waits and say why, instead of buffering
+      // without bound or holding up whoever sends.
+      queue_.clear();
+      closing_ = true;
+      close_ = websocket::close_reason(static_cast<websocket::close_code>(kWsPolicyViolation),
+                                       "slow consumer: more than " + std::to_string(max_queued_) +
+                                           " messages waiting");
+      WakeLocked();
+      return SendResult::kOverflowed;
+    }
+    queue_.push_back(std::move(text));
+    WakeLocked();
+    return SendResult::kQueued;
+  }
+
+  void Close(std::uint16_t code, std::string reason) override {
+    std::lock_guard lock(mu_);
+    if (closing_ || ended_) return;
+    closing_ = true;
+    close_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+    WakeLocked();
+  }
+
+  // The reader saw the end of the connection: the writer stops.
+  void Ended() {
+    std::lock_guard lock(mu_);
+    ended_ = true;
+    WakeLocked();
+  }
+
+  asio::awaitable<void> WriteLoop() {
+    auto self = shared_from_this();
+    while (true) {
+      WsMessage next;
+      std::optional<websocket::close_reason> close;
+      {
+        std::lock_guard lock(mu_);
+        if (ended_) co_return;
+        if (!queue_.empty()) {
+          next = std::move(queue_.front());
+          queue_.pop_front();
+        } else if (closing_) {
+          close = close_;
+        } else {
+          writer_waiting_ = true;
+        }
+      }
+      if (next) {
+        ws_->text(true);
+        auto [ec, n] = co_await ws_->async_write(asio::buffer(*next), kTuple);
+        if (ec) co_return;
+        continue;
+      }
+      if (close) {
+        co_await ws_->async_close(*close, kTuple);
+        co_return;
+      }
+      wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await wake_.async_wait(kTuple);  // cancelled by WakeLocked
+    }
+  }
+
+ private:
+  // The waiting writer is woken on its strand; its wait started before this post can run
+  // (the writer sets writer_waiting_ and starts waiting without yielding in between).
+  void WakeLocked() {
+    if (!writer_waiting_) return;
+    writer_waiting_ = false;
+    asio::post(ws_->get_executor(), [self = shared_from_this()] { self->wake_.cancel(); });
+  }
+
+  std::shared_ptr<WsStream> ws_;
+  const std::size_t max_queued_;
+  asio::steady_timer wake_;  // touched only on the strand
+  mutable std::mutex mu_;
+  std::deque<WsMessage> queue_;
+  bool writer_waiting_ = false;
+  bool closing_ = false;
+  bool ended_ = false;
+  std::optional<websocket::close_reason> close_;
+};
+
+}  // namespace
+
+asio::awaitable<void> ServeWebSocket(beast::tcp_stream stream,
+                                     beast::http::request<beast::http::string_body> upgrade,
+                                     HttpRequest request, const WebSocketHandler& handler,
+                                     WebSocketLimits limits, WebSocketHooks hooks) {
+  stream.expires_never();  // the websocket stream has its own timeouts
+  auto ws = std::make_shared<WsStream>(std::move(stream));
+  websocket::stream_base::timeout timeouts;
+  timeouts.handshake_timeout = limits.handshake_timeout;
+  timeouts.idle_timeout = limits.idle_timeout;
+  timeouts.keep_alive_pings = true;
+  ws->set_option(timeouts);
+  ws->read_message_max(limits.max_message_bytes);
+  const std::string request_id = request.request_id;
+  ws->set_option(websocket::stream_base::decorator([request_id](websocket::response_type& res) {
+    res.set(beast::http::field::server, "goclaw");
+    res.set("X-Request-ID", request_id);
+  }));
+  auto [aec] = co_await ws->async_accept(upgrade, kTuple);
+  if (aec) co_return;
+
+  auto peer = std::make_shared<Peer>(ws, limits.max_queued);
+  if (hooks.opened) hooks.opened(peer);
+  std::shared_ptr<WebSocketSession> session = handler(request, peer);
+  asio::co_spawn(ws->get_executor(), peer->WriteLoop(), asio::detached);
+  beast::flat_buffer buffer;
+  while (true) {
+    auto [ec, n] = co_await ws->async_read(buffer, kTuple);
+    if (ec) break;
+    if (ws->got_text()) {
+      std::string text = beast::buffers_to_string(buffer.data());
+      if (session) session->OnMessage(text);
+    } else {
+      peer->Close(1003, "only text messages are accepted");  // 1003: unsupported data
+    }
+    buffer.consume(buffer.size());
+  }
+  peer->Ended();
+  if (session) session->OnClose();
+  if (hooks.ended) hooks.ended(peer);
+}
+
+}  // namespace goclaw::api::internal

@@ -1,0 +1,86 @@
+// Per-shard recording and the merge of shard snapshots.
+#include "goclaw/engine/engine_metrics.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace goclaw::engine {
+
+namespace {
+constexpr std::size_t Idx(auto e) { return static_cast<std::size_t>(e); }
+}  // namespace
+
+void EngineMetrics::Merge(const EngineMetrics& other) {
+  for (std::size_t i = 0; i < kWorkflowStateCount; ++i) {
+    workflows[i] += other.workflows[i];
+    workflows_entered[i] += other.workflows_entered[i];
+  }
+  for (std::size_t i = 0; i < kTaskStateCount; ++i) {
+    tasks[i] += other.tasks[i];
+    tasks_entered[i] += other.tasks_entered[i];
+  }
+  for (const TaskTimings& t : other.timings) {
+    auto it = std::lower_bound(timings.begin(), timings.end(), t, [](const TaskTimings& a, const TaskTimings& b) {
+      return std::tie(a.lane, a.type) < std::tie(b.lane, b.type);
+    });
+    if (it == timings.end() || it->lane != t.lane || it->type != t.type) {
+      timings.insert(it, t);
+    } else {
+      it->duration.Merge(t.duration);
+      it->queue_wait.Merge(t.queue_wait);
+    }
+  }
+}
+
+namespace internal {
+
+void MetricsRecorder::WorkflowArrived(std::size_t tasks) {
+  ++counts_.workflows[Idx(WorkflowState::kPending)];
+  ++counts_.workflows_entered[Idx(WorkflowState::kPending)];
+  counts_.tasks[Idx(TaskState::kPending)] += static_cast<std::int64_t>(tasks);
+  counts_.tasks_entered[Idx(TaskState::kPending)] += tasks;
+}
+
+void MetricsRecorder::WorkflowMoved(WorkflowState from, WorkflowState to) {
+  --counts_.workflows[Idx(from)];
+  ++counts_.workflows[Idx(to)];
+  ++counts_.workflows_entered[Idx(to)];
+}
+
+void MetricsRecorder::TaskMoved(TaskState from, TaskState to) {
+  --counts_.tasks[Idx(from)];
+  ++counts_.tasks[Idx(to)];
+  ++counts_.tasks_entered[Idx(to)];
+}
+
+MetricsRecorder::Pair& MetricsRecorder::For(dag::TaskType type, const std::string& lane) {
+  auto it = by_lane_.find(lane);
+  if (it == by_lane_.end()) it = by_lane_.emplace(lane, std::array<Pair, kTaskTypeCount>{}).first;
+  return it->second[Idx(type)];
+}
+
+void MetricsRecorder::QueueWait(dag::TaskType type, const std::string& lane, double seconds) {
+  For(type, lane).queue_wait.Record(seconds);
+}
+
+void MetricsRecorder::AttemptDuration(dag::TaskType type, const std::string& lane, double seconds) {
+  For(type, lane).duration.Record(seconds);
+}
+
+EngineMetrics MetricsRecorder::Snapshot() const {
+  EngineMetrics out = counts_;
+  for (const auto& [lane, pairs] : by_lane_) {
+    for (std::size_t t = 0; t < kTaskTypeCount; ++t) {
+      const Pair& p = pairs[t];
+      if (p.duration.count() == 0 && p.queue_wait.count() == 0) continue;
+      out.timings.push_back({static_cast<dag::TaskType>(t), lane, p.duration, p.queue_wait});
+    }
+  }
+  std::sort(out.timings.begin(), out.timings.end(), [](const TaskTimings& a, const TaskTimings& b) {
+    return std::tie(a.lane, a.type) < std::tie(b.lane, b.type);
+  });
+  return out;
+}
+
+}  // namespace internal
+}  // namespace goclaw::engine

@@ -1,0 +1,69 @@
+// What the engine measures for /metrics: workflows and tasks by state (how many are in each
+// state now, and how many ever entered it), and per (task type, lane) how long attempts ran
+// and how long tasks waited in their lane before running.
+//
+// Each shard records into its own MetricsRecorder on its own thread (plain increments, no
+// atomics or locks on the hot path); Engine::Metrics visits the shards and sums their
+// snapshots.
+//
+// Thread-safety: a MetricsRecorder is used only by its shard's thread; EngineMetrics is a value.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "goclaw/dag/spec.h"
+#include "goclaw/engine/states.h"
+#include "goclaw/metrics/histogram.h"
+
+namespace goclaw::engine {
+
+inline constexpr std::size_t kTaskTypeCount = 5;  // dag::TaskType values
+
+struct TaskTimings {
+  dag::TaskType type = dag::TaskType::kBuiltin;
+  std::string lane;
+  metrics::Histogram duration;    // one observation per finished attempt (running -> next state)
+  metrics::Histogram queue_wait;  // queued -> running, per attempt
+};
+
+struct EngineMetrics {
+  std::array<std::int64_t, kWorkflowStateCount> workflows{};          // now, by WorkflowState
+  std::array<std::uint64_t, kWorkflowStateCount> workflows_entered{};  // since start
+  std::array<std::int64_t, kTaskStateCount> tasks{};                  // now, by TaskState
+  std::array<std::uint64_t, kTaskStateCount> tasks_entered{};
+  std::vector<TaskTimings> timings;  // sorted by lane, then type
+
+  // Adds `other` (another shard's numbers) into this.
+  void Merge(const EngineMetrics& other);
+};
+
+namespace internal {
+
+class MetricsRecorder {
+ public:
+  // A workflow of `tasks` pending tasks arrived on the shard.
+  void WorkflowArrived(std::size_t tasks);
+  void WorkflowMoved(WorkflowState from, WorkflowState to);
+  void TaskMoved(TaskState from, TaskState to);
+  void QueueWait(dag::TaskType type, const std::string& lane, double seconds);
+  void AttemptDuration(dag::TaskType type, const std::string& lane, double seconds);
+
+  EngineMetrics Snapshot() const;
+
+ private:
+  struct Pair {
+    metrics::Histogram duration;
+    metrics::Histogram queue_wait;
+  };
+  Pair& For(dag::TaskType type, const std::string& lane);
+
+  EngineMetrics counts_;  // everything but timings
+  std::unordered_map<std::string, std::array<Pair, kTaskTypeCount>> by_lane_;
+};
+
+}  // namespace internal
+}  // namespace goclaw::engine

@@ -2,12 +2,13 @@
 // comes from --server or GOCLAW_SERVER (default http://127.0.0.1:8080).
 #include <chrono>
 #include <iostream>
-#include <thread>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "cli.h"
 #include "goclaw/api/http/http_client.h"
+#include "goclaw/api/http/websocket_client.h"
 #include "goclaw/core/document.h"
 #include "goclaw/core/json_format.h"
 
@@ -184,6 +185,56 @@ void RegisterCancel(CLI::App& app, Context& ctx) {
   });
 }
 
+void PrintEvent(const boost::json::value& e, bool json) {
+  if (json) {
+    std::cout << boost::json::serialize(e) << "\n";
+  } else {
+    std::cout << Str(e, "time") << "  " << (Str(e, "task_id").empty() ? "workflow" : Str(e, "task_id")) << "  "
+              << Str(e, "from") << " -> " << Str(e, "to");
+    if (!Str(e, "error").empty()) std::cout << "  " << Str(e, "error");
+    std::cout << "\n";
+  }
+  std::cout.flush();
+}
+
+// Streams the workflow's events over /ws/events: its history first (since 0), then live,
+// until the workflow finishes.
+void FollowEvents(Context& ctx, const ClientOptions& o, const std::string& id) {
+  auto fail = [&ctx](const Error& e) {
+    PrintError(std::cerr, "goclaw events", e);
+    ctx.exit_code = kExitFailure;
+  };
+  auto ws = api::WebSocketClient::Connect(o.server, "/ws/events");
+  if (!ws) return fail(ws.error());
+  const std::string subscribe = boost::json::serialize(boost::json::object{
+      {"type", "subscribe"}, {"workflow_ids", boost::json::array{boost::json::value(id)}}, {"since", 0}});
+  if (auto sent = (*ws)->Send(subscribe); !sent) return fail(sent.error());
+  while (true) {
+    auto text = (*ws)->Read(std::chrono::hours(24 * 365));
+    if (!text) return fail(text.error());
+    boost::system::error_code ec;
+    boost::json::value m = boost::json::parse(*text, ec);
+    if (ec || !m.is_object()) return fail(Error(ErrorCode::kInternal, "unexpected message from the server: " + *text));
+    const std::string type = Str(m, "type");
+    if (type == "error") {
+      const auto& err = m.at("error");
+      return fail(Error(Str(err, "code") == "BAD_REQUEST" && Str(err, "message").find("no workflow") != std::string::npos
+                            ? ErrorCode::kNotFound
+                            : ErrorCode::kInvalidArgument,
+                        Str(err, "message")));
+    }
+    if (type != "event") continue;  // "subscribed"
+    boost::json::object& e = m.as_object();
+    e.erase("type");
+    e.erase("kind");
+    PrintEvent(e, o.json);
+    if (Str(e, "task_id").empty() && Terminal(Str(e, "to"))) {
+      (*ws)->Close();
+      return;
+    }
+  }
+}
+
 void RegisterEvents(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("events", "Print a workflow's events");
   struct Opts : ClientOptions {
@@ -192,32 +243,16 @@ void RegisterEvents(CLI::App& app, Context& ctx) {
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("id", o->id, "Workflow id")->required();
-  cmd->add_flag("--follow,-f", o->follow, "Keep printing new events until the workflow finishes");
+  cmd->add_flag("--follow,-f", o->follow, "Stream new events (WebSocket) until the workflow finishes");
   AddClientOptions(cmd, *o);
   cmd->callback([&ctx, o] {
-    std::int64_t since = 0;
-    while (true) {
-      auto res = Call(ctx, *o, {.target = "/api/v1/workflows/" + o->id + "/events?since=" + std::to_string(since)},
-                      "goclaw events");
-      if (!res) return;
-      bool finished = false;
-      for (const auto& e : res->at("events").as_array()) {
-        since = e.at("seq").as_int64();
-        if (o->json) {
-          std::cout << boost::json::serialize(e) << "\n";
-        } else {
-          std::cout << Str(e, "time") << "  " << (Str(e, "task_id").empty() ? "workflow" : Str(e, "task_id")) << "  "
-                    << Str(e, "from") << " -> " << Str(e, "to");
-          if (!Str(e, "error").empty()) std::cout << "  " << Str(e, "error");
-          std::cout << "\n";
-        }
-        finished |= Str(e, "task_id").empty() && Terminal(Str(e, "to"));
-      }
-      std::cout.flush();
-      if (!o->follow || finished) return;
-      // WebSocket streaming arrives with /ws/events; until then --follow polls.
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    if (o->follow) {
+      FollowEvents(ctx, *o, o->id);
+      return;
     }
+    auto res = Call(ctx, *o, {.target = "/api/v1/workflows/" + o->id + "/events"}, "goclaw events");
+    if (!res) return;
+    for (const auto& e : res->at("events").as_array()) PrintEvent(e, o->json);
   });
 }
 

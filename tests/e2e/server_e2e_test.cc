@@ -8,7 +8,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+
 #include "goclaw/api/http/test_http_client.h"
+#include "goclaw/api/http/websocket_client.h"
 #include "run_command.h"
 #include "server_process.h"
 
@@ -40,6 +43,78 @@ TEST(ServerE2eTest, RunsTheFanoutExampleAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(list.at("total"), 1);
   EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Stderr();
   EXPECT_THAT(server.Stderr(), HasSubstr("shutting down"));
+}
+
+struct Shell {
+  int exit_code = -1;
+  std::string out;
+};
+
+// Runs a shell command (curl, promtool) and captures stdout and stderr.
+Shell RunShell(const std::string& command) {
+  Shell r;
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// What the README tells a new user to do: submit with curl, watch over WebSocket, read metrics.
+TEST(ServerE2eTest, CurlSubmitsFanoutWebSocketWatchesItFinishMetricsPassPromtool) {
+  ServerProcess server;
+  ASSERT_GT(server.port(), 0) << server.Stderr();
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
+  auto ws = api::WebSocketClient::Connect(url, "/ws/events");
+  ASSERT_TRUE(ws) << ws.error().ToString();
+  ASSERT_TRUE((*ws)->Send(R"({"type": "subscribe", "kinds": ["task.completed", "workflow.*"]})"));
+  ASSERT_THAT(*(*ws)->Read(Millis(10000)), HasSubstr("subscribed"));
+
+  Shell submit = RunShell("curl -sS -X POST -H 'Content-Type: application/yaml' --data-binary @" +
+                          SourcePath("examples/fanout.yaml") + " '" + url + "/api/v1/workflows?async=true'");
+  ASSERT_EQ(submit.exit_code, 0) << submit.out;
+  boost::system::error_code ec;
+  auto accepted = boost::json::parse(submit.out, ec);
+  ASSERT_FALSE(ec) << submit.out;
+  const std::string id(accepted.at("id").as_string());
+
+  int tasks_completed = 0;
+  std::string last_kind;
+  while (last_kind != "workflow.completed") {
+    auto text = (*ws)->Read(Millis(30000));
+    ASSERT_TRUE(text) << text.error().ToString();
+    auto m = boost::json::parse(*text).as_object();
+    ASSERT_EQ(std::string(m.at("workflow_id").as_string()), id);
+    last_kind = std::string(m.at("kind").as_string());
+    tasks_completed += last_kind == "task.completed";
+    ASSERT_NE(last_kind, "workflow.failed") << *text;
+  }
+  EXPECT_EQ(tasks_completed, 1002);  // start, 1,000 workers, join
+
+  // `goclaw events --follow` streams a running workflow until it ends.
+  Shell slow = RunShell("curl -sS -X POST -H 'Content-Type: application/json' -d '{\"tasks\": [{\"id\": \"nap\", "
+                        "\"config\": {\"op\": \"sleep\", \"duration\": \"500ms\"}}]}' '" + url +
+                        "/api/v1/workflows?async=true'");
+  ASSERT_EQ(slow.exit_code, 0) << slow.out;
+  const std::string slow_id(boost::json::parse(slow.out).at("id").as_string());
+  CommandResult follow = RunGoclaw({"events", slow_id, "--follow", "--server", url});
+  EXPECT_EQ(follow.exit_code, 0) << follow.err;
+  EXPECT_THAT(follow.out, HasSubstr("nap  running -> completed"));
+  EXPECT_THAT(follow.out, HasSubstr("workflow  running -> completed"));
+  CommandResult unknown = RunGoclaw({"events", "wf-nope", "--follow", "--server", url});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("no workflow"));
+
+  Shell metrics = RunShell("curl -sS " + url + "/metrics | promtool check metrics");
+  EXPECT_EQ(metrics.exit_code, 0) << metrics.out;
+  EXPECT_EQ(metrics.out, "");
+  Shell scraped = RunShell("curl -sS " + url + "/metrics");
+  EXPECT_THAT(scraped.out, HasSubstr("goclaw_tasks_entered_total{state=\"completed\"} 1003"));
+  EXPECT_THAT(scraped.out, HasSubstr("goclaw_ws_clients 1"));
+  (*ws)->Close();
+  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Stderr();
 }
 
 TEST(ServerE2eTest, BadSettingsAndABusyPortFailClearly) {

@@ -1,6 +1,7 @@
 // The commands that talk to a running server: submit, status, list, cancel, events. The server
 // comes from --server or GOCLAW_SERVER (default http://127.0.0.1:8080).
 #include <chrono>
+#include <functional>
 #include <iostream>
 
 #include <boost/json/parse.hpp>
@@ -122,23 +123,31 @@ void RegisterSubmit(CLI::App& app, Context& ctx) {
   });
 }
 
-void RegisterStatus(CLI::App& app, Context& ctx) {
-  CLI::App* cmd = app.add_subcommand("status", "Show a workflow and its tasks");
+// A command that takes one workflow id and makes one call about it (status, cancel).
+void RegisterIdCommand(CLI::App& app, Context& ctx, const std::string& name, const std::string& help,
+                       std::string method, std::string suffix,
+                       std::function<void(const boost::json::value&)> print) {
+  CLI::App* cmd = app.add_subcommand(name, help);
   struct Opts : ClientOptions {
     std::string id;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("id", o->id, "Workflow id")->required();
   AddClientOptions(cmd, *o);
-  cmd->callback([&ctx, o] {
-    auto res = Call(ctx, *o, {.target = "/api/v1/workflows/" + o->id}, "goclaw status");
+  cmd->callback([&ctx, o, what = "goclaw " + name, method = std::move(method), suffix = std::move(suffix),
+                 print = std::move(print)] {
+    auto res = Call(ctx, *o, {.method = method, .target = "/api/v1/workflows/" + o->id + suffix}, what);
     if (!res) return;
     if (o->json) {
       std::cout << PrettyJson(*res) << "\n";
     } else {
-      PrintWorkflow(*res);
+      print(*res);
     }
   });
+}
+
+void RegisterStatus(CLI::App& app, Context& ctx) {
+  RegisterIdCommand(app, ctx, "status", "Show a workflow and its tasks", "GET", "", PrintWorkflow);
 }
 
 void RegisterList(CLI::App& app, Context& ctx) {
@@ -171,17 +180,8 @@ void RegisterList(CLI::App& app, Context& ctx) {
 }
 
 void RegisterCancel(CLI::App& app, Context& ctx) {
-  CLI::App* cmd = app.add_subcommand("cancel", "Cancel a workflow");
-  struct Opts : ClientOptions {
-    std::string id;
-  };
-  auto o = std::make_shared<Opts>();
-  cmd->add_option("id", o->id, "Workflow id")->required();
-  AddClientOptions(cmd, *o);
-  cmd->callback([&ctx, o] {
-    auto res = Call(ctx, *o, {.method = "POST", .target = "/api/v1/workflows/" + o->id + "/cancel"}, "goclaw cancel");
-    if (!res) return;
-    std::cout << (o->json ? PrettyJson(*res) : Str(*res, "id") + "  " + Str(*res, "status")) << "\n";
+  RegisterIdCommand(app, ctx, "cancel", "Cancel a workflow", "POST", "/cancel", [](const boost::json::value& res) {
+    std::cout << Str(res, "id") << "  " << Str(res, "status") << "\n";
   });
 }
 

@@ -12,6 +12,7 @@
 
 #include "goclaw/api/http/test_http_client.h"
 #include "goclaw/api/http/websocket_client.h"
+#include "goclaw/core/test_shell.h"
 #include "run_command.h"
 #include "server_process.h"
 
@@ -45,23 +46,6 @@ TEST(ServerE2eTest, RunsTheFanoutExampleAndStopsCleanlyOnSigterm) {
   EXPECT_THAT(server.Stderr(), HasSubstr("shutting down"));
 }
 
-struct Shell {
-  int exit_code = -1;
-  std::string out;
-};
-
-// Runs a shell command (curl, promtool) and captures stdout and stderr.
-Shell RunShell(const std::string& command) {
-  Shell r;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 // What the README tells a new user to do: submit with curl, watch over WebSocket, read metrics.
 TEST(ServerE2eTest, CurlSubmitsFanoutWebSocketWatchesItFinishMetricsPassPromtool) {
   ServerProcess server;
@@ -72,12 +56,12 @@ TEST(ServerE2eTest, CurlSubmitsFanoutWebSocketWatchesItFinishMetricsPassPromtool
   ASSERT_TRUE((*ws)->Send(R"({"type": "subscribe", "kinds": ["task.completed", "workflow.*"]})"));
   ASSERT_THAT(*(*ws)->Read(Millis(10000)), HasSubstr("subscribed"));
 
-  Shell submit = RunShell("curl -sS -X POST -H 'Content-Type: application/yaml' --data-binary @" +
+  ShellResult submit = RunShell("curl -sS -X POST -H 'Content-Type: application/yaml' --data-binary @" +
                           SourcePath("examples/fanout.yaml") + " '" + url + "/api/v1/workflows?async=true'");
-  ASSERT_EQ(submit.exit_code, 0) << submit.out;
+  ASSERT_EQ(submit.exit_code, 0) << submit.output;
   boost::system::error_code ec;
-  auto accepted = boost::json::parse(submit.out, ec);
-  ASSERT_FALSE(ec) << submit.out;
+  auto accepted = boost::json::parse(submit.output, ec);
+  ASSERT_FALSE(ec) << submit.output;
   const std::string id(accepted.at("id").as_string());
 
   int tasks_completed = 0;
@@ -94,11 +78,11 @@ TEST(ServerE2eTest, CurlSubmitsFanoutWebSocketWatchesItFinishMetricsPassPromtool
   EXPECT_EQ(tasks_completed, 1002);  // start, 1,000 workers, join
 
   // `goclaw events --follow` streams a running workflow until it ends.
-  Shell slow = RunShell("curl -sS -X POST -H 'Content-Type: application/json' -d '{\"tasks\": [{\"id\": \"nap\", "
+  ShellResult slow = RunShell("curl -sS -X POST -H 'Content-Type: application/json' -d '{\"tasks\": [{\"id\": \"nap\", "
                         "\"config\": {\"op\": \"sleep\", \"duration\": \"500ms\"}}]}' '" + url +
                         "/api/v1/workflows?async=true'");
-  ASSERT_EQ(slow.exit_code, 0) << slow.out;
-  const std::string slow_id(boost::json::parse(slow.out).at("id").as_string());
+  ASSERT_EQ(slow.exit_code, 0) << slow.output;
+  const std::string slow_id(boost::json::parse(slow.output).at("id").as_string());
   CommandResult follow = RunGoclaw({"events", slow_id, "--follow", "--server", url});
   EXPECT_EQ(follow.exit_code, 0) << follow.err;
   EXPECT_THAT(follow.out, HasSubstr("nap  running -> completed"));
@@ -107,12 +91,12 @@ TEST(ServerE2eTest, CurlSubmitsFanoutWebSocketWatchesItFinishMetricsPassPromtool
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_THAT(unknown.err, HasSubstr("no workflow"));
 
-  Shell metrics = RunShell("curl -sS " + url + "/metrics | promtool check metrics");
-  EXPECT_EQ(metrics.exit_code, 0) << metrics.out;
-  EXPECT_EQ(metrics.out, "");
-  Shell scraped = RunShell("curl -sS " + url + "/metrics");
-  EXPECT_THAT(scraped.out, HasSubstr("goclaw_tasks_entered_total{state=\"completed\"} 1003"));
-  EXPECT_THAT(scraped.out, HasSubstr("goclaw_ws_clients 1"));
+  ShellResult metrics = RunShell("curl -sS " + url + "/metrics | promtool check metrics");
+  EXPECT_EQ(metrics.exit_code, 0) << metrics.output;
+  EXPECT_EQ(metrics.output, "");
+  ShellResult scraped = RunShell("curl -sS " + url + "/metrics");
+  EXPECT_THAT(scraped.output, HasSubstr("goclaw_tasks_entered_total{state=\"completed\"} 1003"));
+  EXPECT_THAT(scraped.output, HasSubstr("goclaw_ws_clients 1"));
   (*ws)->Close();
   EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Stderr();
 }

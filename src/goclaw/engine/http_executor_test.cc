@@ -17,6 +17,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "goclaw/engine/test_loopback_server.h"
+
 namespace goclaw::engine {
 namespace {
 
@@ -28,47 +30,20 @@ using ::testing::HasSubstr;
 
 class TestServer {
  public:
-  TestServer() : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
-    port_ = acceptor_.local_endpoint().port();
-    thread_ = std::thread([this] { AcceptLoop(); });
-  }
+  TestServer() = default;
   ~TestServer() {
     {
       std::lock_guard lock(mu_);
       stopping_ = true;
     }
-    cv_.notify_all();
-    // A blocking accept() is not woken by closing the socket: connect once to wake it.
-    {
-      asio::io_context io;
-      tcp::socket wake(io);
-      beast::error_code ec;
-      wake.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
-    }
-    thread_.join();
-    for (auto& t : connections_) t.join();
+    cv_.notify_all();  // releases /hang; then server_ (declared last) joins its threads
   }
   std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    return "http://127.0.0.1:" + std::to_string(server_.port()) + path;
   }
-  int accepted() const { return accepted_.load(); }
+  int accepted() const { return server_.accepted(); }
 
  private:
-  void AcceptLoop() {
-    while (true) {
-      beast::error_code ec;
-      tcp::socket socket(io_);
-      acceptor_.accept(socket, ec);
-      if (ec) return;
-      {
-        std::lock_guard lock(mu_);
-        if (stopping_) return;
-      }
-      ++accepted_;
-      connections_.emplace_back([this, s = std::move(socket)]() mutable { Serve(std::move(s)); });
-    }
-  }
-
   void Serve(tcp::socket socket) {
     beast::flat_buffer buffer;
     while (true) {
@@ -114,16 +89,11 @@ class TestServer {
     }
   }
 
-  asio::io_context io_;
-  tcp::acceptor acceptor_;
-  unsigned short port_ = 0;
-  std::thread thread_;
-  std::vector<std::thread> connections_;
-  std::atomic<int> accepted_{0};
   std::atomic<int> flaky_calls_{0};
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  testing::LoopbackServer server_{[this](tcp::socket s) { Serve(std::move(s)); }};
 };
 
 class HttpExecutorTest : public ::testing::Test {

@@ -18,6 +18,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "goclaw/engine/http_executor.h"
+#include "goclaw/engine/test_loopback_server.h"
 
 namespace goclaw::engine {
 namespace {
@@ -46,41 +47,16 @@ Certificate MakeCertificate(const std::string& dir, const std::string& name, con
 
 class TlsServer {
  public:
-  explicit TlsServer(const Certificate& c)
-      : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+  explicit TlsServer(const Certificate& c) {
     context_.use_certificate_chain_file(c.cert);
     context_.use_private_key_file(c.key, ssl::context::pem);
-    port_ = acceptor_.local_endpoint().port();
-    thread_ = std::thread([this] { AcceptLoop(); });
-  }
-  ~TlsServer() {
-    stopping_ = true;
-    {
-      asio::io_context io;
-      tcp::socket wake(io);
-      beast::error_code ec;
-      wake.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
-    }
-    thread_.join();
-    for (auto& t : connections_) t.join();
   }
   std::string Url(const std::string& host, const std::string& path) const {
-    return "https://" + host + ":" + std::to_string(port_) + path;
+    return "https://" + host + ":" + std::to_string(server_.port()) + path;
   }
-  int accepted() const { return accepted_.load(); }
+  int accepted() const { return server_.accepted(); }
 
  private:
-  void AcceptLoop() {
-    while (true) {
-      beast::error_code ec;
-      tcp::socket socket(io_);
-      acceptor_.accept(socket, ec);
-      if (ec || stopping_) return;
-      ++accepted_;
-      connections_.emplace_back([this, s = std::move(socket)]() mutable { Serve(std::move(s)); });
-    }
-  }
-
   void Serve(tcp::socket socket) {
     ssl::stream<tcp::socket> stream(std::move(socket), context_);
     beast::error_code ec;
@@ -103,14 +79,8 @@ class TlsServer {
     }
   }
 
-  asio::io_context io_;
   ssl::context context_{ssl::context::tls_server};
-  tcp::acceptor acceptor_;
-  unsigned short port_ = 0;
-  std::thread thread_;
-  std::vector<std::thread> connections_;
-  std::atomic<int> accepted_{0};
-  std::atomic<bool> stopping_{false};
+  testing::LoopbackServer server_{[this](tcp::socket s) { Serve(std::move(s)); }};
 };
 
 class HttpExecutorTlsTest : public ::testing::Test {

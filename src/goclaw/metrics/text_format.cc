@@ -6,33 +6,20 @@
 
 namespace goclaw::metrics {
 
-std::string EscapeLabelValue(std::string_view v) {
+namespace {
+
+// Backslash and newline are escaped in HELP texts and label values; double quotes only in
+// label values.
+std::string Escape(std::string_view v, bool quotes) {
   std::string out;
   out.reserve(v.size());
   for (char c : v) {
     if (c == '\\') {
       out += "\\\\";
-    } else if (c == '"') {
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '"' && quotes) {
       out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-namespace {
-
-// HELP text escapes only backslash and newline.
-std::string EscapeHelp(std::string_view v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
     } else {
       out += c;
     }
@@ -42,11 +29,13 @@ std::string EscapeHelp(std::string_view v) {
 
 }  // namespace
 
+std::string EscapeLabelValue(std::string_view v) { return Escape(v, true); }
+
 void TextWriter::Family(std::string_view name, std::string_view type, std::string_view help) {
   out_ += "# HELP ";
   out_ += name;
   out_ += ' ';
-  out_ += EscapeHelp(help);
+  out_ += Escape(help, false);
   out_ += "\n# TYPE ";
   out_ += name;
   out_ += ' ';

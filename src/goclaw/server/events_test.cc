@@ -238,17 +238,15 @@ TEST_F(EventsTest, ASlowConsumerIsDisconnectedWith1008AndTheEngineGoesOn) {
     cut_off = http_->Get("/metrics").body.find("goclaw_ws_slow_disconnects_total 1\n") != std::string::npos;
   }
   ASSERT_TRUE(cut_off) << "the slow client was never disconnected";
-  // The client drains what reached it, then sees the close frame with the reason.
-  std::uint64_t received = 0;
+  // The client drains what reached it (possibly nothing: under load the queue can overflow
+  // before the first write), then sees the close frame with the reason.
   while (true) {
     auto text = slow->Read(kTimeout);
     if (!text) {
       EXPECT_EQ(text.error().code(), ErrorCode::kAborted) << text.error().ToString();
       break;
     }
-    ++received;
   }
-  EXPECT_GT(received, 0u);
   EXPECT_EQ(slow->close_code(), 1008);
   EXPECT_THAT(slow->close_reason(), HasSubstr("slow consumer"));
   // A fresh client is served normally.

@@ -4,12 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "goclaw/api/http/test_http_client.h"
+#include "goclaw/core/test_shell.h"
 #include "goclaw/server/server.h"
 
 namespace goclaw::server {
@@ -18,22 +17,6 @@ namespace {
 using api::testing::ClientResponse;
 using api::testing::TestHttpClient;
 using ::testing::HasSubstr;
-
-struct ShellRun {
-  int exit_code;
-  std::string output;
-};
-
-ShellRun Shell(const std::string& command) {
-  ShellRun r{-1, ""};
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 TEST(MetricsTest, ReportsWorkAndPassesPromtool) {
   config::Config c;
@@ -92,7 +75,7 @@ TEST(MetricsTest, ReportsWorkAndPassesPromtool) {
 
   auto file = std::filesystem::temp_directory_path() / ("goclaw_metrics_" + std::to_string(getpid()) + ".txt");
   std::ofstream(file) << m;
-  ShellRun check = Shell("promtool check metrics < " + file.string());
+  goclaw::testing::ShellResult check = goclaw::testing::RunShell("promtool check metrics < " + file.string());
   std::filesystem::remove(file);
   EXPECT_EQ(check.exit_code, 0) << "promtool (Debian package prometheus) said:\n" << check.output;
   EXPECT_EQ(check.output, "") << check.output;

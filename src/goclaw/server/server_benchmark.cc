@@ -7,6 +7,8 @@
 //
 // - BM_SubmitAsync: POST /api/v1/workflows?async=true of a 1-task workflow (target ≥ 20k/s).
 // - BM_GetStatus: GET /api/v1/workflows/{id} of a finished 1-task workflow.
+// - BM_EventStream/1: a 10,000-task fan-out workflow watched by one /ws/events client that
+//   receives every event (≈40k messages); /0 is the same workflow with nobody listening.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -24,6 +26,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 
+#include "goclaw/api/http/http_client.h"
+#include "goclaw/api/http/websocket_client.h"
 #include "goclaw/server/server.h"
 
 namespace goclaw::server {
@@ -141,6 +145,44 @@ void BM_GetStatus(benchmark::State& state) {
   Report(state, latency, failures);
 }
 BENCHMARK(BM_GetStatus)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+std::string WideSpec(int tasks) {
+  std::string spec = R"({"name": "wide", "tasks": [)";
+  for (int i = 0; i < tasks; ++i) spec += (i ? "," : "") + std::string(R"({"id": "t)") + std::to_string(i) + R"("})";
+  return spec + "]}";
+}
+
+void BM_EventStream(benchmark::State& state) {
+  const bool listening = state.range(0) == 1;
+  auto server = StartServer();
+  const std::string url = "http://127.0.0.1:" + std::to_string(server->port());
+  const std::string spec = WideSpec(10000);
+  std::unique_ptr<api::WebSocketClient> ws;
+  if (listening) {
+    ws = std::move(*api::WebSocketClient::Connect(url, "/ws/events"));
+    if (!ws->Send(R"({"type": "subscribe"})") || !ws->Read(Millis(10000))) std::abort();
+  }
+  std::uint64_t events = 0;
+  for (auto _ : state) {
+    auto submit = api::HttpCall(url, {.method = "POST", .target = "/api/v1/workflows?async=true", .body = spec,
+                                      .content_type = "application/json"});
+    if (!submit || submit->status != 202) std::abort();
+    std::string id(submit->Json().at("id").as_string());
+    if (!listening) {
+      if (!server->engine().Wait(id, std::chrono::seconds(60))) std::abort();
+      continue;
+    }
+    while (true) {
+      auto text = ws->Read(Millis(60000));
+      if (!text) std::abort();
+      ++events;
+      if (text->find("\"kind\":\"workflow.completed\"") != std::string::npos && text->find(id) != std::string::npos) break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * 10000);
+  state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_EventStream)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 
 // ---- baseline: a bare Beast server with a fixed answer, same threads as goclaw's I/O ----
 

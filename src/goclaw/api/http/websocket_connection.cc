@@ -30,7 +30,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 class Peer final : public WebSocketPeer, public std::enable_shared_from_this<Peer> {
  public:
   Peer(std::shared_ptr<WsStream> ws, std::size_t max_queued)
-      : ws_(std::move(ws)), max_queued_(max_queued), wake_(ws_->get_executor()) {}
+      : ws_(std::move(ws)), executor_(ws_->get_executor()), max_queued_(max_queued), wake_(executor_) {}
 
   using WebSocketPeer::Send;
   SendResult Send(WsMessage text) override {
@@ -105,10 +105,11 @@ class Peer final : public WebSocketPeer, public std::enable_shared_from_this<Pee
   void WakeLocked() {
     if (!writer_waiting_) return;
     writer_waiting_ = false;
-    asio::post(ws_->get_executor(), [self = shared_from_this()] { self->wake_.cancel(); });
+    asio::post(executor_, [self = shared_from_this()] { self->wake_.cancel(); });
   }
 
   std::shared_ptr<WsStream> ws_;
+  const WsStream::executor_type executor_;  // the connection's strand; a copy any thread may use
   const std::size_t max_queued_;
   asio::steady_timer wake_;  // touched only on the strand
   mutable std::mutex mu_;

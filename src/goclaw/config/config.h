@@ -26,7 +26,7 @@ struct ServerConfig {
   Millis request_timeout{60000};  // a handler slower than this answers 504
   Millis drain_timeout{10000};    // on SIGTERM: how long in-flight requests may finish
   std::vector<std::string> cors_origins;  // allowed browser origins; "*" for any; empty: none
-  std::int64_t ws_max_queued = 16384;  // events waiting for a slow WebSocket client; then 1008
+  std::int64_t ws_max_queued_bytes = 32 << 20;  // waiting for a slow WebSocket client; then 1008
 };
 
 enum class SyncMode { kAlways, kBatch, kNone };

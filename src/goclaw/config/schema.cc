@@ -38,7 +38,7 @@ void DecodeServer(const boost::json::value& v, ServerConfig* s, Diagnostics& dia
   r.Duration("idle_timeout", &s->idle_timeout);
   r.Duration("request_timeout", &s->request_timeout);
   r.Duration("drain_timeout", &s->drain_timeout);
-  r.Int("ws_max_queued", &s->ws_max_queued, 1, 1 << 20);
+  r.Int("ws_max_queued_bytes", &s->ws_max_queued_bytes, 1024, 1LL << 32);
   if (const boost::json::value* origins = r.Get("cors_origins")) {
     const boost::json::array* arr = origins->if_array();
     if (arr == nullptr) {
@@ -271,7 +271,7 @@ boost::json::object EncodeConfig(const Config& c) {
                    {"request_timeout", FormatDuration(c.server.request_timeout)},
                    {"drain_timeout", FormatDuration(c.server.drain_timeout)},
                    {"cors_origins", std::move(origins)},
-                   {"ws_max_queued", c.server.ws_max_queued}};
+                   {"ws_max_queued_bytes", c.server.ws_max_queued_bytes}};
   out["storage"] = {{"path", c.storage.path}, {"sync_mode", SyncModeName(c.storage.sync_mode)}};
   boost::json::object modules;
   for (const auto& [name, level] : c.log.modules) modules[name] = level;

@@ -29,7 +29,7 @@ config::Config TestConfig() {
   config::Config c;
   c.server.port = 0;
   c.server.cors_origins = {"http://localhost:5173"};
-  c.server.ws_max_queued = 64;
+  c.server.ws_max_queued_bytes = 16 * 1024;  // about 60 events
   return c;
 }
 

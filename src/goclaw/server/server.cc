@@ -49,7 +49,7 @@ class Server::Impl {
     hopts.idle_timeout = config.server.idle_timeout;
     hopts.request_timeout = config.server.request_timeout;
     hopts.cors_origins = config.server.cors_origins;
-    hopts.ws_max_queued = static_cast<std::size_t>(config.server.ws_max_queued);
+    hopts.ws_max_queued_bytes = static_cast<std::size_t>(config.server.ws_max_queued_bytes);
     hopts.observer = [this](const api::HttpRequest& req, int status, double seconds) {
       http_metrics_.Observe(req, status, seconds);
     };

@@ -16,7 +16,7 @@
 //   {"type": "error", "error": {"code": "BAD_REQUEST", "message": "…"}}  (subscription unchanged)
 // Kinds are "workflow.<state>" and "task.<state>" (engine/states.h), or "workflow.*" / "task.*".
 // Events of one workflow arrive in seq order. A client that falls more than
-// server.ws_max_queued messages behind is disconnected with 1008 and a reason.
+// server.ws_max_queued_bytes behind is disconnected with 1008 and a reason.
 //
 // Thread-safety: events arrive on engine shard threads, client messages on connection strands;
 // the hub's lists are locked, and it holds no lock while calling into the engine.

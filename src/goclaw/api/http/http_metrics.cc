@@ -1,43 +1,69 @@
 // Request counting for /metrics.
 #include "goclaw/api/http/http_metrics.h"
 
-#include <array>
+#include <algorithm>
+#include <string_view>
 
 namespace goclaw::api {
 namespace {
 
-std::string MethodLabel(const std::string& method) {
-  static constexpr std::array<std::string_view, 7> kKnown = {"GET", "POST", "PUT", "PATCH",
-                                                             "DELETE", "OPTIONS", "HEAD"};
-  for (std::string_view m : kKnown) {
-    if (method == m) return method;
+constexpr std::array<std::string_view, 8> kMethodNames = {"GET",    "POST",    "PUT",  "PATCH",
+                                                          "DELETE", "OPTIONS", "HEAD", "OTHER"};
+
+std::size_t MethodIndex(const std::string& method) {
+  for (std::size_t i = 0; i + 1 < kMethodNames.size(); ++i) {
+    if (method == kMethodNames[i]) return i;
   }
-  return "OTHER";
+  return kMethodNames.size() - 1;
 }
+
+const std::string kUnmatched = "unmatched";
 
 }  // namespace
 
 void HttpMetrics::Observe(const HttpRequest& req, int status, double seconds) {
-  std::string method = MethodLabel(req.method);
-  std::string route = req.route.empty() ? "unmatched" : req.route;
+  const std::string& route = req.route.empty() ? kUnmatched : req.route;
+  const std::size_t method = MethodIndex(req.method);
   std::lock_guard lock(mu_);
-  ++requests_[{method, route, status}];
-  durations_[{std::move(method), std::move(route)}].Record(seconds);
+  auto it = routes_.find(route);
+  if (it == routes_.end()) it = routes_.emplace(route, PerRoute{}).first;
+  PerMethod& m = it->second[method];
+  m.duration.Record(seconds);
+  for (auto& [code, n] : m.codes) {
+    if (code == status) {
+      ++n;
+      return;
+    }
+  }
+  m.codes.emplace_back(status, 1);
 }
 
 void HttpMetrics::Write(metrics::TextWriter& w) const {
   std::lock_guard lock(mu_);
+  std::vector<const std::pair<const std::string, PerRoute>*> sorted;  // stable output order
+  for (const auto& entry : routes_) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
   w.Family("goclaw_http_requests_total", "counter", "HTTP requests answered, by method, route and status code.");
-  for (const auto& [key, n] : requests_) {
-    const auto& [method, route, code] = key;
-    const std::string status = std::to_string(code);
-    w.Sample("goclaw_http_requests_total", {{"method", method}, {"route", route}, {"code", status}},
-             static_cast<double>(n));
+  for (const auto* entry : sorted) {
+    for (std::size_t i = 0; i < kMethods; ++i) {
+      auto codes = entry->second[i].codes;
+      std::sort(codes.begin(), codes.end());
+      for (const auto& [code, n] : codes) {
+        const std::string status = std::to_string(code);
+        w.Sample("goclaw_http_requests_total",
+                 {{"method", kMethodNames[i]}, {"route", entry->first}, {"code", status}}, static_cast<double>(n));
+      }
+    }
   }
   w.Family("goclaw_http_request_duration_seconds", "histogram",
            "Time from reading a request's headers to its answer, by method and route.");
-  for (const auto& [key, h] : durations_) {
-    w.Histogram("goclaw_http_request_duration_seconds", {{"method", key.first}, {"route", key.second}}, h);
+  for (const auto* entry : sorted) {
+    for (std::size_t i = 0; i < kMethods; ++i) {
+      const PerMethod& m = entry->second[i];
+      if (m.duration.count() == 0) continue;
+      w.Histogram("goclaw_http_request_duration_seconds", {{"method", kMethodNames[i]}, {"route", entry->first}},
+                  m.duration);
+    }
   }
 }
 

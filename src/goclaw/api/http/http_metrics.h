@@ -1,15 +1,19 @@
 // What the HTTP server answered: requests by method, route and status code, and their
 // durations by method and route. Fed by HttpServerOptions::observer; written by /metrics.
 // Routes are the matched patterns ("/api/v1/workflows/{id}"), or "unmatched", so the number of
-// series stays bounded whatever paths clients send.
+// series stays bounded whatever paths clients send. Observe allocates only the first time a
+// (route, method, code) is seen.
 //
 // Thread-safety: Observe and Write from any thread (one mutex).
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
-#include <tuple>
+#include <unordered_map>
+#include <vector>
 
 #include "goclaw/api/http/http_message.h"
 #include "goclaw/metrics/histogram.h"
@@ -23,9 +27,15 @@ class HttpMetrics {
   void Write(metrics::TextWriter& w) const;
 
  private:
+  static constexpr std::size_t kMethods = 8;  // GET POST PUT PATCH DELETE OPTIONS HEAD OTHER
+  struct PerMethod {
+    metrics::Histogram duration;
+    std::vector<std::pair<int, std::uint64_t>> codes;  // few per route: a flat list
+  };
+  using PerRoute = std::array<PerMethod, kMethods>;
+
   mutable std::mutex mu_;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;  // method, route, code
-  std::map<std::pair<std::string, std::string>, metrics::Histogram> durations_;  // method, route
+  std::unordered_map<std::string, PerRoute> routes_;
 };
 
 }  // namespace goclaw::api

@@ -244,7 +244,7 @@ class HttpServer::Impl {
     }
     finish(101);
     internal::WebSocketLimits limits;
-    limits.max_queued = options_.ws_max_queued;
+    limits.max_queued_bytes = options_.ws_max_queued_bytes;
     limits.handshake_timeout = options_.header_timeout;
     limits.idle_timeout = options_.idle_timeout;
     internal::WebSocketHooks hooks;

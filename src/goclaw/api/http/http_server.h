@@ -41,7 +41,7 @@ struct HttpServerOptions {
   Millis idle_timeout{60000};
   Millis request_timeout{60000};
   std::vector<std::string> cors_origins;  // "*" allows any origin
-  std::size_t ws_max_queued = 16384;       // per WebSocket connection (see websocket.h)
+  std::size_t ws_max_queued_bytes = 32u << 20;  // per WebSocket connection (see websocket.h)
   log::Logger logger;
   // Called once per answered request: the request (route set when matched), status, seconds.
   std::function<void(const HttpRequest&, int status, double seconds)> observer;

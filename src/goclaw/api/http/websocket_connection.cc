@@ -1,6 +1,7 @@
 // One WebSocket connection: handshake, reader loop, and a writer coroutine fed by a bounded queue.
 #include "goclaw/api/http/websocket_connection.h"
 
+#include <atomic>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -29,24 +30,27 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // The queue between senders (any thread) and the writer coroutine (the strand).
 class Peer final : public WebSocketPeer, public std::enable_shared_from_this<Peer> {
  public:
-  Peer(std::shared_ptr<WsStream> ws, std::size_t max_queued)
-      : ws_(std::move(ws)), executor_(ws_->get_executor()), max_queued_(max_queued), wake_(executor_) {}
+  Peer(std::shared_ptr<WsStream> ws, std::size_t max_queued_bytes)
+      : ws_(std::move(ws)), executor_(ws_->get_executor()), max_queued_bytes_(max_queued_bytes), wake_(executor_) {}
 
   using WebSocketPeer::Send;
   SendResult Send(WsMessage text) override {
     std::lock_guard lock(mu_);
     if (closing_ || ended_) return SendResult::kClosed;
-    if (queue_.size() >= max_queued_) {
+    if (queued_bytes_ + text->size() > max_queued_bytes_) {
       // A client that does not keep up: drop what waits and say why, instead of buffering
       // without bound or holding up whoever sends.
       queue_.clear();
+      queued_bytes_ = 0;
       closing_ = true;
+      overflowed_ = true;
       close_ = websocket::close_reason(static_cast<websocket::close_code>(kWsPolicyViolation),
-                                       "slow consumer: more than " + std::to_string(max_queued_) +
-                                           " messages waiting");
+                                       "slow consumer: more than " + std::to_string(max_queued_bytes_) +
+                                           " bytes of messages waiting");
       WakeLocked();
       return SendResult::kOverflowed;
     }
+    queued_bytes_ += text->size();
     queue_.push_back(std::move(text));
     WakeLocked();
     return SendResult::kQueued;
@@ -69,25 +73,31 @@ class Peer final : public WebSocketPeer, public std::enable_shared_from_this<Pee
 
   asio::awaitable<void> WriteLoop() {
     auto self = shared_from_this();
+    std::deque<WsMessage> batch;
+    ws_->text(true);
     while (true) {
-      WsMessage next;
       std::optional<websocket::close_reason> close;
       {
+        // Everything queued is taken at once: one lock per burst, not per message. What is in
+        // `batch` no longer counts against the limit; a client must still read it to get more.
         std::lock_guard lock(mu_);
         if (ended_) co_return;
         if (!queue_.empty()) {
-          next = std::move(queue_.front());
-          queue_.pop_front();
+          batch.swap(queue_);
+          queued_bytes_ = 0;
         } else if (closing_) {
           close = close_;
         } else {
           writer_waiting_ = true;
         }
       }
-      if (next) {
-        ws_->text(true);
-        auto [ec, n] = co_await ws_->async_write(asio::buffer(*next), kTuple);
-        if (ec) co_return;
+      if (!batch.empty()) {
+        for (; !batch.empty(); batch.pop_front()) {
+          auto [ec, n] = co_await ws_->async_write(asio::buffer(*batch.front()), kTuple);
+          if (ec) co_return;
+          if (overflowed_.load(std::memory_order_relaxed)) break;  // the rest is dropped; the close is next
+        }
+        batch.clear();
         continue;
       }
       if (close) {
@@ -110,10 +120,12 @@ class Peer final : public WebSocketPeer, public std::enable_shared_from_this<Pee
 
   std::shared_ptr<WsStream> ws_;
   const WsStream::executor_type executor_;  // the connection's strand; a copy any thread may use
-  const std::size_t max_queued_;
+  const std::size_t max_queued_bytes_;
   asio::steady_timer wake_;  // touched only on the strand
   mutable std::mutex mu_;
   std::deque<WsMessage> queue_;
+  std::size_t queued_bytes_ = 0;
+  std::atomic<bool> overflowed_{false};
   bool writer_waiting_ = false;
   bool closing_ = false;
   bool ended_ = false;
@@ -142,7 +154,7 @@ asio::awaitable<void> ServeWebSocket(beast::tcp_stream stream,
   auto [aec] = co_await ws->async_accept(upgrade, kTuple);
   if (aec) co_return;
 
-  auto peer = std::make_shared<Peer>(ws, limits.max_queued);
+  auto peer = std::make_shared<Peer>(ws, limits.max_queued_bytes);
   if (hooks.opened) hooks.opened(peer);
   std::shared_ptr<WebSocketSession> session = handler(request, peer);
   asio::co_spawn(ws->get_executor(), peer->WriteLoop(), asio::detached);

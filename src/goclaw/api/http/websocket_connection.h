@@ -20,7 +20,7 @@
 namespace goclaw::api::internal {
 
 struct WebSocketLimits {
-  std::size_t max_queued = 1024;            // messages waiting for a slow client
+  std::size_t max_queued_bytes = 32u << 20;  // messages waiting for a slow client
   std::size_t max_message_bytes = 64 << 10;  // from the client
   Millis handshake_timeout{10000};          // opening and closing handshakes
   Millis idle_timeout{60000};               // pinged at half of it; closed after it

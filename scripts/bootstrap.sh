@@ -11,7 +11,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git
   # libraries
   libboost1.81-dev libboost-json1.81-dev
-  libyaml-cpp-dev libspdlog-dev libfmt-dev libexpected-dev libcli11-dev
+  libyaml-cpp-dev libspdlog-dev libfmt-dev libexpected-dev libcli11-dev librocksdb-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 libssl-dev openssl
   prometheus  # promtool validates the /metrics output

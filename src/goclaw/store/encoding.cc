@@ -1,0 +1,223 @@
+// Varint/zigzag/length-prefixed encoding of store values, and the key layout.
+#include "goclaw/store/encoding.h"
+
+#include <limits>
+
+namespace goclaw::store {
+namespace {
+
+class Writer {
+ public:
+  explicit Writer(std::uint8_t format) { out_.push_back(static_cast<char>(format)); }
+  void U64(std::uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
+  void I64(std::int64_t v) {  // zigzag: small magnitudes stay short whatever the sign
+    U64((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+  }
+  void Bytes(std::string_view s) {
+    U64(s.size());
+    out_.append(s);
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  Reader(std::string_view in, std::string_view what) : in_(in), what_(what) {}
+
+  Status Format() {
+    if (in_.empty()) return MakeError(Corrupt("empty value"));
+    const auto format = static_cast<std::uint8_t>(in_[0]);
+    in_.remove_prefix(1);
+    if (format > kValueFormat) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       std::string(what_) + " was written in value format " + std::to_string(format) +
+                           " by a newer goclaw; this one reads format " + std::to_string(kValueFormat));
+    }
+    if (format == 0) return MakeError(Corrupt("value format 0"));
+    return OkStatus();
+  }
+  bool U64(std::uint64_t* v) {
+    std::uint64_t result = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (in_.empty()) return Fail("truncated number");
+      const auto byte = static_cast<std::uint8_t>(in_[0]);
+      in_.remove_prefix(1);
+      result |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) {
+        *v = result;
+        return true;
+      }
+    }
+    return Fail("number longer than 10 bytes");
+  }
+  bool I64(std::int64_t* v) {
+    std::uint64_t z = 0;
+    if (!U64(&z)) return false;
+    *v = static_cast<std::int64_t>((z >> 1) ^ (~(z & 1) + 1));
+    return true;
+  }
+  template <typename T>
+  bool Small(T* v) {  // an unsigned number that must fit T
+    std::uint64_t u = 0;
+    if (!U64(&u)) return false;
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return Fail("number out of range");
+    *v = static_cast<T>(u);
+    return true;
+  }
+  bool I32(std::int32_t* v) {
+    std::int64_t w = 0;
+    if (!I64(&w)) return false;
+    if (w < std::numeric_limits<std::int32_t>::min() || w > std::numeric_limits<std::int32_t>::max()) {
+      return Fail("number out of range");
+    }
+    *v = static_cast<std::int32_t>(w);
+    return true;
+  }
+  bool Bytes(std::string* s) {
+    std::uint64_t n = 0;
+    if (!U64(&n)) return false;
+    if (n > in_.size()) return Fail("string longer than the value");
+    s->assign(in_.substr(0, n));
+    in_.remove_prefix(n);
+    return true;
+  }
+  Status Done() {
+    if (!error_.empty()) return MakeError(Corrupt(error_));
+    // Trailing bytes are fields of a later minor format: ignored on purpose.
+    return OkStatus();
+  }
+
+ private:
+  bool Fail(std::string why) {
+    if (error_.empty()) error_ = std::move(why);
+    return false;
+  }
+  Error Corrupt(const std::string& why) const {
+    return Error(ErrorCode::kInternal, "corrupt " + std::string(what_) + ": " + why);
+  }
+
+  std::string_view in_;
+  std::string_view what_;
+  std::string error_;
+};
+
+void PutBigEndian(std::string* out, std::uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+// Splits "<id> 0x00 <n big-endian bytes>".
+bool SplitKey(std::string_view key, int bytes, std::string* id, std::uint64_t* n) {
+  if (key.size() < static_cast<std::size_t>(bytes) + 2) return false;
+  const std::size_t sep = key.size() - static_cast<std::size_t>(bytes) - 1;
+  if (key[sep] != '\0') return false;
+  id->assign(key.substr(0, sep));
+  *n = 0;
+  for (std::size_t i = sep + 1; i < key.size(); ++i) *n = (*n << 8) | static_cast<std::uint8_t>(key[i]);
+  return true;
+}
+
+}  // namespace
+
+std::string WorkflowPrefix(std::string_view workflow_id) {
+  std::string k(workflow_id);
+  k.push_back('\0');
+  return k;
+}
+
+std::string TaskKey(std::string_view workflow_id, std::uint32_t index) {
+  std::string k = WorkflowPrefix(workflow_id);
+  PutBigEndian(&k, index, 4);
+  return k;
+}
+
+std::string EventKey(std::string_view workflow_id, std::uint64_t seq) {
+  std::string k = WorkflowPrefix(workflow_id);
+  PutBigEndian(&k, seq, 8);
+  return k;
+}
+
+std::string EncodeWorkflow(const WorkflowRecord& r) {
+  Writer w(kValueFormat);
+  w.Bytes(r.id);
+  w.Bytes(r.name);
+  w.U64(r.state);
+  w.I64(r.created_at_us);
+  w.I64(r.started_at_us);
+  w.I64(r.finished_at_us);
+  w.Bytes(r.error);
+  w.Bytes(r.spec_json);
+  w.Bytes(r.input_json);
+  return w.Take();
+}
+
+std::string EncodeTask(const TaskRecord& r) {
+  Writer w(kValueFormat);
+  w.U64(r.state);
+  w.I64(r.attempts);
+  w.I64(r.started_at_us);
+  w.I64(r.finished_at_us);
+  w.Bytes(r.error);
+  w.Bytes(r.output_json);
+  return w.Take();
+}
+
+std::string EncodeEvent(const EventRecord& r) {
+  Writer w(kValueFormat);
+  w.U64(r.task);
+  w.U64(r.from);
+  w.U64(r.to);
+  w.I64(r.attempt);
+  w.I64(r.time_us);
+  w.Bytes(r.error);
+  return w.Take();
+}
+
+Result<WorkflowRecord> DecodeWorkflow(std::string_view value) {
+  Reader in(value, "workflow record");
+  GOCLAW_RETURN_IF_ERROR(in.Format());
+  WorkflowRecord r;
+  (void)(in.Bytes(&r.id) && in.Bytes(&r.name) && in.Small(&r.state) && in.I64(&r.created_at_us) &&
+      in.I64(&r.started_at_us) && in.I64(&r.finished_at_us) && in.Bytes(&r.error) && in.Bytes(&r.spec_json) &&
+      in.Bytes(&r.input_json));
+  GOCLAW_RETURN_IF_ERROR(in.Done());
+  return r;
+}
+
+Result<TaskRecord> DecodeTask(std::string_view key, std::string_view value) {
+  TaskRecord r;
+  std::uint64_t index = 0;
+  if (!SplitKey(key, 4, &r.workflow_id, &index)) {
+    return MakeError(ErrorCode::kInternal, "corrupt task key (expected <workflow id> 0x00 <4-byte index>)");
+  }
+  r.index = static_cast<std::uint32_t>(index);
+  Reader in(value, "task record of " + r.workflow_id);
+  GOCLAW_RETURN_IF_ERROR(in.Format());
+  (void)(in.Small(&r.state) && in.I32(&r.attempts) && in.I64(&r.started_at_us) && in.I64(&r.finished_at_us) &&
+      in.Bytes(&r.error) && in.Bytes(&r.output_json));
+  GOCLAW_RETURN_IF_ERROR(in.Done());
+  return r;
+}
+
+Result<EventRecord> DecodeEvent(std::string_view key, std::string_view value) {
+  EventRecord r;
+  if (!SplitKey(key, 8, &r.workflow_id, &r.seq)) {
+    return MakeError(ErrorCode::kInternal, "corrupt event key (expected <workflow id> 0x00 <8-byte seq>)");
+  }
+  Reader in(value, "event record of " + r.workflow_id);
+  GOCLAW_RETURN_IF_ERROR(in.Format());
+  (void)(in.Small(&r.task) && in.Small(&r.from) && in.Small(&r.to) && in.I32(&r.attempt) && in.I64(&r.time_us) &&
+      in.Bytes(&r.error));
+  GOCLAW_RETURN_IF_ERROR(in.Done());
+  return r;
+}
+
+}  // namespace goclaw::store

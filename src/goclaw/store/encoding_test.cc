@@ -1,0 +1,72 @@
+// Value encoding round trips, hostile bytes, newer formats, and the key order range scans need.
+#include "goclaw/store/encoding.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace goclaw::store {
+namespace {
+
+using ::testing::HasSubstr;
+
+WorkflowRecord SampleWorkflow() {
+  return {"wf-0192", "fanout", 2, 1764000000123456, 1764000000223456, 0, "", R"({"tasks":[{"id":"a"}]})",
+          R"({"n":1})"};
+}
+
+TEST(EncodingTest, RecordsRoundTrip) {
+  WorkflowRecord w = SampleWorkflow();
+  w.error = std::string("nul\0byte and ünïcode", 21);
+  auto wd = DecodeWorkflow(EncodeWorkflow(w));
+  ASSERT_TRUE(wd) << wd.error().ToString();
+  EXPECT_EQ(*wd, w);
+
+  TaskRecord t{"wf-0192", 70000, 5, 3, -5, 1764000000999999, "boom", R"({"ok":true})"};
+  auto td = DecodeTask(TaskKey(t.workflow_id, t.index), EncodeTask(t));
+  ASSERT_TRUE(td) << td.error().ToString();
+  EXPECT_EQ(*td, t);
+
+  EventRecord e{"wf-0192", 1ull << 40, EventRecord::kWorkflow, 2, 3, -1, 1764000000000001, "why"};
+  auto ed = DecodeEvent(EventKey(e.workflow_id, e.seq), EncodeEvent(e));
+  ASSERT_TRUE(ed) << ed.error().ToString();
+  EXPECT_EQ(*ed, e);
+}
+
+TEST(EncodingTest, TruncatedAndGarbageValuesAreCorruptNotCrashes) {
+  const std::string good = EncodeWorkflow(SampleWorkflow());
+  for (std::size_t n = 0; n < good.size(); ++n) {
+    auto r = DecodeWorkflow(std::string_view(good).substr(0, n));
+    ASSERT_FALSE(r) << "prefix of " << n << " bytes decoded";
+    EXPECT_THAT(r.error().message(), HasSubstr("corrupt workflow record"));
+  }
+  EXPECT_FALSE(DecodeWorkflow(std::string("\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 12)));
+  EXPECT_FALSE(DecodeTask("no-separator", EncodeTask({})));
+  EXPECT_FALSE(DecodeEvent(std::string("wf\0\1", 4), EncodeEvent({})));
+  // A state number that does not fit its byte.
+  std::string big = EncodeTask({});
+  big[1] = static_cast<char>(0xff);
+  big.insert(2, "\x02");  // 0x7f + 2 * 128 = 383
+  EXPECT_FALSE(DecodeTask(TaskKey("wf", 0), big));
+}
+
+TEST(EncodingTest, ANewerFormatIsRefusedClearly) {
+  std::string v = EncodeWorkflow(SampleWorkflow());
+  v[0] = static_cast<char>(kValueFormat + 1);
+  auto r = DecodeWorkflow(v);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_THAT(r.error().message(), HasSubstr("newer goclaw"));
+}
+
+TEST(EncodingTest, KeysSortForRangeScans) {
+  EXPECT_LT(EventKey("wf-a", 2), EventKey("wf-a", 10));
+  EXPECT_LT(EventKey("wf-a", 255), EventKey("wf-a", 256));
+  EXPECT_LT(TaskKey("wf-a", 9), TaskKey("wf-a", 1000));
+  // One workflow's keys are together, before a longer id that extends it.
+  EXPECT_LT(EventKey("wf-a", ~0ull), EventKey("wf-a1", 0));
+  EXPECT_TRUE(EventKey("wf-a", 7).starts_with(WorkflowPrefix("wf-a")));
+  EXPECT_FALSE(EventKey("wf-a1", 7).starts_with(WorkflowPrefix("wf-a")));
+}
+
+}  // namespace
+}  // namespace goclaw::store

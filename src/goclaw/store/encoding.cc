@@ -31,7 +31,7 @@ class Writer {
 
 class Reader {
  public:
-  Reader(std::string_view in, std::string_view what) : in_(in), what_(what) {}
+  Reader(std::string_view in, std::string what) : in_(in), what_(std::move(what)) {}
 
   Status Format() {
     if (in_.empty()) return MakeError(Corrupt("empty value"));
@@ -39,7 +39,7 @@ class Reader {
     in_.remove_prefix(1);
     if (format > kValueFormat) {
       return MakeError(ErrorCode::kFailedPrecondition,
-                       std::string(what_) + " was written in value format " + std::to_string(format) +
+                       what_ + " was written in value format " + std::to_string(format) +
                            " by a newer goclaw; this one reads format " + std::to_string(kValueFormat));
     }
     if (format == 0) return MakeError(Corrupt("value format 0"));
@@ -102,11 +102,11 @@ class Reader {
     return false;
   }
   Error Corrupt(const std::string& why) const {
-    return Error(ErrorCode::kInternal, "corrupt " + std::string(what_) + ": " + why);
+    return Error(ErrorCode::kInternal, "corrupt " + what_ + ": " + why);
   }
 
   std::string_view in_;
-  std::string_view what_;
+  std::string what_;  // owned: callers pass temporaries ("task record of " + id)
   std::string error_;
 };
 

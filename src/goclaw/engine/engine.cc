@@ -628,8 +628,8 @@ class Engine::Impl {
         if (t.active->acquisition) t.active->acquisition->Cancel();
         if (!t.active->ticket.empty()) t.active->ticket.Cancel();
         if (t.active->cancel) t.active->cancel->Cancel();
-        t.active.reset();
       }
+      // SetTaskState times the cancelled attempt, then releases what the task held.
       SetTaskState(run, i, TaskState::kCancelled, "workflow cancelled");
     }
     if (run.error.empty()) run.error = "cancelled";

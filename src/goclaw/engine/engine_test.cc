@@ -568,5 +568,39 @@ tasks:
   EXPECT_EQ(counts[static_cast<std::size_t>(WorkflowState::kRunning)], 0u);
 }
 
+TEST(EngineMetricsTest, ACancelledRunningAttemptIsTimed) {
+  FakeClock clock;
+  ManualTimerQueue timers{clock};
+  EngineOptions options;
+  options.shards = 1;
+  options.clock = &clock;
+  options.timers = &timers;
+  auto engine = std::move(*Engine::Create(std::move(options)));
+  std::mutex mu;
+  std::condition_variable cv;
+  bool running = false;
+  engine->Subscribe([&](const Event& e) {
+    std::lock_guard lock(mu);
+    running |= e.to == "running" && !e.task_id.empty();
+    cv.notify_all();
+  });
+  auto plan = dag::LoadWorkflow("tasks: [{id: nap, config: {op: sleep, duration: 10s}}]");
+  ASSERT_TRUE(plan);
+  auto id = engine->Submit(*plan);
+  ASSERT_TRUE(id);
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return running; }));
+  }
+  engine->Metrics();  // a barrier: the attempt has started
+  clock.Advance(milliseconds(2500));
+  ASSERT_TRUE(engine->Cancel(*id));
+  EngineMetrics m = engine->Metrics();
+  ASSERT_EQ(m.timings.size(), 1u);
+  EXPECT_EQ(m.timings[0].duration.count(), 1u);
+  EXPECT_DOUBLE_EQ(m.timings[0].duration.sum(), 2.5);
+  EXPECT_EQ(m.tasks[static_cast<std::size_t>(TaskState::kCancelled)], 1);
+}
+
 }  // namespace
 }  // namespace goclaw::engine

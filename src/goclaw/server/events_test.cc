@@ -277,6 +277,19 @@ TEST_F(EventsTest, UpgradeRulesOriginsAndShutdown) {
   api::WebSocketClientOptions same;
   same.origin = "http://127.0.0.1:" + std::to_string(server_->port());
   EXPECT_TRUE(WebSocketClient::Connect(url_, "/ws/events", same));
+  // A bad handshake is answered by Beast and counted with the status the client got.
+  ClientResponse old_version = http_->Raw(
+      "GET /ws/events HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n");
+  EXPECT_EQ(old_version.status, 426);
+  ClientResponse no_key = http_->Raw(
+      "GET /ws/events HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+      "Sec-WebSocket-Version: 13\r\n\r\n");
+  EXPECT_EQ(no_key.status, 400);
+  const std::string metrics = TestHttpClient(server_->port()).Get("/metrics").body;  // Raw's socket is spent
+  // 426 twice: the version-8 handshake and the plain GET at the top.
+  EXPECT_THAT(metrics, HasSubstr(R"(goclaw_http_requests_total{method="GET",route="/ws/events",code="426"} 2)"));
+  EXPECT_THAT(metrics, HasSubstr(R"(goclaw_http_requests_total{method="GET",route="/ws/events",code="400"} 1)"));
   // Unknown WebSocket paths are 404s.
   auto nowhere = WebSocketClient::Connect(url_, "/ws/nothing");
   ASSERT_FALSE(nowhere);

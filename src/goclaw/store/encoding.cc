@@ -51,6 +51,7 @@ class Reader {
       if (in_.empty()) return Fail("truncated number");
       const auto byte = static_cast<std::uint8_t>(in_[0]);
       in_.remove_prefix(1);
+      if (shift == 63 && byte > 1) return Fail("number out of range");  // bits past 64
       result |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
       if ((byte & 0x80) == 0) {
         *v = result;

@@ -41,6 +41,10 @@ TEST(EncodingTest, TruncatedAndGarbageValuesAreCorruptNotCrashes) {
   }
   EXPECT_FALSE(DecodeWorkflow(std::string("\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 12)));
   EXPECT_FALSE(DecodeTask("no-separator", EncodeTask({})));
+  // A 10-byte number whose last byte has bits beyond 64.
+  auto overlong = DecodeWorkflow(std::string("\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 11));
+  ASSERT_FALSE(overlong);
+  EXPECT_THAT(overlong.error().message(), HasSubstr("number out of range"));
   EXPECT_FALSE(DecodeEvent(std::string("wf\0\1", 4), EncodeEvent({})));
   // A state number that does not fit its byte.
   std::string big = EncodeTask({});

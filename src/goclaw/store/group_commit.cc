@@ -25,9 +25,13 @@ GroupCommitter::~GroupCommitter() {
 void GroupCommitter::Submit(StoreBatch batch, CommitCallback done) {
   {
     std::lock_guard lock(mu_);
-    queue_.push_back({std::move(batch), std::move(done), std::chrono::steady_clock::now()});
+    if (!stopping_) {
+      queue_.push_back({std::move(batch), std::move(done), std::chrono::steady_clock::now()});
+      cv_.notify_one();
+      return;
+    }
   }
-  cv_.notify_one();
+  if (done) done(MakeError(ErrorCode::kUnavailable, "the store is closing; nothing was written"));
 }
 
 StoreStats GroupCommitter::Stats() const {

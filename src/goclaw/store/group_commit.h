@@ -4,7 +4,8 @@
 // one-by-one mode (sync mode `always`) each Commit is its own group.
 //
 // Thread-safety: Submit and Stats from any thread. The destructor writes what is queued, then
-// joins the writer thread.
+// joins the writer thread; a Submit after that starts fails at once with kUnavailable.
+// Callbacks run on the writer thread: they must not wait for another commit (CommitAndWait).
 #pragma once
 
 #include <chrono>

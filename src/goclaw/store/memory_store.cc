@@ -1,6 +1,7 @@
 // The in-memory store: ordered maps under one mutex, written through the same group committer
 // as the RocksDB store so both behave alike (asynchronous Commit, grouped writes). Nothing
 // survives the process.
+#include <limits>
 #include <map>
 #include <mutex>
 
@@ -49,6 +50,7 @@ class MemoryStore final : public Store {
   Result<std::vector<EventRecord>> Events(const std::string& workflow_id, std::uint64_t since) override {
     std::lock_guard lock(mu_);
     std::vector<EventRecord> out;
+    if (since == std::numeric_limits<std::uint64_t>::max()) return out;  // nothing comes after it
     const std::string prefix = WorkflowPrefix(workflow_id);
     for (auto it = events_.lower_bound(EventKey(workflow_id, since + 1));
          it != events_.end() && it->first.starts_with(prefix); ++it) {

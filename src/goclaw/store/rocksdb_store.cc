@@ -1,6 +1,7 @@
 // The RocksDB store: one database, a column family per kind of record (docs/design/storage.md),
 // the format version in `meta`, writes through the group committer.
 #include <algorithm>
+#include <limits>
 #include <filesystem>
 
 #include <rocksdb/db.h>
@@ -86,6 +87,7 @@ class RocksDbStore final : public Store {
 
   Result<std::vector<EventRecord>> Events(const std::string& workflow_id, std::uint64_t since) override {
     std::vector<EventRecord> out;
+    if (since == std::numeric_limits<std::uint64_t>::max()) return out;  // nothing comes after it
     const std::string prefix = WorkflowPrefix(workflow_id);
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kEvents]));
     for (it->Seek(EventKey(workflow_id, since + 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {

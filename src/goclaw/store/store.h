@@ -57,7 +57,7 @@ class Store {
   virtual ~Store() = default;
 
   virtual void Commit(StoreBatch batch, CommitCallback done) = 0;
-  // Commit and wait for it.
+  // Commit and wait for it. Never from a commit callback (it runs on the writer thread).
   Status CommitAndWait(StoreBatch batch);
 
   virtual Result<std::vector<WorkflowRecord>> Workflows(const WorkflowQuery& query) = 0;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <limits>
 #include <thread>
 
 #include <rocksdb/db.h>
@@ -80,6 +81,7 @@ TEST_P(StoreTest, WritesAndReadsEveryKindOfRecord) {
   ASSERT_TRUE(events);
   ASSERT_EQ(events->size(), 4u);
   for (std::size_t i = 0; i < events->size(); ++i) EXPECT_EQ((*events)[i].seq, i + 1);
+  EXPECT_TRUE(store_->Events("wf-1", std::numeric_limits<std::uint64_t>::max())->empty());
   auto tail = store_->Events("wf-1", 2);
   ASSERT_EQ(tail->size(), 2u);
   EXPECT_EQ(tail->front().seq, 3u);

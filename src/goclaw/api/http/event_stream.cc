@@ -153,18 +153,22 @@ class EventHub::Client final : public WebSocketSession, public std::enable_share
   // Replays each workflow's history after `since`, then releases what arrived live meanwhile.
   void Replay(const Subscription& sub) {
     for (const auto& id : sub.ids) {
-      auto history = hub_.engine_.Events(id);  // no lock held: the shard may be offering to us
-      std::lock_guard lock(mu_);
-      auto it = replaying_.find(id);
-      if (it == replaying_.end() || !active_) return;  // unsubscribed or closed meanwhile
+      // No lock held while asking the engine and rendering: shards offer live events to this
+      // client meanwhile, and must not wait for a long history to be built.
+      auto history = hub_.engine_.Events(id);
+      std::vector<WsMessage> messages;
       std::uint64_t last = *sub.since;
       if (history) {
         for (const engine::Event& e : *history) {
           if (e.seq <= last) continue;
-          if (sub.Matches(e, KindBit(e))) SendLocked(std::make_shared<const std::string>(EventMessage(e)));
+          if (sub.Matches(e, KindBit(e))) messages.push_back(std::make_shared<const std::string>(EventMessage(e)));
           last = e.seq;
         }
       }
+      std::lock_guard lock(mu_);
+      auto it = replaying_.find(id);
+      if (it == replaying_.end() || !active_) return;  // unsubscribed or closed meanwhile
+      for (WsMessage& m : messages) SendLocked(std::move(m));
       for (auto& [seq, msg] : it->second) {
         if (seq > last) SendLocked(std::move(msg));
       }

@@ -242,12 +242,13 @@ class HttpServer::Impl {
       co_await Reply(stream, res);
       co_return;
     }
-    finish(101);
     internal::WebSocketLimits limits;
     limits.max_queued_bytes = options_.ws_max_queued_bytes;
     limits.handshake_timeout = options_.header_timeout;
     limits.idle_timeout = options_.idle_timeout;
     internal::WebSocketHooks hooks;
+    // Logged and counted once the handshake is done: Beast answers a bad one itself (400).
+    hooks.handshake = [&finish](int status) { finish(status); };
     hooks.opened = [this](const std::shared_ptr<WebSocketPeer>& peer) {
       std::lock_guard lock(active_mu_);
       websockets_.insert(peer);
@@ -258,7 +259,8 @@ class HttpServer::Impl {
       websockets_.erase(peer);
       if (websockets_.empty()) active_cv_.notify_all();
     };
-    co_await internal::ServeWebSocket(std::move(stream), std::move(upgrade), std::move(req),
+    // A copy of the request: `finish` (the handshake hook) still reads this one.
+    co_await internal::ServeWebSocket(std::move(stream), std::move(upgrade), HttpRequest(req),
                                       route.websocket, limits, std::move(hooks));
   }
 

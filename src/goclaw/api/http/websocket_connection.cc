@@ -152,6 +152,10 @@ asio::awaitable<void> ServeWebSocket(beast::tcp_stream stream,
     res.set("X-Request-ID", request_id);
   }));
   auto [aec] = co_await ws->async_accept(upgrade, kTuple);
+  if (hooks.handshake) {
+    const bool refused = aec && aec.category() == websocket::make_error_code(websocket::error::no_sec_key).category();
+    hooks.handshake(!aec ? 101 : aec == websocket::error::bad_sec_version ? 426 : refused ? 400 : 0);
+  }
   if (aec) co_return;
 
   auto peer = std::make_shared<Peer>(ws, limits.max_queued_bytes);

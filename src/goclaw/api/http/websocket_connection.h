@@ -28,6 +28,9 @@ struct WebSocketLimits {
 
 // The server's hooks: a connection opened (after the handshake) and ended.
 struct WebSocketHooks {
+  // The handshake finished: the status the client got (101; 426 for a WebSocket version
+  // other than 13; 400 for any other bad handshake; 0 when the connection broke).
+  std::function<void(int status)> handshake;
   std::function<void(const std::shared_ptr<WebSocketPeer>&)> opened;
   std::function<void(const std::shared_ptr<WebSocketPeer>&)> ended;
 };

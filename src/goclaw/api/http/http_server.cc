@@ -221,18 +221,10 @@ class HttpServer::Impl {
                                 const goclaw::api::Route& route, std::map<std::string, std::string> params) {
     const auto start = std::chrono::steady_clock::now();
     HttpRequest req = ToRequest(upgrade);
-    std::string_view given = req.Header("x-request-id");
-    req.request_id = ValidRequestId(given) ? std::string(given) : "req-" + ids_.Next().ToString();
+    AssignRequestId(req);
     req.route = route.pattern;
     req.params = std::move(params);
-    auto finish = [&](int status) {
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (options_.logger.Enabled(log::Level::kInfo)) {
-        options_.logger.With("request_id", req.request_id)
-            .Info("{} {} {} {:.3f}ms (websocket)", req.method, req.path, status, seconds * 1000);
-      }
-      if (options_.observer) options_.observer(req, status, seconds);
-    };
+    auto finish = [&](int status) { Answered(req, status, start, " (websocket)"); };
     if (!SameOriginOrAllowed(req)) {
       HttpResponse res = ErrorResponse(req, 403, kForbidden,
                                        "WebSocket from origin \"" + std::string(req.Header("origin")) +
@@ -311,18 +303,29 @@ class HttpServer::Impl {
   // The middleware chain.
   asio::awaitable<HttpResponse> Dispatch(HttpRequest req) {
     const auto start = std::chrono::steady_clock::now();
-    std::string_view given = req.Header("x-request-id");
-    req.request_id = ValidRequestId(given) ? std::string(given) : "req-" + ids_.Next().ToString();
+    AssignRequestId(req);
     HttpResponse res = co_await Route(req);
     res.SetHeader("X-Request-ID", req.request_id);
     ApplyCors(req, res);
+    Answered(req, res.status, start, "");
+    co_return res;
+  }
+
+  // The client's X-Request-ID when it is a sane one, else a new `req-<uuidv7>`.
+  void AssignRequestId(HttpRequest& req) {
+    std::string_view given = req.Header("x-request-id");
+    req.request_id = ValidRequestId(given) ? std::string(given) : "req-" + ids_.Next().ToString();
+  }
+
+  // The access log line and the observer (metrics), once per answered request or upgrade.
+  void Answered(const HttpRequest& req, int status, std::chrono::steady_clock::time_point start,
+                std::string_view note) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options_.logger.Enabled(log::Level::kInfo)) {
       options_.logger.With("request_id", req.request_id)
-          .Info("{} {} {} {:.3f}ms", req.method, req.path, res.status, seconds * 1000);
+          .Info("{} {} {} {:.3f}ms{}", req.method, req.path, status, seconds * 1000, note);
     }
-    if (options_.observer) options_.observer(req, res.status, seconds);
-    co_return res;
+    if (options_.observer) options_.observer(req, status, seconds);
   }
 
   asio::awaitable<HttpResponse> Route(HttpRequest& req) {

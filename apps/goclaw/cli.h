@@ -65,6 +65,7 @@ void RegisterConfig(CLI::App& app, Context& ctx);
 void RegisterVersion(CLI::App& app, Context& ctx);
 void RegisterRun(CLI::App& app, Context& ctx);
 void RegisterServer(CLI::App& app, Context& ctx);
-void RegisterClientCommands(CLI::App& app, Context& ctx);  // submit, status, list, cancel, events
+void RegisterClientCommands(CLI::App& app, Context& ctx);
+void RegisterAdmin(CLI::App& app, Context& ctx);  // admin snapshot, admin inspect  // submit, status, list, cancel, events
 
 }  // namespace goclaw::cli

@@ -1,13 +1,18 @@
-// `goclaw run SPEC [--input k=v ...] [--input-file F] [--json]`: runs a workflow in an engine
-// embedded in this process and shows its progress — on a terminal one updating line per
-// running task under a progress bar, otherwise one line per event — then a summary. Exit 0 on
-// success, 1 on failure, 130 after Ctrl-C (which cancels the workflow cleanly first).
+// `goclaw run SPEC [--input k=v ...] [--input-file F] [--json] [--data-dir D]`: runs a workflow
+// in an engine embedded in this process and shows its progress — on a terminal one updating
+// line per running task under a progress bar, otherwise one line per event — then a summary.
+// Exit 0 on success, 1 on failure, 130 after Ctrl-C.
+//
+// Without --data-dir the run lives in memory and Ctrl-C cancels it. With --data-dir the run is
+// durable (RocksDB in D): Ctrl-C (or a crash) stops it without cancelling, and the same command
+// again resumes it — completed tasks stay completed — instead of starting over.
 #include <unistd.h>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <mutex>
 
@@ -17,6 +22,7 @@
 #include "goclaw/core/document.h"
 #include "goclaw/core/json_format.h"
 #include "goclaw/dag/loader.h"
+#include "goclaw/dag/spec_encoder.h"
 #include "goclaw/engine/engine.h"
 #include "goclaw/engine/status_json.h"
 
@@ -142,6 +148,20 @@ void PrintSummary(const engine::WorkflowStatus& st) {
   }
 }
 
+// The newest unfinished workflow in the store with this spec and input, or "".
+std::string FindInterrupted(engine::Engine& engine, store::Store& store, const std::string& spec_json,
+                            const std::string& input_json) {
+  engine::ListFilter all;
+  all.limit = std::numeric_limits<std::size_t>::max();
+  const auto list = engine.List(all);
+  for (auto it = list.workflows.rbegin(); it != list.workflows.rend(); ++it) {
+    if (engine::IsTerminal(it->state)) continue;
+    auto spec = store.Spec(it->id);
+    if (spec && *spec && (*spec)->spec_json == spec_json && (*spec)->input_json == input_json) return it->id;
+  }
+  return "";
+}
+
 }  // namespace
 
 void RegisterRun(CLI::App& app, Context& ctx) {
@@ -151,6 +171,7 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     std::vector<std::string> inputs;
     std::string input_file;
     bool json = false;
+    std::string data_dir;
   };
   auto opts = std::make_shared<Options>();
   cmd->add_option("spec", opts->spec, "Workflow spec file (YAML or JSON; - for stdin)")->required();
@@ -159,6 +180,8 @@ void RegisterRun(CLI::App& app, Context& ctx) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--input-file", opts->input_file, "Input object from a JSON or YAML file");
   cmd->add_flag("--json", opts->json, "Print the final status as JSON instead of a summary");
+  cmd->add_option("--data-dir", opts->data_dir,
+                  "Keep the run in this store; run again to resume it after Ctrl-C or a crash");
   cmd->callback([&ctx, opts] {
     auto config = ctx.LoadConfig();
     if (!config) return;
@@ -180,13 +203,32 @@ void RegisterRun(CLI::App& app, Context& ctx) {
       ctx.exit_code = kExitFailure;
       return;
     }
+    std::unique_ptr<store::Store> store;
+    if (!opts->data_dir.empty()) {
+      auto opened = store::OpenRocksDbStore({.path = opts->data_dir, .sync = config->storage.sync_mode});
+      if (!opened) {
+        PrintError(std::cerr, "goclaw run", opened.error());
+        ctx.exit_code = kExitFailure;
+        return;
+      }
+      store = std::move(*opened);
+    }
     engine::EngineOptions eopts = engine::EngineOptionsFromConfig(*config);
     eopts.logger = ctx.Logger("engine");
+    eopts.store = store.get();
     auto engine = engine::Engine::Create(std::move(eopts));
     if (!engine) {
       PrintError(std::cerr, "goclaw run", engine.error());
       ctx.exit_code = kExitFailure;
       return;
+    }
+    // An interrupted run of the same spec and input in this store is resumed, not repeated.
+    std::string resumed;
+    if (store) {
+      boost::json::object merged = plan->spec().input;
+      for (const auto& kv : *input) merged[kv.key()] = kv.value();
+      resumed = FindInterrupted(**engine, *store, dag::SpecToJsonText(plan->spec()),
+                                boost::json::serialize(boost::json::value(std::move(merged))));
     }
     const bool tty = !opts->json && ::isatty(STDOUT_FILENO) == 1;
     Progress progress(plan->task_count(), tty);
@@ -196,7 +238,12 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     std::signal(SIGINT, OnSigint);
     SystemClock clock;
     const auto start = clock.Now();
-    auto id = (*engine)->Submit(std::make_shared<const dag::Plan>(std::move(*plan)), std::move(*input));
+    Result<std::string> id = resumed;
+    if (resumed.empty()) {
+      id = (*engine)->Submit(std::make_shared<const dag::Plan>(std::move(*plan)), std::move(*input));
+    } else if (!opts->json) {
+      std::printf("resuming %s from %s\n", resumed.c_str(), opts->data_dir.c_str());
+    }
     if (!id) {
       PrintError(std::cerr, source, id.error());
       ctx.exit_code = kExitFailure;
@@ -210,6 +257,14 @@ void RegisterRun(CLI::App& app, Context& ctx) {
       progress.Draw(clock.Now(), start);
       if (g_interrupted.load() && !cancelled) {
         cancelled = true;
+        if (store) {
+          // Durable: stop without cancelling, so that the same command resumes the run.
+          std::fprintf(stderr, "\ninterrupted: stopping %s; run the same command again to resume it\n",
+                       id->c_str());
+          (*engine)->Drain(config->shutdown.drain_timeout);
+          ctx.exit_code = kExitInterrupted;
+          return;
+        }
         std::fprintf(stderr, "\ninterrupted: cancelling %s\n", id->c_str());
         (void)(*engine)->Cancel(*id);
       }

@@ -1,6 +1,8 @@
-// `goclaw server`: the HTTP API over an engine, until SIGINT/SIGTERM. The first signal drains
-// (requests in flight finish for up to server.drain_timeout) and exits 0; a second one exits
-// at once.
+// `goclaw server`: the HTTP API over a durable engine (RocksDB at storage.path, `--ephemeral`
+// for memory), until SIGINT/SIGTERM. The first signal drains (no new work starts, running
+// attempts finish for up to shutdown.drain_timeout, everything is written, requests in flight
+// finish for up to server.drain_timeout) and exits 0; a second one exits at once (the store is
+// consistent either way: what was acknowledged is durable).
 #include <signal.h>
 
 #include <cstdlib>
@@ -15,11 +17,17 @@ namespace goclaw::cli {
 void RegisterServer(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("server", "Run the goclaw server (REST API) until SIGINT/SIGTERM");
   auto port = std::make_shared<int>(-1);
+  auto ephemeral = std::make_shared<bool>(false);
+  auto data_dir = std::make_shared<std::string>();
   cmd->add_option("--port", *port, "Port to listen on (overrides server.port; 0 picks a free one)")
       ->check(CLI::Range(0, 65535));
-  cmd->callback([&ctx, port] {
+  cmd->add_option("--data-dir", *data_dir, "The store's directory (overrides storage.path)");
+  cmd->add_flag("--ephemeral", *ephemeral, "Keep everything in memory (storage.backend=memory): nothing survives");
+  cmd->callback([&ctx, port, ephemeral, data_dir] {
     std::vector<std::string> extra;
     if (*port >= 0) extra.push_back("server.port=" + std::to_string(*port));
+    if (*ephemeral) extra.push_back("storage.backend=memory");
+    if (!data_dir->empty()) extra.push_back("storage.path=" + *data_dir);
     auto config = ctx.LoadConfig(extra);
     if (!config) return;
     // Every thread started from here on inherits the blocked signals; this one waits for them.

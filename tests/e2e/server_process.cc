@@ -7,14 +7,23 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <string_view>
 
 namespace goclaw::testing {
 
-ServerProcess::ServerProcess(const std::vector<std::string>& args) {
+ServerProcess::ServerProcess(const std::vector<std::string>& args, std::string data_dir)
+    : data_dir_(std::move(data_dir)) {
+  if (data_dir_.empty()) {
+    char tmpl[] = "/tmp/goclaw-e2e-data-XXXXXX";
+    if (::mkdtemp(tmpl) == nullptr) std::abort();
+    data_dir_ = tmpl;
+    own_data_dir_ = true;
+  }
   int err_pipe[2];
   if (pipe(err_pipe) != 0) std::abort();
-  std::vector<std::string> all = {GOCLAW_BINARY_PATH, "--set", "server.port=0"};
+  std::vector<std::string> all = {GOCLAW_BINARY_PATH, "--set", "server.port=0", "--set",
+                                  "storage.path=" + data_dir_};
   all.insert(all.end(), args.begin(), args.end());
   all.push_back("server");
   pid_ = fork();
@@ -67,6 +76,10 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args) {
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) Stop(SIGKILL, 10);
   if (reader_.joinable()) reader_.join();
+  if (own_data_dir_) {
+    std::error_code ec;
+    std::filesystem::remove_all(data_dir_, ec);
+  }
 }
 
 int ServerProcess::Stop(int signal, int timeout_seconds) {

@@ -1,5 +1,6 @@
 // Runs the real `goclaw server` in the background for end-to-end tests: starts it on a free
-// port, learns the port from what it prints, keeps its stderr, and stops it with a signal.
+// port with its store in a data directory (a fresh temp dir, removed afterwards, unless one is
+// given), learns the port from what it prints, keeps its stderr, and stops it with a signal.
 #pragma once
 
 #include <sys/types.h>
@@ -14,13 +15,16 @@ namespace goclaw::testing {
 
 class ServerProcess {
  public:
-  // Starts `goclaw <args...> server` with --set server.port=0; waits until it listens.
-  explicit ServerProcess(const std::vector<std::string>& args = {});
+  // Starts `goclaw <args...> server` with --set server.port=0 and the data dir; waits until it
+  // listens (or exits).
+  explicit ServerProcess(const std::vector<std::string>& args = {}, std::string data_dir = "");
   ~ServerProcess();  // SIGKILL if still running
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }  // 0 if it never listened
+  const std::string& data_dir() const { return data_dir_; }
+  pid_t pid() const { return pid_; }
   // Sends `signal` and waits up to `timeout_seconds`; returns the exit code (-1: killed).
   int Stop(int signal, int timeout_seconds = 30);
   std::string Stderr();
@@ -28,6 +32,8 @@ class ServerProcess {
  private:
   pid_t pid_ = -1;
   int port_ = 0;
+  std::string data_dir_;
+  bool own_data_dir_ = false;
   std::thread reader_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -30,10 +30,18 @@ struct ServerConfig {
 };
 
 enum class SyncMode { kAlways, kBatch, kNone };
+enum class StorageBackend { kRocksDb, kMemory };  // memory: nothing survives the process
 
 struct StorageConfig {
+  StorageBackend backend = StorageBackend::kRocksDb;
   std::string path = "./data";
   SyncMode sync_mode = SyncMode::kBatch;  // fsync once per group-commit batch
+  Millis retention{7LL * 24 * 3600 * 1000};  // finished workflows older than this are erased; 0: kept
+  Millis evict_after{10000};  // a finished workflow leaves memory (stays in the store) after this
+};
+
+struct ShutdownConfig {
+  Millis drain_timeout{10000};  // on SIGTERM: how long running task attempts may finish
 };
 
 enum class LogFormat { kAuto, kText, kJson };  // auto: text on a TTY, JSON otherwise
@@ -83,6 +91,7 @@ struct ExecutorsConfig {
 struct Config {
   ServerConfig server;
   StorageConfig storage;
+  ShutdownConfig shutdown;
   LogConfig log;
   DagConfig dag;
   ExecutorsConfig executors;
@@ -91,6 +100,7 @@ struct Config {
 };
 
 std::string_view SyncModeName(SyncMode m);
+std::string_view StorageBackendName(StorageBackend b);
 std::string_view LogFormatName(LogFormat f);
 std::string_view OnFullName(OnFull p);
 

@@ -12,6 +12,7 @@ namespace goclaw::config {
 namespace {
 
 constexpr std::string_view kSyncModes[] = {"always", "batch", "none"};
+constexpr std::string_view kBackends[] = {"rocksdb", "memory"};
 constexpr std::string_view kLogFormats[] = {"auto", "text", "json"};
 constexpr std::string_view kOnFull[] = {"block", "drop", "redirect"};
 constexpr std::int64_t kMaxConcurrency = 1000000;
@@ -65,6 +66,15 @@ void DecodeStorage(const boost::json::value& v, StorageConfig* s, Diagnostics& d
   }
   std::string mode(SyncModeName(s->sync_mode));
   if (r.Enum("sync_mode", &mode, kSyncModes)) s->sync_mode = EnumFromName<SyncMode>(mode, kSyncModes);
+  std::string backend(StorageBackendName(s->backend));
+  if (r.Enum("backend", &backend, kBackends)) s->backend = EnumFromName<StorageBackend>(backend, kBackends);
+  r.Duration("retention", &s->retention);
+  r.Duration("evict_after", &s->evict_after);
+}
+
+void DecodeShutdown(const boost::json::value& v, ShutdownConfig* s, Diagnostics& diag) {
+  ObjectReader r(v, "shutdown", diag, "the shutdown section");
+  r.Duration("drain_timeout", &s->drain_timeout);
 }
 
 void DecodeLog(const boost::json::value& v, LogConfig* s, Diagnostics& diag) {
@@ -169,6 +179,7 @@ LaneConfig DecodeLane(const boost::json::value& v, const std::string& path, Diag
 }  // namespace
 
 std::string_view SyncModeName(SyncMode m) { return kSyncModes[static_cast<int>(m)]; }
+std::string_view StorageBackendName(StorageBackend b) { return kBackends[static_cast<int>(b)]; }
 std::string_view LogFormatName(LogFormat f) { return kLogFormats[static_cast<int>(f)]; }
 std::string_view OnFullName(OnFull p) { return kOnFull[static_cast<int>(p)]; }
 
@@ -177,6 +188,7 @@ void DecodeConfig(const boost::json::value& root, Config* config, Diagnostics& d
   ObjectReader r(root, "", diag, "the config file");
   if (const auto* v = r.Get("server")) DecodeServer(*v, &config->server, diag);
   if (const auto* v = r.Get("storage")) DecodeStorage(*v, &config->storage, diag);
+  if (const auto* v = r.Get("shutdown")) DecodeShutdown(*v, &config->shutdown, diag);
   if (const auto* v = r.Get("log")) DecodeLog(*v, &config->log, diag);
   if (const auto* v = r.Get("dag")) DecodeDag(*v, &config->dag, diag);
   if (const auto* v = r.Get("executors")) DecodeExecutors(*v, &config->executors, diag);
@@ -272,7 +284,12 @@ boost::json::object EncodeConfig(const Config& c) {
                    {"drain_timeout", FormatDuration(c.server.drain_timeout)},
                    {"cors_origins", std::move(origins)},
                    {"ws_max_queued_bytes", c.server.ws_max_queued_bytes}};
-  out["storage"] = {{"path", c.storage.path}, {"sync_mode", SyncModeName(c.storage.sync_mode)}};
+  out["storage"] = {{"backend", StorageBackendName(c.storage.backend)},
+                    {"path", c.storage.path},
+                    {"sync_mode", SyncModeName(c.storage.sync_mode)},
+                    {"retention", FormatDuration(c.storage.retention)},
+                    {"evict_after", FormatDuration(c.storage.evict_after)}};
+  out["shutdown"] = {{"drain_timeout", FormatDuration(c.shutdown.drain_timeout)}};
   boost::json::object modules;
   for (const auto& [name, level] : c.log.modules) modules[name] = level;
   out["log"] = {{"level", c.log.level},

@@ -26,6 +26,7 @@ TEST(ConfigSchemaTest, DefaultsAreSafe) {
   EXPECT_EQ(config.server.host, "127.0.0.1");
   EXPECT_EQ(config.server.port, 8080);
   EXPECT_EQ(config.storage.sync_mode, SyncMode::kBatch);
+  EXPECT_EQ(config.storage.backend, StorageBackend::kRocksDb);  // durable unless asked otherwise
   ASSERT_EQ(config.lanes.size(), 1u);
   EXPECT_EQ(config.lanes[0].name, "default");
 }
@@ -34,7 +35,9 @@ TEST(ConfigSchemaTest, DecodesEverySection) {
   Config c;
   auto problems = Problems(R"({
     "server": {"host": "0.0.0.0", "port": 9090},
-    "storage": {"path": "/var/lib/goclaw", "sync_mode": "always"},
+    "storage": {"path": "/var/lib/goclaw", "sync_mode": "always", "backend": "memory",
+                "retention": "30d", "evict_after": "2m"},
+    "shutdown": {"drain_timeout": "45s"},
     "log": {"level": "debug", "format": "json", "modules": {"dag": "trace"}},
     "dag": {"max_tasks": 500},
     "executors": {"exec": {"enabled": true, "allow": ["python3", "/usr/bin/jq"]},
@@ -46,6 +49,10 @@ TEST(ConfigSchemaTest, DecodesEverySection) {
   EXPECT_TRUE(problems.empty()) << problems[0];
   EXPECT_EQ(c.server.port, 9090);
   EXPECT_EQ(c.storage.sync_mode, SyncMode::kAlways);
+  EXPECT_EQ(c.storage.backend, StorageBackend::kMemory);
+  EXPECT_EQ(c.storage.retention, std::chrono::hours(24 * 30));
+  EXPECT_EQ(c.storage.evict_after, std::chrono::minutes(2));
+  EXPECT_EQ(c.shutdown.drain_timeout, std::chrono::seconds(45));
   EXPECT_EQ(c.log.format, LogFormat::kJson);
   EXPECT_EQ(c.log.modules.at("dag"), "trace");
   EXPECT_EQ(c.dag.max_tasks, 500);

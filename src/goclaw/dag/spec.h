@@ -58,6 +58,10 @@ struct TaskSpec {
   std::string session;        // session lane key; empty = none
   double estimate = 1.0;      // relative cost, for the critical path
   OnFailure on_failure = OnFailure::kFail;
+
+  // Field-wise, so that a spec compiled again from its stored encoding (spec_encoder.h) can be
+  // checked against the one that was submitted.
+  friend bool operator==(const TaskSpec&, const TaskSpec&) = default;
 };
 
 struct WorkflowSpec {
@@ -66,6 +70,8 @@ struct WorkflowSpec {
   boost::json::object metadata;
   boost::json::object input;  // default workflow input; a submit's input overrides keys
   std::vector<TaskSpec> tasks;
+
+  friend bool operator==(const WorkflowSpec&, const WorkflowSpec&) = default;
 };
 
 // Limits that protect the compiler and everything after it from oversized specs.

@@ -14,15 +14,21 @@
 #include <unordered_map>
 #include <utility>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "goclaw/core/check.h"
 #include "goclaw/core/uuid.h"
+#include "goclaw/dag/loader.h"
+#include "goclaw/dag/spec_encoder.h"
 #include "goclaw/engine/builtin_executor.h"
 #include "goclaw/engine/engine_metrics.h"
 #include "goclaw/engine/function_executor.h"
+#include "goclaw/engine/journal.h"
 #include "goclaw/engine/retry.h"
+#include "goclaw/engine/run_records.h"
 #include "goclaw/engine/shard.h"
+#include "goclaw/engine/status_json.h"
 #include "goclaw/engine/templating.h"
 #include "goclaw/engine/workflow_run.h"
 #include "goclaw/lane/multi_acquire.h"
@@ -31,6 +37,7 @@ namespace goclaw::engine {
 
 using internal::ActiveTask;
 using internal::MetricsRecorder;
+using internal::ShardJournal;
 using internal::TaskRun;
 using internal::WorkflowRun;
 using Index = dag::Plan::Index;
@@ -65,16 +72,33 @@ class Engine::Impl {
     http.max_response_bytes = options_.max_output_bytes;
     GOCLAW_ASSIGN_OR_RETURN(http_, HttpExecutor::Create(std::move(http)));
     std::uint64_t seed = options_.seed != 0 ? options_.seed : std::random_device{}();
+    store_ = options_.store;
     for (int i = 0; i < shards; ++i) {
       local_.push_back(std::make_unique<ShardLocal>());
       local_.back()->rng.seed(seed + static_cast<std::uint64_t>(i));
       shards_.push_back(std::make_unique<Shard>(i));
+      if (store_ != nullptr) {
+        Shard* shard = shards_.back().get();
+        local_.back()->journal = std::make_unique<ShardJournal>(
+            *store_, [shard](UniqueFunction<void()> fn) { shard->Post(std::move(fn)); }, timers(),
+            clock(), store_healthy_, options_.logger);
+      }
+    }
+    if (store_ != nullptr) {
+      GOCLAW_RETURN_IF_ERROR(Recover());
+      ScheduleRetention();
     }
     return OkStatus();
   }
 
   // Order matters: nothing may call into a part that is already gone.
   ~Impl() {
+    draining_ = true;
+    // From here on completions, timeouts and admissions are ignored (with a store, the
+    // attempts still running run again after a restart), and what happened is written.
+    closing_ = true;
+    OnEveryShard([](std::size_t) {});  // every shard has seen closing_
+    (void)FlushAll();
     function_.reset();                            // workers joined; no more completions
     exec_.reset();                                // processes killed; no more completions
     http_.reset();                                // requests aborted; I/O thread joined
@@ -96,9 +120,25 @@ class Engine::Impl {
   }
 
   Result<std::string> Submit(std::shared_ptr<const dag::Plan> shared_plan, boost::json::object input) {
+    std::promise<Result<std::string>> promise;
+    auto future = promise.get_future();
+    SubmitAsync(std::move(shared_plan), std::move(input),
+                [&promise](Result<std::string> id) { promise.set_value(std::move(id)); });
+    return future.get();
+  }
+
+  void SubmitAsync(std::shared_ptr<const dag::Plan> shared_plan, boost::json::object input,
+                   SubmitCallback done) {
     GOCLAW_CHECK(shared_plan != nullptr);
     const dag::Plan& plan = *shared_plan;
-    GOCLAW_RETURN_IF_ERROR(CheckExecutors(plan));
+    if (draining_.load()) {
+      done(MakeError(ErrorCode::kUnavailable, "the engine is shutting down; submit again after it restarts"));
+      return;
+    }
+    if (Status ok = CheckExecutors(plan); !ok) {
+      done(MakeError(ok.error()));
+      return;
+    }
     boost::json::object merged = plan.spec().input;
     for (auto& kv : input) merged[kv.key()] = std::move(kv.value());
     auto run = std::make_unique<WorkflowRun>(std::move(shared_plan));
@@ -114,38 +154,78 @@ class Engine::Impl {
     for (Index i = 0; i < plan.task_count(); ++i) {
       run->tasks[i].waiting_for = static_cast<std::uint32_t>(plan.upstream(i).size());
     }
-    std::string id = run->id;
-    {
-      std::lock_guard lock(summaries_mu_);
-      summaries_[id] = WorkflowSummary{id, plan.spec().name, WorkflowState::kPending,
-                                       run->created_at, plan.task_count()};
-      ++state_counts_[static_cast<std::size_t>(WorkflowState::kPending)];
+    run->shard = static_cast<std::uint32_t>(ShardOf(run->id));
+    if (store_ == nullptr) {
+      std::string id = run->id;
+      Admit(std::move(run));
+      done(std::move(id));
+      return;
     }
-    const std::size_t s = ShardOf(id);
-    run->shard = static_cast<std::uint32_t>(s);
-    shards_[s]->Post([this, s, run = std::move(run)]() mutable {
-      WorkflowRun* r = run.get();
-      local_[s]->metrics.WorkflowArrived(r->tasks.size());
-      local_[s]->by_handle.emplace(r->handle, r);
-      local_[s]->runs.emplace(r->id, std::move(run));
-      StartWorkflow(s, *r);
+    // Durable before anyone hears of it: the workflow and spec records, in one batch (tasks get
+    // records as they leave pending). The run starts only once the batch is durable, so every
+    // later write of the run queues behind it.
+    store::StoreBatch batch;
+    batch.workflows.push_back(internal::WorkflowRecordOf(*run));
+    batch.specs.push_back({run->id, SpecJson(plan), boost::json::serialize(*run->input)});
+    store_->Commit(std::move(batch), [this, run = std::move(run), done = std::move(done)](Status st) mutable {
+      if (!st) {
+        done(MakeError(ErrorCode::kUnavailable, "the workflow was not stored, so it was not accepted: " +
+                                                    st.error().message()));
+        return;
+      }
+      std::string id = run->id;
+      Admit(std::move(run));
+      done(std::move(id));
     });
-    return id;
   }
 
-  // Runs `fn(run)` on the workflow's shard and waits for its answer.
+  // A new (or recovered) run joins the summary index and its shard.
+  void Admit(std::unique_ptr<WorkflowRun> run, bool recovered = false) {
+    AddSummary(*run);
+    const std::size_t s = run->shard;
+    shards_[s]->Post([this, s, recovered, run = std::move(run)]() mutable {
+      WorkflowRun* r = run.get();
+      local_[s]->by_handle.emplace(r->handle, r);
+      local_[s]->runs.emplace(r->id, std::move(run));
+      if (recovered) {
+        Resume(s, *r);
+      } else {
+        local_[s]->metrics.WorkflowArrived(r->tasks.size());
+        StartWorkflow(s, *r);
+      }
+    });
+  }
+
+  void AddSummary(const WorkflowRun& run) {
+    std::lock_guard lock(summaries_mu_);
+    summaries_[run.id] = WorkflowSummary{run.id, run.plan.spec().name, run.state, run.created_at,
+                                         run.plan.task_count(), run.finished_at};
+    ++state_counts_[static_cast<std::size_t>(run.state)];
+  }
+
+  // The spec as stored; the text of the last spec is kept, since many runs share one plan.
+  std::string SpecJson(const dag::Plan& plan) {
+    std::lock_guard lock(spec_cache_mu_);
+    if (spec_cache_key_.lock() != plan.shared_spec()) {
+      spec_cache_text_ = dag::SpecToJsonText(plan.spec());
+      spec_cache_key_ = plan.shared_spec();
+    }
+    return spec_cache_text_;
+  }
+
+  // Runs `fn(run)` on the workflow's shard and waits for its answer; nullopt when the workflow
+  // is known but not in memory (evicted: ask the store).
   template <typename T>
-  Result<T> OnShard(const std::string& id, std::function<Result<T>(WorkflowRun&)> fn) {
-    if (!Known(id)) return MakeError(ErrorCode::kNotFound, "no workflow \"" + id + "\"");
+  std::optional<Result<T>> OnShard(const std::string& id, std::function<Result<T>(WorkflowRun&)> fn) {
+    if (!Known(id)) return Result<T>(MakeError(ErrorCode::kNotFound, "no workflow \"" + id + "\""));
     const std::size_t s = ShardOf(id);
     GOCLAW_CHECK(!shards_[s]->OnShardThread());
-    std::promise<Result<T>> promise;
+    std::promise<std::optional<Result<T>>> promise;
     auto future = promise.get_future();
     shards_[s]->Post([this, s, &id, &fn, &promise] {
       auto it = local_[s]->runs.find(id);
       if (it == local_[s]->runs.end()) {
-        // Submitted but not yet on its shard cannot happen: Post keeps order. Unknown id:
-        promise.set_value(MakeError(ErrorCode::kNotFound, "no workflow \"" + id + "\""));
+        promise.set_value(std::nullopt);
         return;
       }
       promise.set_value(fn(*it->second));
@@ -159,39 +239,142 @@ class Engine::Impl {
   }
 
   Result<WorkflowStatus> Get(const std::string& id) {
-    return OnShard<WorkflowStatus>(id, [this](WorkflowRun& r) -> Result<WorkflowStatus> {
+    auto live = OnShard<WorkflowStatus>(id, [this](WorkflowRun& r) -> Result<WorkflowStatus> {
       return Snapshot(r);
     });
+    if (live) return std::move(*live);
+    return StatusFromStore(id);
   }
 
-  Result<std::vector<Event>> Events(const std::string& id) {
-    return OnShard<std::vector<Event>>(id, [](WorkflowRun& r) -> Result<std::vector<Event>> {
-      std::vector<Event> out;
-      out.reserve(r.events.size());
-      for (std::size_t k = 0; k < r.events.size(); ++k) out.push_back(ToEvent(r, r.events[k], k + 1));
+  Result<WorkflowStatus> StatusFromStore(const std::string& id) {
+    GOCLAW_ASSIGN_OR_RETURN(auto stored, LoadStored(id));
+    GOCLAW_ASSIGN_OR_RETURN(auto tasks, store_->Tasks(id));
+    return internal::StatusFromRecords(stored.record, *stored.plan, stored.plan->spec().metadata, tasks);
+  }
+
+  struct Stored {
+    store::WorkflowRecord record;
+    std::shared_ptr<const dag::Plan> plan;
+    boost::json::object input;
+  };
+
+  // A workflow's record and compiled spec from the store.
+  Result<Stored> LoadStored(const std::string& id) {
+    auto missing = [&] { return MakeError(ErrorCode::kNotFound, "no workflow \"" + id + "\""); };
+    if (store_ == nullptr) return missing();
+    GOCLAW_ASSIGN_OR_RETURN(auto record, store_->Workflow(id));
+    if (!record) return missing();
+    GOCLAW_ASSIGN_OR_RETURN(auto spec, store_->Spec(id));
+    if (!spec) return MakeError(ErrorCode::kInternal, "the store has workflow " + id + " without its spec");
+    GOCLAW_ASSIGN_OR_RETURN(auto plan, CompileStored(spec->spec_json, id));
+    Stored out{std::move(*record), std::move(plan), {}};
+    boost::system::error_code ec;
+    boost::json::value input = boost::json::parse(spec->input_json, ec);
+    if (ec || !input.is_object()) {
+      return MakeError(ErrorCode::kInternal, "corrupt input of " + id + " in the store");
+    }
+    out.input = std::move(input.get_object());
+    return out;
+  }
+
+  // Specs were valid when submitted; the limits of today's config do not apply to them.
+  Result<std::shared_ptr<const dag::Plan>> CompileStored(const std::string& spec_json, const std::string& id) {
+    dag::LoadOptions load;
+    load.format = DocumentFormat::kJson;
+    load.limits.max_tasks = std::numeric_limits<std::uint32_t>::max();
+    load.limits.max_spec_bytes = std::numeric_limits<std::size_t>::max();
+    load.limits.max_deps_per_task = std::numeric_limits<std::size_t>::max();
+    auto plan = dag::LoadWorkflow(spec_json, load);
+    if (!plan) {
+      return MakeError(ErrorCode::kInternal, "the stored spec of " + id + " no longer compiles: " +
+                                                 plan.error().message());
+    }
+    return std::make_shared<const dag::Plan>(std::move(*plan));
+  }
+
+  Result<std::vector<Event>> Events(const std::string& id, std::uint64_t since) {
+    struct Live {
+      std::uint64_t base = 0;
+      std::shared_ptr<const dag::Plan> plan;
+      std::vector<Event> events;  // seq > max(base, since)
+    };
+    auto live = OnShard<Live>(id, [since](WorkflowRun& r) -> Result<Live> {
+      Live out{r.event_base, r.shared_plan, {}};
+      std::size_t from = since > r.event_base ? static_cast<std::size_t>(since - r.event_base) : 0;
+      for (std::size_t k = from; k < r.events.size(); ++k) {
+        out.events.push_back(ToEvent(r, r.events[k], r.event_base + k + 1));
+      }
       return out;
     });
+    if (live && !*live) return MakeError(live->error());
+    // Events before the run came back into memory, or of a run no longer in memory: stored.
+    std::vector<Event> out;
+    if (!live || (*live)->base > since) {
+      std::shared_ptr<const dag::Plan> plan;
+      if (live) {
+        plan = (*live)->plan;
+      } else {
+        GOCLAW_ASSIGN_OR_RETURN(auto stored, LoadStored(id));
+        plan = std::move(stored.plan);
+      }
+      GOCLAW_ASSIGN_OR_RETURN(auto records, store_->Events(id, since));
+      for (const auto& e : records) {
+        if (live && e.seq > (*live)->base) break;
+        out.push_back(internal::ToEvent(e, id, plan.get()));
+      }
+    }
+    if (live) {
+      for (auto& e : (*live)->events) out.push_back(std::move(e));
+    }
+    return out;
   }
 
   Status Cancel(const std::string& id) {
-    auto r = OnShard<bool>(id, [this](WorkflowRun& run) -> Result<bool> {
+    GOCLAW_CHECK(!shards_[ShardOf(id)]->OnShardThread());
+    std::promise<Status> promise;
+    auto future = promise.get_future();
+    CancelAsync(id, [&promise](Status s) { promise.set_value(std::move(s)); });
+    return future.get();
+  }
+
+  void CancelAsync(const std::string& id, StatusCallback done) {
+    if (!Known(id)) {
+      done(MakeError(ErrorCode::kNotFound, "no workflow \"" + id + "\""));
+      return;
+    }
+    const std::size_t s = ShardOf(id);
+    shards_[s]->Post([this, s, id, done = std::move(done)]() mutable {
+      auto it = local_[s]->runs.find(id);
+      if (it == local_[s]->runs.end()) {  // evicted, so finished long ago
+        auto summary = Summary(id);
+        done(MakeError(ErrorCode::kFailedPrecondition,
+                       "workflow \"" + id + "\" already " +
+                           std::string(summary ? WorkflowStateName(summary->state) : "finished")));
+        return;
+      }
+      WorkflowRun& run = *it->second;
       if (IsTerminal(run.state)) {
-        return MakeError(ErrorCode::kFailedPrecondition,
-                         "workflow \"" + run.id + "\" already " +
-                             std::string(WorkflowStateName(run.state)));
+        done(MakeError(ErrorCode::kFailedPrecondition,
+                       "workflow \"" + run.id + "\" already " + std::string(WorkflowStateName(run.state))));
+        return;
       }
       CancelWorkflow(run);
-      return true;
+      if (local_[s]->journal == nullptr) {
+        done(OkStatus());
+        return;
+      }
+      local_[s]->journal->WhenDurable(std::move(done));
     });
-    if (!r) return MakeError(r.error());
-    return OkStatus();
   }
 
   Result<WorkflowStatus> Wait(const std::string& id, std::optional<std::chrono::milliseconds> timeout) {
     if (!Known(id)) return MakeError(ErrorCode::kNotFound, "no workflow \"" + id + "\"");
     {
       std::unique_lock lock(summaries_mu_);
-      auto done = [&] { return IsTerminal(summaries_.at(id).state); };
+      auto done = [&] {
+        auto it = summaries_.find(id);
+        return it == summaries_.end() || IsTerminal(it->second.state);
+      };
       if (timeout) {
         if (!finished_cv_.wait_for(lock, *timeout, done)) {
           return MakeError(ErrorCode::kDeadlineExceeded,
@@ -240,7 +423,11 @@ class Engine::Impl {
     std::vector<std::promise<EngineMetrics>> answers(shards_.size());
     for (std::size_t s = 0; s < shards_.size(); ++s) {
       GOCLAW_CHECK(!shards_[s]->OnShardThread());
-      shards_[s]->Post([this, s, &answers] { answers[s].set_value(local_[s]->metrics.Snapshot()); });
+      shards_[s]->Post([this, s, &answers] {
+        EngineMetrics m = local_[s]->metrics.Snapshot();
+        m.in_memory = local_[s]->runs.size();
+        answers[s].set_value(std::move(m));
+      });
     }
     EngineMetrics total;
     for (auto& a : answers) total.Merge(a.get_future().get());
@@ -332,10 +519,17 @@ class Engine::Impl {
   void Emit(WorkflowRun& run, std::uint32_t task, std::uint8_t from, std::uint8_t to, int attempt,
             Clock::WallTime now, std::uint32_t error) {
     run.events.push_back({now, task, attempt, error, from, to});
+    if (ShardJournal* journal = local_[run.shard]->journal.get()) {
+      if (task == internal::StoredEvent::kWorkflow) {
+        journal->TouchRecord(run);
+      } else {
+        journal->TouchTask(run, task);
+      }
+    }
     if (subscriber_count_.load(std::memory_order_acquire) == 0) return;  // no lock when nobody listens
     std::shared_lock lock(subscribers_mu_);
     if (subscribers_.empty()) return;
-    Event e = ToEvent(run, run.events.back(), run.events.size());
+    Event e = ToEvent(run, run.events.back(), run.event_base + run.events.size());
     for (const auto& [handle, cb] : subscribers_) cb(e);
   }
 
@@ -352,11 +546,74 @@ class Engine::Impl {
     local_[run.shard]->metrics.WorkflowMoved(from, to);
     {
       std::lock_guard lock(summaries_mu_);
-      summaries_[run.id].state = to;
+      WorkflowSummary& summary = summaries_[run.id];
+      summary.state = to;
+      summary.finished_at = run.finished_at;
       --state_counts_[static_cast<std::size_t>(from)];
       ++state_counts_[static_cast<std::size_t>(to)];
     }
-    if (IsTerminal(to)) finished_cv_.notify_all();
+    if (IsTerminal(to)) {
+      finished_cv_.notify_all();
+      ScheduleEviction(run);
+    }
+  }
+
+  // ---- persistence (shard thread unless said otherwise) ----
+
+  // A finished run leaves memory once its last records are durable; the store answers for it
+  // from then on.
+  void ScheduleEviction(WorkflowRun& run) {
+    if (store_ == nullptr) return;
+    const std::size_t s = run.shard;
+    const std::uint64_t h = run.handle;
+    timers().At(clock().SteadyNow() + options_.evict_after, [this, s, h] {
+      PostToRun(s, h, [this, s](WorkflowRun& r) { Evict(s, r); });
+    });
+  }
+
+  void Evict(std::size_t s, WorkflowRun& run) {
+    const std::uint64_t h = run.handle;
+    local_[s]->journal->WhenDurable([this, s, h](Status written) {
+      auto it = local_[s]->by_handle.find(h);
+      if (it == local_[s]->by_handle.end()) return;
+      WorkflowRun& r = *it->second;
+      if (!written || r.in_journal) {  // not all of it is in the store yet: later
+        ScheduleEviction(r);
+        return;
+      }
+      local_[s]->by_handle.erase(it);
+      local_[s]->runs.erase(r.id);  // destroys r
+    });
+  }
+
+  // Runs `fn(shard)` on every shard and waits for all of them. Not from a shard thread.
+  void OnEveryShard(const std::function<void(std::size_t)>& fn) {
+    std::vector<std::promise<void>> done(shards_.size());
+    for (std::size_t s = 0; s < shards_.size(); ++s) {
+      shards_[s]->Post([&fn, &done, s] {
+        fn(s);
+        done[s].set_value();
+      });
+    }
+    for (auto& d : done) d.get_future().wait();
+  }
+
+  // Waits until everything that happened so far is durable (or the store failed). Any thread
+  // but a shard's or the store's.
+  Status FlushAll() {
+    if (store_ == nullptr) return OkStatus();
+    std::vector<std::promise<Status>> done(shards_.size());
+    for (std::size_t s = 0; s < shards_.size(); ++s) {
+      shards_[s]->Post([this, &done, s] {
+        local_[s]->journal->WhenDurable([&done, s](Status st) { done[s].set_value(std::move(st)); });
+      });
+    }
+    Status result = OkStatus();
+    for (auto& d : done) {
+      Status st = d.get_future().get();
+      if (!st && result) result = std::move(st);
+    }
+    return result;
   }
 
   void SetTaskState(WorkflowRun& run, Index i, TaskState to, std::string error = {}) {
@@ -366,6 +623,8 @@ class Engine::Impl {
     t.state = to;
     const Clock::WallTime now = clock().Now();  // one clock read per transition
     if (to == TaskState::kRunning && t.started_at == Clock::WallTime{}) t.started_at = now;
+    if (to == TaskState::kRunning) local_[run.shard]->running.fetch_add(1, std::memory_order_relaxed);
+    if (from == TaskState::kRunning) local_[run.shard]->running.fetch_sub(1, std::memory_order_relaxed);
     MetricsRecorder& metrics = local_[run.shard]->metrics;
     metrics.TaskMoved(from, to);
     if (t.active) RecordTimings(metrics, run.plan.task(i), from, to, now, *t.active);
@@ -396,8 +655,9 @@ class Engine::Impl {
 
   // ---- scheduling (shard thread) ----
 
+  // From pending (a new run) or from where a recovered run stopped before it ran.
   void StartWorkflow(std::size_t s, WorkflowRun& run) {
-    SetWorkflowState(run, WorkflowState::kScheduled);
+    if (run.state == WorkflowState::kPending) SetWorkflowState(run, WorkflowState::kScheduled);
     SetWorkflowState(run, WorkflowState::kRunning);
     for (Index i : run.plan.roots()) MakeReady(s, run, i);
     MaybeFinish(run);
@@ -405,7 +665,13 @@ class Engine::Impl {
 
   void MakeReady(std::size_t s, WorkflowRun& run, Index i) {
     if (run.state != WorkflowState::kRunning) return;
-    TaskRun& t = run.tasks[i];
+    if (!ResolveConfig(s, run, i)) return;
+    SetTaskState(run, i, TaskState::kReady);
+    Enqueue(s, run, i);
+  }
+
+  // Resolves the task's {{...}} references into t.config; a failure fails the task.
+  bool ResolveConfig(std::size_t s, WorkflowRun& run, Index i) {
     const dag::TaskSpec& spec = run.plan.task(i);
     auto resolved = ResolveTemplates(
         boost::json::value(spec.config),
@@ -416,12 +682,254 @@ class Engine::Impl {
           return &run.tasks[*j].output;
         });
     if (!resolved) {
+      if (run.tasks[i].state == TaskState::kReady || run.tasks[i].state == TaskState::kRetrying) {
+        SetTaskState(run, i, TaskState::kQueued);  // (a recovered task: failed is not next)
+      }
       TaskFailed(s, run, i, "resolving config: " + resolved.error().message());
+      return false;
+    }
+    run.tasks[i].config = std::move(*resolved);
+    return true;
+  }
+
+  // ---- recovery ----
+
+  // Loads every stored workflow into the summary index and resumes the unfinished ones.
+  Status Recover() {
+    const auto start = std::chrono::steady_clock::now();
+    GOCLAW_ASSIGN_OR_RETURN(auto records, store_->Workflows({}));
+    std::unordered_map<std::string, std::shared_ptr<const dag::Plan>> plans;  // by spec text
+    std::size_t resumed = 0, tasks = 0;
+    for (store::WorkflowRecord& w : records) {
+      if (w.state >= kWorkflowStateCount) {
+        return MakeError(ErrorCode::kInternal, "corrupt workflow record " + w.id + " in the store: state " +
+                                                   std::to_string(w.state));
+      }
+      if (IsTerminal(static_cast<WorkflowState>(w.state))) {
+        std::lock_guard lock(summaries_mu_);
+        summaries_[w.id] = WorkflowSummary{w.id, w.name, static_cast<WorkflowState>(w.state),
+                                           internal::FromMicros(w.created_at_us), w.task_count,
+                                           internal::FromMicros(w.finished_at_us)};
+        ++state_counts_[w.state];
+        continue;
+      }
+      auto run = Rebuild(w, plans);
+      if (!run) {
+        // The workflow cannot run again (its spec no longer compiles, an executor is gone):
+        // it fails, visibly, instead of blocking the start or vanishing.
+        options_.logger.Error("cannot resume workflow {}: {}", w.id, run.error().message());
+        w.state = static_cast<std::uint8_t>(WorkflowState::kFailed);
+        w.error = "could not be resumed after a restart: " + run.error().message();
+        w.finished_at_us = internal::ToMicros(clock().Now());
+        store::StoreBatch batch;
+        batch.workflows.push_back(w);
+        GOCLAW_RETURN_IF_ERROR(store_->CommitAndWait(std::move(batch)));
+        std::lock_guard lock(summaries_mu_);
+        summaries_[w.id] = WorkflowSummary{w.id, w.name, WorkflowState::kFailed,
+                                           internal::FromMicros(w.created_at_us), w.task_count,
+                                           internal::FromMicros(w.finished_at_us)};
+        ++state_counts_[w.state];
+        continue;
+      }
+      ++resumed;
+      tasks += (*run)->tasks.size();
+      Admit(std::move(*run), /*recovered=*/true);
+    }
+    // Queued work re-enters its lanes once every run of the shard is back, by priority.
+    for (std::size_t s = 0; s < shards_.size(); ++s) {
+      shards_[s]->Post([this, s] { FinishRecovery(s); });
+    }
+    if (resumed > 0) {
+      options_.logger.Info("resumed {} unfinished workflows ({} tasks) of {} stored, in {:.1f} ms", resumed,
+                           tasks, records.size(),
+                           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    return OkStatus();
+  }
+
+  Result<std::unique_ptr<WorkflowRun>> Rebuild(
+      const store::WorkflowRecord& w,
+      std::unordered_map<std::string, std::shared_ptr<const dag::Plan>>& plans) {
+    GOCLAW_ASSIGN_OR_RETURN(auto spec, store_->Spec(w.id));
+    if (!spec) return MakeError(ErrorCode::kInternal, "its spec is missing from the store");
+    auto& plan = plans[spec->spec_json];
+    if (!plan) {
+      auto compiled = CompileStored(spec->spec_json, w.id);
+      if (!compiled) {
+        plans.erase(spec->spec_json);
+        return MakeError(compiled.error());
+      }
+      plan = std::move(*compiled);
+    }
+    GOCLAW_RETURN_IF_ERROR(CheckExecutors(*plan));
+    boost::system::error_code ec;
+    boost::json::value input = boost::json::parse(spec->input_json, ec);
+    if (ec || !input.is_object()) return MakeError(ErrorCode::kInternal, "its stored input is corrupt");
+    auto run = std::make_unique<WorkflowRun>(plan);
+    run->id = w.id;
+    run->handle = next_handle_.fetch_add(1, std::memory_order_relaxed);
+    run->shard = static_cast<std::uint32_t>(ShardOf(w.id));
+    run->input = std::make_shared<const boost::json::value>(std::move(input));
+    run->state = static_cast<WorkflowState>(w.state);
+    run->created_at = internal::FromMicros(w.created_at_us);
+    if (w.started_at_us != 0) run->started_at = internal::FromMicros(w.started_at_us);
+    run->error = w.error;
+    run->tasks.resize(plan->task_count());
+    GOCLAW_ASSIGN_OR_RETURN(auto task_records, store_->Tasks(w.id));
+    GOCLAW_RETURN_IF_ERROR(internal::RestoreTasks(*run, task_records));
+    GOCLAW_ASSIGN_OR_RETURN(run->event_base, store_->LastEventSeq(w.id));
+    run->unfinished = 0;
+    for (const TaskRun& t : run->tasks) run->unfinished += IsTerminal(t.state) ? 0 : 1;
+    return run;
+  }
+
+  // On the run's shard: picks up where the stored state stopped. Tasks that were running ran
+  // in the process that stopped: that attempt is recorded as interrupted (running ->
+  // retrying), and the task runs again as the next attempt. Ready, queued and retrying tasks
+  // go back to their lanes; pending tasks whose dependencies are done become ready (or are
+  // skipped after a failure) — the same decisions the stopped process would have made.
+  void Resume(std::size_t s, WorkflowRun& run) {
+    ShardLocal& local = *local_[s];
+    std::array<std::int64_t, kTaskStateCount> by_state{};
+    for (const TaskRun& t : run.tasks) ++by_state[static_cast<std::size_t>(t.state)];
+    local.metrics.Restored(run.state, by_state);
+    if (run.state != WorkflowState::kRunning) {
+      StartWorkflow(s, run);
       return;
     }
-    t.config = std::move(*resolved);
-    SetTaskState(run, i, TaskState::kReady);
-    Enqueue(s, run, i);
+    for (Index i : run.plan.topo_order()) {
+      TaskRun& t = run.tasks[i];
+      const dag::TaskSpec& spec = run.plan.task(i);
+      switch (t.state) {
+        case TaskState::kRunning:
+          local.running.fetch_add(1, std::memory_order_relaxed);  // SetTaskState counts it out
+          ++t.interrupted;
+          SetTaskState(run, i, TaskState::kRetrying, "interrupted: the engine stopped while attempt " +
+                                                       std::to_string(t.attempts) + " ran");
+          local.recovering.push_back({run.handle, i, spec.priority, false});
+          break;
+        case TaskState::kReady:
+        case TaskState::kQueued:
+        case TaskState::kRetrying:
+          local.recovering.push_back({run.handle, i, spec.priority, false});
+          break;
+        case TaskState::kPending: {
+          std::uint32_t waiting = 0;
+          const std::string* failed_upstream = nullptr;
+          for (Index u : run.plan.upstream(i)) {
+            const TaskState us = run.tasks[u].state;
+            const bool passes = us == TaskState::kCompleted ||
+                                (us == TaskState::kFailed &&
+                                 run.plan.task(u).on_failure == dag::OnFailure::kContinue);
+            if (passes) continue;
+            if (IsTerminal(us)) failed_upstream = &run.plan.task(u).id;
+            ++waiting;
+          }
+          t.waiting_for = waiting;
+          if (failed_upstream != nullptr) {
+            SetTaskState(run, i, TaskState::kSkipped, "upstream task \"" + *failed_upstream + "\" failed");
+          } else if (waiting == 0) {
+            local.recovering.push_back({run.handle, i, spec.priority, true});
+          }
+          break;
+        }
+        default:
+          break;  // finished
+      }
+    }
+    MaybeFinish(run);
+  }
+
+  void FinishRecovery(std::size_t s) {
+    ShardLocal& local = *local_[s];
+    std::vector<Recovering> items = std::move(local.recovering);
+    local.recovering.clear();
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Recovering& a, const Recovering& b) { return a.priority > b.priority; });
+    for (const Recovering& item : items) {
+      auto it = local.by_handle.find(item.handle);
+      if (it == local.by_handle.end()) continue;
+      WorkflowRun& run = *it->second;
+      if (run.state != WorkflowState::kRunning) continue;  // cancelled meanwhile
+      const TaskState state = run.tasks[item.task].state;
+      if (item.make_ready) {
+        if (state == TaskState::kPending) MakeReady(s, run, item.task);
+      } else if (state == TaskState::kReady || state == TaskState::kQueued || state == TaskState::kRetrying) {
+        if (ResolveConfig(s, run, item.task)) Enqueue(s, run, item.task);
+      }
+    }
+  }
+
+  // ---- graceful stop and retention ----
+
+ public:
+  std::size_t Drain(std::chrono::milliseconds timeout) {
+    draining_ = true;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::size_t running = RunningAttempts();
+    while (running > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      running = RunningAttempts();
+    }
+    (void)FlushAll();
+    return running;
+  }
+
+  std::size_t RunningAttempts() const {
+    std::int64_t n = 0;
+    for (const auto& l : local_) n += l->running.load(std::memory_order_relaxed);
+    return static_cast<std::size_t>(std::max<std::int64_t>(0, n));
+  }
+
+  bool StoreHealthy() const { return store_healthy_.load(); }
+  Status Flush() { return FlushAll(); }
+  bool draining() const { return draining_.load(); }
+
+ private:
+  void ScheduleRetention() {
+    if (options_.retention <= Millis(0)) return;
+    const Millis period = std::clamp<Millis>(options_.retention / 10, Millis(1000), Millis(3600 * 1000));
+    timers().At(clock().SteadyNow() + period, [this] {
+      if (closing_.load()) return;
+      SweepRetention();
+      ScheduleRetention();
+    });
+  }
+
+  // Erases finished workflows older than the retention from the index, memory and the store.
+  void SweepRetention() {
+    const Clock::WallTime cutoff = clock().Now() - options_.retention;
+    std::vector<std::string> expired;
+    {
+      std::lock_guard lock(summaries_mu_);
+      for (auto it = summaries_.begin(); it != summaries_.end();) {
+        const WorkflowSummary& w = it->second;
+        if (IsTerminal(w.state) && w.finished_at && *w.finished_at < cutoff) {
+          --state_counts_[static_cast<std::size_t>(w.state)];
+          expired.push_back(it->first);
+          it = summaries_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    if (expired.empty()) return;
+    for (const std::string& id : expired) {
+      const std::size_t s = ShardOf(id);
+      shards_[s]->Post([this, s, id] {
+        auto it = local_[s]->runs.find(id);
+        if (it == local_[s]->runs.end() || it->second->in_journal) return;  // gone, or the eviction's
+        local_[s]->by_handle.erase(it->second->handle);
+        local_[s]->runs.erase(it);
+      });
+    }
+    options_.logger.Info("retention: erasing {} workflows that finished before {}", expired.size(),
+                         FormatTime(cutoff));
+    store::StoreBatch batch;
+    batch.erased = std::move(expired);
+    store_->Commit(std::move(batch), [logger = options_.logger](Status st) {
+      if (!st) logger.Error("retention: erasing failed (retried at the next sweep): {}", st.error().message());
+    });
   }
 
   void Enqueue(std::size_t s, WorkflowRun& run, Index i) {
@@ -430,7 +938,7 @@ class Engine::Impl {
     std::vector<lane::LaneClaim> claims;
     auto main_lane = lanes_->Resolve(spec.lane);
     if (!main_lane) {
-      SetTaskState(run, i, TaskState::kQueued);
+      if (t.state != TaskState::kQueued) SetTaskState(run, i, TaskState::kQueued);
       TaskFailed(s, run, i, main_lane.error().message());
       return;
     }
@@ -440,8 +948,11 @@ class Engine::Impl {
         claims.push_back({std::move(*session), 1});
       }
     }
-    if (!t.active) t.active = std::make_unique<ActiveTask>();
-    SetTaskState(run, i, TaskState::kQueued);
+    if (!t.active) {
+      t.active = std::make_unique<ActiveTask>();
+      t.active->since = clock().Now();  // (a recovered queued task keeps its state)
+    }
+    if (t.state != TaskState::kQueued) SetTaskState(run, i, TaskState::kQueued);
     const std::uint64_t h = run.handle;
     const int attempt = t.attempts + 1;
     if (claims.size() == 1) {
@@ -477,6 +988,7 @@ class Engine::Impl {
                   Result<lane::PermitSet> permits) {
     TaskRun& t = run.tasks[i];
     if (t.state != TaskState::kQueued || t.attempts + 1 != attempt) return;  // cancelled
+    if (draining_.load(std::memory_order_relaxed)) return;  // stays queued, for the next start
     t.active->acquisition.reset();
     t.active->ticket = lane::Ticket();
     if (!permits) {
@@ -551,6 +1063,7 @@ class Engine::Impl {
   void OnAttemptDone(std::size_t s, WorkflowRun& run, Index i, int attempt, AttemptResult result) {
     TaskRun& t = run.tasks[i];
     if (t.state != TaskState::kRunning || t.attempts != attempt) return;  // stale
+    if (closing_.load(std::memory_order_relaxed)) return;  // cut short by the stop, not failed
     // The permits go back now; the rest of the attempt's state (its start time) lives until
     // the task leaves `running`.
     t.active->permits.reset();
@@ -574,7 +1087,8 @@ class Engine::Impl {
     }
     const dag::TaskSpec& spec = run.plan.task(i);
     std::string error = result.output.error().message();
-    if (result.retryable && t.attempts <= spec.retries.max_retries &&
+    // Attempts an engine stop cut short do not use up the task's retries.
+    if (result.retryable && t.attempts - t.interrupted <= spec.retries.max_retries &&
         run.state == WorkflowState::kRunning) {
       Millis delay = RetryDelay(spec.retries, t.attempts, local_[s]->rng);
       const std::uint64_t h = run.handle;
@@ -607,7 +1121,10 @@ class Engine::Impl {
     if (spec.on_failure == dag::OnFailure::kContinue) {
       ReleaseDownstream(s, run, i);
     } else {
-      if (run.error.empty()) run.error = "task \"" + spec.id + "\" failed: " + error;
+      if (run.error.empty()) {
+        run.error = "task \"" + spec.id + "\" failed: " + error;
+        if (ShardJournal* journal = local_[s]->journal.get()) journal->TouchRecord(run);
+      }
       std::vector<Index> stack(run.plan.downstream(i).begin(), run.plan.downstream(i).end());
       while (!stack.empty()) {
         Index d = stack.back();
@@ -692,6 +1209,7 @@ class Engine::Impl {
   template <typename F>
   void PostToRun(std::size_t s, std::uint64_t handle, F&& fn) {
     shards_[s]->Post([this, s, handle, fn = std::forward<F>(fn)]() mutable {
+      if (closing_.load(std::memory_order_relaxed)) return;
       auto& by_handle = local_[s]->by_handle;
       auto it = by_handle.find(handle);
       if (it != by_handle.end()) fn(*it->second);
@@ -750,6 +1268,12 @@ class Engine::Impl {
     int attempt;
     AttemptResult result;
   };
+  struct Recovering {
+    std::uint64_t handle;
+    Index task;
+    std::int64_t priority;
+    bool make_ready;  // pending with its dependencies done; else back to its lanes
+  };
   struct ShardLocal {
     std::unordered_map<std::string, std::unique_ptr<WorkflowRun>> runs;
     std::unordered_map<std::uint64_t, WorkflowRun*> by_handle;
@@ -761,6 +1285,9 @@ class Engine::Impl {
     std::deque<Admission> inbox;
     bool inbox_posted = false;  // a DrainInbox is posted and will see new entries
     MetricsRecorder metrics;
+    std::unique_ptr<ShardJournal> journal;  // with a store
+    std::vector<Recovering> recovering;      // recovered work, for FinishRecovery
+    std::atomic<std::int64_t> running{0};   // attempts running (read by Drain)
   };
   std::vector<std::unique_ptr<ShardLocal>> local_;
   std::atomic<std::uint64_t> next_handle_{1};
@@ -769,6 +1296,14 @@ class Engine::Impl {
   std::condition_variable finished_cv_;
   std::map<std::string, WorkflowSummary> summaries_;  // ids are time-ordered
   std::array<std::size_t, kWorkflowStateCount> state_counts_{};  // of summaries_, by state
+
+  store::Store* store_ = nullptr;
+  std::atomic<bool> store_healthy_{true};
+  std::atomic<bool> draining_{false};  // no new submits or attempts
+  std::atomic<bool> closing_{false};   // completions and timers are ignored
+  std::mutex spec_cache_mu_;
+  std::weak_ptr<const dag::WorkflowSpec> spec_cache_key_;
+  std::string spec_cache_text_;
 
   std::shared_mutex subscribers_mu_;
   std::map<std::uint64_t, EventCallback> subscribers_;
@@ -786,6 +1321,8 @@ EngineOptions EngineOptionsFromConfig(const config::Config& config) {
   options.exec.allow = config.executors.exec.allow;
   options.http.ca_file = config.executors.http.ca_file;
   options.http.max_idle_per_host = static_cast<std::size_t>(config.executors.http.max_idle_per_host);
+  options.evict_after = config.storage.evict_after;
+  options.retention = config.storage.retention;
   return options;
 }
 
@@ -804,6 +1341,14 @@ Result<std::string> Engine::Submit(const dag::Plan& plan, boost::json::object in
 Result<std::string> Engine::Submit(std::shared_ptr<const dag::Plan> plan, boost::json::object input) {
   return impl_->Submit(std::move(plan), std::move(input));
 }
+void Engine::SubmitAsync(std::shared_ptr<const dag::Plan> plan, boost::json::object input, SubmitCallback done) {
+  impl_->SubmitAsync(std::move(plan), std::move(input), std::move(done));
+}
+void Engine::CancelAsync(const std::string& id, StatusCallback done) { impl_->CancelAsync(id, std::move(done)); }
+std::size_t Engine::Drain(std::chrono::milliseconds timeout) { return impl_->Drain(timeout); }
+bool Engine::StoreHealthy() const { return impl_->StoreHealthy(); }
+Status Engine::Flush() { return impl_->Flush(); }
+bool Engine::draining() const { return impl_->draining(); }
 Result<WorkflowStatus> Engine::Get(const std::string& id) { return impl_->Get(id); }
 Result<WorkflowSummary> Engine::Summary(const std::string& id) const { return impl_->Summary(id); }
 ListResult Engine::List(const ListFilter& filter) const { return impl_->List(filter); }
@@ -820,7 +1365,9 @@ std::array<std::size_t, kWorkflowStateCount> Engine::CountByState() const {
   return impl_->CountByState();
 }
 EngineMetrics Engine::Metrics() { return impl_->Metrics(); }
-Result<std::vector<Event>> Engine::Events(const std::string& id) { return impl_->Events(id); }
+Result<std::vector<Event>> Engine::Events(const std::string& id, std::uint64_t since) {
+  return impl_->Events(id, since);
+}
 lane::LaneRegistry& Engine::lanes() { return impl_->lanes(); }
 
 }  // namespace goclaw::engine

@@ -12,7 +12,14 @@
 // its lane(s) (its `lane`, plus `session:<session>` when a session template is configured),
 // runs on its executor, and its completion is posted back to its shard. Failed attempts are
 // retried by the task's policy; a task that finally fails skips its downstream tasks and fails
-// the workflow, unless it says `on_failure: continue`. This release keeps workflows in memory.
+// the workflow, unless it says `on_failure: continue`.
+//
+// Durability (docs/design/storage.md): with a store, a submit is acknowledged once the
+// workflow is durable, every state change is written behind by its shard's journal (one batch
+// per turn of the shard's loop, group-committed), a cancel is acknowledged once durable, and
+// Create resumes the unfinished workflows it finds (attempts that were running run again as
+// the next attempt). Finished workflows leave memory after `evict_after` and are then read
+// from the store; `retention` erases them for good. Without a store, nothing is persisted.
 //
 // Thread-safety: every method may be called from any thread, except that Get, Wait and Cancel
 // must not be called from an inline function (they wait for the shard the function runs on).
@@ -34,6 +41,7 @@
 #include "goclaw/core/clock.h"
 #include "goclaw/core/status.h"
 #include "goclaw/core/timer_queue.h"
+#include "goclaw/core/unique_function.h"
 #include "goclaw/dag/plan.h"
 #include "goclaw/engine/engine_metrics.h"
 #include "goclaw/engine/exec_executor.h"
@@ -42,6 +50,7 @@
 #include "goclaw/engine/states.h"
 #include "goclaw/lane/registry.h"
 #include "goclaw/log/log.h"
+#include "goclaw/store/store.h"
 
 namespace goclaw::engine {
 
@@ -56,6 +65,10 @@ struct EngineOptions {
   TimerQueue* timers = nullptr;           // default: a timer thread owned by the engine
   log::Logger logger;
   std::uint64_t seed = 0;                 // retry jitter; 0 = random
+  // Persistence: none when null. Must outlive the engine.
+  store::Store* store = nullptr;
+  Millis evict_after{10000};  // a finished workflow stays in memory this long (with a store)
+  Millis retention{0};        // finished workflows older than this are erased; 0 = kept
 };
 
 // The options a loaded configuration asks for (lanes, executors); the caller adds the logger.
@@ -91,6 +104,7 @@ struct WorkflowSummary {
   WorkflowState state = WorkflowState::kPending;
   Clock::WallTime created_at;
   std::size_t task_count = 0;
+  std::optional<Clock::WallTime> finished_at;
 };
 
 struct ListFilter {
@@ -121,11 +135,16 @@ struct Event {
 };
 
 using EventCallback = std::function<void(const Event&)>;
+// Runs once, on a store or shard thread (or the caller's, when nothing must be written): quick.
+using SubmitCallback = UniqueFunction<void(Result<std::string>)>;
+using StatusCallback = UniqueFunction<void(Status)>;
 
 class Engine {
  public:
   static Result<std::unique_ptr<Engine>> Create(EngineOptions options);
-  // Cancels nothing: workflows still running are abandoned (a later release drains them).
+  // Stops at once (Drain first for a graceful stop): nothing new starts, what ran and is not yet
+  // durable is written, attempts still running are abandoned (with a store they run again
+  // after a restart).
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -137,6 +156,9 @@ class Engine {
   // The first form copies the plan; the second shares it (many runs of one compiled spec).
   Result<std::string> Submit(const dag::Plan& plan, boost::json::object input = {});
   Result<std::string> Submit(std::shared_ptr<const dag::Plan> plan, boost::json::object input = {});
+  // The same without blocking: `done` gets the id once the workflow is durable (with a store),
+  // or the error (kUnavailable when it could not be stored: nothing of it remains).
+  void SubmitAsync(std::shared_ptr<const dag::Plan> plan, boost::json::object input, SubmitCallback done);
 
   Result<WorkflowStatus> Get(const std::string& id);
   // Id, name, state and creation time only: cheap (no trip to the workflow's shard).
@@ -150,6 +172,8 @@ class Engine {
   // Cancels running attempts, removes queued items from lanes, marks the rest cancelled.
   // kNotFound for unknown ids; kFailedPrecondition when already finished.
   Status Cancel(const std::string& id);
+  // The same without blocking; `done` runs once the cancellation is durable.
+  void CancelAsync(const std::string& id, StatusCallback done);
   // Blocks until the workflow finished (or `timeout` passed: kDeadlineExceeded).
   Result<WorkflowStatus> Wait(const std::string& id,
                               std::optional<std::chrono::milliseconds> timeout = std::nullopt);
@@ -157,7 +181,18 @@ class Engine {
   // thread; callbacks must be quick. Returns a handle for Unsubscribe.
   std::uint64_t Subscribe(EventCallback callback);
   void Unsubscribe(std::uint64_t handle);
-  Result<std::vector<Event>> Events(const std::string& id);
+  // The event history (seq > since), from memory and the store.
+  Result<std::vector<Event>> Events(const std::string& id, std::uint64_t since = 0);
+
+  // Graceful stop, step one: refuses new submits (kUnavailable), starts no new attempts (queued
+  // tasks stay queued, for the next start), waits up to `timeout` for running attempts to
+  // finish, and writes everything to the store. Returns the number of attempts still running.
+  std::size_t Drain(std::chrono::milliseconds timeout);
+  bool draining() const;  // Drain was called
+  // Waits until every state change so far is durable (no-op without a store).
+  Status Flush();
+  // False while the store fails writes (e.g. the disk is full); submits then fail.
+  bool StoreHealthy() const;
 
   lane::LaneRegistry& lanes();
 

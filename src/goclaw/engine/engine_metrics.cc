@@ -11,6 +11,7 @@ constexpr std::size_t Idx(auto e) { return static_cast<std::size_t>(e); }
 }  // namespace
 
 void EngineMetrics::Merge(const EngineMetrics& other) {
+  in_memory += other.in_memory;
   for (std::size_t i = 0; i < kWorkflowStateCount; ++i) {
     workflows[i] += other.workflows[i];
     workflows_entered[i] += other.workflows_entered[i];
@@ -39,6 +40,11 @@ void MetricsRecorder::WorkflowArrived(std::size_t tasks) {
   ++counts_.workflows_entered[Idx(WorkflowState::kPending)];
   counts_.tasks[Idx(TaskState::kPending)] += static_cast<std::int64_t>(tasks);
   counts_.tasks_entered[Idx(TaskState::kPending)] += tasks;
+}
+
+void MetricsRecorder::Restored(WorkflowState state, const std::array<std::int64_t, kTaskStateCount>& tasks) {
+  ++counts_.workflows[Idx(state)];
+  for (std::size_t i = 0; i < kTaskStateCount; ++i) counts_.tasks[i] += tasks[i];
 }
 
 void MetricsRecorder::WorkflowMoved(WorkflowState from, WorkflowState to) {

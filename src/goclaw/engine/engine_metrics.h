@@ -36,6 +36,7 @@ struct EngineMetrics {
   std::array<std::int64_t, kTaskStateCount> tasks{};                  // now, by TaskState
   std::array<std::uint64_t, kTaskStateCount> tasks_entered{};
   std::vector<TaskTimings> timings;  // sorted by lane, then type
+  std::size_t in_memory = 0;         // workflows held in memory (the rest are in the store)
 
   // Adds `other` (another shard's numbers) into this.
   void Merge(const EngineMetrics& other);
@@ -47,6 +48,8 @@ class MetricsRecorder {
  public:
   // A workflow of `tasks` pending tasks arrived on the shard.
   void WorkflowArrived(std::size_t tasks);
+  // A workflow came back from the store (recovery) in `state`, its tasks in these states.
+  void Restored(WorkflowState state, const std::array<std::int64_t, kTaskStateCount>& tasks);
   void WorkflowMoved(WorkflowState from, WorkflowState to);
   void TaskMoved(TaskState from, TaskState to);
   void QueueWait(dag::TaskType type, const std::string& lane, double seconds);

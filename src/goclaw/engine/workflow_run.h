@@ -30,6 +30,8 @@ struct ActiveTask {
 // Times are Clock::WallTime{} until set.
 struct TaskRun {
   TaskState state = TaskState::kPending;
+  bool dirty = false;             // changed since the journal last wrote its record
+  std::uint16_t interrupted = 0;  // attempts cut short by an engine stop (not failures)
   std::int32_t attempts = 0;
   std::uint32_t waiting_for = 0;  // dependencies not yet completed
   std::uint32_t error = 0;        // WorkflowRun::messages index of the final error; 0 = none
@@ -67,8 +69,17 @@ struct WorkflowRun {
   std::string error;  // the first task failure
   std::vector<TaskRun> tasks;
   std::size_t unfinished = 0;  // tasks not in a terminal state
-  std::vector<StoredEvent> events;
+  std::vector<StoredEvent> events;  // seq event_base + 1, event_base + 2, ...
   std::vector<std::string> messages{std::string()};  // error texts; [0] is "no error"
+
+  // Persistence (engine/journal.h). Events before event_base are in the store only (the run was
+  // recovered); events from events_written on, dirty tasks and a dirty workflow record are
+  // what the next journal flush writes.
+  std::uint64_t event_base = 0;
+  std::size_t events_written = 0;
+  std::vector<std::uint32_t> dirty_tasks;
+  bool record_dirty = false;  // the workflow record (state, times, error)
+  bool in_journal = false;    // listed in the shard journal's dirty runs
 
   std::uint32_t AddMessage(std::string text) {
     if (text.empty()) return 0;

@@ -6,6 +6,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
 
 #include <boost/json/serialize.hpp>
 
@@ -22,9 +25,11 @@ constexpr const char* kJson = "application/json";
 
 std::string Str(const boost::json::value& v) { return v.is_string() ? std::string(v.get_string()) : "<not a string>"; }
 
-config::Config TestConfig() {
+// The API on the durable default: RocksDB in a temp dir.
+config::Config TestConfig(const std::string& data_dir) {
   config::Config c;
   c.server.port = 0;
+  c.storage.path = data_dir;
   c.server.max_body_bytes = 64 * 1024;
   c.server.cors_origins = {"http://localhost:5173"};
   c.dag.max_spec_bytes = 32 * 1024;
@@ -41,7 +46,9 @@ config::Config TestConfig() {
 class ApiTest : public ::testing::Test {
  protected:
   ApiTest() {
-    auto s = Server::Start(TestConfig());
+    char tmpl[] = "/tmp/goclaw-api-XXXXXX";
+    data_dir_ = ::mkdtemp(tmpl);
+    auto s = Server::Start(TestConfig(data_dir_));
     EXPECT_TRUE(s) << s.error().ToString();
     server_ = std::move(*s);
     client_ = std::make_unique<TestHttpClient>(server_->port());
@@ -57,6 +64,13 @@ class ApiTest : public ::testing::Test {
     return std::string(r.Json().at("id").as_string());
   }
 
+  ~ApiTest() override {
+    client_.reset();
+    server_.reset();
+    std::filesystem::remove_all(data_dir_);
+  }
+
+  std::string data_dir_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<TestHttpClient> client_;
 };

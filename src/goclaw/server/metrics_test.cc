@@ -21,6 +21,7 @@ using ::testing::HasSubstr;
 TEST(MetricsTest, ReportsWorkAndPassesPromtool) {
   config::Config c;
   c.server.port = 0;
+  c.storage.backend = config::StorageBackend::kMemory;
   config::LaneConfig def;
   def.name = "default";
   config::LaneConfig narrow;

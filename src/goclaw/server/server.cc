@@ -17,13 +17,26 @@ class Server::Impl {
     auto logger = [&](std::string_view module) { return loggers ? loggers(module) : log::Logger(); };
     config_ = config;
     logger_ = logger("server");
+    if (config.storage.backend == config::StorageBackend::kRocksDb) {
+      store::StoreOptions sopts;
+      sopts.path = config.storage.path;
+      sopts.sync = config.storage.sync_mode;
+      sopts.faults = faults_;
+      GOCLAW_ASSIGN_OR_RETURN(store_, store::OpenRocksDbStore(sopts));
+      logger_.Info("store: rocksdb at {} (sync_mode {})", config.storage.path, SyncModeName(config.storage.sync_mode));
+    } else {
+      store_ = store::NewMemoryStore(faults_);
+      logger_.Info("store: memory (nothing survives a restart)");
+    }
     engine::EngineOptions eopts = engine::EngineOptionsFromConfig(config);
     eopts.logger = logger("engine");
+    eopts.store = store_.get();
     GOCLAW_ASSIGN_OR_RETURN(engine_, engine::Engine::Create(std::move(eopts)));
 
     events_ = std::make_unique<api::EventHub>(*engine_);
     ctx_.engine = engine_.get();
     ctx_.events = events_.get();
+    ctx_.store = store_.get();
     ctx_.http_metrics = &http_metrics_;
     ctx_.limits.max_tasks = static_cast<std::size_t>(config.dag.max_tasks);
     ctx_.limits.max_spec_bytes = static_cast<std::size_t>(config.dag.max_spec_bytes);
@@ -35,6 +48,7 @@ class Server::Impl {
     api::AddLaneRoutes(*router, ctx_);
     api::AddHealthRoutes(*router, ctx_);
     api::AddMetricsRoute(*router, ctx_);
+    api::AddAdminRoutes(*router, ctx_);
     api::AddEventStreamRoute(*router, ctx_);
     api::AddOpenApiRoute(*router, ctx_);
     router_ = router;
@@ -60,14 +74,20 @@ class Server::Impl {
     return OkStatus();
   }
 
+  // Stop admitting, let running attempts finish (shutdown.drain_timeout), write everything,
+  // let requests in flight finish (server.drain_timeout), then close the engine and the store.
   void Shutdown() {
     if (!http_ || done_) return;
     done_ = true;
     accepting_ = false;
-    logger_.Info("shutting down: draining requests for up to {}", FormatDuration(config_.server.drain_timeout));
+    logger_.Info("shutting down: waiting up to {} for running tasks", FormatDuration(config_.shutdown.drain_timeout));
+    const std::size_t left = engine_->Drain(config_.shutdown.drain_timeout);
+    if (left > 0) logger_.Warn("{} task attempts still running; they run again after a restart", left);
+    logger_.Info("draining requests for up to {}", FormatDuration(config_.server.drain_timeout));
     http_->Shutdown(config_.server.drain_timeout);
     events_.reset();
     engine_.reset();
+    store_.reset();  // closes RocksDB after its last write
     logger_.Info("stopped");
   }
 
@@ -75,6 +95,8 @@ class Server::Impl {
 
   config::Config config_;
   log::Logger logger_;
+  std::shared_ptr<store::WriteFaults> faults_;  // tests only
+  std::unique_ptr<store::Store> store_;         // outlives the engine
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<api::EventHub> events_;  // before http_: connections hold it
   api::HttpMetrics http_metrics_;
@@ -85,8 +107,10 @@ class Server::Impl {
   bool done_ = false;
 };
 
-Result<std::unique_ptr<Server>> Server::Start(const config::Config& config, Loggers loggers) {
+Result<std::unique_ptr<Server>> Server::Start(const config::Config& config, Loggers loggers,
+                                              std::shared_ptr<store::WriteFaults> faults) {
   auto impl = std::make_unique<Impl>();
+  impl->faults_ = std::move(faults);
   GOCLAW_RETURN_IF_ERROR(impl->Init(config, loggers));
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -95,6 +119,7 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 int Server::port() const { return impl_->http_->port(); }
 engine::Engine& Server::engine() { return *impl_->engine_; }
+store::Store& Server::store() { return *impl_->store_; }
 const api::Router& Server::router() const { return *impl_->router_; }
 void Server::Shutdown() { impl_->Shutdown(); }
 

@@ -1,6 +1,8 @@
-// The composition root of `goclaw server`: builds the engine and the HTTP API from the
-// configuration, serves, and shuts down in order (stop accepting requests, let requests in
-// flight finish for server.drain_timeout, then stop the engine).
+// The composition root of `goclaw server`: opens the store (RocksDB at storage.path, or memory),
+// builds the engine on it (which resumes unfinished workflows) and the HTTP API, serves, and
+// shuts down in order: stop admitting, let running attempts finish (shutdown.drain_timeout),
+// write everything, let requests in flight finish (server.drain_timeout), close the engine,
+// close the store.
 //
 // Thread-safety: Start, then Shutdown once, from one thread; accessors from any thread.
 #pragma once
@@ -14,6 +16,7 @@
 #include "goclaw/core/status.h"
 #include "goclaw/engine/engine.h"
 #include "goclaw/log/log.h"
+#include "goclaw/store/store.h"
 
 namespace goclaw::server {
 
@@ -22,13 +25,16 @@ class Server {
   // The logger of each module ("server", "engine", "api"); none: logs are discarded.
   using Loggers = std::function<log::Logger(std::string_view module)>;
   // kUnavailable when the port cannot be bound, kInvalidArgument for bad settings.
-  static Result<std::unique_ptr<Server>> Start(const config::Config& config, Loggers loggers = {});
+  // `faults` (tests only) injects write failures into the store.
+  static Result<std::unique_ptr<Server>> Start(const config::Config& config, Loggers loggers = {},
+                                               std::shared_ptr<store::WriteFaults> faults = nullptr);
   ~Server();  // Shutdown() if not done
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
   int port() const;  // the bound port (server.port 0 picks one)
   engine::Engine& engine();
+  store::Store& store();
   const api::Router& router() const;  // every route the server answers
   // /ready answers 503 from here on; requests in flight finish (up to server.drain_timeout).
   void Shutdown();

@@ -106,6 +106,7 @@ void Report(benchmark::State& state, std::vector<double>& latency, int failures)
 std::unique_ptr<Server> StartServer() {
   config::Config c;
   c.server.port = 0;
+  c.storage.backend = config::StorageBackend::kMemory;
   config::LaneConfig lane;
   lane.name = "default";
   lane.max_concurrency = 1 << 16;

@@ -155,6 +155,12 @@ std::string EncodeWorkflow(const WorkflowRecord& r) {
   w.I64(r.started_at_us);
   w.I64(r.finished_at_us);
   w.Bytes(r.error);
+  w.U64(r.task_count);
+  return w.Take();
+}
+
+std::string EncodeSpec(const SpecRecord& r) {
+  Writer w(kValueFormat);
   w.Bytes(r.spec_json);
   w.Bytes(r.input_json);
   return w.Take();
@@ -168,6 +174,7 @@ std::string EncodeTask(const TaskRecord& r) {
   w.I64(r.finished_at_us);
   w.Bytes(r.error);
   w.Bytes(r.output_json);
+  w.I64(r.interrupted);
   return w.Take();
 }
 
@@ -187,8 +194,17 @@ Result<WorkflowRecord> DecodeWorkflow(std::string_view value) {
   GOCLAW_RETURN_IF_ERROR(in.Format());
   WorkflowRecord r;
   (void)(in.Bytes(&r.id) && in.Bytes(&r.name) && in.Small(&r.state) && in.I64(&r.created_at_us) &&
-      in.I64(&r.started_at_us) && in.I64(&r.finished_at_us) && in.Bytes(&r.error) && in.Bytes(&r.spec_json) &&
-      in.Bytes(&r.input_json));
+      in.I64(&r.started_at_us) && in.I64(&r.finished_at_us) && in.Bytes(&r.error) && in.Small(&r.task_count));
+  GOCLAW_RETURN_IF_ERROR(in.Done());
+  return r;
+}
+
+Result<SpecRecord> DecodeSpec(std::string_view id, std::string_view value) {
+  SpecRecord r;
+  r.workflow_id = id;
+  Reader in(value, "spec record of " + r.workflow_id);
+  GOCLAW_RETURN_IF_ERROR(in.Format());
+  (void)(in.Bytes(&r.spec_json) && in.Bytes(&r.input_json));
   GOCLAW_RETURN_IF_ERROR(in.Done());
   return r;
 }
@@ -203,7 +219,7 @@ Result<TaskRecord> DecodeTask(std::string_view key, std::string_view value) {
   Reader in(value, "task record of " + r.workflow_id);
   GOCLAW_RETURN_IF_ERROR(in.Format());
   (void)(in.Small(&r.state) && in.I32(&r.attempts) && in.I64(&r.started_at_us) && in.I64(&r.finished_at_us) &&
-      in.Bytes(&r.error) && in.Bytes(&r.output_json));
+      in.Bytes(&r.error) && in.Bytes(&r.output_json) && in.I32(&r.interrupted));
   GOCLAW_RETURN_IF_ERROR(in.Done());
   return r;
 }

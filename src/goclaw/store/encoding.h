@@ -21,9 +21,11 @@ namespace goclaw::store {
 inline constexpr std::uint8_t kValueFormat = 1;
 
 std::string EncodeWorkflow(const WorkflowRecord& r);
+std::string EncodeSpec(const SpecRecord& r);     // the workflow id is the key
 std::string EncodeTask(const TaskRecord& r);     // the workflow id and index are in the key
 std::string EncodeEvent(const EventRecord& r);   // the workflow id and seq are in the key
 Result<WorkflowRecord> DecodeWorkflow(std::string_view value);
+Result<SpecRecord> DecodeSpec(std::string_view id, std::string_view value);
 Result<TaskRecord> DecodeTask(std::string_view key, std::string_view value);
 Result<EventRecord> DecodeEvent(std::string_view key, std::string_view value);
 

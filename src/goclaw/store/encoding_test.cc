@@ -10,8 +10,7 @@ namespace {
 using ::testing::HasSubstr;
 
 WorkflowRecord SampleWorkflow() {
-  return {"wf-0192", "fanout", 2, 1764000000123456, 1764000000223456, 0, "", R"({"tasks":[{"id":"a"}]})",
-          R"({"n":1})"};
+  return {"wf-0192", "fanout", 2, 1764000000123456, 1764000000223456, 0, "", 70000};
 }
 
 TEST(EncodingTest, RecordsRoundTrip) {
@@ -21,7 +20,12 @@ TEST(EncodingTest, RecordsRoundTrip) {
   ASSERT_TRUE(wd) << wd.error().ToString();
   EXPECT_EQ(*wd, w);
 
-  TaskRecord t{"wf-0192", 70000, 5, 3, -5, 1764000000999999, "boom", R"({"ok":true})"};
+  SpecRecord sp{"wf-0192", R"({"tasks":[{"id":"a"}]})", R"({"n":1})"};
+  auto sd = DecodeSpec(sp.workflow_id, EncodeSpec(sp));
+  ASSERT_TRUE(sd) << sd.error().ToString();
+  EXPECT_EQ(*sd, sp);
+
+  TaskRecord t{"wf-0192", 70000, 5, 3, -5, 1764000000999999, "boom", R"({"ok":true})", 2};
   auto td = DecodeTask(TaskKey(t.workflow_id, t.index), EncodeTask(t));
   ASSERT_TRUE(td) << td.error().ToString();
   EXPECT_EQ(*td, t);

@@ -14,8 +14,9 @@ namespace {
 
 class MemoryStore final : public Store {
  public:
-  MemoryStore()
-      : committer_([this](const std::vector<const StoreBatch*>& group) { return Apply(group); }, false, "memory",
+  explicit MemoryStore(std::shared_ptr<WriteFaults> faults)
+      : faults_(std::move(faults)),
+        committer_([this](const std::vector<const StoreBatch*>& group) { return Apply(group); }, false, "memory",
                    false) {}
 
   void Commit(StoreBatch batch, CommitCallback done) override { committer_.Submit(std::move(batch), std::move(done)); }
@@ -35,6 +36,22 @@ class MemoryStore final : public Store {
     auto it = workflows_.find(id);
     if (it == workflows_.end()) return std::optional<WorkflowRecord>();
     return std::optional<WorkflowRecord>(it->second);
+  }
+
+  Result<std::optional<SpecRecord>> Spec(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    auto it = specs_.find(id);
+    if (it == specs_.end()) return std::optional<SpecRecord>();
+    return std::optional<SpecRecord>(it->second);
+  }
+
+  Result<std::uint64_t> LastEventSeq(const std::string& workflow_id) override {
+    std::lock_guard lock(mu_);
+    auto it = events_.upper_bound(EventKey(workflow_id, std::numeric_limits<std::uint64_t>::max()));
+    if (it == events_.begin()) return std::uint64_t{0};
+    --it;
+    if (!it->first.starts_with(WorkflowPrefix(workflow_id))) return std::uint64_t{0};
+    return it->second.seq;
   }
 
   Result<std::vector<TaskRecord>> Tasks(const std::string& workflow_id) override {
@@ -64,18 +81,24 @@ class MemoryStore final : public Store {
   }
 
   StoreStats Stats() const override { return committer_.Stats(); }
+  int format_version() const override { return kStoreFormatVersion; }
 
  private:
   Status Apply(const std::vector<const StoreBatch*>& group) {
+    if (faults_ && faults_->no_space.load()) {
+      return MakeError(ErrorCode::kUnavailable, "writing to the memory store: injected: no space left on device");
+    }
     std::lock_guard lock(mu_);
     for (const StoreBatch* b : group) {
       for (const auto& id : b->erased) {
         workflows_.erase(id);
+        specs_.erase(id);
         const std::string prefix = WorkflowPrefix(id);
         EraseRange(tasks_, prefix);
         EraseRange(events_, prefix);
       }
       for (const auto& w : b->workflows) workflows_[w.id] = w;
+      for (const auto& sp : b->specs) specs_[sp.workflow_id] = sp;
       for (const auto& t : b->tasks) tasks_[TaskKey(t.workflow_id, t.index)] = t;
       for (const auto& e : b->events) events_[EventKey(e.workflow_id, e.seq)] = e;
     }
@@ -88,8 +111,10 @@ class MemoryStore final : public Store {
     while (it != map.end() && it->first.starts_with(prefix)) it = map.erase(it);
   }
 
+  std::shared_ptr<WriteFaults> faults_;
   std::mutex mu_;
   std::map<std::string, WorkflowRecord> workflows_;
+  std::map<std::string, SpecRecord> specs_;
   std::map<std::string, TaskRecord> tasks_;
   std::map<std::string, EventRecord> events_;
   GroupCommitter committer_;  // last: its thread stops before the maps go
@@ -97,6 +122,8 @@ class MemoryStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> NewMemoryStore() { return std::make_unique<MemoryStore>(); }
+std::unique_ptr<Store> NewMemoryStore(std::shared_ptr<WriteFaults> faults) {
+  return std::make_unique<MemoryStore>(std::move(faults));
+}
 
 }  // namespace goclaw::store

@@ -1,6 +1,6 @@
-// What the store keeps (docs/design/storage.md): a record per workflow (its spec, input and
-// current state), a record per task (current state and result), and the append-only event
-// history. Plain values; states are the engine's enums as numbers (the store does not
+// What the store keeps (docs/design/storage.md): a record per workflow (its current state),
+// its spec and input (written once, at submit), a record per task (current state and result;
+// none while the task is pending with no attempt), and the append-only event history. Plain values; states are the engine's enums as numbers (the store does not
 // interpret them), times are microseconds since the Unix epoch (0 = not set).
 //
 // Thread-safety: plain values.
@@ -20,10 +20,18 @@ struct WorkflowRecord {
   std::int64_t started_at_us = 0;
   std::int64_t finished_at_us = 0;
   std::string error;
-  std::string spec_json;   // the workflow spec as submitted (JSON), to compile again on recovery
-  std::string input_json;  // the merged input object (JSON)
+  std::uint32_t task_count = 0;
 
   friend bool operator==(const WorkflowRecord&, const WorkflowRecord&) = default;
+};
+
+// Written once per workflow, with its first record: what recovery compiles again.
+struct SpecRecord {
+  std::string workflow_id;
+  std::string spec_json;   // the normalized workflow spec (dag::SpecToJson)
+  std::string input_json;  // the merged input object
+
+  friend bool operator==(const SpecRecord&, const SpecRecord&) = default;
 };
 
 struct TaskRecord {
@@ -35,6 +43,7 @@ struct TaskRecord {
   std::int64_t finished_at_us = 0;
   std::string error;
   std::string output_json;  // empty until completed
+  std::int32_t interrupted = 0;  // attempts cut short by an engine stop (not the task's failures)
 
   friend bool operator==(const TaskRecord&, const TaskRecord&) = default;
 };
@@ -56,12 +65,17 @@ struct EventRecord {
 // Changes applied together: all of them or none (one RocksDB write batch).
 struct StoreBatch {
   std::vector<WorkflowRecord> workflows;  // put (insert or replace)
+  std::vector<SpecRecord> specs;          // put
   std::vector<TaskRecord> tasks;          // put
   std::vector<EventRecord> events;        // append
-  std::vector<std::string> erased;        // workflows removed with their tasks and events
+  std::vector<std::string> erased;        // workflows removed with their spec, tasks and events
 
-  bool empty() const { return workflows.empty() && tasks.empty() && events.empty() && erased.empty(); }
-  std::size_t size() const { return workflows.size() + tasks.size() + events.size() + erased.size(); }
+  bool empty() const {
+    return workflows.empty() && specs.empty() && tasks.empty() && events.empty() && erased.empty();
+  }
+  std::size_t size() const {
+    return workflows.size() + specs.size() + tasks.size() + events.size() + erased.size();
+  }
 };
 
 }  // namespace goclaw::store

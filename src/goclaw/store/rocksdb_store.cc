@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <limits>
 #include <filesystem>
+#include <shared_mutex>
+#include <thread>
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/options.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
@@ -16,13 +20,65 @@
 namespace goclaw::store {
 namespace {
 
-constexpr const char* kFamilies[] = {"default", "workflows", "tasks", "events", "sagas", "memory", "meta"};
+constexpr const char* kFamilies[] = {"default", "workflows", "specs", "tasks", "events", "sagas", "memory", "meta"};
 constexpr const char* kFormatKey = "format_version";
 
-enum Family { kDefault, kWorkflows, kTasks, kEvents, kSagas, kMemory, kMeta, kFamilyCount };
+enum Family { kDefault, kWorkflows, kSpecs, kTasks, kEvents, kSagas, kMemory, kMeta, kFamilyCount };
+
+// Failure injection (StoreOptions::faults): files whose writes fail with "no space" while the
+// flag is set, so tests see RocksDB's real reaction to a full disk.
+class FaultyFile final : public rocksdb::FSWritableFileOwnerWrapper {
+ public:
+  FaultyFile(std::unique_ptr<rocksdb::FSWritableFile> file, std::shared_ptr<WriteFaults> faults)
+      : FSWritableFileOwnerWrapper(std::move(file)), faults_(std::move(faults)) {}
+  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
+                           rocksdb::IODebugContext* dbg) override {
+    if (Full()) return NoSpace();
+    return FSWritableFileOwnerWrapper::Append(data, o, dbg);
+  }
+  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
+                           const rocksdb::DataVerificationInfo& info, rocksdb::IODebugContext* dbg) override {
+    if (Full()) return NoSpace();
+    return FSWritableFileOwnerWrapper::Append(data, o, info, dbg);
+  }
+  rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+    if (Full()) return NoSpace();
+    return FSWritableFileOwnerWrapper::Sync(o, dbg);
+  }
+  rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+    if (Full()) return NoSpace();
+    return FSWritableFileOwnerWrapper::Fsync(o, dbg);
+  }
+
+ private:
+  bool Full() const { return faults_->no_space.load(); }
+  static rocksdb::IOStatus NoSpace() { return rocksdb::IOStatus::NoSpace("injected: no space left on device"); }
+  std::shared_ptr<WriteFaults> faults_;
+};
+
+class FaultyFileSystem final : public rocksdb::FileSystemWrapper {
+ public:
+  FaultyFileSystem(std::shared_ptr<rocksdb::FileSystem> base, std::shared_ptr<WriteFaults> faults)
+      : FileSystemWrapper(std::move(base)), faults_(std::move(faults)) {}
+  const char* Name() const override { return "GoclawFaultyFileSystem"; }
+  rocksdb::IOStatus NewWritableFile(const std::string& f, const rocksdb::FileOptions& o,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* r,
+                                    rocksdb::IODebugContext* dbg) override {
+    if (faults_->no_space.load()) return rocksdb::IOStatus::NoSpace("injected: no space left on device");
+    std::unique_ptr<rocksdb::FSWritableFile> file;
+    rocksdb::IOStatus s = FileSystemWrapper::NewWritableFile(f, o, &file, dbg);
+    if (s.ok()) *r = std::make_unique<FaultyFile>(std::move(file), faults_);
+    return s;
+  }
+
+ private:
+  std::shared_ptr<WriteFaults> faults_;
+};
 
 Error FromRocks(const rocksdb::Status& s, const std::string& what) {
-  const ErrorCode code = s.IsNoSpace() || s.IsIOError() ? ErrorCode::kUnavailable : ErrorCode::kInternal;
+  const ErrorCode code = s.IsNoSpace() || s.IsIOError() || s.IsBusy() || s.IsTryAgain()
+                             ? ErrorCode::kUnavailable
+                             : ErrorCode::kInternal;
   return Error(code, what + ": " + s.ToString());
 }
 
@@ -32,6 +88,7 @@ class RocksDbStore final : public Store {
     auto store = std::unique_ptr<RocksDbStore>(new RocksDbStore(options));
     GOCLAW_RETURN_IF_ERROR(store->OpenDb());
     GOCLAW_RETURN_IF_ERROR(store->CheckFormat());
+    if (options.read_only) return std::unique_ptr<Store>(std::move(store));  // no writer thread
     store->committer_ = std::make_unique<GroupCommitter>(
         [s = store.get()](const std::vector<const StoreBatch*>& group) { return s->Write(group); },
         options.sync == SyncMode::kAlways, "rocksdb", options.sync != SyncMode::kNone);
@@ -40,21 +97,45 @@ class RocksDbStore final : public Store {
 
   ~RocksDbStore() override {
     committer_.reset();  // writes what is queued first
-    for (auto* h : handles_) {
-      if (h) db_->DestroyColumnFamilyHandle(h);
-    }
-    handles_.clear();
-    if (db_) {
-      db_->Close();
-      delete db_;
-    }
+    CloseDb();
   }
 
-  void Commit(StoreBatch batch, CommitCallback done) override { committer_->Submit(std::move(batch), std::move(done)); }
+  void Commit(StoreBatch batch, CommitCallback done) override {
+    if (!committer_) {
+      if (done) done(MakeError(ErrorCode::kFailedPrecondition, "the store at " + path_ + " is open read-only"));
+      return;
+    }
+    committer_->Submit(std::move(batch), std::move(done));
+  }
+
+  Result<std::optional<SpecRecord>> Spec(const std::string& id) override {
+    std::shared_lock lock(db_mu_);
+    GOCLAW_RETURN_IF_ERROR(Usable());
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_[kSpecs], id, &value);
+    if (s.IsNotFound()) return std::optional<SpecRecord>();
+    if (!s.ok()) return MakeError(FromRocks(s, "reading the spec of " + id + " from " + path_));
+    GOCLAW_ASSIGN_OR_RETURN(SpecRecord r, DecodeSpec(id, value));
+    return std::optional<SpecRecord>(std::move(r));
+  }
+
+  Result<std::uint64_t> LastEventSeq(const std::string& workflow_id) override {
+    std::shared_lock lock(db_mu_);
+    GOCLAW_RETURN_IF_ERROR(Usable());
+    const std::string prefix = WorkflowPrefix(workflow_id);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family_[kEvents]));
+    it->SeekForPrev(EventKey(workflow_id, std::numeric_limits<std::uint64_t>::max()));
+    if (!it->status().ok()) return MakeError(FromRocks(it->status(), "reading events of " + workflow_id));
+    if (!it->Valid() || !it->key().starts_with(prefix)) return std::uint64_t{0};
+    GOCLAW_ASSIGN_OR_RETURN(EventRecord e, DecodeEvent(View(it->key()), View(it->value())));
+    return e.seq;
+  }
 
   Result<std::vector<WorkflowRecord>> Workflows(const WorkflowQuery& query) override {
+    std::shared_lock lock(db_mu_);
+    GOCLAW_RETURN_IF_ERROR(Usable());
     std::vector<WorkflowRecord> out;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kWorkflows]));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family_[kWorkflows]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       GOCLAW_ASSIGN_OR_RETURN(WorkflowRecord w, DecodeWorkflow(View(it->value())));
       if (query.unfinished_only && w.state >= query.first_terminal_state) continue;
@@ -65,8 +146,10 @@ class RocksDbStore final : public Store {
   }
 
   Result<std::optional<WorkflowRecord>> Workflow(const std::string& id) override {
+    std::shared_lock lock(db_mu_);
+    GOCLAW_RETURN_IF_ERROR(Usable());
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[kWorkflows], id, &value);
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_[kWorkflows], id, &value);
     if (s.IsNotFound()) return std::optional<WorkflowRecord>();
     if (!s.ok()) return MakeError(FromRocks(s, "reading workflow " + id + " from " + path_));
     GOCLAW_ASSIGN_OR_RETURN(WorkflowRecord w, DecodeWorkflow(value));
@@ -74,9 +157,11 @@ class RocksDbStore final : public Store {
   }
 
   Result<std::vector<TaskRecord>> Tasks(const std::string& workflow_id) override {
+    std::shared_lock lock(db_mu_);
+    GOCLAW_RETURN_IF_ERROR(Usable());
     std::vector<TaskRecord> out;
     const std::string prefix = WorkflowPrefix(workflow_id);
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kTasks]));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family_[kTasks]));
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       GOCLAW_ASSIGN_OR_RETURN(TaskRecord t, DecodeTask(View(it->key()), View(it->value())));
       out.push_back(std::move(t));
@@ -86,10 +171,12 @@ class RocksDbStore final : public Store {
   }
 
   Result<std::vector<EventRecord>> Events(const std::string& workflow_id, std::uint64_t since) override {
+    std::shared_lock lock(db_mu_);
+    GOCLAW_RETURN_IF_ERROR(Usable());
     std::vector<EventRecord> out;
     if (since == std::numeric_limits<std::uint64_t>::max()) return out;  // nothing comes after it
     const std::string prefix = WorkflowPrefix(workflow_id);
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kEvents]));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family_[kEvents]));
     for (it->Seek(EventKey(workflow_id, since + 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       GOCLAW_ASSIGN_OR_RETURN(EventRecord e, DecodeEvent(View(it->key()), View(it->value())));
       out.push_back(std::move(e));
@@ -99,6 +186,8 @@ class RocksDbStore final : public Store {
   }
 
   Status Checkpoint(const std::string& dir) override {
+    std::shared_lock lock(db_mu_);
+    GOCLAW_RETURN_IF_ERROR(Usable());
     rocksdb::Checkpoint* raw = nullptr;
     rocksdb::Status s = rocksdb::Checkpoint::Create(db_, &raw);
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
@@ -107,21 +196,90 @@ class RocksDbStore final : public Store {
     return OkStatus();
   }
 
-  StoreStats Stats() const override { return committer_->Stats(); }
+  int format_version() const override { return format_version_; }
+
+  StoreStats Stats() const override {
+    if (committer_) return committer_->Stats();
+    StoreStats st;
+    st.kind = "rocksdb";
+    return st;
+  }
 
  private:
   explicit RocksDbStore(const StoreOptions& options)
-      : path_(options.path), sync_(options.sync != SyncMode::kNone) {}
+      : path_(options.path), sync_(options.sync != SyncMode::kNone), options_(options) {}
 
   static std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 
+  // Under db_mu_: after a failed reopen there is no database until the next write reopens it.
+  Status Usable() const {
+    if (db_ != nullptr) return OkStatus();
+    return MakeError(ErrorCode::kUnavailable, "the store at " + path_ + " is closed after a write error; it reopens with the next write");
+  }
+
+  void CloseDb() {
+    for (auto* h : handles_) {
+      if (h) db_->DestroyColumnFamilyHandle(h);
+    }
+    handles_.clear();
+    family_.clear();
+    if (db_) {
+      db_->Close();
+      delete db_;
+      db_ = nullptr;
+    }
+  }
+
+  // After a failed write (a full disk) RocksDB refuses writes until resumed; when it cannot
+  // resume (a failed WAL append stays failed), the database is closed and opened again, which
+  // replays its WAL: what was written before stays, the failed write was never applied. That
+  // happens only once a probe write shows the space is back; until then the database stays
+  // open for reads.
+  Status Recover() {
+    rocksdb::Status r = db_ != nullptr ? db_->Resume() : rocksdb::Status::Incomplete("closed");
+    for (int i = 0; r.IsBusy() && i < 50; ++i) {  // RocksDB's own recovery is running
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      r = db_->Resume();
+    }
+    if (r.ok()) return OkStatus();
+    if (Status probe = ProbeWrite(); !probe) return probe;
+    std::unique_lock lock(db_mu_);
+    CloseDb();
+    return OpenDb();
+  }
+
+  // Writes, syncs and removes a small file next to the data: can the disk take writes again?
+  Status ProbeWrite() {
+    rocksdb::Env* env = env_ ? env_.get() : rocksdb::Env::Default();
+    const std::string probe = path_ + "/.goclaw-write-probe";
+    std::unique_ptr<rocksdb::WritableFile> file;
+    rocksdb::Status s = env->NewWritableFile(probe, &file, rocksdb::EnvOptions());
+    if (s.ok()) s = file->Append(std::string(4096, '\0'));
+    if (s.ok()) s = file->Sync();
+    if (file) (void)file->Close();
+    (void)env->DeleteFile(probe);
+    if (!s.ok()) return MakeError(FromRocks(s, "writing to the store at " + path_));
+    return OkStatus();
+  }
+
   Status OpenDb() {
     std::error_code ec;
-    std::filesystem::create_directories(path_, ec);
+    if (options_.read_only) {
+      if (!std::filesystem::is_directory(path_, ec)) {
+        return MakeError(ErrorCode::kNotFound, "no store at " + path_ + " (not a directory)");
+      }
+    } else {
+      std::filesystem::create_directories(path_, ec);
+    }
     if (ec) {
       return MakeError(ErrorCode::kUnavailable, "storage.path: cannot create \"" + path_ + "\": " + ec.message());
     }
     rocksdb::Options options;
+    if (options_.faults) {
+      env_ = rocksdb::NewCompositeEnv(
+          std::make_shared<FaultyFileSystem>(rocksdb::FileSystem::Default(), options_.faults));
+      options.env = env_.get();
+    }
     options.create_if_missing = true;
     options.create_missing_column_families = true;
     options.paranoid_checks = true;
@@ -139,19 +297,50 @@ class RocksDbStore final : public Store {
     }
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
     for (const char* name : kFamilies) families.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
-    rocksdb::Status s = rocksdb::DB::Open(options, path_, families, &handles_, &db_);
+    rocksdb::Status s;
+    if (options_.read_only) {
+      // Only the families that exist (a store made by an older build may lack some).
+      families.erase(std::remove_if(families.begin(), families.end(),
+                                    [&](const auto& f) {
+                                      return std::find(existing.begin(), existing.end(), f.name) == existing.end();
+                                    }),
+                     families.end());
+      s = rocksdb::DB::OpenForReadOnly(options, path_, families, &handles_, &db_);
+    } else {
+      s = rocksdb::DB::Open(options, path_, families, &handles_, &db_);
+    }
+    if (s.ok()) family_ = ByFamily(families, handles_);
     if (!s.ok()) return MakeError(FromRocks(s, "cannot open the store at " + path_));
     return OkStatus();
   }
 
+  // Handles indexed by Family; families missing from a read-only store get the default one
+  // (always there, never written: reads from it find nothing).
+  static std::vector<rocksdb::ColumnFamilyHandle*> ByFamily(
+      const std::vector<rocksdb::ColumnFamilyDescriptor>& opened,
+      const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+    std::vector<rocksdb::ColumnFamilyHandle*> out(kFamilyCount, nullptr);
+    for (std::size_t i = 0; i < opened.size(); ++i) {
+      if (opened[i].name == kFamilies[kDefault]) std::fill(out.begin(), out.end(), handles[i]);
+    }
+    for (std::size_t i = 0; i < opened.size(); ++i) {
+      auto at = std::find_if(std::begin(kFamilies), std::end(kFamilies),
+                             [&](const char* n) { return opened[i].name == n; });
+      out[static_cast<std::size_t>(at - std::begin(kFamilies))] = handles[i];
+    }
+    return out;
+  }
+
   Status CheckFormat() {
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[kMeta], kFormatKey, &value);
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_[kMeta], kFormatKey, &value);
+    if (s.IsNotFound() && options_.read_only) return OkStatus();
     if (s.IsNotFound()) {
       rocksdb::WriteOptions w;
       w.sync = true;
-      s = db_->Put(w, handles_[kMeta], kFormatKey, std::to_string(kStoreFormatVersion));
+      s = db_->Put(w, family_[kMeta], kFormatKey, std::to_string(kStoreFormatVersion));
       if (!s.ok()) return MakeError(FromRocks(s, "writing the format version to " + path_));
+      format_version_ = kStoreFormatVersion;
       return OkStatus();
     }
     if (!s.ok()) return MakeError(FromRocks(s, "reading the format version of " + path_));
@@ -161,6 +350,7 @@ class RocksDbStore final : public Store {
     } catch (...) {
       return MakeError(ErrorCode::kInternal, "the store at " + path_ + " has a corrupt format version \"" + value + "\"");
     }
+    format_version_ = version;
     if (version > kStoreFormatVersion) {
       return MakeError(ErrorCode::kFailedPrecondition,
                        "the store at " + path_ + " has format version " + std::to_string(version) +
@@ -171,30 +361,48 @@ class RocksDbStore final : public Store {
   }
 
   Status Write(const std::vector<const StoreBatch*>& group) {
+    // After a failed write (a full disk) RocksDB refuses writes until it is resumed; try that
+    // first, and report its error if the cause is still there.
+    if (needs_resume_) {
+      GOCLAW_RETURN_IF_ERROR(Recover());
+      needs_resume_ = false;
+    }
     rocksdb::WriteBatch wb;
     for (const StoreBatch* b : group) {
       for (const auto& id : b->erased) {
         std::string begin = WorkflowPrefix(id);
         std::string end = id + '\x01';
-        wb.Delete(handles_[kWorkflows], id);
-        wb.DeleteRange(handles_[kTasks], begin, end);
-        wb.DeleteRange(handles_[kEvents], begin, end);
+        wb.Delete(family_[kWorkflows], id);
+        wb.Delete(family_[kSpecs], id);
+        wb.DeleteRange(family_[kTasks], begin, end);
+        wb.DeleteRange(family_[kEvents], begin, end);
       }
-      for (const auto& w : b->workflows) wb.Put(handles_[kWorkflows], w.id, EncodeWorkflow(w));
-      for (const auto& t : b->tasks) wb.Put(handles_[kTasks], TaskKey(t.workflow_id, t.index), EncodeTask(t));
-      for (const auto& e : b->events) wb.Put(handles_[kEvents], EventKey(e.workflow_id, e.seq), EncodeEvent(e));
+      for (const auto& w : b->workflows) wb.Put(family_[kWorkflows], w.id, EncodeWorkflow(w));
+      for (const auto& sp : b->specs) wb.Put(family_[kSpecs], sp.workflow_id, EncodeSpec(sp));
+      for (const auto& t : b->tasks) wb.Put(family_[kTasks], TaskKey(t.workflow_id, t.index), EncodeTask(t));
+      for (const auto& e : b->events) wb.Put(family_[kEvents], EventKey(e.workflow_id, e.seq), EncodeEvent(e));
     }
     rocksdb::WriteOptions options;
     options.sync = sync_;
     rocksdb::Status s = db_->Write(options, &wb);
-    if (!s.ok()) return MakeError(FromRocks(s, "writing to the store at " + path_));
+    if (!s.ok()) {
+      needs_resume_ = true;
+      return MakeError(FromRocks(s, "writing to the store at " + path_));
+    }
     return OkStatus();
   }
 
   std::string path_;
   const bool sync_;  // fsync each write (sync modes always and batch)
+  StoreOptions options_;
+  std::unique_ptr<rocksdb::Env> env_;  // with failure injection only; outlives db_
+  bool needs_resume_ = false;          // writer thread only
+  // Readers share it; the writer thread takes it alone to reopen (db_ changes only then).
+  mutable std::shared_mutex db_mu_;
+  int format_version_ = 0;
   rocksdb::DB* db_ = nullptr;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // as opened (destroyed on close)
+  std::vector<rocksdb::ColumnFamilyHandle*> family_;   // indexed by Family
   std::unique_ptr<GroupCommitter> committer_;
 };
 

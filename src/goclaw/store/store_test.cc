@@ -39,8 +39,9 @@ class TempDir {
 
 StoreBatch Submitted(const std::string& id, int tasks) {
   StoreBatch b;
-  b.workflows.push_back({id, "w", 2, 100, 200, 0, "", R"({"tasks":[]})", "{}"});
-  for (int i = 0; i < tasks; ++i) b.tasks.push_back({id, static_cast<std::uint32_t>(i), 0, 0, 0, 0, "", ""});
+  b.workflows.push_back({id, "w", 2, 100, 200, 0, "", static_cast<std::uint32_t>(tasks)});
+  b.specs.push_back({id, R"({"tasks":[]})", "{}"});
+  for (int i = 0; i < tasks; ++i) b.tasks.push_back({id, static_cast<std::uint32_t>(i), 0, 0, 0, 0, "", "", 0});
   for (std::uint64_t seq = 1; seq <= 3; ++seq) b.events.push_back({id, seq, EventRecord::kWorkflow, 0, 1, 0, 100, ""});
   return b;
 }
@@ -65,7 +66,7 @@ TEST_P(StoreTest, WritesAndReadsEveryKindOfRecord) {
   ASSERT_TRUE(store_->CommitAndWait(Submitted("wf-2", 1)));
   // A transition: the task's record changes and an event is appended, together.
   StoreBatch step;
-  step.tasks.push_back({"wf-1", 1, 5, 1, 300, 400, "", R"({"out":1})"});
+  step.tasks.push_back({"wf-1", 1, 5, 1, 300, 400, "", R"({"out":1})", 1});
   step.events.push_back({"wf-1", 4, 1, 3, 5, 1, 400, ""});
   ASSERT_TRUE(store_->CommitAndWait(step));
 
@@ -74,6 +75,7 @@ TEST_P(StoreTest, WritesAndReadsEveryKindOfRecord) {
   ASSERT_EQ(tasks->size(), 3u);
   EXPECT_EQ((*tasks)[1].state, 5);
   EXPECT_EQ((*tasks)[1].output_json, R"({"out":1})");
+  EXPECT_EQ((*tasks)[1].interrupted, 1);
   EXPECT_EQ(store_->Tasks("wf-2")->size(), 1u);
   EXPECT_TRUE(store_->Tasks("wf-")->empty());  // a prefix of an id is not that id
 
@@ -86,10 +88,19 @@ TEST_P(StoreTest, WritesAndReadsEveryKindOfRecord) {
   ASSERT_EQ(tail->size(), 2u);
   EXPECT_EQ(tail->front().seq, 3u);
 
+  EXPECT_EQ(*store_->LastEventSeq("wf-1"), 4u);
+  EXPECT_EQ(*store_->LastEventSeq("wf-2"), 3u);
+  EXPECT_EQ(*store_->LastEventSeq("wf-"), 0u);
+  EXPECT_EQ(*store_->LastEventSeq("wf-3"), 0u);  // after every stored key
+
   auto w = store_->Workflow("wf-2");
   ASSERT_TRUE(w && w->has_value());
-  EXPECT_EQ((*w)->spec_json, R"({"tasks":[]})");
+  EXPECT_EQ((*w)->task_count, 1u);
   EXPECT_FALSE(store_->Workflow("wf-nope")->has_value());
+  auto spec = store_->Spec("wf-2");
+  ASSERT_TRUE(spec && spec->has_value());
+  EXPECT_EQ((*spec)->spec_json, R"({"tasks":[]})");
+  EXPECT_FALSE(store_->Spec("wf-nope")->has_value());
 }
 
 TEST_P(StoreTest, UnfinishedQueryAndErase) {
@@ -106,6 +117,7 @@ TEST_P(StoreTest, UnfinishedQueryAndErase) {
   erase.erased.push_back("wf-2");
   ASSERT_TRUE(store_->CommitAndWait(erase));
   EXPECT_FALSE(store_->Workflow("wf-2")->has_value());
+  EXPECT_FALSE(store_->Spec("wf-2")->has_value());
   EXPECT_TRUE(store_->Tasks("wf-2")->empty());
   EXPECT_TRUE(store_->Events("wf-2")->empty());
   EXPECT_EQ(store_->Tasks("wf-1")->size(), 2u);  // the neighbour is untouched
@@ -220,10 +232,55 @@ TEST(RocksDbStoreTest, DataSurvivesReopeningAndSnapshotsOpenAsDataDirs) {
   EXPECT_EQ(snapped->front().id, "wf-1");
 }
 
+TEST(RocksDbStoreTest, AFullDiskFailsWritesUntilSpaceReturns) {
+  TempDir dir;
+  auto faults = std::make_shared<WriteFaults>();
+  auto s = OpenRocksDbStore({.path = dir.path() + "/data", .faults = faults});
+  ASSERT_TRUE(s) << s.error().ToString();
+  Store& store = **s;
+  ASSERT_TRUE(store.CommitAndWait(Submitted("wf-1", 1)));
+  faults->no_space = true;
+  Status full = store.CommitAndWait(Submitted("wf-2", 1));
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().code(), ErrorCode::kUnavailable);
+  EXPECT_THAT(full.error().message(), HasSubstr("no space"));
+  Status still = store.CommitAndWait(Submitted("wf-3", 1));  // RocksDB cannot resume yet
+  ASSERT_FALSE(still);
+  EXPECT_EQ(still.error().code(), ErrorCode::kUnavailable);
+  faults->no_space = false;
+  Status back = store.CommitAndWait(Submitted("wf-4", 1));  // RocksDB reopened: its WAL replayed
+  ASSERT_TRUE(back) << back.error().ToString();
+  auto all = store.Workflows({});
+  ASSERT_TRUE(all);
+  std::vector<std::string> ids;
+  for (const auto& w : *all) ids.push_back(w.id);
+  EXPECT_THAT(ids, ::testing::ElementsAre("wf-1", "wf-4"));  // nothing of the failed writes
+  EXPECT_EQ(store.Stats().failed_batches, 2u);
+}
+
+TEST(RocksDbStoreTest, ReadOnlyOpenReadsAStoreThatIsOpenElsewhere) {
+  TempDir dir;
+  const std::string path = dir.path() + "/data";
+  auto writer = OpenRocksDbStore({.path = path});
+  ASSERT_TRUE(writer) << writer.error().ToString();
+  ASSERT_TRUE((*writer)->CommitAndWait(Submitted("wf-1", 2)));
+  auto reader = OpenRocksDbStore({.path = path, .read_only = true});
+  ASSERT_TRUE(reader) << reader.error().ToString();
+  EXPECT_EQ((*reader)->Workflows({})->size(), 1u);
+  EXPECT_EQ((*reader)->Tasks("wf-1")->size(), 2u);
+  Status refused = (*reader)->CommitAndWait(Submitted("wf-2", 1));
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message(), HasSubstr("read-only"));
+  auto missing = OpenRocksDbStore({.path = dir.path() + "/nope", .read_only = true});
+  ASSERT_FALSE(missing);
+  EXPECT_THAT(missing.error().message(), HasSubstr(dir.path() + "/nope"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/nope"));  // inspecting creates nothing
+}
+
 // Edits a closed store with RocksDB itself, as a newer goclaw would have left it.
 void WithRawDb(const std::string& path, const std::function<void(rocksdb::DB*, std::vector<rocksdb::ColumnFamilyHandle*>&)>& fn) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name : {"default", "workflows", "tasks", "events", "sagas", "memory", "meta"}) {
+  for (const char* name : {"default", "workflows", "specs", "tasks", "events", "sagas", "memory", "meta"}) {
     families.emplace_back(name, rocksdb::ColumnFamilyOptions());
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -239,7 +296,7 @@ TEST(RocksDbStoreTest, ANewerFormatOrUnknownFamilyIsRefused) {
   const std::string path = dir.path() + "/data";
   { ASSERT_TRUE(OpenRocksDbStore({.path = path})); }
   WithRawDb(path, [](rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*>& h) {
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), h[6], "format_version", "2").ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), h[7], "format_version", "2").ok());
   });
   auto newer = OpenRocksDbStore({.path = path});
   ASSERT_FALSE(newer);
@@ -247,7 +304,7 @@ TEST(RocksDbStoreTest, ANewerFormatOrUnknownFamilyIsRefused) {
   EXPECT_THAT(newer.error().message(), HasSubstr("format version 2, written by a newer goclaw"));
 
   WithRawDb(path, [](rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*>& h) {
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), h[6], "format_version", "1").ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), h[7], "format_version", "1").ok());
     rocksdb::ColumnFamilyHandle* extra = nullptr;
     ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "future", &extra).ok());
     db->DestroyColumnFamilyHandle(extra);

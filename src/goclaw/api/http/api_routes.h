@@ -10,6 +10,8 @@
 //   POST  /api/v1/workflows/{id}/cancel          idempotent while running; 409 when finished
 //   GET   /api/v1/lanes, GET|PATCH /api/v1/lanes/{name}
 //   GET   /health, /ready, /status
+//   POST  /api/v1/admin/snapshot                 online snapshot of the store into a directory
+//   GET   /api/v1/admin/store                    store kind, format version, counts by state
 //   GET   /api/v1/openapi.json                   OpenAPI 3.1, built from this router
 //   GET   /metrics                               Prometheus text format 0.0.4
 //   GET   /ws/events                             WebSocket event stream (event_stream.h)
@@ -25,6 +27,7 @@
 #include "goclaw/api/http/router.h"
 #include "goclaw/dag/spec.h"
 #include "goclaw/engine/engine.h"
+#include "goclaw/store/store.h"
 
 namespace goclaw::api {
 
@@ -34,6 +37,7 @@ class HttpMetrics;
 struct ApiContext {
   engine::Engine* engine = nullptr;
   EventHub* events = nullptr;             // for /ws/events and its metrics; none: no route
+  store::Store* store = nullptr;          // the engine's store, for /status, /metrics, admin
   HttpMetrics* http_metrics = nullptr;    // written by /metrics when set
   dag::SpecLimits limits;
   Millis default_wait{30000};  // a synchronous submit waits at most this long (then 202)
@@ -47,6 +51,7 @@ void AddWorkflowRoutes(Router& router, const ApiContext& ctx);
 void AddLaneRoutes(Router& router, const ApiContext& ctx);
 void AddHealthRoutes(Router& router, const ApiContext& ctx);
 void AddMetricsRoute(Router& router, const ApiContext& ctx);
+void AddAdminRoutes(Router& router, const ApiContext& ctx);
 void AddEventStreamRoute(Router& router, const ApiContext& ctx);
 // Add last: the document lists the routes added before it (and itself).
 void AddOpenApiRoute(Router& router, const ApiContext& ctx);

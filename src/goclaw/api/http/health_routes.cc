@@ -11,6 +11,17 @@ constexpr engine::WorkflowState kStates[] = {
     engine::WorkflowState::kPending,   engine::WorkflowState::kScheduled, engine::WorkflowState::kRunning,
     engine::WorkflowState::kCompleted, engine::WorkflowState::kFailed,    engine::WorkflowState::kCancelled};
 
+boost::json::object StoreJson(const ApiContext& ctx) {
+  if (ctx.store == nullptr) return {{"kind", "none"}, {"durable", false}, {"healthy", true}};
+  const store::StoreStats st = ctx.store->Stats();
+  return {{"kind", st.kind},
+          {"durable", st.durable},
+          {"healthy", ctx.engine->StoreHealthy()},
+          {"commits", st.commits},
+          {"batches", st.batches},
+          {"failed_batches", st.failed_batches}};
+}
+
 HttpResponse Status(const ApiContext& ctx, HttpRequest&) {
   boost::json::object counts;
   std::size_t total = 0;
@@ -33,7 +44,7 @@ HttpResponse Status(const ApiContext& ctx, HttpRequest&) {
                                      {"uptime_seconds", std::chrono::duration<double>(uptime).count()},
                                      {"workflows", std::move(counts)},
                                      {"lanes", std::move(lanes)},
-                                     {"store", {{"kind", "memory"}, {"durable", false}}}});
+                                     {"store", StoreJson(ctx)}});
 }
 
 }  // namespace
@@ -43,9 +54,12 @@ void AddHealthRoutes(Router& router, const ApiContext& ctx) {
   router.Add("GET", "/health", "Liveness", [](HttpRequest&) {
     return HttpResponse::Json(200, boost::json::object{{"status", "ok"}});
   });
-  router.Add("GET", "/ready", "Readiness: 503 while starting or shutting down", [c](HttpRequest& r) {
+  router.Add("GET", "/ready", "Readiness: 503 while starting, shutting down, or while the store cannot write", [c](HttpRequest& r) {
     if (c->accepting && !c->accepting()) {
       return ErrorResponse(r, 503, kUnavailable, "not ready: starting or shutting down");
+    }
+    if (!c->engine->StoreHealthy()) {
+      return ErrorResponse(r, 503, kUnavailable, "not ready: the store cannot write (disk full?); submits fail until it can");
     }
     return HttpResponse::Json(200, boost::json::object{{"status", "ready"}});
   });

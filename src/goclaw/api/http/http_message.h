@@ -46,6 +46,11 @@ struct HttpResponse {
   // the server runs it on the handler pool, under server.request_timeout, and sends what it
   // returns instead of this response.
   std::function<HttpResponse()> wait;
+  // Set by a handler whose answer comes later from another thread (e.g. once a submit is
+  // durable): the server calls `defer(reply)` and sends what `reply` gets, from any thread,
+  // under server.request_timeout. The response given to `reply` may itself have `wait` set.
+  using Reply = std::function<void(HttpResponse)>;
+  std::function<void(Reply)> defer;
 
   static HttpResponse Json(int status, const boost::json::value& value);
   static HttpResponse Text(int status, std::string text, std::string content_type = "text/plain; charset=utf-8");

@@ -368,6 +368,10 @@ class HttpServer::Impl {
       co_return co_await OnPool(std::move(job), req);
     }
     HttpResponse res = Invoke([&] { return route.handler(req); }, req);
+    if (res.defer) {
+      std::function<void(HttpResponse::Reply)> start = std::move(res.defer);
+      res = co_await Deferred(std::move(start), req);
+    }
     if (!res.wait) co_return res;
     // The handler did the quick part and needs to block for the rest: off the I/O thread.
     std::function<HttpResponse(HttpRequest&)> job = [this, wait = std::move(res.wait)](HttpRequest& r) {
@@ -391,25 +395,48 @@ class HttpServer::Impl {
 
   // Runs `fn(request)` on the pool; answers 504 if it takes longer than request_timeout.
   asio::awaitable<HttpResponse> OnPool(std::function<HttpResponse(HttpRequest&)> fn, HttpRequest& req) {
+    auto request = std::make_shared<HttpRequest>(req);
+    std::function<void(HttpResponse::Reply)> start = [this, fn = std::move(fn), request](HttpResponse::Reply reply) {
+      asio::post(pool_, [fn, request, reply] { reply(fn(*request)); });
+    };
+    co_return co_await Deferred(std::move(start), req);
+  }
+
+  // Calls `start(reply)` and waits (without holding the I/O thread) until some thread calls
+  // reply, or answers 504 after request_timeout. Later replies are dropped.
+  asio::awaitable<HttpResponse> Deferred(std::function<void(HttpResponse::Reply)> start, HttpRequest& req) {
     struct Shared {
       std::mutex mu;
       std::optional<HttpResponse> res;
+      bool replied = false;
     };
     auto ex = co_await asio::this_coro::executor;
     auto shared = std::make_shared<Shared>();
     auto timer = std::make_shared<asio::steady_timer>(ex, options_.request_timeout);
-    auto request = std::make_shared<HttpRequest>(req);
-    asio::post(pool_, [fn = std::move(fn), shared, timer, ex, request] {
-      HttpResponse r = fn(*request);
+    HttpResponse::Reply reply = [shared, timer, ex](HttpResponse r) {
       {
         std::lock_guard lock(shared->mu);
+        if (shared->replied) return;
+        shared->replied = true;
         shared->res = std::move(r);
       }
       asio::post(ex, [timer] { timer->cancel(); });
-    });
+    };
+    HttpResponse failed = Invoke(
+        [&] {
+          start(reply);
+          return HttpResponse();
+        },
+        req);
+    if (failed.status >= 500) co_return failed;  // start threw
+    {
+      std::lock_guard lock(shared->mu);
+      if (shared->res) co_return std::move(*shared->res);  // replied at once
+    }
     co_await timer->async_wait(kTuple);
     std::lock_guard lock(shared->mu);
     if (shared->res) co_return std::move(*shared->res);
+    shared->replied = true;  // too late from here on
     co_return ErrorResponse(req, 504, kTimeout,
                             "the request took longer than server.request_timeout (" +
                                 FormatDuration(options_.request_timeout) + ")");

@@ -35,6 +35,8 @@ void WriteEngine(TextWriter& w, const engine::EngineMetrics& m) {
           engine::WorkflowStateName);
   ByState(w, "goclaw_workflows_entered_total", "counter", "Workflows that entered each state.",
           kWorkflowStates, m.workflows_entered, engine::WorkflowStateName);
+  w.Family("goclaw_workflows_in_memory", "gauge", "Workflows held in the engine's memory (finished ones leave after storage.evict_after).");
+  w.Sample("goclaw_workflows_in_memory", {}, static_cast<double>(m.in_memory));
   ByState(w, "goclaw_tasks", "gauge", "Tasks in each state now.", kTaskStates, m.tasks, engine::TaskStateName);
   ByState(w, "goclaw_tasks_entered_total", "counter", "Tasks that entered each state.", kTaskStates,
           m.tasks_entered, engine::TaskStateName);
@@ -87,6 +89,29 @@ void WriteProcess(TextWriter& w, const ApiContext& ctx) {
   one("goclaw_process_start_time_seconds", "gauge", "Start time, Unix seconds.", p->start_time_seconds);
 }
 
+void WriteStore(TextWriter& w, const store::Store& store, bool healthy) {
+  const store::StoreStats s = store.Stats();
+  auto one = [&](std::string_view name, std::string_view type, std::string_view help, double v) {
+    w.Family(name, type, help);
+    w.Sample(name, {{"kind", s.kind}}, v);
+  };
+  one("goclaw_store_healthy", "gauge", "1 while the store accepts writes, 0 after a failed write until the next good one.",
+      healthy ? 1 : 0);
+  one("goclaw_store_commits_total", "counter", "Commits written (each submit, cancel or shard journal flush).",
+      static_cast<double>(s.commits));
+  one("goclaw_store_batches_total", "counter", "Group-commit writes (with sync_mode batch: fsyncs).",
+      static_cast<double>(s.batches));
+  one("goclaw_store_records_total", "counter", "Records written.", static_cast<double>(s.records));
+  one("goclaw_store_failed_batches_total", "counter", "Writes that failed (nothing of them applied).",
+      static_cast<double>(s.failed_batches));
+  one("goclaw_store_max_batch_commits", "gauge", "The most commits one write carried.",
+      static_cast<double>(s.max_batch_commits));
+  w.Family("goclaw_store_commit_seconds", "histogram", "From a commit's arrival to durable, seconds.");
+  w.Histogram("goclaw_store_commit_seconds", {{"kind", s.kind}}, s.commit_latency);
+  w.Family("goclaw_store_write_seconds", "histogram", "One group-commit write with its fsync, seconds.");
+  w.Histogram("goclaw_store_write_seconds", {{"kind", s.kind}}, s.write_latency);
+}
+
 void WriteEvents(TextWriter& w, const EventHub& hub) {
   const EventHub::Stats s = hub.stats();
   w.Family("goclaw_ws_clients", "gauge", "Connected /ws/events clients.");
@@ -109,6 +134,7 @@ void AddMetricsRoute(Router& router, const ApiContext& ctx) {
         WriteLanes(w, c->engine->lanes().Snapshot());
         if (c->http_metrics) c->http_metrics->Write(w);
         if (c->events) WriteEvents(w, *c->events);
+        if (c->store) WriteStore(w, *c->store, c->engine->StoreHealthy());
         WriteProcess(w, *c);
         return HttpResponse::Text(200, w.Take(), std::string(TextWriter::kContentType));
       },

@@ -97,33 +97,47 @@ HttpResponse SubmitWorkflow(const ApiContext& ctx, HttpRequest& req) {
   if (!options) return error;
   auto plan = dag::CompileDocument(*doc, ctx.limits);
   if (!plan) return ErrorResponse(req, 400, kValidationFailed, plan.error().message(), plan.error().details());
-  auto id = ctx.engine->Submit(std::make_shared<const dag::Plan>(std::move(*plan)));
-  if (!id) {
-    // Refused by the engine (an executor that is off or not available): still the spec's fault.
-    if (id.error().code() == ErrorCode::kFailedPrecondition || id.error().code() == ErrorCode::kInvalidArgument) {
-      return ErrorResponse(req, 400, kValidationFailed, id.error().message(), id.error().details());
-    }
-    return ErrorResponse(req, id.error());
-  }
   HttpRequest who;  // what the error bodies need (the request id), without the spec
   who.request_id = req.request_id;
-  auto accepted = [&ctx, req = who, id = *id]() {
-    auto st = ctx.engine->Summary(id);
-    if (!st) return ErrorResponse(req, st.error());
-    HttpResponse res = HttpResponse::Json(202, Summary(*st));
-    res.SetHeader("Location", "/api/v1/workflows/" + id);
-    return res;
+  auto shared_plan = std::make_shared<const dag::Plan>(std::move(*plan));
+  // The answer comes once the workflow is durable (from the store's thread), and then maybe
+  // after waiting for it to finish (on the handler pool).
+  HttpResponse deferred;
+  deferred.defer = [&ctx, who, shared_plan, options = *options](HttpResponse::Reply reply) {
+    ctx.engine->SubmitAsync(shared_plan, {}, [&ctx, who, options, reply](Result<std::string> id) {
+      if (!id) {
+        // Refused by the engine (an executor that is off or not available): still the spec's fault.
+        const ErrorCode code = id.error().code();
+        if (code == ErrorCode::kFailedPrecondition || code == ErrorCode::kInvalidArgument) {
+          reply(ErrorResponse(who, 400, kValidationFailed, id.error().message(), id.error().details()));
+        } else {
+          reply(ErrorResponse(who, id.error()));
+        }
+        return;
+      }
+      auto accepted = [&ctx, who, id = *id]() {
+        auto st = ctx.engine->Summary(id);
+        if (!st) return ErrorResponse(who, st.error());
+        HttpResponse res = HttpResponse::Json(202, Summary(*st));
+        res.SetHeader("Location", "/api/v1/workflows/" + id);
+        return res;
+      };
+      if (options.async) {
+        reply(accepted());
+        return;
+      }
+      // Waiting blocks: the server runs this part on its handler pool.
+      HttpResponse pending;
+      pending.wait = [&ctx, who, id = *id, wait = options.wait, accepted]() {
+        auto done = ctx.engine->Wait(id, wait);
+        if (done) return HttpResponse::Json(201, WorkflowStatusToJson(*done));
+        if (done.error().code() != ErrorCode::kDeadlineExceeded) return ErrorResponse(who, done.error());
+        return accepted();
+      };
+      reply(std::move(pending));
+    });
   };
-  if (options->async) return accepted();
-  // Waiting blocks: the server runs this part on its handler pool.
-  HttpResponse pending;
-  pending.wait = [&ctx, req = who, id = *id, wait = options->wait, accepted]() {
-    auto done = ctx.engine->Wait(id, wait);
-    if (done) return HttpResponse::Json(201, WorkflowStatusToJson(*done));
-    if (done.error().code() != ErrorCode::kDeadlineExceeded) return ErrorResponse(req, done.error());
-    return accepted();
-  };
-  return pending;
+  return deferred;
 }
 
 HttpResponse ValidateWorkflow(const ApiContext& ctx, HttpRequest& req) {
@@ -249,10 +263,21 @@ HttpResponse CancelWorkflow(const ApiContext& ctx, HttpRequest& req) {
   std::string id;
   HttpResponse error;
   if (!WorkflowId(req, &id, &error)) return error;
-  if (Status s = ctx.engine->Cancel(id); !s) return ErrorResponse(req, s.error());
-  auto st = ctx.engine->Get(id);
-  if (!st) return ErrorResponse(req, st.error());
-  return HttpResponse::Json(200, Summary(*st));
+  HttpRequest who;
+  who.request_id = req.request_id;
+  // Answered once the cancellation is durable.
+  HttpResponse deferred;
+  deferred.defer = [&ctx, who, id](HttpResponse::Reply reply) {
+    ctx.engine->CancelAsync(id, [&ctx, who, id, reply](Status s) {
+      if (!s) {
+        reply(ErrorResponse(who, s.error()));
+        return;
+      }
+      auto st = ctx.engine->Summary(id);
+      reply(st ? HttpResponse::Json(200, Summary(*st)) : ErrorResponse(who, st.error()));
+    });
+  };
+  return deferred;
 }
 
 }  // namespace

@@ -1,0 +1,140 @@
+// Runs to records and back.
+#include "goclaw/engine/run_records.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace goclaw::engine::internal {
+
+std::int64_t ToMicros(Clock::WallTime t) {
+  if (t == Clock::WallTime{}) return 0;
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+Clock::WallTime FromMicros(std::int64_t us) {
+  if (us == 0) return Clock::WallTime{};
+  return Clock::WallTime(std::chrono::duration_cast<Clock::WallTime::duration>(std::chrono::microseconds(us)));
+}
+
+namespace {
+std::optional<Clock::WallTime> OptionalTime(std::int64_t us) {
+  if (us == 0) return std::nullopt;
+  return FromMicros(us);
+}
+}  // namespace
+
+store::WorkflowRecord WorkflowRecordOf(const WorkflowRun& run) {
+  store::WorkflowRecord w;
+  w.id = run.id;
+  w.name = run.plan.spec().name;
+  w.state = static_cast<std::uint8_t>(run.state);
+  w.created_at_us = ToMicros(run.created_at);
+  w.started_at_us = run.started_at ? ToMicros(*run.started_at) : 0;
+  w.finished_at_us = run.finished_at ? ToMicros(*run.finished_at) : 0;
+  w.error = run.error;
+  w.task_count = static_cast<std::uint32_t>(run.plan.task_count());
+  return w;
+}
+
+store::TaskRecord TaskRecordOf(const WorkflowRun& run, dag::Plan::Index i) {
+  const TaskRun& t = run.tasks[i];
+  store::TaskRecord r;
+  r.workflow_id = run.id;
+  r.index = i;
+  r.state = static_cast<std::uint8_t>(t.state);
+  r.attempts = t.attempts;
+  r.started_at_us = ToMicros(t.started_at);
+  r.finished_at_us = ToMicros(t.finished_at);
+  r.error = run.messages[t.error];
+  if (t.state == TaskState::kCompleted) r.output_json = boost::json::serialize(t.output);
+  r.interrupted = t.interrupted;
+  return r;
+}
+
+store::EventRecord EventRecordOf(const WorkflowRun& run, std::size_t k) {
+  const StoredEvent& e = run.events[k];
+  store::EventRecord r;
+  r.workflow_id = run.id;
+  r.seq = run.event_base + k + 1;
+  r.task = e.task;
+  r.from = e.from;
+  r.to = e.to;
+  r.attempt = e.attempt;
+  r.time_us = ToMicros(e.time);
+  r.error = run.messages[e.error];
+  return r;
+}
+
+Status RestoreTasks(WorkflowRun& run, const std::vector<store::TaskRecord>& tasks) {
+  for (const store::TaskRecord& r : tasks) {
+    if (r.index >= run.tasks.size() || r.state >= kTaskStateCount) {
+      return MakeError(ErrorCode::kInternal, "corrupt task record " + std::to_string(r.index) + " of " +
+                                                 run.id + ": the workflow has " +
+                                                 std::to_string(run.tasks.size()) + " tasks");
+    }
+    TaskRun& t = run.tasks[r.index];
+    t.state = static_cast<TaskState>(r.state);
+    t.attempts = r.attempts;
+    t.interrupted = static_cast<std::uint16_t>(std::clamp(r.interrupted, 0, 65535));
+    t.started_at = FromMicros(r.started_at_us);
+    t.finished_at = FromMicros(r.finished_at_us);
+    t.error = run.AddMessage(r.error);
+    if (!r.output_json.empty()) {
+      boost::system::error_code ec;
+      t.output = boost::json::parse(r.output_json, ec);
+      if (ec) {
+        return MakeError(ErrorCode::kInternal, "corrupt output of task " + std::to_string(r.index) +
+                                                   " of " + run.id + ": " + ec.message());
+      }
+    }
+  }
+  return OkStatus();
+}
+
+WorkflowStatus StatusFromRecords(const store::WorkflowRecord& w, const dag::Plan& plan,
+                                 const boost::json::object& metadata,
+                                 const std::vector<store::TaskRecord>& tasks) {
+  WorkflowStatus st;
+  st.id = w.id;
+  st.name = w.name;
+  st.state = static_cast<WorkflowState>(w.state);
+  st.created_at = FromMicros(w.created_at_us);
+  st.started_at = OptionalTime(w.started_at_us);
+  st.finished_at = OptionalTime(w.finished_at_us);
+  st.error = w.error;
+  st.metadata = metadata;
+  st.tasks.reserve(plan.task_count());
+  for (dag::Plan::Index i = 0; i < plan.task_count(); ++i) {
+    const dag::TaskSpec& spec = plan.task(i);
+    st.tasks.push_back(TaskStatus{spec.id, spec.name, std::string(dag::TaskTypeName(spec.type)),
+                                  TaskState::kPending, 0, std::nullopt, std::nullopt, "", nullptr});
+  }
+  for (const store::TaskRecord& r : tasks) {
+    if (r.index >= st.tasks.size() || r.state >= kTaskStateCount) continue;
+    TaskStatus& t = st.tasks[r.index];
+    t.state = static_cast<TaskState>(r.state);
+    t.attempts = r.attempts;
+    t.started_at = OptionalTime(r.started_at_us);
+    t.finished_at = OptionalTime(r.finished_at_us);
+    t.error = r.error;
+    if (!r.output_json.empty()) {
+      boost::system::error_code ec;
+      t.output = boost::json::parse(r.output_json, ec);
+    }
+  }
+  return st;
+}
+
+Event ToEvent(const store::EventRecord& e, const std::string& workflow_id, const dag::Plan* plan) {
+  const bool wf = e.task == store::EventRecord::kWorkflow;
+  auto name = [wf](std::uint8_t state) {
+    return std::string(wf ? WorkflowStateName(static_cast<WorkflowState>(state))
+                          : TaskStateName(static_cast<TaskState>(state)));
+  };
+  std::string task;
+  if (!wf && plan != nullptr && e.task < plan->task_count()) task = plan->task(e.task).id;
+  return Event{e.seq, workflow_id, std::move(task), name(e.from), name(e.to), e.attempt,
+               FromMicros(e.time_us), e.error};
+}
+
+}  // namespace goclaw::engine::internal

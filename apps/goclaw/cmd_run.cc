@@ -235,6 +235,7 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     if (!opts->json) {
       (*engine)->Subscribe([&progress](const engine::Event& e) { progress.OnEvent(e); });
     }
+    (*engine)->Resume();
     std::signal(SIGINT, OnSigint);
     SystemClock clock;
     const auto start = clock.Now();

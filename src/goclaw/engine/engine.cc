@@ -179,9 +179,9 @@ class Engine::Impl {
     });
   }
 
-  // A new (or recovered) run joins the summary index and its shard.
+  // A new (or recovered: already indexed) run joins the summary index and its shard.
   void Admit(std::unique_ptr<WorkflowRun> run, bool recovered = false) {
-    AddSummary(*run);
+    if (!recovered) AddSummary(*run);
     const std::size_t s = run->shard;
     shards_[s]->Post([this, s, recovered, run = std::move(run)]() mutable {
       WorkflowRun* r = run.get();
@@ -733,19 +733,38 @@ class Engine::Impl {
       }
       ++resumed;
       tasks += (*run)->tasks.size();
-      Admit(std::move(*run), /*recovered=*/true);
-    }
-    // Queued work re-enters its lanes once every run of the shard is back, by priority.
-    for (std::size_t s = 0; s < shards_.size(); ++s) {
-      shards_[s]->Post([this, s] { FinishRecovery(s); });
+      AddSummary(**run);
+      recovered_.push_back(std::move(*run));
     }
     if (resumed > 0) {
-      options_.logger.Info("resumed {} unfinished workflows ({} tasks) of {} stored, in {:.1f} ms", resumed,
+      options_.logger.Info("loaded {} unfinished workflows ({} tasks) of {} stored, in {:.1f} ms", resumed,
                            tasks, records.size(),
                            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     }
     return OkStatus();
   }
+
+ public:
+  // Hands the recovered runs to their shards. Queued work re-enters its lanes once every run of
+  // a shard is back, by priority.
+  std::size_t Resume() {
+    std::vector<std::unique_ptr<WorkflowRun>> runs;
+    {
+      std::lock_guard lock(recovered_mu_);
+      runs = std::move(recovered_);
+      recovered_.clear();
+    }
+    const std::size_t n = runs.size();
+    for (auto& run : runs) Admit(std::move(run), /*recovered=*/true);
+    if (n > 0) {
+      for (std::size_t s = 0; s < shards_.size(); ++s) {
+        shards_[s]->Post([this, s] { FinishRecovery(s); });
+      }
+    }
+    return n;
+  }
+
+ private:
 
   Result<std::unique_ptr<WorkflowRun>> Rebuild(
       const store::WorkflowRecord& w,
@@ -1301,6 +1320,8 @@ class Engine::Impl {
   std::atomic<bool> store_healthy_{true};
   std::atomic<bool> draining_{false};  // no new submits or attempts
   std::atomic<bool> closing_{false};   // completions and timers are ignored
+  std::mutex recovered_mu_;
+  std::vector<std::unique_ptr<WorkflowRun>> recovered_;  // loaded by Recover, waiting for Resume
   std::mutex spec_cache_mu_;
   std::weak_ptr<const dag::WorkflowSpec> spec_cache_key_;
   std::string spec_cache_text_;
@@ -1349,6 +1370,7 @@ std::size_t Engine::Drain(std::chrono::milliseconds timeout) { return impl_->Dra
 bool Engine::StoreHealthy() const { return impl_->StoreHealthy(); }
 Status Engine::Flush() { return impl_->Flush(); }
 bool Engine::draining() const { return impl_->draining(); }
+std::size_t Engine::Resume() { return impl_->Resume(); }
 Result<WorkflowStatus> Engine::Get(const std::string& id) { return impl_->Get(id); }
 Result<WorkflowSummary> Engine::Summary(const std::string& id) const { return impl_->Summary(id); }
 ListResult Engine::List(const ListFilter& filter) const { return impl_->List(filter); }

@@ -149,6 +149,10 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
+  // Runs the unfinished workflows Create found in the store again; call once, after
+  // RegisterFunction (recovered tasks may call the functions at once). Returns how many.
+  std::size_t Resume();
+
   // Register before submitting workflows that call the function.
   Status RegisterFunction(std::string name, TaskFunction fn, bool inline_on_shard = false);
 

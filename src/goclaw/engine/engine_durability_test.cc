@@ -107,6 +107,7 @@ class DurabilityTest : public ::testing::TestWithParam<std::string> {
       raw->events.push_back(e);
       raw->cv.notify_all();
     });
+    p->engine->Resume();
     processes_.push_back(std::move(p));
     return *raw;
   }

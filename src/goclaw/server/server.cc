@@ -32,6 +32,7 @@ class Server::Impl {
     eopts.logger = logger("engine");
     eopts.store = store_.get();
     GOCLAW_ASSIGN_OR_RETURN(engine_, engine::Engine::Create(std::move(eopts)));
+    if (std::size_t n = engine_->Resume(); n > 0) logger_.Info("resuming {} unfinished workflows", n);
 
     events_ = std::make_unique<api::EventHub>(*engine_);
     ctx_.engine = engine_.get();

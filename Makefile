@@ -4,8 +4,9 @@
 #
 #   make run        build, show the plan of an example workflow and run another
 #   make test       build (Release) and run every test: unit, integration, e2e
-#   make test-asan  the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make test-asan  unit and integration suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-tsan  unit and integration suites under ThreadSanitizer
+#   make crash-test kill -9 the real server 200 times while it works; check nothing was lost
 #   make bench      run the benchmarks (BENCH_ARGS=... passes flags to Google Benchmark)
 #   make build | fmt | clean
 
@@ -20,7 +21,7 @@ else
 CMAKE_FLAGS += -DGOCLAW_WERROR=OFF
 endif
 
-.PHONY: all bootstrap configure build run test test-asan test-tsan bench bench-scale fmt clean
+.PHONY: all bootstrap configure build run test test-asan test-tsan crash-test bench bench-scale fmt clean
 
 all: build
 
@@ -43,8 +44,13 @@ run: build
 test: build
 	@ctest --test-dir $(BUILD_DIR) -L 'unit|integration|e2e' -j $(JOBS) --output-on-failure
 
-test-asan:
-	@$(MAKE) --no-print-directory test PRESET=asan
+# The sanitizers run the in-process suites (CONVENTIONS.md); e2e runs the real binary in Release.
+test-asan: bootstrap
+	@$(MAKE) --no-print-directory build PRESET=asan
+	@ctest --test-dir build/asan -L 'unit|integration' -j $(JOBS) --output-on-failure
+
+crash-test: build
+	@GOCLAW_CRASH_ITERATIONS=$${GOCLAW_CRASH_ITERATIONS:-200} $(BUILD_DIR)/tests/e2e/crash_test
 
 test-tsan: bootstrap
 	@$(MAKE) --no-print-directory build PRESET=tsan

@@ -794,6 +794,9 @@ class Engine::Impl {
     if (w.started_at_us != 0) run->started_at = internal::FromMicros(w.started_at_us);
     run->error = w.error;
     run->tasks.resize(plan->task_count());
+    for (Index i = 0; i < plan->task_count(); ++i) {  // (Resume recounts for a running workflow)
+      run->tasks[i].waiting_for = static_cast<std::uint32_t>(plan->upstream(i).size());
+    }
     GOCLAW_ASSIGN_OR_RETURN(auto task_records, store_->Tasks(w.id));
     GOCLAW_RETURN_IF_ERROR(internal::RestoreTasks(*run, task_records));
     GOCLAW_ASSIGN_OR_RETURN(run->event_base, store_->LastEventSeq(w.id));

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "goclaw/dag/loader.h"
+#include "goclaw/dag/spec_encoder.h"
 #include "goclaw/engine/engine.h"
 
 namespace goclaw::engine {
@@ -410,6 +411,20 @@ tasks:
     EXPECT_EQ(TaskOf(*st, "f").state, TaskState::kFailed);
     EXPECT_EQ(TaskOf(*st, "c").state, TaskState::kCompleted);
   }
+}
+
+TEST_P(DurabilityTest, AWorkflowThatNeverStartedRunsItsWholeDagAfterARestart) {
+  // What a crash right after the submit's acknowledgement leaves: the workflow and spec records.
+  auto plan = Plan("name: late\ntasks:\n  - {id: a}\n  - {id: b, depends_on: [a]}\n  - {id: c, depends_on: [b]}\n");
+  store::StoreBatch batch;
+  batch.workflows.push_back({"wf-00000000-0000-7000-8000-000000000001", "late", 0, 1, 0, 0, "", 3});
+  batch.specs.push_back({"wf-00000000-0000-7000-8000-000000000001", dag::SpecToJsonText(plan->spec()), "{}"});
+  ASSERT_TRUE(store_->CommitAndWait(std::move(batch)));
+  Process& p = Start();
+  auto done = p.engine->Wait("wf-00000000-0000-7000-8000-000000000001", milliseconds(10000));
+  ASSERT_TRUE(done) << done.error().ToString();
+  EXPECT_EQ(done->state, WorkflowState::kCompleted);
+  for (const auto& t : done->tasks) EXPECT_EQ(t.state, TaskState::kCompleted) << t.id;
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, DurabilityTest, ::testing::Values("memory", "rocksdb"),

@@ -107,7 +107,7 @@ TEST(ServerE2eTest, BadSettingsAndABusyPortFailClearly) {
   EXPECT_THAT(bad.err, HasSubstr("server.port"));
   ServerProcess first;
   ASSERT_GT(first.port(), 0);
-  CommandResult busy = RunGoclaw({"--set", "server.port=" + std::to_string(first.port()), "server"});
+  CommandResult busy = RunGoclaw({"--set", "server.port=" + std::to_string(first.port()), "server", "--ephemeral"});
   EXPECT_EQ(busy.exit_code, 1);
   EXPECT_THAT(busy.err, HasSubstr("cannot listen"));
   EXPECT_EQ(first.Stop(SIGINT), 0);

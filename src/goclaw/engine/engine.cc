@@ -168,6 +168,7 @@ class Engine::Impl {
     batch.workflows.push_back(internal::WorkflowRecordOf(*run));
     batch.specs.push_back({run->id, SpecJson(plan), boost::json::serialize(*run->input)});
     store_->Commit(std::move(batch), [this, run = std::move(run), done = std::move(done)](Status st) mutable {
+      store_healthy_.store(st.has_value());  // every write tells: the journals' and the submits'
       if (!st) {
         done(MakeError(ErrorCode::kUnavailable, "the workflow was not stored, so it was not accepted: " +
                                                     st.error().message()));

@@ -416,6 +416,49 @@ TEST_F(ApiTest, OpenApiListsEveryRouteAndEveryDocumentedRouteAnswers) {
   EXPECT_EQ(operations, server_->router().routes().size());
 }
 
+// A full disk (injected under RocksDB): submits get 503 and leave nothing behind, /ready says
+// why, reads keep working, and everything works again once writes succeed.
+TEST(ApiDiskFullTest, SubmitsGet503UntilTheStoreWritesAgain) {
+  char tmpl[] = "/tmp/goclaw-api-full-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  auto faults = std::make_shared<store::WriteFaults>();
+  {
+    auto server = Server::Start(TestConfig(dir), {}, faults);
+    ASSERT_TRUE(server) << server.error().ToString();
+    TestHttpClient client((*server)->port());
+    auto ok = client.Request("POST", "/api/v1/workflows", kHello, {{"Content-Type", kJson}});
+    ASSERT_EQ(ok.status, 201) << ok.body;
+    const std::string id(ok.Json().at("id").as_string());
+    ASSERT_TRUE((*server)->engine().Flush());
+
+    faults->no_space = true;
+    auto refused = client.Request("POST", "/api/v1/workflows?async=true", kHello, {{"Content-Type", kJson}});
+    EXPECT_EQ(refused.status, 503) << refused.body;
+    EXPECT_EQ(refused.Json().at("error").at("code"), "UNAVAILABLE");
+    EXPECT_THAT(std::string(refused.Json().at("error").at("message").as_string()), HasSubstr("no space"));
+    EXPECT_EQ(client.Get("/api/v1/workflows").Json().at("total"), 1);  // the refused one is not there
+    EXPECT_EQ(client.Get("/api/v1/workflows/" + id).status, 200);       // reads still work
+    (void)(*server)->engine().Flush();  // a journal write fails: the engine knows
+    auto ready = client.Get("/ready");
+    EXPECT_EQ(ready.status, 503);
+    EXPECT_THAT(ready.body, HasSubstr("store cannot write"));
+    EXPECT_EQ(client.Get("/status").Json().at("store").at("healthy"), false);
+    EXPECT_THAT(client.Get("/metrics").body, HasSubstr("goclaw_store_healthy{kind=\"rocksdb\"} 0"));
+
+    faults->no_space = false;
+    ClientResponse back;
+    for (int i = 0; i < 200; ++i) {  // the first write after the space returns reopens RocksDB
+      back = client.Request("POST", "/api/v1/workflows", kHello, {{"Content-Type", kJson}});
+      if (back.status == 201) break;
+    }
+    EXPECT_EQ(back.status, 201) << back.body;
+    ASSERT_TRUE((*server)->engine().Flush());
+    EXPECT_EQ(client.Get("/ready").status, 200);
+    EXPECT_EQ(client.Get("/api/v1/workflows").Json().at("total"), 2);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(ApiTest, ShutdownMakesReadyFailAndStopsServing) {
   int port = server_->port();
   server_->Shutdown();

@@ -526,6 +526,7 @@ class Engine::Impl {
       } else {
         journal->TouchTask(run, task);
       }
+      journal->Counted();
     }
     if (subscriber_count_.load(std::memory_order_acquire) == 0) return;  // no lock when nobody listens
     std::shared_lock lock(subscribers_mu_);
@@ -624,8 +625,12 @@ class Engine::Impl {
     t.state = to;
     const Clock::WallTime now = clock().Now();  // one clock read per transition
     if (to == TaskState::kRunning && t.started_at == Clock::WallTime{}) t.started_at = now;
-    if (to == TaskState::kRunning) local_[run.shard]->running.fetch_add(1, std::memory_order_relaxed);
-    if (from == TaskState::kRunning) local_[run.shard]->running.fetch_sub(1, std::memory_order_relaxed);
+    if (to == TaskState::kRunning || from == TaskState::kRunning) {
+      // One writer (this shard): a plain load and store, no read-modify-write on the hot path.
+      auto& running = local_[run.shard]->running;
+      running.store(running.load(std::memory_order_relaxed) + (to == TaskState::kRunning ? 1 : -1),
+                    std::memory_order_relaxed);
+    }
     MetricsRecorder& metrics = local_[run.shard]->metrics;
     metrics.TaskMoved(from, to);
     if (t.active) RecordTimings(metrics, run.plan.task(i), from, to, now, *t.active);
@@ -825,7 +830,8 @@ class Engine::Impl {
       const dag::TaskSpec& spec = run.plan.task(i);
       switch (t.state) {
         case TaskState::kRunning:
-          local.running.fetch_add(1, std::memory_order_relaxed);  // SetTaskState counts it out
+          local.running.store(local.running.load(std::memory_order_relaxed) + 1,
+                              std::memory_order_relaxed);  // SetTaskState counts it out
           ++t.interrupted;
           SetTaskState(run, i, TaskState::kRetrying, "interrupted: the engine stopped while attempt " +
                                                        std::to_string(t.attempts) + " ran");

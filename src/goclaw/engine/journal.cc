@@ -72,6 +72,7 @@ void ShardJournal::ScheduleFlush() {
 
 void ShardJournal::Flush() {
   if (in_flight_ || retry_armed_ || dirty_.empty()) return;
+  changes_ = 0;
   store::StoreBatch batch;
   std::vector<Written> written;
   written.reserve(dirty_.size());

@@ -46,6 +46,12 @@ class ShardJournal {
 
   // The run has new events (always written from run.events_written on).
   void Touch(WorkflowRun& run);
+  // Counts one more change; a shard that stays busy (a long chain of synchronous completions
+  // never yields to the posted flush) flushes every kFlushEvery changes, so the store writes
+  // while the shard keeps working.
+  void Counted() {
+    if (++changes_ >= kFlushEvery) Flush();
+  }
   void TouchTask(WorkflowRun& run, std::uint32_t task);
   void TouchRecord(WorkflowRun& run);
 
@@ -75,6 +81,8 @@ class ShardJournal {
   std::atomic<bool>& healthy_;
   log::Logger logger_;
 
+  static constexpr std::size_t kFlushEvery = 32768;
+  std::size_t changes_ = 0;  // since the last flush
   std::vector<WorkflowRun*> dirty_;
   std::vector<Done> next_waiters_;       // satisfied by the next Commit
   std::vector<Done> in_flight_waiters_;  // by the one in flight

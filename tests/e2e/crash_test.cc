@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "goclaw/api/http/test_http_client.h"
+#include "run_command.h"
 #include "server_process.h"
 
 namespace goclaw::testing {
@@ -50,19 +51,6 @@ int EnvInt(const char* name, int fallback) {
   const char* v = std::getenv(name);
   return v != nullptr && *v != '\0' ? std::atoi(v) : fallback;
 }
-
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/goclaw-crash-XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Submits until the server goes away; records what was acknowledged.
 void Submitter(int port, std::atomic<bool>& stop, std::mutex& mu, std::vector<std::string>& acked) {

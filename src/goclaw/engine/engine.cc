@@ -979,7 +979,8 @@ class Engine::Impl {
     }
     if (!t.active) {
       t.active = std::make_unique<ActiveTask>();
-      t.active->since = clock().Now();  // (a recovered queued task keeps its state)
+      // A recovered queued task keeps its state, so no transition stamps its queue time.
+      if (t.state == TaskState::kQueued) t.active->since = clock().Now();
     }
     if (t.state != TaskState::kQueued) SetTaskState(run, i, TaskState::kQueued);
     const std::uint64_t h = run.handle;

@@ -16,9 +16,10 @@
 //
 // Durability (docs/design/storage.md): with a store, a submit is acknowledged once the
 // workflow is durable, every state change is written behind by its shard's journal (one batch
-// per turn of the shard's loop, group-committed), a cancel is acknowledged once durable, and
-// Create resumes the unfinished workflows it finds (attempts that were running run again as
-// the next attempt). Finished workflows leave memory after `evict_after` and are then read
+// per turn of the shard's loop, group-committed), a cancel is acknowledged once durable,
+// Create loads the unfinished workflows it finds, and Resume() (after RegisterFunction) runs
+// them again from where they stopped (attempts that were running run again as the next
+// attempt). Finished workflows leave memory after `evict_after` and are then read
 // from the store; `retention` erases them for good. Without a store, nothing is persisted.
 //
 // Thread-safety: every method may be called from any thread, except that Get, Wait and Cancel

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "goclaw/core/test_temp_dir.h"
 #include "goclaw/dag/loader.h"
 #include "goclaw/dag/spec_encoder.h"
 #include "goclaw/engine/engine.h"
@@ -54,15 +55,10 @@ struct Process {
 
 class DurabilityTest : public ::testing::TestWithParam<std::string> {
  protected:
-  DurabilityTest() {
-    char tmpl[] = "/tmp/goclaw-engine-XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
-    OpenStore();
-  }
+  DurabilityTest() { OpenStore(); }
   ~DurabilityTest() override {
     processes_.clear();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   void OpenStore() {
@@ -145,7 +141,8 @@ class DurabilityTest : public ::testing::TestWithParam<std::string> {
     return st.tasks.front();
   }
 
-  std::string dir_;
+  testing::ScratchDir scratch_{"goclaw-engine"};
+  const std::string dir_ = scratch_.path();
   std::shared_ptr<store::WriteFaults> faults_ = std::make_shared<store::WriteFaults>();
   std::unique_ptr<store::Store> store_;
   FakeClock clock_;

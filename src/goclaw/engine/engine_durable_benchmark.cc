@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "bench_util.h"
+#include "goclaw/core/test_temp_dir.h"
 #include "goclaw/dag/compiler.h"
 #include "goclaw/dag/loader.h"
 #include "goclaw/dag/spec_encoder.h"
@@ -32,17 +33,8 @@ namespace {
 enum StoreKind { kNone = 0, kMemory = 1, kRocksDb = 2 };
 const char* Name(StoreKind k) { return k == kRocksDb ? "rocksdb" : k == kMemory ? "memory" : "none"; }
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/goclaw-bench-XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+struct TempDir : testing::ScratchDir {
+  TempDir() : ScratchDir("goclaw-bench") {}
 };
 
 std::unique_ptr<store::Store> OpenStore(StoreKind kind, const std::string& dir) {

@@ -17,6 +17,7 @@
 
 #include <rocksdb/db.h>
 
+#include "goclaw/core/test_temp_dir.h"
 #include "goclaw/store/group_commit.h"
 
 namespace goclaw::store {
@@ -24,17 +25,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/goclaw-store-XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+// A temp dir per test: goclaw-store-XXXXXX.
+struct TempDir : testing::ScratchDir {
+  TempDir() : ScratchDir("goclaw-store") {}
 };
 
 StoreBatch Submitted(const std::string& id, int tasks) {

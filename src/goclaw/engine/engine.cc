@@ -947,9 +947,7 @@ class Engine::Impl {
       const std::size_t s = ShardOf(id);
       shards_[s]->Post([this, s, id] {
         auto it = local_[s]->runs.find(id);
-        if (it == local_[s]->runs.end() || it->second->in_journal) return;  // gone, or the eviction's
-        local_[s]->by_handle.erase(it->second->handle);
-        local_[s]->runs.erase(it);
+        if (it != local_[s]->runs.end()) Evict(s, *it->second);  // still in memory: out, once written
       });
     }
     options_.logger.Info("retention: erasing {} workflows that finished before {}", expired.size(),

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <limits>
@@ -30,7 +31,11 @@ namespace goclaw::cli {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
-extern "C" void OnSigint(int) { g_interrupted.store(true); }
+// A second Ctrl-C does not wait for the drain or the cancel: it exits at once (with --data-dir
+// the store stays consistent; what ran but was not written runs again next time).
+extern "C" void OnSigint(int) {
+  if (g_interrupted.exchange(true)) std::_Exit(130);
+}
 
 double Seconds(Clock::WallTime from, Clock::WallTime to) {
   return std::chrono::duration<double>(to - from).count();
@@ -260,8 +265,10 @@ void RegisterRun(CLI::App& app, Context& ctx) {
         cancelled = true;
         if (store) {
           // Durable: stop without cancelling, so that the same command resumes the run.
-          std::fprintf(stderr, "\ninterrupted: stopping %s; run the same command again to resume it\n",
-                       id->c_str());
+          std::fprintf(stderr,
+                       "\ninterrupted: stopping %s (waiting up to %s for running tasks; Ctrl-C again to "
+                       "stop now); run the same command again to resume it\n",
+                       id->c_str(), FormatDuration(config->shutdown.drain_timeout).c_str());
           (*engine)->Drain(config->shutdown.drain_timeout);
           ctx.exit_code = kExitInterrupted;
           return;

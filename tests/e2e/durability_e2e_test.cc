@@ -5,8 +5,10 @@
 // the file named — never silently reset.
 #include <signal.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -43,7 +45,14 @@ TEST(DurabilityE2eTest, ARestartedServerKeepsItsWorkflowsAndSigtermLetsRunningTa
     auto running = client.PostJson("/api/v1/workflows?async=true", kSleepy);
     ASSERT_EQ(running.status, 202) << running.body;
     running_id = Id(running);
-    EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Stderr();  // b (400 ms) finishes first
+    // SIGTERM once b runs: the drain lets it finish (400 ms) before the server exits.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto st = client.Get("/api/v1/workflows/" + running_id).Json();
+      if (st.at("tasks").at(1).at("status") == "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Stderr();
     EXPECT_THAT(server.Stderr(), HasSubstr("waiting up to"));
   }
   ServerProcess again({}, data);

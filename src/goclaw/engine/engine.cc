@@ -169,6 +169,7 @@ class Engine::Impl {
     batch.specs.push_back({run->id, SpecJson(plan), boost::json::serialize(*run->input)});
     store_->Commit(std::move(batch), [this, run = std::move(run), done = std::move(done)](Status st) mutable {
       store_healthy_.store(st.has_value());  // every write tells: the journals' and the submits'
+      if (!st) ProbeStoreLater();
       if (!st) {
         done(MakeError(ErrorCode::kUnavailable, "the workflow was not stored, so it was not accepted: " +
                                                     st.error().message()));
@@ -585,6 +586,20 @@ class Engine::Impl {
       }
       local_[s]->by_handle.erase(it);
       local_[s]->runs.erase(r.id);  // destroys r
+    });
+  }
+
+  // After a failed submit write nothing else may write soon (an idle server): an empty commit
+  // every second finds out when the store takes writes again, so health (and /ready) follows.
+  void ProbeStoreLater() {
+    if (probe_armed_.exchange(true)) return;
+    timers().At(clock().SteadyNow() + Millis(1000), [this] {
+      if (closing_.load()) return;
+      store_->Commit({}, [this](Status st) {
+        store_healthy_.store(st.has_value());
+        probe_armed_ = false;
+        if (!st) ProbeStoreLater();
+      });
     });
   }
 
@@ -1327,6 +1342,7 @@ class Engine::Impl {
 
   store::Store* store_ = nullptr;
   std::atomic<bool> store_healthy_{true};
+  std::atomic<bool> probe_armed_{false};  // a ProbeStoreLater commit is pending
   std::atomic<bool> draining_{false};  // no new submits or attempts
   std::atomic<bool> closing_{false};   // completions and timers are ignored
   std::mutex recovered_mu_;

@@ -323,6 +323,22 @@ TEST_P(DurabilityTest, AFullStoreRefusesAcknowledgementsAndCatchesUpWhenSpaceRet
   EXPECT_TRUE(accepted) << accepted.error().ToString();
 }
 
+TEST_P(DurabilityTest, HealthComesBackOnItsOwnAfterAFailedSubmitOnAnIdleEngine) {
+  Process& p = Start();
+  faults_->no_space = true;
+  ASSERT_FALSE(p.engine->Submit(Plan("tasks:\n  - {id: x}\n")));
+  EXPECT_FALSE(p.engine->StoreHealthy());
+  Advance(Millis(1000));  // the probe: still full
+  ASSERT_TRUE(store_->CommitAndWait({}).has_value() == false);  // (and behind the probe's commit)
+  EXPECT_FALSE(p.engine->StoreHealthy());
+  faults_->no_space = false;
+  WaitArmed(1);
+  Advance(Millis(1000));  // the next probe writes
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!p.engine->StoreHealthy() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  EXPECT_TRUE(p.engine->StoreHealthy());
+}
+
 TEST_P(DurabilityTest, RetentionErasesOldFinishedWorkflows) {
   Process& p = Start(Millis(3600 * 1000), Millis(3600 * 1000));
   auto old_id = p.engine->Submit(Plan("tasks:\n  - {id: x}\n"));

@@ -28,6 +28,7 @@
 
 #include "goclaw/api/http/http_client.h"
 #include "goclaw/api/http/websocket_client.h"
+#include "goclaw/core/test_temp_dir.h"
 #include "goclaw/server/server.h"
 
 namespace goclaw::server {
@@ -103,10 +104,12 @@ void Report(benchmark::State& state, std::vector<double>& latency, int failures)
   state.counters["failures"] = failures;
 }
 
-std::unique_ptr<Server> StartServer() {
+// `data_dir` empty: the memory store; else RocksDB there (fsync per group-commit batch).
+std::unique_ptr<Server> StartServer(const std::string& data_dir = "") {
   config::Config c;
   c.server.port = 0;
-  c.storage.backend = config::StorageBackend::kMemory;
+  c.storage.backend = data_dir.empty() ? config::StorageBackend::kMemory : config::StorageBackend::kRocksDb;
+  c.storage.path = data_dir;
   config::LaneConfig lane;
   lane.name = "default";
   lane.max_concurrency = 1 << 16;
@@ -117,8 +120,10 @@ std::unique_ptr<Server> StartServer() {
   return std::move(*s);
 }
 
+// /0: memory store; /1: RocksDB (each 202 is sent once the workflow is durable).
 void BM_SubmitAsync(benchmark::State& state) {
-  auto server = StartServer();
+  testing::ScratchDir dir("goclaw-bench-server");
+  auto server = StartServer(state.range(0) == 1 ? dir.path() + "/data" : "");
   std::vector<double> latency;
   int failures = 0;
   for (auto _ : state) {
@@ -129,7 +134,7 @@ void BM_SubmitAsync(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kRequestsPerIteration);
   Report(state, latency, failures);
 }
-BENCHMARK(BM_SubmitAsync)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_SubmitAsync)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
 void BM_GetStatus(benchmark::State& state) {
   auto server = StartServer();

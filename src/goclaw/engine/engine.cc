@@ -840,6 +840,13 @@ class Engine::Impl {
       StartWorkflow(s, run);
       return;
     }
+    // A journal flush may have split a task's failure from the workflow record that names it.
+    for (Index i = 0; i < run.plan.task_count() && run.error.empty(); ++i) {
+      if (run.tasks[i].state == TaskState::kFailed && run.plan.task(i).on_failure == dag::OnFailure::kFail) {
+        run.error = "task \"" + run.plan.task(i).id + "\" failed: " + run.messages[run.tasks[i].error];
+        local.journal->TouchRecord(run);
+      }
+    }
     for (Index i : run.plan.topo_order()) {
       TaskRun& t = run.tasks[i];
       const dag::TaskSpec& spec = run.plan.task(i);

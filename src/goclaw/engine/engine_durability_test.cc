@@ -440,6 +440,23 @@ TEST_P(DurabilityTest, AWorkflowThatNeverStartedRunsItsWholeDagAfterARestart) {
   for (const auto& t : done->tasks) EXPECT_EQ(t.state, TaskState::kCompleted) << t.id;
 }
 
+TEST_P(DurabilityTest, AFailureWhoseWorkflowRecordWasNotWrittenStillFailsTheWorkflow) {
+  // A crash between a journal write of the failed task and the one of the workflow's error.
+  auto plan = Plan("name: split\ntasks:\n  - {id: a}\n  - {id: b, depends_on: [a]}\n");
+  const std::string id = "wf-00000000-0000-7000-8000-000000000002";
+  store::StoreBatch batch;
+  batch.workflows.push_back({id, "split", 2, 1, 1, 0, "", 2});
+  batch.specs.push_back({id, dag::SpecToJsonText(plan->spec()), "{}"});
+  batch.tasks.push_back({id, 0, static_cast<std::uint8_t>(TaskState::kFailed), 1, 1, 2, "boom", "", 0});
+  ASSERT_TRUE(store_->CommitAndWait(std::move(batch)));
+  Process& p = Start();
+  auto done = p.engine->Wait(id, milliseconds(10000));
+  ASSERT_TRUE(done) << done.error().ToString();
+  EXPECT_EQ(done->state, WorkflowState::kFailed);
+  EXPECT_THAT(done->error, HasSubstr("task \"a\" failed: boom"));
+  EXPECT_EQ(TaskOf(*done, "b").state, TaskState::kSkipped);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, DurabilityTest, ::testing::Values("memory", "rocksdb"),
                          [](const auto& p) { return p.param; });
 

@@ -26,6 +26,7 @@ if(GOCLAW_SANITIZE MATCHES "thread")
   # then relies on its scheduler's mutex, which TSan does see, for the same ordering.
   target_compile_options(goclaw_warnings INTERFACE -Wno-tsan)
   target_compile_definitions(goclaw_sanitizers INTERFACE BOOST_ASIO_DISABLE_FENCED_BLOCK)
+  set(GOCLAW_TEST_ENV "TSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/cmake/tsan.supp")
 endif()
 if(GOCLAW_SANITIZE)
   target_compile_options(goclaw_sanitizers INTERFACE
@@ -55,10 +56,11 @@ function(goclaw_cc_test)
   add_executable(${target} ${ARG_SRCS})
   target_link_libraries(${target} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main
                                           goclaw_warnings goclaw_sanitizers)
+  set(env "GOCLAW_SOURCE_DIR=${PROJECT_SOURCE_DIR}" ${GOCLAW_TEST_ENV} ${ARG_ENV})
   gtest_discover_tests(${target}
     DISCOVERY_MODE PRE_TEST
     PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
-               ENVIRONMENT "GOCLAW_SOURCE_DIR=${PROJECT_SOURCE_DIR};${ARG_ENV}")
+               ENVIRONMENT "${env}")
 endfunction()
 
 function(goclaw_cc_benchmark)

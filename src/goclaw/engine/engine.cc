@@ -99,6 +99,10 @@ class Engine::Impl {
     closing_ = true;
     OnEveryShard([](std::size_t) {});  // every shard has seen closing_
     (void)FlushAll();
+    // Store callbacks post to shards from the store's thread; an empty commit queued after all
+    // of ours completes only once every earlier callback has returned, so none is still inside
+    // a shard's Post when the shards go (found by TSan).
+    if (store_ != nullptr) (void)store_->CommitAndWait({});
     function_.reset();                            // workers joined; no more completions
     exec_.reset();                                // processes killed; no more completions
     http_.reset();                                // requests aborted; I/O thread joined

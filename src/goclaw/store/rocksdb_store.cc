@@ -384,6 +384,12 @@ class RocksDbStore final : public Store {
     }
     rocksdb::WriteOptions options;
     options.sync = sync_;
+#if defined(__SANITIZE_THREAD__)
+    // TSan cannot see RocksDB's own synchronization (Debian's library is not instrumented):
+    // its lock-free memtable looks like a race between a write and a concurrent read. TSan
+    // builds therefore keep reads out while a write runs; other builds read concurrently.
+    std::unique_lock tsan_only(db_mu_);
+#endif
     rocksdb::Status s = db_->Write(options, &wb);
     if (!s.ok()) {
       needs_resume_ = true;

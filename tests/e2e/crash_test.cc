@@ -17,7 +17,9 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -31,21 +33,35 @@ namespace {
 
 using api::testing::TestHttpClient;
 
-// Sleeps so that kills land while attempts run, a fan-in, and a task that fails its first
-// attempt and succeeds on retry (so retries and crashes interleave).
-constexpr const char* kSpec = R"({
+// Sleeps so that kills land while attempts run, a fan-in, a task that fails its first attempt
+// and succeeds on retry (so retries and crashes interleave), and outputs near every size limit
+// (issue 12): d's output is just under limits.max_output_bytes, e's resolved config just under
+// limits.max_config_bytes, and the workflow's outputs together just under
+// limits.max_workflow_output_bytes (the server runs with the limits below).
+constexpr std::size_t kLimit = 64 * 1024;
+constexpr std::size_t kPad = kLimit - 200;
+const std::vector<std::string> kLimitArgs = {
+    "--set", "limits.max_output_bytes=" + std::to_string(kLimit),
+    "--set", "limits.max_config_bytes=" + std::to_string(kLimit),
+    "--set", "limits.max_workflow_output_bytes=" + std::to_string(2 * kLimit + 1024)};
+
+const std::string& Spec() {
+  static const std::string spec = R"({
   "name": "crash",
   "tasks": [
     {"id": "a", "config": {"op": "sleep", "duration": "20ms"}},
     {"id": "b", "depends_on": ["a"], "config": {"op": "sleep", "duration": "40ms"}},
     {"id": "c", "depends_on": ["a"], "config": {"op": "fail", "times": 1},
      "retries": {"max": 3, "backoff": "fixed", "initial": "10ms"}},
-    {"id": "d", "depends_on": ["b", "c"], "config": {"op": "echo", "x": 1}}
+    {"id": "d", "depends_on": ["b", "c"], "config": {"op": "echo", "x": ")" + std::string(kPad, 'd') + R"("}},
+    {"id": "e", "depends_on": ["d"], "config": {"op": "echo", "copy": "{{tasks.d.output.x}}"}}
   ]
 })";
+  return spec;
+}
 
 const std::map<std::string, std::vector<std::string>> kDeps = {
-    {"a", {}}, {"b", {"a"}}, {"c", {"a"}}, {"d", {"b", "c"}}};
+    {"a", {}}, {"b", {"a"}}, {"c", {"a"}}, {"d", {"b", "c"}}, {"e", {"d"}}};
 
 int EnvInt(const char* name, int fallback) {
   const char* v = std::getenv(name);
@@ -57,7 +73,7 @@ void Submitter(int port, std::atomic<bool>& stop, std::mutex& mu, std::vector<st
   try {
     TestHttpClient client(port);
     while (!stop.load()) {
-      auto r = client.Request("POST", "/api/v1/workflows?async=true", kSpec, {{"Content-Type", "application/json"}});
+      auto r = client.Request("POST", "/api/v1/workflows?async=true", Spec(), {{"Content-Type", "application/json"}});
       if (r.status == 0) return;  // the server died mid-request: not acknowledged
       if (r.status == 201 || r.status == 202) {
         std::lock_guard lock(mu);
@@ -119,7 +135,7 @@ TEST(CrashTest, KillNineLosesNothingAcknowledged) {
   std::printf("crash test: %d kills, seed %u, data dir %s\n", iterations, seed, data.c_str());
 
   for (int i = 0; i < iterations; ++i) {
-    ServerProcess server({}, data);
+    ServerProcess server(kLimitArgs, data);
     ASSERT_GT(server.port(), 0) << "restart " << i << " failed:\n" << server.Stderr();
     std::atomic<bool> stop{false};
     std::vector<std::thread> submitters;
@@ -133,7 +149,7 @@ TEST(CrashTest, KillNineLosesNothingAcknowledged) {
   }
   ASSERT_FALSE(acked.empty());
 
-  ServerProcess server({}, data);
+  ServerProcess server(kLimitArgs, data);
   ASSERT_GT(server.port(), 0) << server.Stderr();
   TestHttpClient client(server.port());
   std::set<std::string> unique(acked.begin(), acked.end());
@@ -155,6 +171,14 @@ TEST(CrashTest, KillNineLosesNothingAcknowledged) {
     ASSERT_EQ(st.at("status"), "completed") << id << ": " << st.at("error");
     for (const auto& t : st.at("tasks").as_array()) {
       EXPECT_EQ(t.at("status"), "completed") << id << " task " << t.at("id");
+    }
+    // The outputs near the limits came through every crash whole.
+    for (const auto& t : st.at("tasks").as_array()) {
+      if (t.at("id") == "d") {
+        EXPECT_EQ(t.at("result").at("x").as_string().size(), kPad) << id;
+      } else if (t.at("id") == "e") {
+        EXPECT_EQ(t.at("result").at("copy").as_string().size(), kPad) << id;
+      }
     }
     auto events = client.Get("/api/v1/workflows/" + id + "/events");
     ASSERT_EQ(events.status, 200);

@@ -73,6 +73,15 @@ struct DagConfig {
   std::int64_t max_spec_bytes = 16 << 20;
 };
 
+// Bounds on what one workflow may make the engine hold (docs/security.md): checked before the
+// memory is spent; exceeding one fails the task with a message naming the key.
+struct LimitsConfig {
+  std::int64_t max_output_bytes = 1 << 20;            // one task's output (as JSON text)
+  std::int64_t max_config_bytes = 1 << 20;            // a task's config once {{...}} are resolved
+  std::int64_t max_workflow_output_bytes = 64 << 20;  // every output of one workflow together
+  std::int64_t max_status_bytes = 8 << 20;            // outputs inlined in one status response
+};
+
 struct ExecConfig {
   bool enabled = false;            // subprocess tasks are off unless enabled
   std::vector<std::string> allow;  // commands (argv[0]) that may run
@@ -94,6 +103,7 @@ struct Config {
   ShutdownConfig shutdown;
   LogConfig log;
   DagConfig dag;
+  LimitsConfig limits;
   ExecutorsConfig executors;
   // Always contains a lane named "default" (added with defaults when not configured).
   std::vector<LaneConfig> lanes;

@@ -104,6 +104,14 @@ void DecodeDag(const boost::json::value& v, DagConfig* s, Diagnostics& diag) {
   r.Int("max_spec_bytes", &s->max_spec_bytes, 1024, 1LL << 30);
 }
 
+void DecodeLimits(const boost::json::value& v, LimitsConfig* s, Diagnostics& diag) {
+  ObjectReader r(v, "limits", diag, "the limits section");
+  r.Int("max_output_bytes", &s->max_output_bytes, 1024, 1LL << 30);
+  r.Int("max_config_bytes", &s->max_config_bytes, 1024, 1LL << 30);
+  r.Int("max_workflow_output_bytes", &s->max_workflow_output_bytes, 1024, 1LL << 40);
+  r.Int("max_status_bytes", &s->max_status_bytes, 1024, 1LL << 30);
+}
+
 void DecodeExecutors(const boost::json::value& v, ExecutorsConfig* s, Diagnostics& diag) {
   ObjectReader r(v, "executors", diag, "the executors section");
   if (const boost::json::value* http = r.Get("http")) {
@@ -191,6 +199,7 @@ void DecodeConfig(const boost::json::value& root, Config* config, Diagnostics& d
   if (const auto* v = r.Get("shutdown")) DecodeShutdown(*v, &config->shutdown, diag);
   if (const auto* v = r.Get("log")) DecodeLog(*v, &config->log, diag);
   if (const auto* v = r.Get("dag")) DecodeDag(*v, &config->dag, diag);
+  if (const auto* v = r.Get("limits")) DecodeLimits(*v, &config->limits, diag);
   if (const auto* v = r.Get("executors")) DecodeExecutors(*v, &config->executors, diag);
   if (const auto* v = r.Get("lanes")) {
     const boost::json::array* arr = v->if_array();
@@ -296,6 +305,10 @@ boost::json::object EncodeConfig(const Config& c) {
                 {"format", LogFormatName(c.log.format)},
                 {"modules", std::move(modules)}};
   out["dag"] = {{"max_tasks", c.dag.max_tasks}, {"max_spec_bytes", c.dag.max_spec_bytes}};
+  out["limits"] = {{"max_output_bytes", c.limits.max_output_bytes},
+                   {"max_config_bytes", c.limits.max_config_bytes},
+                   {"max_workflow_output_bytes", c.limits.max_workflow_output_bytes},
+                   {"max_status_bytes", c.limits.max_status_bytes}};
   boost::json::array allow;
   for (const std::string& a : c.executors.exec.allow) allow.emplace_back(a);
   out["executors"] = {

@@ -11,6 +11,7 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include "goclaw/core/json_limits.h"
 #include "goclaw/core/text.h"
 
 namespace goclaw {
@@ -274,7 +275,21 @@ Result<Document> ParseDocument(std::string_view text, DocumentFormat format,
     format = (text[first] == '{' || text[first] == '[') ? DocumentFormat::kJson
                                                          : DocumentFormat::kYaml;
   }
-  return format == DocumentFormat::kJson ? ParseJson(text, limits) : ParseYaml(text, limits);
+  Result<Document> doc =
+      format == DocumentFormat::kJson ? ParseJson(text, limits) : ParseYaml(text, limits);
+  if (!doc) return doc;
+  // What is accepted must also be storable and readable back (json_limits.h): no infinity or
+  // NaN (`1e999`, `.inf`), no nesting beyond kMaxJsonDepth.
+  if (Status valid = CheckJsonValue(doc->root, ""); !valid) {
+    Error e = valid.error();
+    const std::string path = e.details().empty() ? std::string() : e.details()[0].path;
+    const int line = doc->LineOf(path);
+    return MakeError(Error(ErrorCode::kInvalidArgument,
+                           "document has a value goclaw cannot keep: " + e.message() +
+                               (line > 0 ? " (line " + std::to_string(line) + ")" : ""),
+                           {{path, e.details().empty() ? e.message() : e.details()[0].message, line}}));
+  }
+  return doc;
 }
 
 }  // namespace goclaw

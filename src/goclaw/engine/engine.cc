@@ -18,6 +18,8 @@
 #include <boost/json/serialize.hpp>
 
 #include "goclaw/core/check.h"
+#include "goclaw/core/json_limits.h"
+#include "goclaw/core/json_text.h"
 #include "goclaw/core/uuid.h"
 #include "goclaw/dag/loader.h"
 #include "goclaw/dag/spec_encoder.h"
@@ -86,6 +88,13 @@ class Engine::Impl {
     }
     if (store_ != nullptr) {
       GOCLAW_RETURN_IF_ERROR(Recover());
+      // Can the store write? (After a start on a full disk it serves reads only.) Until a
+      // write succeeds, submits fail with 503 and /ready says why.
+      if (Status can_write = store_->CommitAndWait({}); !can_write) {
+        options_.logger.Warn("the store cannot write yet: {}", can_write.error().message());
+        store_healthy_.store(false);
+        ProbeStoreLater();
+      }
       ScheduleRetention();
     }
     return OkStatus();
@@ -170,7 +179,7 @@ class Engine::Impl {
     // later write of the run queues behind it.
     store::StoreBatch batch;
     batch.workflows.push_back(internal::WorkflowRecordOf(*run));
-    batch.specs.push_back({run->id, SpecJson(plan), boost::json::serialize(*run->input)});
+    batch.specs.push_back({run->id, SpecJson(plan), JsonText(*run->input)});
     store_->Commit(std::move(batch), [this, run = std::move(run), done = std::move(done)](Status st) mutable {
       store_healthy_.store(st.has_value());  // every write tells: the journals' and the submits'
       if (!st) ProbeStoreLater();
@@ -274,12 +283,11 @@ class Engine::Impl {
     if (!spec) return MakeError(ErrorCode::kInternal, "the store has workflow " + id + " without its spec");
     GOCLAW_ASSIGN_OR_RETURN(auto plan, CompileStored(spec->spec_json, id));
     Stored out{std::move(*record), std::move(plan), {}};
-    boost::system::error_code ec;
-    boost::json::value input = boost::json::parse(spec->input_json, ec);
-    if (ec || !input.is_object()) {
+    auto input = ParseJsonText(spec->input_json);
+    if (!input || !input->is_object()) {
       return MakeError(ErrorCode::kInternal, "corrupt input of " + id + " in the store");
     }
-    out.input = std::move(input.get_object());
+    out.input = std::move(input->get_object());
     return out;
   }
 
@@ -481,34 +489,7 @@ class Engine::Impl {
                            "workflow has tasks without an executor", std::move(details)));
   }
 
-  // True when `v` certainly serializes to at most `limit` bytes, judged without serializing:
-  // counted bytes times 6 (the worst JSON escaping, "\u00XX") stay within the limit. Most
-  // outputs are far below it; only the others pay for an exact serialization.
-  static bool SurelyFits(const boost::json::value& v, std::size_t limit) {
-    std::size_t budget = limit / 6;
-    std::vector<const boost::json::value*> stack{&v};
-    std::size_t used = 0;
-    while (!stack.empty()) {
-      const boost::json::value* cur = stack.back();
-      stack.pop_back();
-      if (const auto* s = cur->if_string()) {
-        used += s->size() + 2;
-      } else if (const auto* o = cur->if_object()) {
-        used += 2;
-        for (const auto& kv : *o) {
-          used += kv.key().size() + 4;
-          stack.push_back(&kv.value());
-        }
-      } else if (const auto* a = cur->if_array()) {
-        used += 2 + a->size();
-        for (const auto& item : *a) stack.push_back(&item);
-      } else {
-        used += 24;  // numbers, booleans, null
-      }
-      if (used > budget) return false;
-    }
-    return true;
-  }
+
 
   // ---- events and transitions (shard thread) ----
 
@@ -695,17 +676,25 @@ class Engine::Impl {
     Enqueue(s, run, i);
   }
 
-  // Resolves the task's {{...}} references into t.config; a failure fails the task.
+  // Resolves the task's {{...}} references into t.config; a failure fails the task. The
+  // resolved config is bounded (limits.max_config_bytes) before it is built, so references
+  // that multiply a large output fail the task instead of exhausting memory.
   bool ResolveConfig(std::size_t s, WorkflowRun& run, Index i) {
     const dag::TaskSpec& spec = run.plan.task(i);
-    auto resolved = ResolveTemplates(
-        boost::json::value(spec.config),
-        [&run](std::string_view kind, std::string_view id) -> const boost::json::value* {
-          if (kind == "input") return run.input.get();
-          auto j = run.plan.Find(id);
-          if (!j || run.tasks[*j].state != TaskState::kCompleted) return nullptr;
-          return &run.tasks[*j].output;
-        });
+    Result<boost::json::value> resolved = boost::json::value();
+    try {
+      resolved = ResolveTemplates(
+          boost::json::value(spec.config),
+          [&run](std::string_view kind, std::string_view id) -> const boost::json::value* {
+            if (kind == "input") return run.input.get();
+            auto j = run.plan.Find(id);
+            if (!j || run.tasks[*j].state != TaskState::kCompleted) return nullptr;
+            return &run.tasks[*j].output;
+          },
+          options_.max_config_bytes);
+    } catch (const std::bad_alloc&) {
+      resolved = MakeError(ErrorCode::kResourceExhausted, "out of memory");
+    }
     if (!resolved) {
       if (run.tasks[i].state == TaskState::kReady || run.tasks[i].state == TaskState::kRetrying) {
         SetTaskState(run, i, TaskState::kQueued);  // (a recovered task: failed is not next)
@@ -748,7 +737,11 @@ class Engine::Impl {
         w.finished_at_us = internal::ToMicros(clock().Now());
         store::StoreBatch batch;
         batch.workflows.push_back(w);
-        GOCLAW_RETURN_IF_ERROR(store_->CommitAndWait(std::move(batch)));
+        if (Status written = store_->CommitAndWait(std::move(batch)); !written) {
+          // A full disk at start: the store serves reads; the failure is recorded at the next
+          // start that can write. Starting anyway keeps every stored workflow readable.
+          options_.logger.Warn("could not store the failure of {} now: {}", w.id, written.error().message());
+        }
         std::lock_guard lock(summaries_mu_);
         summaries_[w.id] = WorkflowSummary{w.id, w.name, WorkflowState::kFailed,
                                            internal::FromMicros(w.created_at_us), w.task_count,
@@ -806,14 +799,13 @@ class Engine::Impl {
       plan = std::move(*compiled);
     }
     GOCLAW_RETURN_IF_ERROR(CheckExecutors(*plan));
-    boost::system::error_code ec;
-    boost::json::value input = boost::json::parse(spec->input_json, ec);
-    if (ec || !input.is_object()) return MakeError(ErrorCode::kInternal, "its stored input is corrupt");
+    auto input = ParseJsonText(spec->input_json);
+    if (!input || !input->is_object()) return MakeError(ErrorCode::kInternal, "its stored input is corrupt");
     auto run = std::make_unique<WorkflowRun>(plan);
     run->id = w.id;
     run->handle = next_handle_.fetch_add(1, std::memory_order_relaxed);
     run->shard = static_cast<std::uint32_t>(ShardOf(w.id));
-    run->input = std::make_shared<const boost::json::value>(std::move(input));
+    run->input = std::make_shared<const boost::json::value>(std::move(*input));
     run->state = static_cast<WorkflowState>(w.state);
     run->created_at = internal::FromMicros(w.created_at_us);
     if (w.started_at_us != 0) run->started_at = internal::FromMicros(w.started_at_us);
@@ -1114,6 +1106,30 @@ class Engine::Impl {
     return *builtin_;
   }
 
+  // An output enters the engine only if it can be stored, served and read back (json_limits.h):
+  // invalid UTF-8 is repaired; non-finite numbers, nesting beyond the limit, an output over
+  // max_output_bytes, or one that would take the workflow's outputs past
+  // max_workflow_output_bytes fail the task (not retried: the same agent answers the same).
+  AttemptResult AcceptOutput(WorkflowRun& run, AttemptResult result) {
+    auto size = SanitizeAgentJson(*result.output, options_.max_output_bytes);
+    if (!size) {
+      std::string message = size.error().message();
+      if (size.error().code() == ErrorCode::kResourceExhausted) message += " (limits.max_output_bytes)";
+      return AttemptResult::Fail(size.error().code(), message, false);
+    }
+    if (run.output_bytes + *size > options_.max_workflow_output_bytes) {
+      return AttemptResult::Fail(
+          ErrorCode::kResourceExhausted,
+          "output of " + std::to_string(*size) + " bytes would take the workflow's outputs to " +
+              std::to_string(run.output_bytes + *size) + " bytes; the limit is " +
+              std::to_string(options_.max_workflow_output_bytes) +
+              " (limits.max_workflow_output_bytes)",
+          false);
+    }
+    run.output_bytes += *size;
+    return result;
+  }
+
   void OnAttemptDone(std::size_t s, WorkflowRun& run, Index i, int attempt, AttemptResult result) {
     TaskRun& t = run.tasks[i];
     if (t.state != TaskState::kRunning || t.attempts != attempt) return;  // stale
@@ -1122,14 +1138,12 @@ class Engine::Impl {
     // the task leaves `running`.
     t.active->permits.reset();
     t.active->cancel.reset();
-    if (result.output && !SurelyFits(*result.output, options_.max_output_bytes)) {
-      std::size_t size = boost::json::serialize(*result.output).size();
-      if (size > options_.max_output_bytes) {
+    if (result.output) {
+      try {
+        result = AcceptOutput(run, std::move(result));
+      } catch (const std::bad_alloc&) {
         result = AttemptResult::Fail(ErrorCode::kResourceExhausted,
-                                     "output is " + std::to_string(size) +
-                                         " bytes; the limit is " +
-                                         std::to_string(options_.max_output_bytes),
-                                     false);
+                                     "out of memory while storing the output", false);
       }
     }
     if (result.output) {
@@ -1380,6 +1394,9 @@ EngineOptions EngineOptionsFromConfig(const config::Config& config) {
   options.http.max_idle_per_host = static_cast<std::size_t>(config.executors.http.max_idle_per_host);
   options.evict_after = config.storage.evict_after;
   options.retention = config.storage.retention;
+  options.max_output_bytes = static_cast<std::size_t>(config.limits.max_output_bytes);
+  options.max_config_bytes = static_cast<std::size_t>(config.limits.max_config_bytes);
+  options.max_workflow_output_bytes = static_cast<std::size_t>(config.limits.max_workflow_output_bytes);
   return options;
 }
 

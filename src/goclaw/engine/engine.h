@@ -59,7 +59,9 @@ struct EngineOptions {
   std::vector<config::LaneConfig> lanes;  // empty: one "default" lane
   int shards = 0;                         // 0: one per core
   int function_workers = 4;               // threads for non-inline functions
-  std::size_t max_output_bytes = 1u << 20;
+  std::size_t max_output_bytes = 1u << 20;            // one task's output
+  std::size_t max_config_bytes = 1u << 20;            // a task's config after {{...}}
+  std::size_t max_workflow_output_bytes = 64u << 20;  // all outputs of one workflow
   ExecOptions exec;                       // subprocess tasks: off unless enabled
   HttpOptions http;                       // max_response_bytes is max_output_bytes
   const Clock* clock = nullptr;           // default: the system clock

@@ -7,11 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <random>
 
 #include "goclaw/dag/compiler.h"
 #include "goclaw/dag/loader.h"
+#include "goclaw/engine/status_json.h"
 
 namespace goclaw::engine {
 namespace {
@@ -278,10 +280,108 @@ tasks:
 )");
   WorkflowStatus st = Finish(id);
   EXPECT_EQ(st.state, WorkflowState::kFailed);
-  EXPECT_THAT(TaskOf(st, "big").error, HasSubstr("output is 5002 bytes; the limit is 1024"));
+  EXPECT_THAT(TaskOf(st, "big").error,
+              HasSubstr("output is larger than the limit of 1024 bytes (limits.max_output_bytes)"));
   EXPECT_EQ(TaskOf(st, "big").attempts, 1);  // not retried
   EXPECT_THAT(TaskOf(st, "throws").error, HasSubstr("function threw an exception: kaboom"));
   EXPECT_THAT(TaskOf(st, "unknown").error, HasSubstr("no function named \"nobody\""));
+}
+
+// Issue 12: outputs that could not be stored or served as JSON never enter the engine.
+TEST_F(EngineTest, OutputsAreCheckedAndRepairedAtTheBoundary) {
+  ASSERT_TRUE(engine_->RegisterFunction("inf", [](TaskContext&) -> Result<boost::json::value> {
+    return boost::json::value(boost::json::object{{"x", std::numeric_limits<double>::infinity()}});
+  }));
+  ASSERT_TRUE(engine_->RegisterFunction("bytes", [](TaskContext&) -> Result<boost::json::value> {
+    return boost::json::value(boost::json::object{{"text", "caf\xe9 \xff"}});
+  }));
+  ASSERT_TRUE(engine_->RegisterFunction("deep", [](TaskContext&) -> Result<boost::json::value> {
+    boost::json::value v = 1;
+    for (int i = 0; i < 70; ++i) v = boost::json::array{std::move(v)};
+    return v;
+  }));
+  ASSERT_TRUE(engine_->RegisterFunction("bad_error", [](TaskContext&) -> Result<boost::json::value> {
+    return MakeError(ErrorCode::kInternal, "upstream said \xc3\x28");
+  }));
+  std::string id = Submit(R"(
+tasks:
+  - {id: inf, type: function, config: {name: inf}, on_failure: continue}
+  - {id: bytes, type: function, config: {name: bytes}}
+  - {id: deep, type: function, config: {name: deep}, on_failure: continue}
+  - {id: bad_error, type: function, config: {name: bad_error}, on_failure: continue}
+)");
+  WorkflowStatus st = Finish(id);
+  EXPECT_THAT(TaskOf(st, "inf").error, HasSubstr("output.x: a number that is not finite"));
+  EXPECT_EQ(TaskOf(st, "bytes").state, TaskState::kCompleted);
+  EXPECT_EQ(TaskOf(st, "bytes").output.at("text"), boost::json::value("caf\xEF\xBF\xBD \xEF\xBF\xBD"));
+  EXPECT_THAT(TaskOf(st, "deep").error, HasSubstr("nested deeper than 64"));
+  EXPECT_EQ(TaskOf(st, "bad_error").error, "upstream said \xEF\xBF\xBD(");
+}
+
+// Issue 12, the amplification probe: outputs that double at every step, then one config that
+// references the result thousands of times. The resolved config is bounded before it is built.
+TEST_F(EngineTest, TemplateAmplificationFailsTheTaskNotTheProcess) {
+  std::string yaml = "tasks:\n  - {id: t0, type: builtin, config: {op: echo, s: \"" +
+                     std::string(60, 'x') + "\"}}\n";
+  for (int i = 1; i <= 3; ++i) {
+    const std::string prev = "{{tasks.t" + std::to_string(i - 1) + ".output}}";
+    yaml += "  - {id: t" + std::to_string(i) + ", type: builtin, depends_on: [t" +
+            std::to_string(i - 1) + "], config: {op: echo, a: \"" + prev + "\", b: \"" + prev + "\"}}\n";
+  }
+  yaml += "  - {id: bomb, type: builtin, depends_on: [t3], config: {op: echo, list: [";
+  for (int i = 0; i < 5000; ++i) yaml += std::string(i ? ", " : "") + "\"{{tasks.t3.output}}\"";
+  yaml += "]}}\n";
+  std::string id = Submit(yaml);
+  WorkflowStatus st = Finish(id);
+  EXPECT_EQ(st.state, WorkflowState::kFailed);
+  EXPECT_EQ(TaskOf(st, "t3").state, TaskState::kCompleted);
+  EXPECT_THAT(TaskOf(st, "bomb").error, HasSubstr("limits.max_config_bytes"));
+  EXPECT_THAT(TaskOf(st, "bomb").error, HasSubstr("{{tasks.t3.output}}"));
+}
+
+TEST(EngineLimitsTest, AWorkflowsOutputsTogetherAreBounded) {
+  EngineOptions options;
+  options.shards = 1;
+  options.max_output_bytes = 1000;
+  options.max_workflow_output_bytes = 2500;
+  auto engine = Engine::Create(std::move(options));
+  ASSERT_TRUE(engine);
+  ASSERT_TRUE((*engine)->RegisterFunction("kb", [](TaskContext&) -> Result<boost::json::value> {
+    return boost::json::value(std::string(900, 'k'));
+  }, true));
+  auto plan = dag::LoadWorkflow(R"(
+tasks:
+  - {id: a, type: function, config: {name: kb}}
+  - {id: b, type: function, config: {name: kb}, depends_on: [a]}
+  - {id: c, type: function, config: {name: kb}, depends_on: [b]}
+)");
+  ASSERT_TRUE(plan);
+  auto id = (*engine)->Submit(*plan);
+  ASSERT_TRUE(id);
+  auto st = (*engine)->Wait(*id, milliseconds(10000));
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->state, WorkflowState::kFailed);
+  EXPECT_EQ(st->tasks[1].state, TaskState::kCompleted);
+  EXPECT_THAT(st->tasks[2].error, HasSubstr("limits.max_workflow_output_bytes"));
+}
+
+TEST(StatusJsonTest, ResultsOverTheResponseBudgetAreReferenced) {
+  WorkflowStatus w;
+  w.id = "wf-1";
+  for (const char* id : {"small", "large", "later"}) {
+    TaskStatus t;
+    t.id = id;
+    t.state = TaskState::kCompleted;
+    t.output = boost::json::value(std::string(std::string_view(id) == "large" ? 500 : 10, 'x'));
+    w.tasks.push_back(t);
+  }
+  boost::json::object o = WorkflowStatusToJson(w, 100);
+  const auto& tasks = o.at("tasks").as_array();
+  EXPECT_EQ(tasks[0].as_object().at("result"), boost::json::value(std::string(10, 'x')));
+  EXPECT_FALSE(tasks[1].as_object().contains("result"));
+  EXPECT_EQ(tasks[1].as_object().at("result_ref"), "/api/v1/workflows/wf-1/tasks/large/result");
+  EXPECT_EQ(tasks[1].as_object().at("result_bytes"), 502);
+  EXPECT_TRUE(tasks[2].as_object().contains("result"));  // smaller ones still fit
 }
 
 TEST_F(EngineTest, UnknownIdsAndUnsupportedTypes) {

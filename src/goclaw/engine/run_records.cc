@@ -1,8 +1,7 @@
 // Runs to records and back.
 #include "goclaw/engine/run_records.h"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
+#include "goclaw/core/json_text.h"
 
 namespace goclaw::engine::internal {
 
@@ -46,7 +45,7 @@ store::TaskRecord TaskRecordOf(const WorkflowRun& run, dag::Plan::Index i) {
   r.started_at_us = ToMicros(t.started_at);
   r.finished_at_us = ToMicros(t.finished_at);
   r.error = run.messages[t.error];
-  if (t.state == TaskState::kCompleted) r.output_json = boost::json::serialize(t.output);
+  if (t.state == TaskState::kCompleted) r.output_json = JsonText(t.output);
   r.interrupted = t.interrupted;
   return r;
 }
@@ -80,12 +79,13 @@ Status RestoreTasks(WorkflowRun& run, const std::vector<store::TaskRecord>& task
     t.finished_at = FromMicros(r.finished_at_us);
     t.error = run.AddMessage(r.error);
     if (!r.output_json.empty()) {
-      boost::system::error_code ec;
-      t.output = boost::json::parse(r.output_json, ec);
-      if (ec) {
+      auto output = ParseJsonText(r.output_json);
+      if (!output) {
         return MakeError(ErrorCode::kInternal, "corrupt output of task " + std::to_string(r.index) +
-                                                   " of " + run.id + ": " + ec.message());
+                                                   " of " + run.id + ": " + output.error().message());
       }
+      t.output = std::move(*output);
+      run.output_bytes += r.output_json.size();
     }
   }
   return OkStatus();
@@ -118,8 +118,14 @@ WorkflowStatus StatusFromRecords(const store::WorkflowRecord& w, const dag::Plan
     t.finished_at = OptionalTime(r.finished_at_us);
     t.error = r.error;
     if (!r.output_json.empty()) {
-      boost::system::error_code ec;
-      t.output = boost::json::parse(r.output_json, ec);
+      // Everything the engine stores reads back (json_text.h); should a record be damaged,
+      // say so instead of showing a null result.
+      auto output = ParseJsonText(r.output_json);
+      if (output) {
+        t.output = std::move(*output);
+      } else if (t.error.empty()) {
+        t.error = "the stored output cannot be read: " + output.error().message();
+      }
     }
   }
   return st;

@@ -3,6 +3,8 @@
 
 #include <ctime>
 
+#include "goclaw/core/json_limits.h"
+
 namespace goclaw::engine {
 
 std::string FormatTime(Clock::WallTime t) {
@@ -22,9 +24,7 @@ void PutTime(boost::json::object& o, const char* key, const std::optional<Clock:
   if (t) o[key] = FormatTime(*t);
 }
 
-}  // namespace
-
-boost::json::object TaskStatusToJson(const TaskStatus& t) {
+boost::json::object TaskJson(const TaskStatus& t, bool with_result) {
   boost::json::object o;
   o["id"] = t.id;
   o["name"] = t.name;
@@ -37,11 +37,15 @@ boost::json::object TaskStatusToJson(const TaskStatus& t) {
     o["duration_seconds"] = std::chrono::duration<double>(*t.finished_at - *t.started_at).count();
   }
   if (!t.error.empty()) o["error"] = t.error;
-  if (t.state == TaskState::kCompleted) o["result"] = t.output;
+  if (t.state == TaskState::kCompleted && with_result) o["result"] = t.output;
   return o;
 }
 
-boost::json::object WorkflowStatusToJson(const WorkflowStatus& w) {
+}  // namespace
+
+boost::json::object TaskStatusToJson(const TaskStatus& t) { return TaskJson(t, true); }
+
+boost::json::object WorkflowStatusToJson(const WorkflowStatus& w, std::size_t max_result_bytes) {
   boost::json::object o;
   o["id"] = w.id;
   o["name"] = w.name;
@@ -53,7 +57,19 @@ boost::json::object WorkflowStatusToJson(const WorkflowStatus& w) {
   o["metadata"] = w.metadata;
   boost::json::array tasks;
   tasks.reserve(w.tasks.size());
-  for (const TaskStatus& t : w.tasks) tasks.push_back(TaskStatusToJson(t));
+  std::size_t left = max_result_bytes;
+  for (const TaskStatus& t : w.tasks) {
+    const std::size_t size =
+        t.state == TaskState::kCompleted ? JsonTextSize(t.output, left) : 0;
+    boost::json::object task = TaskJson(t, size <= left);
+    if (size > left) {
+      task["result_ref"] = "/api/v1/workflows/" + w.id + "/tasks/" + t.id + "/result";
+      task["result_bytes"] = JsonTextSize(t.output, static_cast<std::size_t>(-1));
+    } else {
+      left -= size;
+    }
+    tasks.push_back(std::move(task));
+  }
   o["tasks"] = std::move(tasks);
   return o;
 }

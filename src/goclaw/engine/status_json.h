@@ -14,7 +14,11 @@ namespace goclaw::engine {
 
 std::string FormatTime(Clock::WallTime t);  // "2026-11-25T08:30:00.123Z"
 boost::json::object TaskStatusToJson(const TaskStatus& t);
-boost::json::object WorkflowStatusToJson(const WorkflowStatus& w);
+// Task results are inlined in task order while their JSON text fits `max_result_bytes`
+// together; a result that does not fit is left out and referenced instead:
+// "result_ref": "/api/v1/workflows/<id>/tasks/<task>/result", "result_bytes": <size>.
+boost::json::object WorkflowStatusToJson(const WorkflowStatus& w,
+                                         std::size_t max_result_bytes = static_cast<std::size_t>(-1));
 boost::json::object EventToJson(const Event& e);
 
 }  // namespace goclaw::engine

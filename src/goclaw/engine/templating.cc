@@ -3,6 +3,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "goclaw/core/json_limits.h"
+
 namespace goclaw::engine {
 namespace {
 
@@ -73,57 +75,101 @@ Result<const boost::json::value*> Lookup(std::string_view expr, const TemplateRo
                    "{{tasks.<id>.output.<path>}}");
 }
 
-Result<boost::json::value> ResolveString(std::string_view s, const TemplateRoots& roots) {
-  std::size_t open = s.find("{{");
-  if (open == std::string_view::npos) return boost::json::value(s);
-  std::size_t close = s.find("}}", open);
-  if (open == 0 && close == s.size() - 2 && s.find("{{", 2) == std::string_view::npos) {
-    GOCLAW_ASSIGN_OR_RETURN(const boost::json::value* v, Lookup(s.substr(2, s.size() - 4), roots));
-    return *v;
-  }
-  std::string out;
-  std::size_t pos = 0;
-  while ((open = s.find("{{", pos)) != std::string_view::npos) {
-    close = s.find("}}", open + 2);
-    if (close == std::string_view::npos) break;
-    out.append(s.substr(pos, open - pos));
-    GOCLAW_ASSIGN_OR_RETURN(const boost::json::value* v,
-                            Lookup(s.substr(open + 2, close - open - 2), roots));
-    if (v->is_string()) {
-      out.append(v->get_string());
-    } else {
-      out += boost::json::serialize(*v);
+// Resolution with a byte budget for the result's JSON text.
+class Resolver {
+ public:
+  Resolver(const TemplateRoots& roots, std::size_t max_bytes) : roots_(roots), max_bytes_(max_bytes) {}
+
+  Result<boost::json::value> Resolve(const boost::json::value& config) {
+    if (const auto* s = config.if_string()) return ResolveString(*s);
+    if (const auto* obj = config.if_object()) {
+      GOCLAW_RETURN_IF_ERROR(Spend(2 + obj->size(), ""));
+      boost::json::object out;
+      out.reserve(obj->size());
+      for (const auto& kv : *obj) {
+        GOCLAW_RETURN_IF_ERROR(Spend(kv.key().size() + 3, ""));
+        GOCLAW_ASSIGN_OR_RETURN(boost::json::value v, Resolve(kv.value()));
+        out.emplace(kv.key(), std::move(v));
+      }
+      return boost::json::value(std::move(out));
     }
-    pos = close + 2;
+    if (const auto* arr = config.if_array()) {
+      GOCLAW_RETURN_IF_ERROR(Spend(2 + arr->size(), ""));
+      boost::json::array out;
+      out.reserve(arr->size());
+      for (const auto& item : *arr) {
+        GOCLAW_ASSIGN_OR_RETURN(boost::json::value v, Resolve(item));
+        out.push_back(std::move(v));
+      }
+      return boost::json::value(std::move(out));
+    }
+    GOCLAW_RETURN_IF_ERROR(Spend(JsonTextSize(config, Left()), ""));
+    return config;
   }
-  out.append(s.substr(pos));
-  return boost::json::value(out);
-}
+
+ private:
+  std::size_t Left() const { return max_bytes_ - used_; }
+
+  // Counts `bytes` of the result; fails once the budget is gone. `placeholder` names what
+  // was being copied, for the message.
+  Status Spend(std::size_t bytes, std::string_view placeholder) {
+    if (bytes <= Left()) {
+      used_ += bytes;
+      return OkStatus();
+    }
+    std::string message = "the resolved config would be larger than " + std::to_string(max_bytes_) +
+                          " bytes (limits.max_config_bytes)";
+    if (!placeholder.empty()) message += " at {{" + std::string(Trim(placeholder)) + "}}";
+    return MakeError(ErrorCode::kResourceExhausted, message);
+  }
+
+  Result<boost::json::value> ResolveString(std::string_view s) {
+    std::size_t open = s.find("{{");
+    if (open == std::string_view::npos) {
+      GOCLAW_RETURN_IF_ERROR(Spend(s.size() + 2, ""));
+      return boost::json::value(s);
+    }
+    std::size_t close = s.find("}}", open);
+    if (open == 0 && close == s.size() - 2 && s.find("{{", 2) == std::string_view::npos) {
+      const std::string_view expr = s.substr(2, s.size() - 4);
+      GOCLAW_ASSIGN_OR_RETURN(const boost::json::value* v, Lookup(expr, roots_));
+      GOCLAW_RETURN_IF_ERROR(Spend(JsonTextSize(*v, Left()), expr));
+      return *v;
+    }
+    std::string out;
+    std::size_t pos = 0;
+    GOCLAW_RETURN_IF_ERROR(Spend(2, ""));
+    while ((open = s.find("{{", pos)) != std::string_view::npos) {
+      close = s.find("}}", open + 2);
+      if (close == std::string_view::npos) break;
+      GOCLAW_RETURN_IF_ERROR(Spend(open - pos, ""));
+      out.append(s.substr(pos, open - pos));
+      const std::string_view expr = s.substr(open + 2, close - open - 2);
+      GOCLAW_ASSIGN_OR_RETURN(const boost::json::value* v, Lookup(expr, roots_));
+      GOCLAW_RETURN_IF_ERROR(Spend(JsonTextSize(*v, Left()), expr));
+      if (v->is_string()) {
+        out.append(v->get_string());
+      } else {
+        out += boost::json::serialize(*v);
+      }
+      pos = close + 2;
+    }
+    GOCLAW_RETURN_IF_ERROR(Spend(s.size() - pos, ""));
+    out.append(s.substr(pos));
+    return boost::json::value(out);
+  }
+
+  const TemplateRoots& roots_;
+  const std::size_t max_bytes_;
+  std::size_t used_ = 0;
+};
 
 }  // namespace
 
 Result<boost::json::value> ResolveTemplates(const boost::json::value& config,
-                                            const TemplateRoots& roots) {
-  if (const auto* s = config.if_string()) return ResolveString(*s, roots);
-  if (const auto* obj = config.if_object()) {
-    boost::json::object out;
-    out.reserve(obj->size());
-    for (const auto& kv : *obj) {
-      GOCLAW_ASSIGN_OR_RETURN(boost::json::value v, ResolveTemplates(kv.value(), roots));
-      out.emplace(kv.key(), std::move(v));
-    }
-    return boost::json::value(std::move(out));
-  }
-  if (const auto* arr = config.if_array()) {
-    boost::json::array out;
-    out.reserve(arr->size());
-    for (const auto& item : *arr) {
-      GOCLAW_ASSIGN_OR_RETURN(boost::json::value v, ResolveTemplates(item, roots));
-      out.push_back(std::move(v));
-    }
-    return boost::json::value(std::move(out));
-  }
-  return config;
+                                            const TemplateRoots& roots, std::size_t max_bytes) {
+  Resolver resolver(roots, max_bytes);
+  return resolver.Resolve(config);
 }
 
 }  // namespace goclaw::engine

@@ -24,8 +24,11 @@ using TemplateRoots = std::function<const boost::json::value*(std::string_view r
                                                               std::string_view task_id)>;
 
 // Resolves every placeholder in `config`. A missing path fails with kFailedPrecondition naming
-// the placeholder and the first missing segment.
+// the placeholder and the first missing segment. The result's JSON text may take at most
+// `max_bytes`: sizes are checked before anything is copied, so a config that references a
+// large output many times fails with kResourceExhausted instead of exhausting memory.
 Result<boost::json::value> ResolveTemplates(const boost::json::value& config,
-                                            const TemplateRoots& roots);
+                                            const TemplateRoots& roots,
+                                            std::size_t max_bytes = static_cast<std::size_t>(-1));
 
 }  // namespace goclaw::engine

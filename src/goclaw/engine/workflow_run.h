@@ -9,6 +9,8 @@
 
 #include <boost/json/value.hpp>
 
+#include "goclaw/core/json_limits.h"
+#include "goclaw/core/text.h"
 #include "goclaw/dag/plan.h"
 #include "goclaw/engine/cancellation.h"
 #include "goclaw/engine/engine.h"
@@ -71,6 +73,7 @@ struct WorkflowRun {
   std::size_t unfinished = 0;  // tasks not in a terminal state
   std::vector<StoredEvent> events;  // seq event_base + 1, event_base + 2, ...
   std::vector<std::string> messages{std::string()};  // error texts; [0] is "no error"
+  std::size_t output_bytes = 0;  // JSON text of every completed task's output, together
 
   // Persistence (engine/journal.h). Events before event_base are in the store only (the run was
   // recovered); events from events_written on, dirty tasks and a dirty workflow record are
@@ -83,6 +86,8 @@ struct WorkflowRun {
 
   std::uint32_t AddMessage(std::string text) {
     if (text.empty()) return 0;
+    // Errors quote agents (bodies, stderr): whatever they held, what is kept is valid UTF-8.
+    if (FindInvalidUtf8(text)) text = ToValidUtf8(text);
     messages.push_back(std::move(text));
     return static_cast<std::uint32_t>(messages.size() - 1);
   }

@@ -22,6 +22,7 @@ class Server::Impl {
       sopts.path = config.storage.path;
       sopts.sync = config.storage.sync_mode;
       sopts.faults = faults_;
+      sopts.logger = logger("store");
       GOCLAW_ASSIGN_OR_RETURN(store_, store::OpenRocksDbStore(sopts));
       logger_.Info("store: rocksdb at {} (sync_mode {})", config.storage.path, SyncModeName(config.storage.sync_mode));
     } else {
@@ -41,6 +42,7 @@ class Server::Impl {
     ctx_.http_metrics = &http_metrics_;
     ctx_.limits.max_tasks = static_cast<std::size_t>(config.dag.max_tasks);
     ctx_.limits.max_spec_bytes = static_cast<std::size_t>(config.dag.max_spec_bytes);
+    ctx_.max_status_bytes = static_cast<std::size_t>(config.limits.max_status_bytes);
     ctx_.version = kVersion;
     ctx_.started_at = std::chrono::system_clock::now();
     ctx_.accepting = [this] { return accepting_.load(); };

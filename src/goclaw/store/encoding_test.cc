@@ -4,6 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "goclaw/core/json_limits.h"
+#include "goclaw/core/json_text.h"
+#include "goclaw/core/test_random_json.h"
+
 namespace goclaw::store {
 namespace {
 
@@ -34,6 +38,31 @@ TEST(EncodingTest, RecordsRoundTrip) {
   auto ed = DecodeEvent(EventKey(e.workflow_id, e.seq), EncodeEvent(e));
   ASSERT_TRUE(ed) << ed.error().ToString();
   EXPECT_EQ(*ed, e);
+}
+
+// Property (issue 12): every JSON value the engine accepts — an output, an input — survives the
+// trip through the store's records unchanged: written as JsonText, encoded, decoded, parsed.
+TEST(EncodingTest, ArbitraryJsonValuesRoundTripThroughTaskAndSpecRecords) {
+  goclaw::testing::RandomJson gen(20261202);
+  for (int i = 0; i < 2000; ++i) {
+    boost::json::value v = gen.Value();
+    ASSERT_TRUE(CheckJsonValue(v, ""));
+    TaskRecord t{"wf-x", static_cast<std::uint32_t>(i), 5, 1, 0, 0, "", JsonText(v), 0};
+    auto td = DecodeTask(TaskKey(t.workflow_id, t.index), EncodeTask(t));
+    ASSERT_TRUE(td) << td.error().ToString();
+    auto back = ParseJsonText(td->output_json);
+    ASSERT_TRUE(back) << back.error().message();
+    ASSERT_EQ(*back, v);
+    ASSERT_EQ(JsonText(*back), t.output_json);
+
+    boost::json::object input{{"x", gen.Value(kMaxJsonDepth - 1)}};  // the input is an object
+    SpecRecord sp{"wf-x", "{}", JsonText(input)};
+    auto sd = DecodeSpec(sp.workflow_id, EncodeSpec(sp));
+    ASSERT_TRUE(sd);
+    auto input_back = ParseJsonText(sd->input_json);
+    ASSERT_TRUE(input_back) << input_back.error().message();
+    ASSERT_EQ(*input_back, input);
+  }
 }
 
 TEST(EncodingTest, TruncatedAndGarbageValuesAreCorruptNotCrashes) {

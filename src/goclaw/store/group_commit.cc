@@ -66,10 +66,12 @@ void GroupCommitter::Run() {
       std::lock_guard lock(mu_);
       ++stats_.batches;
       if (status) {
+        stats_.last_write_error.clear();
         stats_.commits += group.size();
         stats_.records += records;
         stats_.max_batch_commits = std::max(stats_.max_batch_commits, group.size());
       } else {
+        stats_.last_write_error = status.error().message();
         ++stats_.failed_batches;
       }
       stats_.write_latency.Record(std::chrono::duration<double>(end - start).count());

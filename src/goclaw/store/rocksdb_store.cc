@@ -1,6 +1,10 @@
 // The RocksDB store: one database, a column family per kind of record (docs/design/storage.md),
 // the format version in `meta`, writes through the group committer.
 #include <algorithm>
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <filesystem>
 #include <shared_mutex>
@@ -9,6 +13,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
@@ -75,6 +80,45 @@ class FaultyFileSystem final : public rocksdb::FileSystemWrapper {
   std::shared_ptr<WriteFaults> faults_;
 };
 
+// RocksDB 7.8 must not resume by itself after a failed WAL write: when its memtables are
+// empty, its recovery keeps the failed WAL writer, and the next write trips an assertion in
+// WritableFileWriter (an abort in Debian's build, which keeps assertions). The store reopens
+// the database itself instead (RocksDbStore::Recover).
+class NoAutoRecovery final : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status, bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
+
+// RocksDB's own log goes to goclaw's log (module "store"; warnings and errors only) instead of
+// a LOG file in the data directory: on a full disk RocksDB's file logger asserts on its next
+// line after a failed write (an abort in Debian's build, issue 12), and a LOG file that grows
+// by itself has no place on a disk that is full.
+class ForwardingLogger final : public rocksdb::Logger {
+ public:
+  explicit ForwardingLogger(log::Logger logger)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL), logger_(std::move(logger)) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    char buffer[1024];
+    const int n = std::vsnprintf(buffer, sizeof buffer, format, ap);
+    if (n < 0) return;
+    const std::string_view text(buffer, std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buffer - 1));
+    logger_.Write(level >= rocksdb::InfoLogLevel::ERROR_LEVEL ? log::Level::kError : log::Level::kWarn,
+                  "rocksdb: " + std::string(text));
+  }
+
+ private:
+  log::Logger logger_;
+};
+
+// The durable-sequence watermark (storage.md, "Detecting lost writes"): a small file next to
+// the database holding a RocksDB sequence number that was durable when it was written.
+constexpr const char* kWatermarkFile = "GOCLAW-DURABLE";
+constexpr auto kWatermarkInterval = std::chrono::seconds(1);
+
 Error FromRocks(const rocksdb::Status& s, const std::string& what) {
   const ErrorCode code = s.IsNoSpace() || s.IsIOError() || s.IsBusy() || s.IsTryAgain()
                              ? ErrorCode::kUnavailable
@@ -86,7 +130,21 @@ class RocksDbStore final : public Store {
  public:
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options) {
     auto store = std::unique_ptr<RocksDbStore>(new RocksDbStore(options));
-    GOCLAW_RETURN_IF_ERROR(store->OpenDb());
+    GOCLAW_RETURN_IF_ERROR(store->CheckWatermark());
+    Status opened = store->OpenDb();
+    if (!opened && !options.read_only && opened.error().code() == ErrorCode::kUnavailable &&
+        store->HasDatabase()) {
+      // A full disk (or another write failure) at start: serve what is stored, read-only, and
+      // open for writing once a write can succeed (Recover, with the first commit).
+      store->options_.read_only = true;
+      Status read_only = store->OpenDb();
+      store->options_.read_only = false;
+      if (!read_only) return MakeError(opened.error());
+      store->needs_reopen_ = true;
+      store->start_error_ = opened.error().message();
+      opened = OkStatus();
+    }
+    GOCLAW_RETURN_IF_ERROR(opened);
     GOCLAW_RETURN_IF_ERROR(store->CheckFormat());
     if (options.read_only) return std::unique_ptr<Store>(std::move(store));  // no writer thread
     store->committer_ = std::make_unique<GroupCommitter>(
@@ -230,18 +288,12 @@ class RocksDbStore final : public Store {
     }
   }
 
-  // After a failed write (a full disk) RocksDB refuses writes until resumed; when it cannot
-  // resume (a failed WAL append stays failed), the database is closed and opened again, which
-  // replays its WAL: what was written before stays, the failed write was never applied. That
-  // happens only once a probe write shows the space is back; until then the database stays
-  // open for reads.
+  // After a failed write (a full disk) RocksDB refuses writes. It is never resumed in place
+  // (RocksDB 7.8 may keep writing to the failed WAL and abort, see NoAutoRecovery): once a
+  // probe write shows the disk takes writes again, the database is closed (safe after a WAL
+  // error) and opened again, which replays its WAL: what was written before stays, the failed
+  // write was never applied. Until then the database stays open, so reads keep working.
   Status Recover() {
-    rocksdb::Status r = db_ != nullptr ? db_->Resume() : rocksdb::Status::Incomplete("closed");
-    for (int i = 0; r.IsBusy() && i < 50; ++i) {  // RocksDB's own recovery is running
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      r = db_->Resume();
-    }
-    if (r.ok()) return OkStatus();
     if (Status probe = ProbeWrite(); !probe) return probe;
     std::unique_lock lock(db_mu_);
     CloseDb();
@@ -274,15 +326,24 @@ class RocksDbStore final : public Store {
     if (ec) {
       return MakeError(ErrorCode::kUnavailable, "storage.path: cannot create \"" + path_ + "\": " + ec.message());
     }
+    // Only an empty or new directory is initialised: RocksDB with create_if_missing would
+    // start over in a directory whose CURRENT file is gone and delete the old files.
+    GOCLAW_ASSIGN_OR_RETURN(const bool existing_db, RefuseDamagedDir());
     rocksdb::Options options;
     if (options_.faults) {
       env_ = rocksdb::NewCompositeEnv(
           std::make_shared<FaultyFileSystem>(rocksdb::FileSystem::Default(), options_.faults));
       options.env = env_.get();
     }
-    options.create_if_missing = true;
+    options.create_if_missing = !existing_db;
     options.create_missing_column_families = true;
     options.paranoid_checks = true;
+    options.info_log = std::make_shared<ForwardingLogger>(options_.logger);
+    options.listeners.push_back(std::make_shared<NoAutoRecovery>());
+    // Point-in-time recovery (RocksDB's default, chosen deliberately): replay stops at the first
+    // damaged record, so what comes back is a consistent prefix with no holes; the watermark
+    // (CheckWatermark) then tells whether that prefix lacks acknowledged writes.
+    options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
     options.IncreaseParallelism(2);
     // A family this build does not know was made by a newer goclaw: refuse rather than guess.
     std::vector<std::string> existing;
@@ -293,6 +354,21 @@ class RocksDbStore final : public Store {
                            "the store at " + path_ + " has a column family \"" + name +
                                "\" this goclaw does not know (written by a newer version?)");
         }
+      }
+      // Every store has had all the families since it was created: one missing from the
+      // MANIFEST means the MANIFEST lost records (truncated or damaged), and creating the family
+      // again would silently drop whatever the WAL still holds for it.
+      std::vector<std::string> missing;
+      for (const char* name : kFamilies) {
+        if (std::find(existing.begin(), existing.end(), name) == existing.end()) missing.push_back(name);
+      }
+      if (existing_db && !missing.empty()) {
+        std::string names;
+        for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "the store at " + path_ + " is damaged: its MANIFEST does not list the column "
+                         "families " + names + ", which every goclaw store has (a truncated or damaged "
+                         "MANIFEST file). Refusing to open it; restore a snapshot (goclaw admin snapshot)");
       }
     }
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
@@ -312,6 +388,33 @@ class RocksDbStore final : public Store {
     if (s.ok()) family_ = ByFamily(families, handles_);
     if (!s.ok()) return MakeError(FromRocks(s, "cannot open the store at " + path_));
     return OkStatus();
+  }
+
+  // True when path_ holds a database (its CURRENT file), false when it holds no RocksDB file
+  // at all; an error naming what is missing when it holds RocksDB files without CURRENT.
+  Result<bool> RefuseDamagedDir() const {
+    std::error_code ec;
+    if (std::filesystem::exists(std::filesystem::path(path_) / "CURRENT", ec)) return true;
+    std::vector<std::string> found;
+    for (const auto& entry : std::filesystem::directory_iterator(path_, ec)) {
+      const std::string name = entry.path().filename().string();
+      const std::string ext = entry.path().extension().string();
+      if (name == "IDENTITY" || name.rfind("MANIFEST-", 0) == 0 || name.rfind("OPTIONS-", 0) == 0 ||
+          ext == ".sst" || ext == ".log" || ext == ".blob") {
+        found.push_back(name);
+      }
+    }
+    if (found.empty()) return false;
+    std::sort(found.begin(), found.end());
+    std::string names;
+    for (std::size_t i = 0; i < found.size() && i < 5; ++i) names += (i ? ", " : "") + found[i];
+    if (found.size() > 5) names += ", ...";
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "the store at " + path_ + " holds RocksDB files (" + names +
+                         ") but no CURRENT file, so it cannot be opened as it is; goclaw does not "
+                         "initialise over it (that would delete the old files). Restore CURRENT "
+                         "(it names the live MANIFEST file), restore a snapshot, or move the files away "
+                         "to start empty");
   }
 
   // Handles indexed by Family; families missing from a read-only store get the default one
@@ -363,9 +466,10 @@ class RocksDbStore final : public Store {
   Status Write(const std::vector<const StoreBatch*>& group) {
     // After a failed write (a full disk) RocksDB refuses writes until it is resumed; try that
     // first, and report its error if the cause is still there.
-    if (needs_resume_) {
+    if (needs_reopen_) {
       GOCLAW_RETURN_IF_ERROR(Recover());
-      needs_resume_ = false;
+      needs_reopen_ = false;
+      start_error_.clear();
     }
     rocksdb::WriteBatch wb;
     for (const StoreBatch* b : group) {
@@ -392,17 +496,81 @@ class RocksDbStore final : public Store {
 #endif
     rocksdb::Status s = db_->Write(options, &wb);
     if (!s.ok()) {
-      needs_resume_ = true;
+      needs_reopen_ = true;
       return MakeError(FromRocks(s, "writing to the store at " + path_));
     }
+    MaybeWriteWatermark();
     return OkStatus();
+  }
+
+  // True when path_ holds a database (its CURRENT file).
+  bool HasDatabase() const {
+    std::error_code ec;
+    return std::filesystem::exists(std::filesystem::path(path_) / "CURRENT", ec);
+  }
+
+  // Writer thread, after a durable write: at most once a second, records the sequence number
+  // of the last write in GOCLAW-DURABLE (a temporary file, fsynced, renamed over the old one).
+  // A failure leaves the older watermark, which stays true. Not in sync mode none, which
+  // promises no durability.
+  void MaybeWriteWatermark() {
+    if (!sync_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_watermark_ < kWatermarkInterval) return;
+    last_watermark_ = now;
+    const std::uint64_t seq = db_->GetLatestSequenceNumber();
+    rocksdb::Env* env = env_ ? env_.get() : rocksdb::Env::Default();
+    const std::string tmp = path_ + "/" + kWatermarkFile + ".tmp";
+    std::unique_ptr<rocksdb::WritableFile> file;
+    rocksdb::Status s = env->NewWritableFile(tmp, &file, rocksdb::EnvOptions());
+    if (s.ok()) s = file->Append("goclaw durable sequence " + std::to_string(seq) + "\n");
+    if (s.ok()) s = file->Sync();
+    if (file) (void)file->Close();
+    if (s.ok()) s = env->RenameFile(tmp, path_ + "/" + kWatermarkFile);
+    if (!s.ok()) (void)env->DeleteFile(tmp);
+  }
+
+  // The watermark, or 0 when there is none (a new store, a snapshot, sync mode none).
+  std::uint64_t ReadWatermark() const {
+    std::string text;
+    if (!rocksdb::ReadFileToString(rocksdb::Env::Default(), path_ + "/" + kWatermarkFile, &text).ok()) return 0;
+    constexpr std::string_view kPrefix = "goclaw durable sequence ";
+    if (text.rfind(kPrefix, 0) != 0) return 0;
+    return std::strtoull(text.c_str() + kPrefix.size(), nullptr, 10);
+  }
+
+  // Before anything may change the files: opens the database read-only (which replays the WAL
+  // in memory and writes nothing) and compares the sequence it recovers to with the watermark.
+  // Lower means RocksDB's recovery dropped writes that were acknowledged as durable (a torn or
+  // truncated WAL, a damaged MANIFEST): refuse, naming the way out.
+  Status CheckWatermark() {
+    const std::uint64_t mark = ReadWatermark();
+    if (mark == 0 || !HasDatabase()) return OkStatus();
+    const bool was_read_only = options_.read_only;
+    options_.read_only = true;
+    Status opened = OpenDb();
+    options_.read_only = was_read_only;
+    if (!opened) return opened;  // the read-write open reports the same problem, or works
+    const std::uint64_t recovered = db_->GetLatestSequenceNumber();
+    CloseDb();
+    if (recovered >= mark) return OkStatus();
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "the store at " + path_ + " lost acknowledged writes: RocksDB's recovery reaches "
+                     "sequence " + std::to_string(recovered) + ", but writes up to sequence " +
+                     std::to_string(mark) + " had been made durable (" + kWatermarkFile +
+                     "). A WAL or MANIFEST file is damaged or truncated. goclaw refuses to start on "
+                     "it rather than run without them: restore a snapshot (goclaw admin snapshot), or "
+                     "accept the loss and continue with what is left by deleting " + path_ + "/" +
+                     kWatermarkFile);
   }
 
   std::string path_;
   const bool sync_;  // fsync each write (sync modes always and batch)
   StoreOptions options_;
   std::unique_ptr<rocksdb::Env> env_;  // with failure injection only; outlives db_
-  bool needs_resume_ = false;          // writer thread only
+  bool needs_reopen_ = false;          // writer thread only (and Open)
+  std::string start_error_;            // why the store opened read-only at start
+  std::chrono::steady_clock::time_point last_watermark_{};  // writer thread only
   // Readers share it; the writer thread takes it alone to reopen (db_ changes only then).
   mutable std::shared_mutex db_mu_;
   int format_version_ = 0;

@@ -29,6 +29,7 @@
 #include "goclaw/config/config.h"
 #include "goclaw/core/status.h"
 #include "goclaw/core/unique_function.h"
+#include "goclaw/log/log.h"
 #include "goclaw/metrics/histogram.h"
 #include "goclaw/store/records.h"
 
@@ -45,6 +46,7 @@ struct StoreStats {
   std::uint64_t records = 0;        // records written
   std::uint64_t failed_batches = 0;
   std::size_t max_batch_commits = 0;  // the most Commit calls one write carried
+  std::string last_write_error;       // why the last write failed; empty once one succeeds
   metrics::Histogram commit_latency;  // from Commit to durable, seconds
   metrics::Histogram write_latency;   // one write (+ fsync), seconds
 };
@@ -90,6 +92,7 @@ struct StoreOptions {
   SyncMode sync = SyncMode::kBatch;
   std::shared_ptr<WriteFaults> faults;  // tests only
   bool read_only = false;  // inspect a store (even one a running server has open); no writes
+  log::Logger logger;      // RocksDB's warnings and errors (it writes no LOG file of its own)
 };
 
 // Opens (creating if needed) the RocksDB store at options.path. Errors say which file or

@@ -324,5 +324,60 @@ TEST(RocksDbStoreTest, CorruptOrUnusableDirectoriesFailClearly) {
   EXPECT_THAT(not_dir.error().message(), HasSubstr(dir.path() + "/file"));
 }
 
+// Issue 12: RocksDB with create_if_missing starts over in a directory whose CURRENT is gone
+// (and deletes the old tables). The store refuses such a directory instead.
+TEST(RocksDbStoreTest, ADirectoryMissingOnlyCurrentIsRefusedNotReset) {
+  TempDir dir;
+  const std::string path = dir.path() + "/data";
+  {
+    auto s = OpenRocksDbStore({.path = path});
+    ASSERT_TRUE(s);
+    ASSERT_TRUE((*s)->CommitAndWait(Submitted("wf-1", 1)));
+  }
+  ASSERT_TRUE(std::filesystem::remove(path + "/CURRENT"));
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(path)) ++files;
+  for (bool read_only : {false, true}) {
+    auto refused = OpenRocksDbStore({.path = path, .read_only = read_only});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code(), ErrorCode::kFailedPrecondition);
+    EXPECT_THAT(refused.error().message(), HasSubstr("no CURRENT file"));
+    EXPECT_THAT(refused.error().message(), HasSubstr("MANIFEST-"));
+  }
+  std::size_t after = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(path)) ++after;
+  EXPECT_EQ(after, files);  // nothing created, nothing deleted
+  EXPECT_FALSE(std::filesystem::exists(path + "/CURRENT"));
+  // An empty directory is a new store.
+  std::filesystem::create_directories(dir.path() + "/empty");
+  EXPECT_TRUE(OpenRocksDbStore({.path = dir.path() + "/empty"}));
+}
+
+// The durable watermark: a store that recovers to less than what was durable is refused until
+// the operator accepts the loss by removing the watermark.
+TEST(RocksDbStoreTest, RecoveryBelowTheDurableWatermarkIsRefused) {
+  TempDir dir;
+  const std::string path = dir.path() + "/data";
+  {
+    auto s = OpenRocksDbStore({.path = path});
+    ASSERT_TRUE(s);
+    ASSERT_TRUE((*s)->CommitAndWait(Submitted("wf-1", 1)));  // the first write sets the watermark
+  }
+  ASSERT_TRUE(std::filesystem::exists(path + "/GOCLAW-DURABLE"));
+  { ASSERT_TRUE(OpenRocksDbStore({.path = path})); }  // recovering everything: fine
+  // As if a damaged WAL had lost writes up to a later sequence.
+  std::ofstream(path + "/GOCLAW-DURABLE", std::ios::trunc) << "goclaw durable sequence 1000000\n";
+  auto refused = OpenRocksDbStore({.path = path});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_THAT(refused.error().message(), HasSubstr("lost acknowledged writes"));
+  EXPECT_THAT(refused.error().message(), HasSubstr("sequence 1000000"));
+  EXPECT_THAT(refused.error().message(), HasSubstr(path + "/GOCLAW-DURABLE"));
+  ASSERT_TRUE(std::filesystem::remove(path + "/GOCLAW-DURABLE"));
+  auto accepted = OpenRocksDbStore({.path = path});
+  ASSERT_TRUE(accepted) << accepted.error().ToString();
+  EXPECT_EQ((*accepted)->Workflows({})->size(), 1u);
+}
+
 }  // namespace
 }  // namespace goclaw::store

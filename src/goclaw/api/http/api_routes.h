@@ -40,6 +40,7 @@ struct ApiContext {
   store::Store* store = nullptr;          // the engine's store, for /status, /metrics, admin
   HttpMetrics* http_metrics = nullptr;    // written by /metrics when set
   dag::SpecLimits limits;
+  std::size_t max_status_bytes = 8u << 20;  // results inlined in one status (limits.max_status_bytes)
   Millis default_wait{30000};  // a synchronous submit waits at most this long (then 202)
   Millis max_wait{300000};
   std::string version;

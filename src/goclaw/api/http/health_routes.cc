@@ -19,7 +19,8 @@ boost::json::object StoreJson(const ApiContext& ctx) {
           {"healthy", ctx.engine->StoreHealthy()},
           {"commits", st.commits},
           {"batches", st.batches},
-          {"failed_batches", st.failed_batches}};
+          {"failed_batches", st.failed_batches},
+          {"last_write_error", st.last_write_error}};
 }
 
 HttpResponse Status(const ApiContext& ctx, HttpRequest&) {
@@ -59,7 +60,10 @@ void AddHealthRoutes(Router& router, const ApiContext& ctx) {
       return ErrorResponse(r, 503, kUnavailable, "not ready: starting or shutting down");
     }
     if (!c->engine->StoreHealthy()) {
-      return ErrorResponse(r, 503, kUnavailable, "not ready: the store cannot write (disk full?); submits fail until it can");
+      std::string why = c->store != nullptr ? c->store->Stats().last_write_error : std::string();
+      return ErrorResponse(r, 503, kUnavailable,
+                           "not ready: the store cannot write" + (why.empty() ? std::string(" (disk full?)") : ": " + why) +
+                               "; submits fail until it can, reads keep working");
     }
     return HttpResponse::Json(200, boost::json::object{{"status", "ready"}});
   });

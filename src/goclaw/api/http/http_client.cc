@@ -8,15 +8,19 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 
+#include "goclaw/core/json_limits.h"
+#include "goclaw/core/json_text.h"
+
 namespace goclaw::api {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
 
 boost::json::value ClientResponse::Json() const {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(body, ec);
-  return ec ? boost::json::value() : v;
+  // Responses wrap stored values a few levels deep (a status: tasks[i].result), so allow that
+  // much beyond the limit every stored value obeys.
+  auto v = ParseJsonText(body, "the response", kMaxJsonDepth + 8);
+  return v ? std::move(*v) : boost::json::value();
 }
 
 std::string ClientResponse::Header(const std::string& lower_name) const {

@@ -130,7 +130,7 @@ HttpResponse SubmitWorkflow(const ApiContext& ctx, HttpRequest& req) {
       HttpResponse pending;
       pending.wait = [&ctx, who, id = *id, wait = options.wait, accepted]() {
         auto done = ctx.engine->Wait(id, wait);
-        if (done) return HttpResponse::Json(201, WorkflowStatusToJson(*done));
+        if (done) return HttpResponse::Json(201, WorkflowStatusToJson(*done, ctx.max_status_bytes));
         if (done.error().code() != ErrorCode::kDeadlineExceeded) return ErrorResponse(who, done.error());
         return accepted();
       };
@@ -212,7 +212,7 @@ HttpResponse GetWorkflow(const ApiContext& ctx, HttpRequest& req) {
   if (!WorkflowId(req, &id, &error)) return error;
   auto st = ctx.engine->Get(id);
   if (!st) return ErrorResponse(req, st.error());
-  return HttpResponse::Json(200, WorkflowStatusToJson(*st));
+  return HttpResponse::Json(200, WorkflowStatusToJson(*st, ctx.max_status_bytes));
 }
 
 HttpResponse WorkflowEvents(const ApiContext& ctx, HttpRequest& req) {

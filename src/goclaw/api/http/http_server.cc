@@ -217,6 +217,7 @@ class HttpServer::Impl {
         if (!acceptor_.is_open() || ec == asio::error::operation_aborted) co_return;
         // E.g. EMFILE: the connection stays in the kernel's queue and an immediate retry fails
         // again (a busy loop). Keep serving the connections we have; retry after a pause.
+        if (options_.on_accept_error) options_.on_accept_error();
         const Millis delay = backoff.Next();
         if (backoff.first()) {
           options_.logger.Warn("cannot accept connections: {} ({} open, server.max_connections {}); "

@@ -51,6 +51,7 @@ struct HttpServerOptions {
   std::int64_t max_connections = 0;  // 0: from RLIMIT_NOFILE; clamped to it (connection_limits.h)
   Millis body_timeout{30000};        // the longest pause while a request body arrives (408)
   std::function<void()> on_connection_refused;  // a connection over max_connections (metrics)
+  std::function<void()> on_accept_error;        // an accept failed (e.g. EMFILE); on the accept loop
   log::Logger logger;
   // Called once per answered request: the request (route set when matched), status, seconds.
   std::function<void(const HttpRequest&, int status, double seconds)> observer;

@@ -135,6 +135,9 @@ TEST_F(HardeningTest, LoopbackBindServesOnlyLoopbackHostsAndTheAllowList) {
     EXPECT_THAT(r.body, HasSubstr("server.allowed_hosts"));
     EXPECT_THAT(r.body, HasSubstr("localhost, 127.x.y.z and [::1]"));
   }
+  // Counted, so a proxy sending a name missing from the list shows in /metrics.
+  EXPECT_THAT(client_->Get("/metrics").body,
+              HasSubstr(R"(goclaw_http_requests_total{method="GET",route="unmatched",code="421"} 3)"));
 }
 
 TEST_F(HardeningTest, WebSocketOriginMustBeServedNotMerelyEqualToHost) {

@@ -295,6 +295,15 @@ class HttpServer::Impl {
       }
       std::optional<ActiveGuard> active(std::in_place, this);
       if (std::optional<HttpResponse> refusal = CheckHost(parser.get())) {
+        // In the access log and metrics (route "unmatched"): a proxy sending a name missing
+        // from server.allowed_hosts shows up there.
+        HttpRequest seen;
+        seen.method = std::string(parser.get().method_string());
+        seen.path = std::string(parser.get().target().substr(0, parser.get().target().find('?')));
+        for (const auto& [name, value] : refusal->headers) {
+          if (name == "X-Request-ID") seen.request_id = value;
+        }
+        Answered(seen, refusal->status, std::chrono::steady_clock::now(), " (Host refused)");
         co_await Reply(stream, *refusal);
         co_return;
       }

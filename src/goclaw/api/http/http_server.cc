@@ -30,6 +30,7 @@
 
 #include "goclaw/api/http/connection_limits.h"
 #include "goclaw/api/http/host_policy.h"
+#include "goclaw/api/http/read_deadline.h"
 #include "goclaw/api/http/websocket_connection.h"
 #include "goclaw/core/clock.h"
 #include "goclaw/core/uuid.h"
@@ -61,47 +62,6 @@ bool IsParseError(const beast::error_code& ec) {
          ec != http::error::partial_message && ec != http::error::body_limit &&
          ec != http::error::header_limit;
 }
-
-// A deadline for reads that cancels them instead of closing the socket (as beast::tcp_stream's
-// timeouts do), so that a 408 can still be written. Everything runs on the connection's strand.
-class ReadDeadline {
- public:
-  explicit ReadDeadline(beast::tcp_stream& stream) : stream_(stream), timer_(stream.get_executor()) {}
-  ~ReadDeadline() { Disarm(); }
-  ReadDeadline(const ReadDeadline&) = delete;
-  ReadDeadline& operator=(const ReadDeadline&) = delete;
-
-  void Arm(Millis after) {
-    Disarm();
-    stream_.expires_never();
-    state_ = std::make_shared<State>();
-    timer_.expires_after(after);
-    timer_.async_wait([state = state_, stream = &stream_](const beast::error_code& ec) {
-      if (ec || state->disarmed) return;  // (the stream may be gone once disarmed)
-      state->fired = true;
-      beast::error_code ignored;
-      stream->socket().cancel(ignored);
-    });
-  }
-  // Returns whether the deadline passed (and cancelled the read) since Arm.
-  bool Disarm() {
-    if (!state_) return false;
-    state_->disarmed = true;
-    timer_.cancel();
-    const bool fired = state_->fired;
-    state_.reset();
-    return fired;
-  }
-
- private:
-  struct State {
-    bool fired = false;
-    bool disarmed = false;
-  };
-  beast::tcp_stream& stream_;
-  asio::steady_timer timer_;
-  std::shared_ptr<State> state_;
-};
 
 bool IEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -260,7 +220,7 @@ class HttpServer::Impl {
     ConnectionGuard counted{this};
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
-    ReadDeadline deadline(stream);
+    internal::ReadDeadline deadline(stream);
     bool first = true;
     while (!stopping_) {
       http::request_parser<http::string_body> parser;

@@ -27,6 +27,11 @@ struct ServerConfig {
   Millis drain_timeout{10000};    // on SIGTERM: how long in-flight requests may finish
   std::vector<std::string> cors_origins;  // allowed browser origins; "*" for any; empty: none
   std::int64_t ws_max_queued_bytes = 32 << 20;  // waiting for a slow WebSocket client; then 1008
+  // Host header values served besides the loopback names (with a loopback host), or the only
+  // ones served (otherwise; empty: any). Against DNS rebinding; see docs/security.md.
+  std::vector<std::string> allowed_hosts;
+  std::int64_t max_connections = 0;  // open connections; 0: RLIMIT_NOFILE soft limit - 256 (min 16)
+  Millis body_timeout{30000};        // a request body that stops arriving this long gets 408
 };
 
 enum class SyncMode { kAlways, kBatch, kNone };

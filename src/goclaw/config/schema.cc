@@ -2,6 +2,7 @@
 #include "goclaw/config/schema.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "goclaw/core/names.h"
@@ -26,6 +27,36 @@ E EnumFromName(std::string_view name, const std::string_view (&names)[N]) {
   return static_cast<E>(0);
 }
 
+// "example.com", "example.com:8443", "10.0.0.5", "[fd00::1]:8080": what a Host header holds.
+void DecodeAllowedHosts(const boost::json::value* hosts, ServerConfig* s, Diagnostics& diag) {
+  if (hosts == nullptr) return;
+  const boost::json::array* arr = hosts->if_array();
+  if (arr == nullptr) {
+    diag.Add("server.allowed_hosts", "expected a list of host names such as \"goclaw.example.com\", got " +
+                                         DescribeJson(*hosts));
+    return;
+  }
+  s->allowed_hosts.clear();
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const boost::json::value& h = (*arr)[i];
+    const boost::json::string* text = h.if_string();
+    const bool plain = text != nullptr && !text->empty() &&
+                       std::none_of(text->begin(), text->end(), [](char c) {
+                         return c == '/' || c == '@' || c == ' ' || c == '\t' || c == ',' ||
+                                static_cast<unsigned char>(c) < 0x20;
+                       });
+    if (!plain) {
+      diag.Add(IndexPath("server.allowed_hosts", i),
+               "expected a host name as sent in the Host header (\"goclaw.example.com\" or "
+               "\"goclaw.example.com:8443\", no scheme or path), got " + DescribeJson(h));
+      continue;
+    }
+    std::string lower(text->begin(), text->end());
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    s->allowed_hosts.push_back(std::move(lower));
+  }
+}
+
 void DecodeServer(const boost::json::value& v, ServerConfig* s, Diagnostics& diag) {
   ObjectReader r(v, "server", diag, "the server section");
   if (r.String("host", &s->host) && s->host.empty()) {
@@ -40,6 +71,12 @@ void DecodeServer(const boost::json::value& v, ServerConfig* s, Diagnostics& dia
   r.Duration("request_timeout", &s->request_timeout);
   r.Duration("drain_timeout", &s->drain_timeout);
   r.Int("ws_max_queued_bytes", &s->ws_max_queued_bytes, 1024, 1LL << 32);
+  r.Int("max_connections", &s->max_connections, 0, 1000000);
+  if (r.Duration("body_timeout", &s->body_timeout) && r.Has("body_timeout") &&
+      s->body_timeout < Millis(1)) {
+    diag.Add("server.body_timeout", "must be at least 1ms (a stalled body would never be cut)");
+  }
+  DecodeAllowedHosts(r.Get("allowed_hosts"), s, diag);
   if (const boost::json::value* origins = r.Get("cors_origins")) {
     const boost::json::array* arr = origins->if_array();
     if (arr == nullptr) {
@@ -282,6 +319,8 @@ boost::json::object EncodeConfig(const Config& c) {
   boost::json::object out;
   boost::json::array origins;
   for (const std::string& o : c.server.cors_origins) origins.emplace_back(o);
+  boost::json::array allowed_hosts;
+  for (const std::string& h : c.server.allowed_hosts) allowed_hosts.emplace_back(h);
   out["server"] = {{"host", c.server.host},
                    {"port", c.server.port},
                    {"io_threads", c.server.io_threads},
@@ -292,7 +331,10 @@ boost::json::object EncodeConfig(const Config& c) {
                    {"request_timeout", FormatDuration(c.server.request_timeout)},
                    {"drain_timeout", FormatDuration(c.server.drain_timeout)},
                    {"cors_origins", std::move(origins)},
-                   {"ws_max_queued_bytes", c.server.ws_max_queued_bytes}};
+                   {"ws_max_queued_bytes", c.server.ws_max_queued_bytes},
+                   {"allowed_hosts", std::move(allowed_hosts)},
+                   {"max_connections", c.server.max_connections},
+                   {"body_timeout", FormatDuration(c.server.body_timeout)}};
   out["storage"] = {{"backend", StorageBackendName(c.storage.backend)},
                     {"path", c.storage.path},
                     {"sync_mode", SyncModeName(c.storage.sync_mode)},

@@ -155,3 +155,38 @@ TEST(ConfigSchemaTest, TemplatesDefaultToOnePerKeyAndCannotBeRedirectTargets) {
 
 }  // namespace
 }  // namespace goclaw::config
+
+namespace goclaw::config {
+namespace {
+
+TEST(ConfigSchemaTest, ServerHardeningKeys) {
+  Config c;
+  EXPECT_TRUE(c.server.allowed_hosts.empty());
+  EXPECT_EQ(c.server.max_connections, 0);  // derived from RLIMIT_NOFILE
+  EXPECT_EQ(c.server.body_timeout, std::chrono::seconds(30));
+  auto ok = Problems(R"({"server": {"allowed_hosts": ["Goclaw.Example.com", "proxy:8443", "[fd00::1]:80"],
+                                    "max_connections": 100, "body_timeout": "5s"}})", &c);
+  EXPECT_TRUE(ok.empty()) << ok[0];
+  EXPECT_EQ(c.server.allowed_hosts,
+            (std::vector<std::string>{"goclaw.example.com", "proxy:8443", "[fd00::1]:80"}));
+  EXPECT_EQ(c.server.max_connections, 100);
+  EXPECT_EQ(c.server.body_timeout, std::chrono::seconds(5));
+  std::vector<std::string> want = {
+      "server.max_connections: expected an integer from 0 to 1000000, got number -1",
+      "server.body_timeout: must be at least 1ms (a stalled body would never be cut)",
+      "server.allowed_hosts[0]: expected a host name as sent in the Host header "
+      "(\"goclaw.example.com\" or \"goclaw.example.com:8443\", no scheme or path), got string "
+      "\"http://x.example\"",
+      "server.allowed_hosts[1]: expected a host name as sent in the Host header "
+      "(\"goclaw.example.com\" or \"goclaw.example.com:8443\", no scheme or path), got string \"\"",
+  };
+  EXPECT_EQ(Problems(R"({"server": {"max_connections": -1, "body_timeout": "0s",
+                                    "allowed_hosts": ["http://x.example", ""]}})"),
+            want);
+  EXPECT_EQ(Problems(R"({"server": {"allowed_hosts": "x.example"}})"),
+            std::vector<std::string>{"server.allowed_hosts: expected a list of host names such as "
+                                     "\"goclaw.example.com\", got string \"x.example\""});
+}
+
+}  // namespace
+}  // namespace goclaw::config

@@ -504,47 +504,46 @@ void LaneGroup::PumpAll(Clock::SteadyTime now, Completions& out) {
   }
 }
 
-void LaneGroup::SetMaxConcurrency(std::int64_t max_concurrency) {
-  Completions out;
-  {
-    std::lock_guard lock(mu_);
-    options_.max_concurrency = std::max<std::int64_t>(0, max_concurrency);
-    stats_.max_concurrency = options_.max_concurrency;
-    PumpAll(Now(), out);
-  }
-  out.Run();
-}
-
-void LaneGroup::SetCapacity(std::int64_t capacity) {
-  Completions out;
-  {
-    std::lock_guard lock(mu_);
-    options_.capacity = std::max<std::int64_t>(0, capacity);
-    stats_.capacity = options_.capacity;
-    PumpAll(Now(), out);
-  }
-  out.Run();
-}
-
-void LaneGroup::SetRate(std::optional<RateConfig> rate) {
+void LaneGroup::Update(const LaneUpdate& update) {
   Completions out;
   {
     std::lock_guard lock(mu_);
     const Clock::SteadyTime now = Now();
-    auto adjust = [&](LaneQueue& q) {
-      Refill(q, now);
-      if (rate) {
-        q.tokens = options_.rate ? std::min(q.tokens, rate->burst) : rate->burst;
-        q.refilled = now;
-      }
-    };
-    if (single_) adjust(*single_);
-    for (auto& [key, q] : keys_) adjust(q);
-    options_.rate = rate;
-    stats_.rate = rate;
-    PumpAll(now, out);
+    if (update.rate) {
+      const std::optional<RateConfig>& rate = *update.rate;
+      auto adjust = [&](LaneQueue& q) {
+        Refill(q, now);
+        if (rate) {
+          q.tokens = options_.rate ? std::min(q.tokens, rate->burst) : rate->burst;
+          q.refilled = now;
+        }
+      };
+      if (single_) adjust(*single_);
+      for (auto& [key, q] : keys_) adjust(q);
+      options_.rate = rate;
+      stats_.rate = rate;
+    }
+    if (update.max_concurrency) {
+      options_.max_concurrency = std::max<std::int64_t>(0, *update.max_concurrency);
+      stats_.max_concurrency = options_.max_concurrency;
+    }
+    if (update.capacity) {
+      options_.capacity = std::max<std::int64_t>(0, *update.capacity);
+      stats_.capacity = options_.capacity;
+    }
+    PumpAll(now, out);  // once, with every setting in force
   }
   out.Run();
+}
+
+void LaneGroup::SetMaxConcurrency(std::int64_t max_concurrency) { Update({.max_concurrency = max_concurrency}); }
+
+void LaneGroup::SetCapacity(std::int64_t capacity) { Update({.capacity = capacity}); }
+
+void LaneGroup::SetRate(std::optional<RateConfig> rate) {
+  LaneUpdate update;
+  update.rate.emplace(std::move(rate));  // engaged even when `rate` is empty (no limit)
+  Update(update);
 }
 
 LaneStats LaneGroup::Stats() const {

@@ -80,6 +80,15 @@ struct LaneStats {
   metrics::Histogram wait;       // time from Acquire to admission
 };
 
+// Several runtime changes at once (PATCH /api/v1/lanes/{name}). Applied under one lock with one
+// admission pass at the end, so a new rate is in force before a raised concurrency admits
+// anything: no burst slips through between the changes.
+struct LaneUpdate {
+  std::optional<std::int64_t> max_concurrency;
+  std::optional<std::int64_t> capacity;
+  std::optional<std::optional<RateConfig>> rate;  // an empty inner optional removes the limit
+};
+
 class LaneGroup;
 
 // A pending acquisition. Cancel() makes its callback run with kCancelled if it was still
@@ -128,6 +137,7 @@ class LaneGroup : public std::enable_shared_from_this<LaneGroup> {
   void Close(CloseMode mode);
 
   // Runtime changes; queued items are kept, and admitted if the change makes room.
+  void Update(const LaneUpdate& update);
   void SetMaxConcurrency(std::int64_t max_concurrency);
   void SetCapacity(std::int64_t capacity);
   void SetRate(std::optional<RateConfig> rate);

@@ -291,6 +291,39 @@ TEST(LaneTest, SetRateAppliesToWaitingItems) {
   EXPECT_EQ(rec.admitted.size(), 4u);
 }
 
+TEST(LaneTest, UpdateAppliesTheRateBeforeRaisedConcurrencyAdmits) {
+  // One PATCH raising max_concurrency and adding a rate: the rate holds from the first admission
+  // (applied one setting at a time, the raised concurrency let 9 waiting items burst through).
+  Env env;
+  auto lane = env.Make(Options("api", 1, 100));
+  Recorder rec;
+  for (int i = 0; i < 10; ++i) lane->Acquire("", {}, rec.For(std::to_string(i)));
+  ASSERT_EQ(rec.admitted.size(), 1u);
+  LaneUpdate update;
+  update.max_concurrency = 10;
+  update.rate.emplace(RateConfig{1, 1});
+  lane->Update(update);
+  EXPECT_EQ(rec.admitted.size(), 2u);  // one token in the new bucket
+  LaneStats s = lane->Stats();
+  EXPECT_EQ(s.max_concurrency, 10);
+  ASSERT_TRUE(s.rate.has_value());
+  EXPECT_EQ(s.rate->per_second, 1);
+  env.Advance(milliseconds(999));
+  EXPECT_EQ(rec.admitted.size(), 2u);
+  env.Advance(milliseconds(1));
+  EXPECT_EQ(rec.admitted.size(), 3u);  // then one per second
+  env.Advance(milliseconds(1000));
+  env.Advance(milliseconds(1000));
+  EXPECT_EQ(rec.admitted.size(), 5u);
+  // Removing the rate and lowering concurrency together: nothing more starts beyond the cap.
+  LaneUpdate unlimit;
+  unlimit.rate.emplace(std::nullopt);
+  unlimit.max_concurrency = 6;
+  lane->Update(unlimit);
+  EXPECT_EQ(rec.admitted.size(), 6u);
+  EXPECT_FALSE(lane->Stats().rate.has_value());
+}
+
 TEST(LaneTest, WaitTimeHistogram) {
   Env env;
   auto lane = env.Make(Options("db", 1, 5));

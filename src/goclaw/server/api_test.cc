@@ -256,6 +256,8 @@ std::vector<BadRequest> BadRequests() {
       {"POST", wf, "text/plain", R"({"tasks": [{"id": "a"}]})", 415, "UNSUPPORTED_MEDIA_TYPE"},
       {"POST", wf, "", R"({"tasks": [{"id": "a"}]})", 415, "UNSUPPORTED_MEDIA_TYPE"},
       {"POST", wf, "application/x-www-form-urlencoded", "tasks=a", 415, "UNSUPPORTED_MEDIA_TYPE"},
+      {"POST", wf, "application/json; charset=utf-16", R"({"tasks": [{"id": "a"}]})", 415, "UNSUPPORTED_MEDIA_TYPE"},
+      {"POST", wf, "application/yaml; charset=ISO-8859-1", "tasks: [{id: a}]", 415, "UNSUPPORTED_MEDIA_TYPE"},
       {"POST", wf, kJson, "[]", 400, "VALIDATION_FAILED"},
       {"POST", wf, kJson, R"("hello")", 400, "VALIDATION_FAILED"},
       {"POST", wf, kJson, "{}", 400, "VALIDATION_FAILED"},
@@ -312,6 +314,9 @@ std::vector<BadRequest> BadRequests() {
       {"GET", wf + "?offset=-5", "", "", 400, "VALIDATION_FAILED"},
       {"GET", wf + "?status=exploded", "", "", 400, "VALIDATION_FAILED"},
       {"GET", wf + "?created_after=yesterday", "", "", 400, "VALIDATION_FAILED"},
+      {"GET", wf + "?created_after=2026-02-30T00:00:00Z", "", "", 400, "VALIDATION_FAILED"},
+      {"GET", wf + "?created_before=2026-11-25T24:00:00Z", "", "", 400, "VALIDATION_FAILED"},
+      {"GET", wf + "?limit=5&limit=6", "", "", 400, "BAD_REQUEST"},
       {"GET", wf + "?cursor=..%2Fx", "", "", 400, "VALIDATION_FAILED"},
       {"GET", wf + "?limti=5", "", "", 400, "VALIDATION_FAILED"},
       {"GET", wf + "?q=%zz", "", "", 400, "BAD_REQUEST"},
@@ -374,12 +379,47 @@ TEST_F(ApiTest, BadRequestCorpusLeavesStoredDataUnchanged) {
   EXPECT_EQ(client_->Get("/api/v1/lanes/default").Json().at("max_concurrency"), 16);
 }
 
+TEST_F(ApiTest, ListFiltersTakeFarYears) {
+  // Nanosecond times end in 2262: later filters clamp rather than overflow.
+  SubmitAsync(kHello);
+  ClientResponse before = client_->Get("/api/v1/workflows?created_before=9999-12-31T23:59:59Z");
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_EQ(before.Json().at("total"), 1);
+  ClientResponse after = client_->Get("/api/v1/workflows?created_after=2300-01-01T00:00:00Z");
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(after.Json().at("total"), 0);
+}
+
+TEST_F(ApiTest, SnapshotPathMistakesAre4xxWithWhatToDo) {
+  const std::string base = data_dir_ + "-snapshots";
+  std::filesystem::create_directory(base);
+  auto snapshot = [&](const std::string& dir) {
+    return client_->PostJson("/api/v1/admin/snapshot", boost::json::serialize(boost::json::object{{"dir", dir}}));
+  };
+  ClientResponse relative = snapshot("backups/snap");
+  EXPECT_EQ(relative.status, 400);
+  ClientResponse no_parent = snapshot(base + "/missing/snap");
+  EXPECT_EQ(no_parent.status, 400) << no_parent.body;  // before: 503 from RocksDB
+  EXPECT_THAT(no_parent.body, HasSubstr("does not exist; create it first"));
+  ClientResponse inside = snapshot(data_dir_ + "/snap");
+  EXPECT_EQ(inside.status, 400) << inside.body;  // before: a snapshot inside the live store
+  EXPECT_THAT(inside.body, HasSubstr("inside the live data directory"));
+  ClientResponse sneaky = snapshot(base + "/../" + std::filesystem::path(data_dir_).filename().string() + "/x");
+  EXPECT_EQ(sneaky.status, 400) << sneaky.body;
+  ClientResponse exists = snapshot(base);
+  EXPECT_EQ(exists.status, 409) << exists.body;
+  ClientResponse ok = snapshot(base + "/snap/");
+  EXPECT_EQ(ok.status, 201) << ok.body;
+  EXPECT_TRUE(std::filesystem::exists(base + "/snap/CURRENT"));
+  std::filesystem::remove_all(base);
+}
+
 TEST_F(ApiTest, MalformedHttpGetsAnAnswerAndTheServerLives) {
   ClientResponse garbage = client_->Raw("GARBAGE\r\n\r\n");
   EXPECT_EQ(garbage.status, 400);
   ClientResponse huge_header = client_->Raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
   EXPECT_EQ(huge_header.status, 431);
-  ClientResponse lying_length = client_->Raw("POST /api/v1/workflows HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n");
+  ClientResponse lying_length = client_->Raw("POST /api/v1/workflows HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 999999999\r\n\r\n");
   EXPECT_EQ(lying_length.status, 413);
   EXPECT_EQ(client_->Get("/health").status, 200);
 }

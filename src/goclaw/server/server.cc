@@ -1,6 +1,7 @@
 // Builds engine + API from config; owns their lifetimes and the shutdown order.
 #include "goclaw/server/server.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include "goclaw/api/http/api_routes.h"
@@ -43,6 +44,10 @@ class Server::Impl {
     ctx_.limits.max_tasks = static_cast<std::size_t>(config.dag.max_tasks);
     ctx_.limits.max_spec_bytes = static_cast<std::size_t>(config.dag.max_spec_bytes);
     ctx_.max_status_bytes = static_cast<std::size_t>(config.limits.max_status_bytes);
+    // A wait longer than request_timeout would be cut with 504: it is lowered to that instead.
+    ctx_.wait_limit = config.server.request_timeout;
+    ctx_.default_wait = std::min(ctx_.default_wait, ctx_.wait_limit);
+    if (config.storage.backend == config::StorageBackend::kRocksDb) ctx_.data_dir = config.storage.path;
     ctx_.version = kVersion;
     ctx_.started_at = std::chrono::system_clock::now();
     ctx_.accepting = [this] { return accepting_.load(); };
@@ -67,13 +72,18 @@ class Server::Impl {
     hopts.request_timeout = config.server.request_timeout;
     hopts.cors_origins = config.server.cors_origins;
     hopts.ws_max_queued_bytes = static_cast<std::size_t>(config.server.ws_max_queued_bytes);
+    hopts.allowed_hosts = config.server.allowed_hosts;
+    hopts.max_connections = config.server.max_connections;
+    hopts.body_timeout = config.server.body_timeout;
+    hopts.on_connection_refused = [this] { http_metrics_.ConnectionRefused(); };
     hopts.observer = [this](const api::HttpRequest& req, int status, double seconds) {
       http_metrics_.Observe(req, status, seconds);
     };
     hopts.logger = logger("api");
     GOCLAW_ASSIGN_OR_RETURN(http_, api::HttpServer::Start(std::move(hopts), std::move(router)));
     accepting_ = true;
-    logger_.Info("listening on http://{}:{}", config.server.host, http_->port());
+    logger_.Info("listening on http://{}:{} (at most {} connections)", config.server.host, http_->port(),
+                 http_->max_connections());
     return OkStatus();
   }
 

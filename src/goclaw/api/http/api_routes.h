@@ -42,7 +42,11 @@ struct ApiContext {
   dag::SpecLimits limits;
   std::size_t max_status_bytes = 8u << 20;  // results inlined in one status (limits.max_status_bytes)
   Millis default_wait{30000};  // a synchronous submit waits at most this long (then 202)
-  Millis max_wait{300000};
+  Millis max_wait{300000};     // a longer `wait` is refused (400)
+  // A longer `wait` (up to max_wait) is lowered to this, said in X-Goclaw-Wait-Clamped: the
+  // server sets server.request_timeout, which would otherwise cut the wait with 504.
+  Millis wait_limit{300000};
+  std::string data_dir;        // the live store's directory: a snapshot may not go inside it
   std::string version;
   Clock::WallTime started_at;
   std::function<bool()> accepting;  // false while starting or shutting down: /ready is 503

@@ -23,8 +23,9 @@ struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string target;  // as received: "/api/v1/workflows?limit=5"
   std::string path;    // the target without its query
-  std::map<std::string, std::string> query;                 // decoded; last value wins
+  std::map<std::string, std::string> query;                 // decoded; the first value
   bool malformed_query = false;                             // a query part had a bad %-escape
+  std::string duplicate_query;                              // a parameter given twice (400)
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::map<std::string, std::string> params;  // from the route pattern, decoded
@@ -64,8 +65,10 @@ inline constexpr std::string_view kNotFound = "NOT_FOUND";                    //
 inline constexpr std::string_view kMethodNotAllowed = "METHOD_NOT_ALLOWED";   // 405
 inline constexpr std::string_view kConflict = "CONFLICT";                     // 409
 inline constexpr std::string_view kForbidden = "FORBIDDEN";                    // 403
+inline constexpr std::string_view kRequestTimeout = "REQUEST_TIMEOUT";       // 408
 inline constexpr std::string_view kPayloadTooLarge = "PAYLOAD_TOO_LARGE";     // 413
 inline constexpr std::string_view kUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";  // 415
+inline constexpr std::string_view kMisdirectedRequest = "MISDIRECTED_REQUEST";  // 421
 inline constexpr std::string_view kUpgradeRequired = "UPGRADE_REQUIRED";     // 426
 inline constexpr std::string_view kTooManyRequests = "TOO_MANY_REQUESTS";    // 429
 inline constexpr std::string_view kInternal = "INTERNAL";                     // 500

@@ -55,6 +55,10 @@ void HttpMetrics::Write(metrics::TextWriter& w) const {
       }
     }
   }
+  w.Family("goclaw_http_connections_refused_total", "counter",
+           "Connections answered 503 and closed because server.max_connections were open.");
+  w.Sample("goclaw_http_connections_refused_total", {},
+           static_cast<double>(refused_connections_.load(std::memory_order_relaxed)));
   w.Family("goclaw_http_request_duration_seconds", "histogram",
            "Time from reading a request's headers to its answer, by method and route.");
   for (const auto* entry : sorted) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -24,6 +25,8 @@ namespace goclaw::api {
 class HttpMetrics {
  public:
   void Observe(const HttpRequest& req, int status, double seconds);
+  // A connection over server.max_connections was answered 503 and closed.
+  void ConnectionRefused() { refused_connections_.fetch_add(1, std::memory_order_relaxed); }
   void Write(metrics::TextWriter& w) const;
 
  private:
@@ -36,6 +39,7 @@ class HttpMetrics {
 
   mutable std::mutex mu_;
   std::unordered_map<std::string, PerRoute> routes_;
+  std::atomic<std::uint64_t> refused_connections_{0};
 };
 
 }  // namespace goclaw::api

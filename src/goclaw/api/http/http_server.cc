@@ -28,6 +28,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "goclaw/api/http/connection_limits.h"
+#include "goclaw/api/http/host_policy.h"
+#include "goclaw/api/http/read_deadline.h"
 #include "goclaw/api/http/websocket_connection.h"
 #include "goclaw/core/clock.h"
 #include "goclaw/core/uuid.h"
@@ -43,6 +46,7 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr Millis kWaitGrace{2000};
 
 bool ValidRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
@@ -57,6 +61,12 @@ bool IsParseError(const beast::error_code& ec) {
   return ec.category() == category && ec != http::error::end_of_stream &&
          ec != http::error::partial_message && ec != http::error::body_limit &&
          ec != http::error::header_limit;
+}
+
+bool IEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 std::string Join(const std::vector<std::string>& items, std::string_view sep) {
@@ -76,7 +86,9 @@ class HttpServer::Impl {
       : options_(std::move(options)),
         router_(std::move(router)),
         acceptor_(io_),
-        pool_(static_cast<std::size_t>(std::max(1, options_.handler_threads))) {}
+        pool_(static_cast<std::size_t>(std::max(1, options_.handler_threads))),
+        hosts_(options_.host, options_.allowed_hosts, options_.cors_origins),
+        max_connections_(EffectiveMaxConnections(options_.max_connections, SoftFileLimit())) {}
 
   ~Impl() { Shutdown(Millis(0)); }
 
@@ -107,6 +119,7 @@ class HttpServer::Impl {
   }
 
   int port() const { return port_; }
+  std::int64_t max_connections() const { return max_connections_; }
 
   void Shutdown(Millis drain) {
     if (shut_down_.exchange(true)) return;
@@ -149,27 +162,87 @@ class HttpServer::Impl {
     }
   };
 
+  // Counts open connections (for max_connections) for as long as a session runs.
+  struct ConnectionGuard {
+    Impl* impl;
+    ~ConnectionGuard() { --impl->connections_; }
+  };
+
   asio::awaitable<void> Accept() {
+    AcceptBackoff backoff;
+    asio::steady_timer pause(accept_strand_);
     while (true) {
       auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kTuple);
       if (ec) {
         if (!acceptor_.is_open() || ec == asio::error::operation_aborted) co_return;
-        continue;  // e.g. EMFILE: keep serving the connections we have
+        // E.g. EMFILE: the connection stays in the kernel's queue and an immediate retry fails
+        // again (a busy loop). Keep serving the connections we have; retry after a pause.
+        if (options_.on_accept_error) options_.on_accept_error();
+        const Millis delay = backoff.Next();
+        if (backoff.first()) {
+          options_.logger.Warn("cannot accept connections: {} ({} open, server.max_connections {}); "
+                               "retrying every 10ms to 1s until it passes",
+                               ec.message(), connections_.load(), max_connections_);
+        }
+        pause.expires_after(delay);
+        co_await pause.async_wait(kTuple);
+        continue;
       }
+      if (backoff.failing()) options_.logger.Info("accepting connections again");
+      backoff.Reset();
       auto ex = socket.get_executor();
+      if (connections_.load() >= max_connections_) {
+        if (options_.on_connection_refused) options_.on_connection_refused();
+        asio::co_spawn(ex, RefuseConnection(std::move(socket)), asio::detached);
+        continue;
+      }
+      ++connections_;
       asio::co_spawn(ex, Session(std::move(socket)), asio::detached);
     }
   }
 
+  // Over max_connections: a 503 and close, without reading the request (cheap, and bounded:
+  // beyond 64 refusals at once the connection is just closed).
+  asio::awaitable<void> RefuseConnection(tcp::socket socket) {
+    if (refusing_.fetch_add(1) >= 64) {
+      --refusing_;
+      co_return;
+    }
+    beast::tcp_stream stream(std::move(socket));
+    co_await Reply(stream, Refusal(503, kUnavailable,
+                                   "too many connections: server.max_connections (" +
+                                       std::to_string(max_connections_) + ") are open; retry later"),
+                   std::chrono::milliseconds(200));
+    --refusing_;
+  }
+
   asio::awaitable<void> Session(tcp::socket socket) {
+    ConnectionGuard counted{this};
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
+    internal::ReadDeadline deadline(stream);
+    bool first = true;
     while (!stopping_) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(kHeaderLimit);
       parser.body_limit(options_.max_body_bytes);
-      stream.expires_after(buffer.size() == 0 ? options_.idle_timeout : options_.header_timeout);
+      // Between keep-alive requests the idle timeout runs until the next request's first byte;
+      // from there (and from accept for the first request) the headers get header_timeout.
+      if (!first && buffer.size() == 0) {
+        stream.expires_after(options_.idle_timeout);
+        auto [iec, in] = co_await stream.async_read_some(buffer.prepare(kHeaderLimit), kTuple);
+        if (iec) co_return;
+        buffer.commit(in);
+      }
+      first = false;
+      deadline.Arm(options_.header_timeout);
       auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+      if (deadline.Disarm() && hec) {
+        co_await Reply(stream, Refusal(408, kRequestTimeout,
+                                       "the request headers did not arrive within server.header_timeout (" +
+                                           FormatDuration(options_.header_timeout) + ")"));
+        co_return;
+      }
       if (hec) {
         if (hec == http::error::body_limit) {  // a Content-Length over the limit
           co_await Reply(stream, TooLarge());
@@ -181,12 +254,43 @@ class HttpServer::Impl {
         co_return;
       }
       std::optional<ActiveGuard> active(std::in_place, this);
-      if (auto length = parser.content_length(); length && *length > options_.max_body_bytes) {
-        co_await Reply(stream, TooLarge());
+      if (std::optional<HttpResponse> refusal = CheckHost(parser.get())) {
+        // In the access log and metrics (route "unmatched"): a proxy sending a name missing
+        // from server.allowed_hosts shows up there.
+        HttpRequest seen;
+        seen.method = std::string(parser.get().method_string());
+        seen.path = std::string(parser.get().target().substr(0, parser.get().target().find('?')));
+        for (const auto& [name, value] : refusal->headers) {
+          if (name == "X-Request-ID") seen.request_id = value;
+        }
+        Answered(seen, refusal->status, std::chrono::steady_clock::now(), " (Host refused)");
+        co_await Reply(stream, *refusal);
         co_return;
       }
-      stream.expires_after(options_.request_timeout);
-      auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
+      if (auto length = parser.content_length(); length && *length > options_.max_body_bytes) {
+        co_await Reply(stream, TooLarge());  // at once: with Expect: 100-continue, no body was sent
+        co_return;
+      }
+      if (!parser.is_done() && IEquals(parser.get()[http::field::expect], "100-continue")) {
+        // curl and others wait (a second) for this before sending a body.
+        stream.expires_after(options_.request_timeout);
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        auto [cec, cn] = co_await asio::async_write(stream, asio::buffer(kContinue), kTuple);
+        if (cec) co_return;
+      }
+      // The body must keep arriving: each read gets body_timeout.
+      beast::error_code bec;
+      while (!bec && !parser.is_done()) {
+        deadline.Arm(options_.body_timeout);
+        auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, kTuple);
+        bec = ec;
+        if (deadline.Disarm() && bec) {
+          co_await Reply(stream, Refusal(408, kRequestTimeout,
+                                         "the request body stopped arriving for server.body_timeout (" +
+                                             FormatDuration(options_.body_timeout) + ")"));
+          co_return;
+        }
+      }
       if (bec == http::error::body_limit) {
         co_await Reply(stream, TooLarge());
         co_return;
@@ -257,14 +361,27 @@ class HttpServer::Impl {
   }
 
   // Browsers send Origin with every WebSocket handshake and do not apply CORS to it, so a
-  // page from another site could otherwise read the event stream: refuse origins that are
-  // neither this server nor allowed. Clients without Origin (curl, SDKs) pass.
+  // page from another site could otherwise read the event stream: refuse origins whose host
+  // this server does not serve (host_policy.h). Clients without Origin (curl, SDKs) pass.
   bool SameOriginOrAllowed(const HttpRequest& req) const {
-    std::string_view origin = req.Header("origin");
-    if (origin.empty() || OriginAllowed(origin)) return true;
-    std::size_t scheme = origin.find("://");
-    std::string_view host = scheme == std::string_view::npos ? origin : origin.substr(scheme + 3);
-    return !host.empty() && host == req.Header("host");
+    return hosts_.OriginAllowed(req.Header("origin"), req.Header("host"));
+  }
+
+  // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2); the name must be one this server
+  // serves (DNS rebinding, host_policy.h). A refusal to send, or none.
+  std::optional<HttpResponse> CheckHost(const http::request<http::string_body>& m) {
+    const auto hosts = m.count(http::field::host);
+    if (hosts > 1 || (hosts == 0 && m.version() >= 11)) {
+      return Refusal(400, kBadRequest,
+                     "an HTTP/1.1 request needs exactly one Host header; got " + std::to_string(hosts));
+    }
+    std::string_view host = m[http::field::host];
+    if (hosts_.HostAllowed(host)) return std::nullopt;
+    std::string shown(host.substr(0, 128));
+    for (char& c : shown) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') c = '?';
+    }
+    return Refusal(421, kMisdirectedRequest, "Host \"" + shown + "\" is not served: " + hosts_.Describe());
   }
 
   HttpRequest ToRequest(http::request<http::string_body>& m) {
@@ -296,7 +413,9 @@ class HttpServer::Impl {
         req->malformed_query = true;
         continue;
       }
-      req->query[key] = value;
+      if (!req->query.emplace(key, std::move(value)).second && req->duplicate_query.empty()) {
+        req->duplicate_query = key;
+      }
     }
   }
 
@@ -346,6 +465,11 @@ class HttpServer::Impl {
       co_return ErrorResponse(req, 400, kBadRequest, "the request target must be an absolute path");
     }
     if (req.malformed_query) co_return ErrorResponse(req, 400, kBadRequest, "malformed %-escape in the query");
+    if (!req.duplicate_query.empty()) {
+      co_return ErrorResponse(req, 400, kBadRequest,
+                              "query parameter \"" + req.duplicate_query.substr(0, 64) +
+                                  "\" is given more than once; give each parameter once");
+    }
     Router::Match m = router_->Find(req.method, req.path);
     if (m.bad_escape) co_return ErrorResponse(req, 400, kBadRequest, "malformed %-escape in the path");
     if (m.route == nullptr) {
@@ -377,7 +501,9 @@ class HttpServer::Impl {
     std::function<HttpResponse(HttpRequest&)> job = [this, wait = std::move(res.wait)](HttpRequest& r) {
       return Invoke(wait, r);
     };
-    co_return co_await OnPool(std::move(job), req);
+    // The handler bounds its own wait by request_timeout (a submit refuses a longer `wait`):
+    // the grace lets a wait of exactly that long answer itself rather than race the 504.
+    co_return co_await OnPool(std::move(job), req, options_.request_timeout + kWaitGrace);
   }
 
   // Runs `fn` with recovery: an exception becomes a 500 with the request id.
@@ -394,17 +520,19 @@ class HttpServer::Impl {
   }
 
   // Runs `fn(request)` on the pool; answers 504 if it takes longer than request_timeout.
-  asio::awaitable<HttpResponse> OnPool(std::function<HttpResponse(HttpRequest&)> fn, HttpRequest& req) {
+  asio::awaitable<HttpResponse> OnPool(std::function<HttpResponse(HttpRequest&)> fn, HttpRequest& req,
+                                       std::optional<Millis> timeout = std::nullopt) {
     auto request = std::make_shared<HttpRequest>(req);
     std::function<void(HttpResponse::Reply)> start = [this, fn = std::move(fn), request](HttpResponse::Reply reply) {
       asio::post(pool_, [fn, request, reply] { reply(fn(*request)); });
     };
-    co_return co_await Deferred(std::move(start), req);
+    co_return co_await Deferred(std::move(start), req, timeout.value_or(options_.request_timeout));
   }
 
   // Calls `start(reply)` and waits (without holding the I/O thread) until some thread calls
   // reply, or answers 504 after request_timeout. Later replies are dropped.
-  asio::awaitable<HttpResponse> Deferred(std::function<void(HttpResponse::Reply)> start, HttpRequest& req) {
+  asio::awaitable<HttpResponse> Deferred(std::function<void(HttpResponse::Reply)> start, HttpRequest& req,
+                                         std::optional<Millis> timeout = std::nullopt) {
     struct Shared {
       std::mutex mu;
       std::optional<HttpResponse> res;
@@ -412,7 +540,7 @@ class HttpServer::Impl {
     };
     auto ex = co_await asio::this_coro::executor;
     auto shared = std::make_shared<Shared>();
-    auto timer = std::make_shared<asio::steady_timer>(ex, options_.request_timeout);
+    auto timer = std::make_shared<asio::steady_timer>(ex, timeout.value_or(options_.request_timeout));
     HttpResponse::Reply reply = [shared, timer, ex](HttpResponse r) {
       {
         std::lock_guard lock(shared->mu);
@@ -491,13 +619,14 @@ class HttpServer::Impl {
   // A refusal before the request could be read: the connection closes after it. What the
   // client is still sending is read and dropped for a moment first ("lingering close"), so
   // the answer is not lost to a reset.
-  asio::awaitable<void> Reply(beast::tcp_stream& stream, const HttpResponse& r) {
+  asio::awaitable<void> Reply(beast::tcp_stream& stream, const HttpResponse& r,
+                              Millis linger = std::chrono::seconds(2)) {
     co_await Write(stream, r, false);
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     std::array<char, 16384> sink;
     std::size_t drained = 0;
-    stream.expires_after(std::chrono::seconds(2));
+    stream.expires_after(linger);
     while (drained < (8u << 20)) {
       auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
       if (ec) break;
@@ -520,6 +649,10 @@ class HttpServer::Impl {
   std::condition_variable active_cv_;
   int active_ = 0;
   std::set<std::shared_ptr<WebSocketPeer>> websockets_;  // open connections (for shutdown)
+  const HostPolicy hosts_;
+  const std::int64_t max_connections_;
+  std::atomic<std::int64_t> connections_{0};  // sessions running
+  std::atomic<int> refusing_{0};              // RefuseConnection coroutines running
   SystemClock clock_;
   UuidGenerator ids_{clock_};
 };
@@ -534,6 +667,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options,
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() = default;
 int HttpServer::port() const { return impl_->port(); }
+std::int64_t HttpServer::max_connections() const { return impl_->max_connections(); }
 void HttpServer::Shutdown(Millis drain) { impl_->Shutdown(drain); }
 
 }  // namespace goclaw::api

@@ -7,12 +7,17 @@
 //   throwing handler answers 500 with the request id; the server lives) -> access log and
 //   the observer (metrics).
 //
-// WebSocket routes (Router::AddWebSocket): an upgrade request is checked (Origin: none, the
-// server's own host, or a CORS origin; else 403), answered with 101, and served by the route's
+// WebSocket routes (Router::AddWebSocket): an upgrade request is checked (Origin: none, a CORS
+// origin, or one whose host the HostPolicy serves; else 403), answered with 101, and served by the route's
 // session until either side closes; shutdown sends 1001 "server shutting down" to each.
 //
-// Limits: request bodies over max_body_bytes get 413 (and the connection is closed), headers
-// over 16 KiB get 431, header_timeout/idle_timeout close slow or idle connections.
+// Limits: request bodies over max_body_bytes get 413 (and the connection is closed; with
+// `Expect: 100-continue` before the body is sent, else 100 Continue), headers over 16 KiB get
+// 431; the headers must arrive within header_timeout (from accept, or from a keep-alive
+// request's first byte; idle_timeout before that) and a body must not pause for longer than
+// body_timeout (else 408). Host headers are checked against host_policy.h (421), HTTP/1.1
+// requires exactly one (400). Connections over max_connections (connection_limits.h) get 503
+// and are closed; when out of file descriptors, the accept loop backs off (10 ms to 1 s).
 // Shutdown(drain) stops accepting, lets requests in flight finish for up to `drain`, then
 // closes every connection.
 //
@@ -42,6 +47,11 @@ struct HttpServerOptions {
   Millis request_timeout{60000};
   std::vector<std::string> cors_origins;  // "*" allows any origin
   std::size_t ws_max_queued_bytes = 32u << 20;  // per WebSocket connection (see websocket.h)
+  std::vector<std::string> allowed_hosts;  // Host names served (host_policy.h)
+  std::int64_t max_connections = 0;  // 0: from RLIMIT_NOFILE; clamped to it (connection_limits.h)
+  Millis body_timeout{30000};        // the longest pause while a request body arrives (408)
+  std::function<void()> on_connection_refused;  // a connection over max_connections (metrics)
+  std::function<void()> on_accept_error;        // an accept failed (e.g. EMFILE); on the accept loop
   log::Logger logger;
   // Called once per answered request: the request (route set when matched), status, seconds.
   std::function<void(const HttpRequest&, int status, double seconds)> observer;
@@ -57,6 +67,7 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   int port() const;
+  std::int64_t max_connections() const;  // the limit in force
   void Shutdown(Millis drain);
 
  private:

@@ -112,9 +112,8 @@ HttpResponse PatchLane(const ApiContext& ctx, HttpRequest& req) {
   if (rate && lane->keyed()) {
     return ErrorResponse(req, 400, kValidationFailed, "rate cannot be changed on a template lane at runtime");
   }
-  if (concurrency) lane->SetMaxConcurrency(*concurrency);
-  if (capacity) lane->SetCapacity(*capacity);
-  if (rate) lane->SetRate(*rate);
+  // One update under the lane's lock: a new rate is in force before a raised concurrency admits.
+  lane->Update(lane::LaneUpdate{.max_concurrency = concurrency, .capacity = capacity, .rate = rate});
   return HttpResponse::Json(200, LaneStatsToJson(lane->Stats()));
 }
 

@@ -18,7 +18,7 @@
 namespace goclaw::api {
 
 // JSON for application/json, YAML for application/yaml (also x-yaml, text/yaml). Anything else
-// sets `error` to 415.
+// sets `error` to 415, as does a charset other than utf-8 or us-ascii (here and in RequireJson).
 std::optional<DocumentFormat> SpecFormat(const HttpRequest& req, HttpResponse* error);
 // application/json only; else `error` is 415.
 bool RequireJson(const HttpRequest& req, HttpResponse* error);
@@ -28,6 +28,9 @@ bool RequireJson(const HttpRequest& req, HttpResponse* error);
 bool ValidId(std::string_view id);
 
 // "2026-11-25T08:30:00Z", with optional fractional seconds and a "+hh:mm"/"-hh:mm" offset.
+// Years 0000-9999, real calendar dates only (no February 30, no hour 24); times outside what
+// Clock::WallTime holds (1677-2262) are clamped to its min/max. The error says what is wrong.
+Result<Clock::WallTime> ParseRfc3339Time(std::string_view text);
 std::optional<Clock::WallTime> ParseRfc3339(std::string_view text);
 
 class QueryReader {

@@ -77,6 +77,68 @@ TEST(Rfc3339Test, ParsesUtcFractionsAndOffsets) {
   }
 }
 
+TEST(Rfc3339Test, RefusesImpossibleDatesAndTimes) {
+  for (const char* bad : {"2026-02-30T00:00:00Z", "2026-04-31T00:00:00Z", "2025-02-29T00:00:00Z",
+                          "1900-02-29T00:00:00Z", "2026-11-25T24:00:00Z", "2026-11-25T23:60:00Z",
+                          "2026-11-25T08:30:60Z", "2026-00-10T00:00:00Z", "2026-11-00T00:00:00Z",
+                          "-026-11-25T08:30:00Z", "+026-11-25T08:30:00Z", "2026-11-25T08:30:00+24:00"}) {
+    EXPECT_FALSE(ParseRfc3339(bad)) << bad;
+  }
+  auto feb30 = ParseRfc3339Time("2026-02-30T00:00:00Z");
+  ASSERT_FALSE(feb30);
+  EXPECT_EQ(feb30.error().message(), "day 30 does not exist in February 2026 (it has 28 days)");
+  EXPECT_TRUE(ParseRfc3339("2024-02-29T00:00:00Z"));  // leap years
+  EXPECT_TRUE(ParseRfc3339("2000-02-29T00:00:00Z"));
+  auto leap_second = ParseRfc3339("2016-12-31T23:59:60Z");
+  ASSERT_TRUE(leap_second);
+  EXPECT_EQ(*leap_second, *ParseRfc3339("2017-01-01T00:00:00Z"));
+}
+
+TEST(Rfc3339Test, FarYearsClampInsteadOfOverflowing) {
+  // Nanosecond time points end in 2262: later times clamp to the maximum, earlier ones to the
+  // minimum, so they still compare correctly with every stored time.
+  auto y2263 = ParseRfc3339("2263-01-01T00:00:00Z");
+  auto y9999 = ParseRfc3339("9999-12-31T23:59:59.999999999Z");
+  ASSERT_TRUE(y2263 && y9999);
+  EXPECT_EQ(*y9999, Clock::WallTime::max());
+  EXPECT_EQ(*y2263, Clock::WallTime::max());
+  EXPECT_GT(*y9999, *ParseRfc3339("2262-01-01T00:00:00Z"));
+  auto y0 = ParseRfc3339("0000-01-01T00:00:00Z");
+  ASSERT_TRUE(y0);
+  EXPECT_EQ(*y0, Clock::WallTime::min());
+  auto y1900 = ParseRfc3339("1900-01-01T00:00:00Z");
+  ASSERT_TRUE(y1900);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::seconds>(y1900->time_since_epoch()).count(), -2208988800);
+}
+
+TEST(QueryReaderTest, TimeErrorsSayTheRangeAndWhy) {
+  HttpRequest req = WithQuery({{"created_after", "2026-04-31T00:00:00Z"}});
+  Diagnostics diag;
+  std::optional<Clock::WallTime> after;
+  EXPECT_FALSE(QueryReader(req, diag).Time("created_after", &after));
+  ASSERT_EQ(diag.details().size(), 1u);
+  EXPECT_THAT(diag.details()[0].message, HasSubstr("from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z"));
+  EXPECT_THAT(diag.details()[0].message, HasSubstr("day 31 does not exist in April 2026"));
+}
+
+TEST(MediaTypeTest, OnlyUtf8CharsetsAreAccepted) {
+  HttpRequest req;
+  HttpResponse error;
+  for (const char* ok : {"application/json; charset=UTF-8", "application/json;charset=\"utf-8\"",
+                         "application/json; charset=us-ascii", "application/json"}) {
+    req.headers = {{"content-type", ok}};
+    EXPECT_TRUE(RequireJson(req, &error)) << ok;
+  }
+  req.headers = {{"content-type", "application/json; charset=UTF-16"}};
+  EXPECT_FALSE(RequireJson(req, &error));
+  EXPECT_EQ(error.status, 415);
+  EXPECT_THAT(error.body, HasSubstr("charset \\\"utf-16\\\" is not accepted"));
+  EXPECT_THAT(error.body, HasSubstr("send UTF-8"));
+  req.headers = {{"content-type", "application/yaml; charset=latin1"}};
+  EXPECT_FALSE(SpecFormat(req, &error));
+  EXPECT_EQ(error.status, 415);
+}
+
 TEST(MediaTypeTest, SpecFormatsAndRefusals) {
   HttpRequest req;
   HttpResponse error;

@@ -48,6 +48,7 @@ std::optional<Document> ReadSpecBody(const ApiContext& ctx, const HttpRequest& r
 struct SubmitOptions {
   bool async = false;
   Millis wait{0};
+  std::string clamped;  // the X-Goclaw-Wait-Clamped header when `wait` was lowered
 };
 
 std::optional<SubmitOptions> TakeSubmitOptions(const ApiContext& ctx, const HttpRequest& req,
@@ -81,6 +82,12 @@ std::optional<SubmitOptions> TakeSubmitOptions(const ApiContext& ctx, const Http
   q.Duration("wait", &o.wait);
   q.Allow({"async", "wait"});
   if (o.wait > ctx.max_wait) diag.Add("wait", "must be at most " + FormatDuration(ctx.max_wait));
+  if (diag.empty() && o.wait > ctx.wait_limit) {
+    // Longer would be cut with 504 by server.request_timeout: wait that long, answer 202 if
+    // still running, and say so.
+    o.clamped = FormatDuration(ctx.wait_limit) + " (server.request_timeout; requested " + FormatDuration(o.wait) + ")";
+    o.wait = ctx.wait_limit;
+  }
   if (!diag.empty()) {
     Error e = diag.ToError("submit options");
     *error = ErrorResponse(req, 400, kValidationFailed, e.message(), e.details());
@@ -128,11 +135,13 @@ HttpResponse SubmitWorkflow(const ApiContext& ctx, HttpRequest& req) {
       }
       // Waiting blocks: the server runs this part on its handler pool.
       HttpResponse pending;
-      pending.wait = [&ctx, who, id = *id, wait = options.wait, accepted]() {
+      pending.wait = [&ctx, who, id = *id, wait = options.wait, clamped = options.clamped, accepted]() {
         auto done = ctx.engine->Wait(id, wait);
-        if (done) return HttpResponse::Json(201, WorkflowStatusToJson(*done, ctx.max_status_bytes));
-        if (done.error().code() != ErrorCode::kDeadlineExceeded) return ErrorResponse(who, done.error());
-        return accepted();
+        HttpResponse res = done ? HttpResponse::Json(201, WorkflowStatusToJson(*done, ctx.max_status_bytes))
+                           : done.error().code() != ErrorCode::kDeadlineExceeded ? ErrorResponse(who, done.error())
+                                                                                 : accepted();
+        if (!clamped.empty()) res.SetHeader("X-Goclaw-Wait-Clamped", clamped);
+        return res;
       };
       reply(std::move(pending));
     });

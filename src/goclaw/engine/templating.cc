@@ -27,10 +27,12 @@ Result<const boost::json::value*> Walk(const boost::json::value* v, std::string_
       if (it != obj->end()) next = &it->value();
     } else if (const auto* arr = v->if_array()) {
       std::size_t index = 0;
-      bool numeric = !seg.empty();
+      // At most 18 digits: an index that would wrap around size_t is no index (found by the
+      // templating fuzzer's author: 2^64 + 1 used to resolve to element 1).
+      bool numeric = !seg.empty() && seg.size() <= 18;
       for (char c : seg) {
         if (c < '0' || c > '9') numeric = false;
-        index = index * 10 + static_cast<std::size_t>(c - '0');
+        if (numeric) index = index * 10 + static_cast<std::size_t>(c - '0');
       }
       if (numeric && index < arr->size()) next = &(*arr)[index];
     }

@@ -51,5 +51,35 @@ TEST_F(TemplatingTest, MissingPathsFailClearly) {
   ASSERT_FALSE(index);
 }
 
+TEST(TemplatingLimitsTest, HugeArrayIndexesDoNotWrapAround) {
+  boost::json::value output = boost::json::object{{"items", boost::json::array{"a", "b"}}};
+  auto roots = [&](std::string_view kind, std::string_view) -> const boost::json::value* {
+    return kind == "tasks" ? &output : nullptr;
+  };
+  auto wrapped = ResolveTemplates(boost::json::value("{{tasks.x.output.items.18446744073709551617}}"), roots);
+  ASSERT_FALSE(wrapped);  // 2^64 + 1 is not element 1
+  auto fine = ResolveTemplates(boost::json::value("{{tasks.x.output.items.1}}"), roots);
+  ASSERT_TRUE(fine);
+  EXPECT_EQ(*fine, boost::json::value("b"));
+}
+
+// The resolved config is bounded before it is built (limits.max_config_bytes).
+TEST(TemplatingLimitsTest, TheResolvedSizeIsBoundedBeforeCopying) {
+  boost::json::value big(std::string(1000, 'x'));
+  auto roots = [&](std::string_view kind, std::string_view) -> const boost::json::value* {
+    return kind == "tasks" ? &big : nullptr;
+  };
+  boost::json::array refs;
+  for (int i = 0; i < 100; ++i) refs.emplace_back("{{tasks.x.output}}");
+  auto over = ResolveTemplates(boost::json::value(refs), roots, 50000);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_NE(over.error().message().find("limits.max_config_bytes"), std::string::npos);
+  auto inside = ResolveTemplates(boost::json::value("n={{tasks.x.output}}"), roots, 50000);
+  ASSERT_TRUE(inside);
+  auto under = ResolveTemplates(boost::json::value(refs), roots, 200000);
+  ASSERT_TRUE(under);
+}
+
 }  // namespace
 }  // namespace goclaw::engine

@@ -78,14 +78,27 @@ struct ExecConfig {
   std::vector<std::string> allow;  // commands (argv[0]) that may run
 };
 
+// Which hosts http tasks may call (docs/security.md); patterns as in core/host_pattern.h.
+struct HttpEgressConfig {
+  std::vector<std::string> allow;  // empty: any host not denied
+  std::vector<std::string> deny;   // wins over allow
+  bool allow_self = false;         // tasks may call this server's own listeners
+};
+
 struct HttpConfig {
   std::string ca_file;                 // extra trusted CA certificates (PEM) for https tasks
   std::int64_t max_idle_per_host = 32;  // keep-alive connections kept per host
+  HttpEgressConfig egress;
 };
 
 struct ExecutorsConfig {
   ExecConfig exec;
   HttpConfig http;
+};
+
+struct LimitsConfig {
+  // Workflows submitted by http tasks (Goclaw-Lineage header) deeper than this are refused.
+  std::int64_t max_lineage_depth = 8;
 };
 
 struct Config {
@@ -95,6 +108,7 @@ struct Config {
   LogConfig log;
   DagConfig dag;
   ExecutorsConfig executors;
+  LimitsConfig limits;
   // Always contains a lane named "default" (added with defaults when not configured).
   std::vector<LaneConfig> lanes;
 };

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "goclaw/core/host_pattern.h"
 #include "goclaw/core/names.h"
 #include "goclaw/core/suggest.h"
 #include "goclaw/core/text.h"
@@ -104,12 +105,54 @@ void DecodeDag(const boost::json::value& v, DagConfig* s, Diagnostics& diag) {
   r.Int("max_spec_bytes", &s->max_spec_bytes, 1024, 1LL << 30);
 }
 
+// A list of host patterns (core/host_pattern.h), each checked here so a typo fails at start-up.
+void DecodePatterns(const boost::json::value& v, const std::string& path,
+                    std::vector<std::string>* out, Diagnostics& diag) {
+  const boost::json::array* arr = v.if_array();
+  if (arr == nullptr) {
+    diag.Add(path, "expected a list of host patterns such as [\"api.example.com\", "
+                   "\"*.internal:8443\", \"10.0.0.0/8\"], got " + DescribeJson(v));
+    return;
+  }
+  out->clear();
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const boost::json::value& p = (*arr)[i];
+    if (!p.is_string()) {
+      diag.Add(IndexPath(path, i), "expected a host pattern string, got " + DescribeJson(p));
+      continue;
+    }
+    if (auto parsed = HostPattern::Parse(p.get_string()); !parsed) {
+      diag.Add(IndexPath(path, i), parsed.error().message());
+      continue;
+    }
+    out->emplace_back(p.get_string());
+  }
+}
+
+void DecodeEgress(const boost::json::value& v, HttpEgressConfig* s, Diagnostics& diag) {
+  ObjectReader r(v, "executors.http.egress", diag, "executors.http.egress");
+  if (!r.is_object()) return;
+  if (const boost::json::value* allow = r.Get("allow")) {
+    DecodePatterns(*allow, "executors.http.egress.allow", &s->allow, diag);
+  }
+  if (const boost::json::value* deny = r.Get("deny")) {
+    DecodePatterns(*deny, "executors.http.egress.deny", &s->deny, diag);
+  }
+  r.Bool("allow_self", &s->allow_self);
+}
+
+void DecodeLimits(const boost::json::value& v, LimitsConfig* s, Diagnostics& diag) {
+  ObjectReader r(v, "limits", diag, "the limits section");
+  r.Int("max_lineage_depth", &s->max_lineage_depth, 0, 1000);
+}
+
 void DecodeExecutors(const boost::json::value& v, ExecutorsConfig* s, Diagnostics& diag) {
   ObjectReader r(v, "executors", diag, "the executors section");
   if (const boost::json::value* http = r.Get("http")) {
     ObjectReader hr(*http, "executors.http", diag, "executors.http");
     hr.String("ca_file", &s->http.ca_file);
     hr.Int("max_idle_per_host", &s->http.max_idle_per_host, 0, 100000);
+    if (const boost::json::value* egress = hr.Get("egress")) DecodeEgress(*egress, &s->http.egress, diag);
   }
   const boost::json::value* exec = r.Get("exec");
   if (exec == nullptr) return;
@@ -192,6 +235,7 @@ void DecodeConfig(const boost::json::value& root, Config* config, Diagnostics& d
   if (const auto* v = r.Get("log")) DecodeLog(*v, &config->log, diag);
   if (const auto* v = r.Get("dag")) DecodeDag(*v, &config->dag, diag);
   if (const auto* v = r.Get("executors")) DecodeExecutors(*v, &config->executors, diag);
+  if (const auto* v = r.Get("limits")) DecodeLimits(*v, &config->limits, diag);
   if (const auto* v = r.Get("lanes")) {
     const boost::json::array* arr = v->if_array();
     if (arr == nullptr) {
@@ -298,11 +342,19 @@ boost::json::object EncodeConfig(const Config& c) {
   out["dag"] = {{"max_tasks", c.dag.max_tasks}, {"max_spec_bytes", c.dag.max_spec_bytes}};
   boost::json::array allow;
   for (const std::string& a : c.executors.exec.allow) allow.emplace_back(a);
+  boost::json::array egress_allow, egress_deny;
+  for (const std::string& p : c.executors.http.egress.allow) egress_allow.emplace_back(p);
+  for (const std::string& p : c.executors.http.egress.deny) egress_deny.emplace_back(p);
   out["executors"] = {
       {"exec", {{"enabled", c.executors.exec.enabled}, {"allow", std::move(allow)}}},
       {"http",
        {{"ca_file", c.executors.http.ca_file},
-        {"max_idle_per_host", c.executors.http.max_idle_per_host}}}};
+        {"max_idle_per_host", c.executors.http.max_idle_per_host},
+        {"egress",
+         {{"allow", std::move(egress_allow)},
+          {"deny", std::move(egress_deny)},
+          {"allow_self", c.executors.http.egress.allow_self}}}}}};
+  out["limits"] = {{"max_lineage_depth", c.limits.max_lineage_depth}};
   boost::json::array lanes;
   for (const LaneConfig& lane : c.lanes) {
     boost::json::object l;

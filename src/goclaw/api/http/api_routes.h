@@ -40,6 +40,7 @@ struct ApiContext {
   store::Store* store = nullptr;          // the engine's store, for /status, /metrics, admin
   HttpMetrics* http_metrics = nullptr;    // written by /metrics when set
   dag::SpecLimits limits;
+  int max_lineage_depth = 8;  // a submit whose Goclaw-Lineage header is larger gets 400
   Millis default_wait{30000};  // a synchronous submit waits at most this long (then 202)
   Millis max_wait{300000};
   std::string version;

@@ -13,6 +13,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <future>
+#include <string>
+#include <vector>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -127,12 +129,25 @@ TEST_F(ExecExecutorTest, ChildThatIgnoresStdinDoesNotHurt) {
 
 TEST_F(ExecExecutorTest, EnvOverrideReplacesTheVariable) {
   ::setenv("GOCLAW_EXEC_TEST_VAR", "old", 1);
-  ExecExecutor exec(Options());
-  auto r = Start(exec, R"({"command": ["sh", "-c", "env | grep ^GOCLAW_EXEC_TEST_VAR="],
+  ExecOptions o = Options();
+  o.max_stdout_bytes = 1 << 20;
+  ExecExecutor exec(o);
+  // The process's own environment block, as exec'd (a shell would hide a duplicate).
+  auto r = Start(exec, R"({"command": ["cat", "/proc/self/environ"],
                           "env": {"GOCLAW_EXEC_TEST_VAR": "new"}})").get();
   ::unsetenv("GOCLAW_EXEC_TEST_VAR");
   ASSERT_TRUE(r.output) << r.output.error().message();
-  EXPECT_EQ(*r.output, "GOCLAW_EXEC_TEST_VAR=new\n");  // once, with the task's value
+  ASSERT_TRUE(r.output->is_string());
+  const std::string block(r.output->get_string());
+  std::vector<std::string> entries;
+  for (std::size_t start = 0; start < block.size();) {
+    std::size_t end = block.find('\0', start);
+    if (end == std::string::npos) end = block.size();
+    std::string entry = block.substr(start, end - start);
+    if (entry.rfind("GOCLAW_EXEC_TEST_VAR=", 0) == 0) entries.push_back(entry);
+    start = end + 1;
+  }
+  EXPECT_EQ(entries, std::vector<std::string>{"GOCLAW_EXEC_TEST_VAR=new"});  // once, the task's value
 }
 
 TEST_F(ExecExecutorTest, RefusesNulInCommandEnvAndCwd) {

@@ -152,7 +152,9 @@ void DecodeExecutors(const boost::json::value& v, ExecutorsConfig* s, Diagnostic
     ObjectReader hr(*http, "executors.http", diag, "executors.http");
     hr.String("ca_file", &s->http.ca_file);
     hr.Int("max_idle_per_host", &s->http.max_idle_per_host, 0, 100000);
-    if (const boost::json::value* egress = hr.Get("egress")) DecodeEgress(*egress, &s->http.egress, diag);
+    if (const boost::json::value* egress = hr.Get("egress")) {
+      DecodeEgress(*egress, &s->http.egress, diag);
+    }
   }
   const boost::json::value* exec = r.Get("exec");
   if (exec == nullptr) return;

@@ -1,10 +1,10 @@
 // Host pattern parsing and matching (inet_pton for the addresses).
 #include "goclaw/core/host_pattern.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <cctype>
+
+#include <arpa/inet.h>
 
 namespace goclaw {
 namespace {
@@ -97,9 +97,9 @@ Result<HostPattern> HostPattern::Parse(std::string_view text) {
   HostPattern p;
   p.text = std::string(text);
   auto bad = [&](std::string_view why) -> Result<HostPattern> {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "invalid host pattern \"" + std::string(text) + "\": " + std::string(why) + "; " +
-                         std::string(kForms));
+    return MakeError(ErrorCode::kInvalidArgument, "invalid host pattern \"" + std::string(text) +
+                                                      "\": " + std::string(why) + "; " +
+                                                      std::string(kForms));
   };
   if (text.empty()) return bad("it is empty");
   std::string_view host = text;
@@ -157,7 +157,8 @@ Result<HostPattern> HostPattern::Parse(std::string_view text) {
     p.kind = Kind::kName;
   }
   if (name.empty() || !std::all_of(name.begin(), name.end(), IsNameChar)) {
-    return bad("a host name has only letters, digits, '-', '_' and '.' ('*' only as \"*.\" at the start)");
+    return bad(
+        "a host name has only letters, digits, '-', '_' and '.' ('*' only as \"*.\" at the start)");
   }
   p.name = Lower(name);
   if (p.kind == Kind::kSuffix) p.name.insert(0, ".");

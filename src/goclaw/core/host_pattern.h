@@ -2,7 +2,8 @@
 // here so that the config loader can validate them and the executor can match them.
 //
 //   "api.example.com"      that host name, any port        "*.internal:8443"  subdomains, one port
-//   "10.0.0.0/8"           an IPv4 network (CIDR)           "192.168.1.7:80"   one address, one port
+//   "10.0.0.0/8"           an IPv4 network (CIDR)           "192.168.1.7:80"   one address, one
+//   port
 //   "[::1]:9000"           an IPv6 address, one port        "[fd00::/8]"       an IPv6 network
 //   "::1", "fd00::/8"      a bare IPv6 address or network (no port: a port needs brackets)
 //   "*"                    everything ("*:25": every host, port 25)

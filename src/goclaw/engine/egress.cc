@@ -2,13 +2,13 @@
 // interface addresses with getifaddrs.
 #include "goclaw/engine/egress.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include <ifaddrs.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-
-#include <algorithm>
-#include <cstring>
 
 namespace goclaw::engine {
 namespace {
@@ -72,13 +72,16 @@ void SelfEndpoints::Add(std::string_view host, std::uint16_t port) {
 
 bool SelfEndpoints::Contains(const IpAddress& address, std::uint16_t port) const {
   std::lock_guard lock(mu_);
-  const bool listening = std::any_of(exact_.begin(), exact_.end(), [&](const auto& e) { return e.second == port; }) ||
-                         std::find(wildcard_ports_.begin(), wildcard_ports_.end(), port) != wildcard_ports_.end();
+  const bool listening =
+      std::any_of(exact_.begin(), exact_.end(), [&](const auto& e) { return e.second == port; }) ||
+      std::find(wildcard_ports_.begin(), wildcard_ports_.end(), port) != wildcard_ports_.end();
   if (!listening) return false;
   // A connect to 0.0.0.0 or :: reaches this machine's listeners.
   if (address.IsUnspecified()) return true;
-  if (std::find(exact_.begin(), exact_.end(), std::pair(address, port)) != exact_.end()) return true;
-  if (std::find(wildcard_ports_.begin(), wildcard_ports_.end(), port) == wildcard_ports_.end()) return false;
+  if (std::find(exact_.begin(), exact_.end(), std::pair(address, port)) != exact_.end())
+    return true;
+  if (std::find(wildcard_ports_.begin(), wildcard_ports_.end(), port) == wildcard_ports_.end())
+    return false;
   return address.IsLoopback() || std::find(local_.begin(), local_.end(), address) != local_.end();
 }
 
@@ -89,9 +92,9 @@ Result<EgressPolicy> EgressPolicy::Create(const EgressOptions& options) {
     for (std::size_t i = 0; i < in.size(); ++i) {
       auto pattern = HostPattern::Parse(in[i]);
       if (!pattern) {
-        return MakeError(ErrorCode::kInvalidArgument, "executors.http.egress." + std::string(list) + "[" +
-                                                          std::to_string(i) + "]: " +
-                                                          pattern.error().message());
+        return MakeError(ErrorCode::kInvalidArgument, "executors.http.egress." + std::string(list) +
+                                                          "[" + std::to_string(i) +
+                                                          "]: " + pattern.error().message());
       }
       out->push_back(std::move(*pattern));
     }
@@ -135,9 +138,12 @@ Status EgressPolicy::Check(std::string_view host, std::uint16_t port,
   for (const HostPattern& rule : allow_) {
     if (!literal && rule.MatchesName(host, port)) return OkStatus();
   }
-  const bool all_allowed = !addresses.empty() && std::all_of(addresses.begin(), addresses.end(), [&](const IpAddress& a) {
-    return std::any_of(allow_.begin(), allow_.end(), [&](const HostPattern& r) { return r.MatchesAddress(a, port); });
-  });
+  const bool all_allowed =
+      !addresses.empty() &&
+      std::all_of(addresses.begin(), addresses.end(), [&](const IpAddress& a) {
+        return std::any_of(allow_.begin(), allow_.end(),
+                           [&](const HostPattern& r) { return r.MatchesAddress(a, port); });
+      });
   if (all_allowed) return OkStatus();
   std::string rules;
   for (const HostPattern& r : allow_) rules += (rules.empty() ? "\"" : ", \"") + r.text + "\"";

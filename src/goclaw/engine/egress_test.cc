@@ -38,8 +38,9 @@ TEST(EgressPolicyTest, DenyWinsAndNamesTheRule) {
   // A permitted name that resolves into a denied network is refused: addresses are checked.
   auto by_address = p.Check("api.example.com", 443, std::vector{Ip("1.2.3.4"), Ip("10.9.1.1")});
   ASSERT_FALSE(by_address);
-  EXPECT_THAT(by_address.error().message(),
-              HasSubstr("address 10.9.1.1 matches executors.http.egress.deny rule \"10.9.0.0/16:443\""));
+  EXPECT_THAT(
+      by_address.error().message(),
+      HasSubstr("address 10.9.1.1 matches executors.http.egress.deny rule \"10.9.0.0/16:443\""));
   EXPECT_TRUE(p.Check("db", 5432, std::vector{Ip("10.9.1.1")}));  // other port; in allow's 10/8
 }
 
@@ -50,8 +51,8 @@ TEST(EgressPolicyTest, AllowNeedsTheNameOrEveryAddress) {
   EXPECT_TRUE(p.Check("db.internal", 80, std::vector{Ip("10.1.1.1"), Ip("fd00::1")}));
   auto mixed = p.Check("db.internal", 80, std::vector{Ip("10.1.1.1"), Ip("8.8.8.8")});
   ASSERT_FALSE(mixed);
-  EXPECT_THAT(mixed.error().message(),
-              HasSubstr("no executors.http.egress.allow rule matches it (allowed: \"10.0.0.0/8\", \"[fd00::/8]\")"));
+  EXPECT_THAT(mixed.error().message(), HasSubstr("no executors.http.egress.allow rule matches it "
+                                                 "(allowed: \"10.0.0.0/8\", \"[fd00::/8]\")"));
   EXPECT_FALSE(p.Check("nothing", 80, {}));
 }
 
@@ -64,7 +65,8 @@ TEST(EgressPolicyTest, SelfListenersAreDeniedUnlessAllowed) {
   auto own = p.Check("localhost", 8080, std::vector{Ip("::1"), Ip("127.0.0.1")});
   ASSERT_FALSE(own);
   EXPECT_THAT(own.error().message(), HasSubstr("127.0.0.1:8080 is this server's own listener"));
-  EXPECT_FALSE(p.Check("0.0.0.0", 8080, std::vector{Ip("0.0.0.0")}));  // a connect to 0.0.0.0 lands here
+  EXPECT_FALSE(
+      p.Check("0.0.0.0", 8080, std::vector{Ip("0.0.0.0")}));  // a connect to 0.0.0.0 lands here
   EXPECT_FALSE(p.Check("::ffff:127.0.0.1", 8080, std::vector{Ip("::ffff:127.0.0.1")}));
   EXPECT_TRUE(p.Check("127.0.0.1", 8081, std::vector{Ip("127.0.0.1")}));  // another port
   EXPECT_TRUE(p.Check("127.0.0.2", 8080, std::vector{Ip("127.0.0.2")}));  // not bound there
@@ -83,7 +85,8 @@ TEST(EgressPolicyTest, BadPatternsAreRefusedWithTheirPlace) {
   o.allow = {"fine.example", "10.0.0.0/99"};
   auto p = EgressPolicy::Create(o);
   ASSERT_FALSE(p);
-  EXPECT_THAT(p.error().message(), HasSubstr("executors.http.egress.allow[1]: invalid host pattern"));
+  EXPECT_THAT(p.error().message(),
+              HasSubstr("executors.http.egress.allow[1]: invalid host pattern"));
 }
 
 }  // namespace

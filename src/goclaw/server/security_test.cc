@@ -1,15 +1,13 @@
 // Issue 12 ("Hardening") end to end: a workflow's http tasks against their own server. The
 // egress policy refuses the server's own listener by default; with allow_self the lineage
 // limit stops a chain of workflows submitting workflows; the submit route records the depth.
-#include "goclaw/server/server.h"
-
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-
 #include "goclaw/api/http/test_http_client.h"
+#include "goclaw/server/server.h"
 
 namespace goclaw::server {
 namespace {
@@ -18,7 +16,9 @@ using api::testing::ClientResponse;
 using api::testing::TestHttpClient;
 using ::testing::HasSubstr;
 
-std::string Str(const boost::json::value& v) { return v.is_string() ? std::string(v.get_string()) : "<not a string>"; }
+std::string Str(const boost::json::value& v) {
+  return v.is_string() ? std::string(v.get_string()) : "<not a string>";
+}
 
 class SecurityTest : public ::testing::Test {
  protected:
@@ -42,12 +42,12 @@ class SecurityTest : public ::testing::Test {
 
   // A workflow whose one http task submits `inner` to this server (async).
   std::string Caller(const boost::json::value& inner) const {
-    boost::json::object task{
-        {"id", "call"},
-        {"type", "http"},
-        {"config",
-         {{"url", "http://127.0.0.1:" + std::to_string(server_->port()) + "/api/v1/workflows?async=true"},
-          {"body", inner}}}};
+    boost::json::object task{{"id", "call"},
+                             {"type", "http"},
+                             {"config",
+                              {{"url", "http://127.0.0.1:" + std::to_string(server_->port()) +
+                                           "/api/v1/workflows?async=true"},
+                               {"body", inner}}}};
     return boost::json::serialize(boost::json::object{{"name", "caller"}, {"tasks", {task}}});
   }
 

@@ -99,11 +99,13 @@ std::optional<int> TakeLineage(const ApiContext& ctx, const HttpRequest& req, Do
   std::string_view header = req.Header("goclaw-lineage");
   int depth = 0;
   if (!header.empty()) {
-    const bool digits = header.size() <= 6 && header.find_first_not_of("0123456789") == std::string_view::npos;
+    const bool digits = header.size() <= 6 &&
+                        header.find_first_not_of("0123456789") == std::string_view::npos;
     if (!digits) {
       *error = ErrorResponse(req, 400, kBadRequest,
-                             "the Goclaw-Lineage header must be a non-negative integer (the lineage "
-                             "depth set by goclaw's http tasks), got \"" + std::string(header.substr(0, 32)) + "\"");
+                             "the Goclaw-Lineage header must be a non-negative integer (the "
+                             "lineage depth set by goclaw's http tasks), got \"" +
+                                 std::string(header.substr(0, 32)) + "\"");
       return std::nullopt;
     }
     depth = std::stoi(std::string(header));
@@ -111,9 +113,11 @@ std::optional<int> TakeLineage(const ApiContext& ctx, const HttpRequest& req, Do
   if (depth > ctx.max_lineage_depth) {
     *error = ErrorResponse(req, 400, kLineageLimit,
                            "refused: this workflow would be " + std::to_string(depth) +
-                               " submits deep (Goclaw-Lineage), more than limits.max_lineage_depth = " +
+                               " submits deep (Goclaw-Lineage), more than "
+                               "limits.max_lineage_depth = " +
                                std::to_string(ctx.max_lineage_depth) +
-                               "; a workflow whose http tasks submit workflows is likely calling itself");
+                               "; a workflow whose http tasks submit workflows is likely "
+                               "calling itself");
     return std::nullopt;
   }
   if (auto* root = doc.root.if_object()) {

@@ -85,6 +85,8 @@ struct LimitsConfig {
   std::int64_t max_config_bytes = 1 << 20;            // a task's config once {{...}} are resolved
   std::int64_t max_workflow_output_bytes = 64 << 20;  // every output of one workflow together
   std::int64_t max_status_bytes = 8 << 20;            // outputs inlined in one status response
+  // Workflows submitted by http tasks (Goclaw-Lineage header) deeper than this are refused.
+  std::int64_t max_lineage_depth = 8;
 };
 
 struct ExecConfig {
@@ -92,9 +94,17 @@ struct ExecConfig {
   std::vector<std::string> allow;  // commands (argv[0]) that may run
 };
 
+// Which hosts http tasks may call (docs/security.md); patterns as in core/host_pattern.h.
+struct HttpEgressConfig {
+  std::vector<std::string> allow;  // empty: any host not denied
+  std::vector<std::string> deny;   // wins over allow
+  bool allow_self = false;         // tasks may call this server's own listeners
+};
+
 struct HttpConfig {
   std::string ca_file;                 // extra trusted CA certificates (PEM) for https tasks
   std::int64_t max_idle_per_host = 32;  // keep-alive connections kept per host
+  HttpEgressConfig egress;
 };
 
 struct ExecutorsConfig {

@@ -19,7 +19,8 @@ namespace goclaw::config {
 namespace {
 
 constexpr std::string_view kEnvPrefix = "GOCLAW_";
-constexpr std::string_view kSections[] = {"server", "storage", "shutdown", "log", "dag", "executors", "lanes"};
+constexpr std::string_view kSections[] = {"server", "storage", "shutdown", "log", "dag", "executors", "lanes",
+                                          "limits"};
 constexpr std::size_t kMaxConfigBytes = 4u << 20;
 
 // A value given as text (environment, --set): read as a YAML scalar or flow collection, so

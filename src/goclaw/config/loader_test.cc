@@ -62,6 +62,18 @@ TEST_F(ConfigLoaderTest, LayersOverrideInOrder) {
   EXPECT_EQ(c->lanes[1].max_concurrency, 2);
 }
 
+TEST_F(ConfigLoaderTest, LineageLimitFromEnvEgressFromFlags) {
+  ConfigSources sources;
+  sources.env = {{"GOCLAW_LIMITS_MAX_LINEAGE_DEPTH", "3"}};
+  sources.flags = {"executors.http.egress.deny=[10.0.0.0/8, \"*.internal:8443\"]",
+                   "executors.http.egress.allow_self=true"};
+  auto c = LoadConfig(sources);
+  ASSERT_TRUE(c) << c.error().ToString();
+  EXPECT_EQ(c->limits.max_lineage_depth, 3);
+  EXPECT_EQ(c->executors.http.egress.deny, (std::vector<std::string>{"10.0.0.0/8", "*.internal:8443"}));
+  EXPECT_TRUE(c->executors.http.egress.allow_self);
+}
+
 TEST_F(ConfigLoaderTest, JsonFile) {
   auto c = LoadConfig({Write("c.json", R"({"server": {"port": 1}})"), {}, {}});
   ASSERT_TRUE(c) << c.error().ToString();

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "goclaw/core/host_pattern.h"
 #include "goclaw/core/names.h"
 #include "goclaw/core/suggest.h"
 #include "goclaw/core/text.h"
@@ -141,12 +142,49 @@ void DecodeDag(const boost::json::value& v, DagConfig* s, Diagnostics& diag) {
   r.Int("max_spec_bytes", &s->max_spec_bytes, 1024, 1LL << 30);
 }
 
+// A list of host patterns (core/host_pattern.h), each checked here so a typo fails at start-up.
+void DecodePatterns(const boost::json::value& v, const std::string& path,
+                    std::vector<std::string>* out, Diagnostics& diag) {
+  const boost::json::array* arr = v.if_array();
+  if (arr == nullptr) {
+    diag.Add(path, "expected a list of host patterns such as [\"api.example.com\", "
+                   "\"*.internal:8443\", \"10.0.0.0/8\"], got " + DescribeJson(v));
+    return;
+  }
+  out->clear();
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const boost::json::value& p = (*arr)[i];
+    if (!p.is_string()) {
+      diag.Add(IndexPath(path, i), "expected a host pattern string, got " + DescribeJson(p));
+      continue;
+    }
+    if (auto parsed = HostPattern::Parse(p.get_string()); !parsed) {
+      diag.Add(IndexPath(path, i), parsed.error().message());
+      continue;
+    }
+    out->emplace_back(p.get_string());
+  }
+}
+
+void DecodeEgress(const boost::json::value& v, HttpEgressConfig* s, Diagnostics& diag) {
+  ObjectReader r(v, "executors.http.egress", diag, "executors.http.egress");
+  if (!r.is_object()) return;
+  if (const boost::json::value* allow = r.Get("allow")) {
+    DecodePatterns(*allow, "executors.http.egress.allow", &s->allow, diag);
+  }
+  if (const boost::json::value* deny = r.Get("deny")) {
+    DecodePatterns(*deny, "executors.http.egress.deny", &s->deny, diag);
+  }
+  r.Bool("allow_self", &s->allow_self);
+}
+
 void DecodeLimits(const boost::json::value& v, LimitsConfig* s, Diagnostics& diag) {
   ObjectReader r(v, "limits", diag, "the limits section");
   r.Int("max_output_bytes", &s->max_output_bytes, 1024, 1LL << 30);
   r.Int("max_config_bytes", &s->max_config_bytes, 1024, 1LL << 30);
   r.Int("max_workflow_output_bytes", &s->max_workflow_output_bytes, 1024, 1LL << 40);
   r.Int("max_status_bytes", &s->max_status_bytes, 1024, 1LL << 30);
+  r.Int("max_lineage_depth", &s->max_lineage_depth, 0, 1000);
 }
 
 void DecodeExecutors(const boost::json::value& v, ExecutorsConfig* s, Diagnostics& diag) {
@@ -155,6 +193,9 @@ void DecodeExecutors(const boost::json::value& v, ExecutorsConfig* s, Diagnostic
     ObjectReader hr(*http, "executors.http", diag, "executors.http");
     hr.String("ca_file", &s->http.ca_file);
     hr.Int("max_idle_per_host", &s->http.max_idle_per_host, 0, 100000);
+    if (const boost::json::value* egress = hr.Get("egress")) {
+      DecodeEgress(*egress, &s->http.egress, diag);
+    }
   }
   const boost::json::value* exec = r.Get("exec");
   if (exec == nullptr) return;
@@ -350,14 +391,22 @@ boost::json::object EncodeConfig(const Config& c) {
   out["limits"] = {{"max_output_bytes", c.limits.max_output_bytes},
                    {"max_config_bytes", c.limits.max_config_bytes},
                    {"max_workflow_output_bytes", c.limits.max_workflow_output_bytes},
-                   {"max_status_bytes", c.limits.max_status_bytes}};
+                   {"max_status_bytes", c.limits.max_status_bytes},
+                   {"max_lineage_depth", c.limits.max_lineage_depth}};
   boost::json::array allow;
   for (const std::string& a : c.executors.exec.allow) allow.emplace_back(a);
+  boost::json::array egress_allow, egress_deny;
+  for (const std::string& p : c.executors.http.egress.allow) egress_allow.emplace_back(p);
+  for (const std::string& p : c.executors.http.egress.deny) egress_deny.emplace_back(p);
   out["executors"] = {
       {"exec", {{"enabled", c.executors.exec.enabled}, {"allow", std::move(allow)}}},
       {"http",
        {{"ca_file", c.executors.http.ca_file},
-        {"max_idle_per_host", c.executors.http.max_idle_per_host}}}};
+        {"max_idle_per_host", c.executors.http.max_idle_per_host},
+        {"egress",
+         {{"allow", std::move(egress_allow)},
+          {"deny", std::move(egress_deny)},
+          {"allow_self", c.executors.http.egress.allow_self}}}}}};
   boost::json::array lanes;
   for (const LaneConfig& lane : c.lanes) {
     boost::json::object l;

@@ -1,5 +1,6 @@
 #include "goclaw/config/schema.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -123,6 +124,10 @@ TEST(ConfigSchemaTest, EncodeRoundTrips) {
   c.executors.exec.enabled = true;
   c.executors.exec.allow = {"cat"};
   c.executors.http.ca_file = "ca.pem";
+  c.executors.http.egress.allow = {"*.example.com:443", "10.0.0.0/8"};
+  c.executors.http.egress.deny = {"[::1]:9000"};
+  c.executors.http.egress.allow_self = true;
+  c.limits.max_lineage_depth = 3;
   LaneConfig lane;
   lane.name = "x";
   lane.rate = RateConfig{5, 10};
@@ -203,6 +208,34 @@ TEST(ConfigSchemaTest, LimitsSection) {
   EXPECT_NE(bad[0].find("limits.max_output_bytes"), std::string::npos) << bad[0];
   Config defaults;
   EXPECT_EQ(defaults.limits.max_config_bytes, 1 << 20);
+}
+
+TEST(ConfigSchemaTest, EgressAndLineageLimit) {
+  Config c;
+  EXPECT_FALSE(c.executors.http.egress.allow_self);  // a task may not call its own server
+  EXPECT_EQ(c.limits.max_lineage_depth, 8);
+  EXPECT_TRUE(Problems(R"({"executors": {"http": {"egress": {
+                              "allow": ["api.example.com", "*.internal:8443", "10.0.0.0/8"],
+                              "deny": ["[::1]:9000", "169.254.0.0/16"], "allow_self": true}}},
+                           "limits": {"max_lineage_depth": 2}})", &c).empty());
+  EXPECT_EQ(c.executors.http.egress.allow,
+            (std::vector<std::string>{"api.example.com", "*.internal:8443", "10.0.0.0/8"}));
+  EXPECT_EQ(c.executors.http.egress.deny, (std::vector<std::string>{"[::1]:9000", "169.254.0.0/16"}));
+  EXPECT_TRUE(c.executors.http.egress.allow_self);
+  EXPECT_EQ(c.limits.max_lineage_depth, 2);
+
+  auto bad = Problems(R"({"executors": {"http": {"egress": {"deny": ["ok.example", "a b", 7],
+                                                            "allow": "x", "alow_self": true}}},
+                          "limits": {"max_lineage_depth": -1}})");
+  ASSERT_EQ(bad.size(), 5u) << ::testing::PrintToString(bad);
+  EXPECT_THAT(bad, ::testing::Contains(::testing::StartsWith(
+                       "executors.http.egress.deny[1]: invalid host pattern \"a b\"")));
+  EXPECT_THAT(bad, ::testing::Contains(::testing::StartsWith(
+                       "executors.http.egress.deny[2]: expected a host pattern string")));
+  EXPECT_THAT(bad, ::testing::Contains(::testing::StartsWith(
+                       "executors.http.egress.allow: expected a list of host patterns")));
+  EXPECT_THAT(bad, ::testing::Contains(::testing::StartsWith("executors.http.egress.alow_self")));
+  EXPECT_THAT(bad, ::testing::Contains(::testing::StartsWith("limits.max_lineage_depth")));
 }
 
 }  // namespace

@@ -1054,6 +1054,7 @@ class Engine::Impl {
     a.config = t.config;
     a.input = run.input;
     a.cancel = t.active->cancel;
+    a.lineage_depth = LineageDepth(run.plan.spec().metadata);
     const std::uint64_t h = run.handle;
     if (spec.timeout) {
       timers().At(clock().SteadyNow() + *spec.timeout, [this, s, h, i, attempt] {
@@ -1392,6 +1393,9 @@ EngineOptions EngineOptionsFromConfig(const config::Config& config) {
   options.exec.allow = config.executors.exec.allow;
   options.http.ca_file = config.executors.http.ca_file;
   options.http.max_idle_per_host = static_cast<std::size_t>(config.executors.http.max_idle_per_host);
+  options.http.egress.allow = config.executors.http.egress.allow;
+  options.http.egress.deny = config.executors.http.egress.deny;
+  options.http.egress.allow_self = config.executors.http.egress.allow_self;
   options.evict_after = config.storage.evict_after;
   options.retention = config.storage.retention;
   options.max_output_bytes = static_cast<std::size_t>(config.limits.max_output_bytes);

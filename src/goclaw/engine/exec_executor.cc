@@ -3,7 +3,11 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +41,16 @@ void CloseFd(int& fd) {
   fd = -1;
 }
 
+// C strings end at NUL: an argument "a\0b" would reach the program as "a", silently.
+Status CheckNoNul(std::string_view value, const std::string& path) {
+  if (std::size_t at = value.find('\0'); at != std::string_view::npos) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     path + ": contains a NUL character at offset " + std::to_string(at) +
+                         "; arguments, environment and cwd cannot carry NUL bytes");
+  }
+  return OkStatus();
+}
+
 Result<std::vector<std::string>> CommandOf(const boost::json::object& config) {
   const boost::json::value* cmd = config.if_contains("command");
   if (cmd == nullptr || !cmd->is_array() || cmd->as_array().empty()) {
@@ -48,9 +62,157 @@ Result<std::vector<std::string>> CommandOf(const boost::json::object& config) {
     if (!a.is_string()) {
       return MakeError(ErrorCode::kInvalidArgument, "config.command: every argument must be a string");
     }
+    GOCLAW_RETURN_IF_ERROR(CheckNoNul(a.get_string(), "config.command[" + std::to_string(argv.size()) + "]"));
     argv.emplace_back(a.get_string());
   }
   return argv;
+}
+
+// The parent's environment with the task's `env` replacing (not duplicating) variables.
+Result<std::vector<std::string>> EnvironmentOf(const boost::json::object& config) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  const boost::json::value* overrides = config.if_contains("env");
+  if (overrides == nullptr) return env;
+  if (!overrides->is_object()) {
+    return MakeError(ErrorCode::kInvalidArgument, "config.env must be an object of NAME: value");
+  }
+  for (const auto& kv : overrides->get_object()) {
+    const std::string name(kv.key());
+    const std::string path = "config.env." + name;
+    if (name.empty() || name.find('=') != std::string::npos) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "config.env: invalid variable name \"" + name + "\" (empty, or contains '=')");
+    }
+    GOCLAW_RETURN_IF_ERROR(CheckNoNul(name, "config.env"));
+    std::string value = kv.value().is_string() ? std::string(kv.value().get_string())
+                                               : boost::json::serialize(kv.value());
+    GOCLAW_RETURN_IF_ERROR(CheckNoNul(value, path));
+    const std::string prefix = name + "=";
+    std::erase_if(env, [&](const std::string& e) { return e.rfind(prefix, 0) == 0; });
+    env.push_back(prefix + value);
+  }
+  return env;
+}
+
+
+// The helper process between the engine and the command (it runs in a forked copy of a
+// multi-threaded process, so only async-signal-safe calls, no allocation). It is a child
+// subreaper (PR_SET_CHILD_SUBREAPER): whatever the command starts and orphans -- including a
+// grandchild that called setsid() to leave the process group -- is re-parented to the helper,
+// not to init. When the command exits, or the engine sends SIGTERM (cancel, timeout, stdout
+// limit, shutdown), the helper kills the command's process group, then kills and reaps every
+// child it has until none is left, and exits with the command's status. Pipes held by a
+// daemonized grandchild therefore close, and nothing the task started outlives the attempt.
+[[noreturn]] void ExitLike(int status) {
+  if (WIFEXITED(status)) ::_exit(WEXITSTATUS(status));
+  const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : SIGKILL;
+  rlimit no_core{0, 0};
+  ::setrlimit(RLIMIT_CORE, &no_core);  // the command's crash already happened; no second core
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  ::sigaction(sig, &dfl, nullptr);
+  sigset_t all;
+  sigfillset(&all);
+  ::sigprocmask(SIG_UNBLOCK, &all, nullptr);
+  ::kill(::getpid(), sig);
+  ::_exit(128 + sig);
+}
+
+// Kills every child of this process listed in /proc (CONFIG_PROC_CHILDREN). Returns false
+// when the list cannot be read.
+bool KillChildren() {
+  char path[64] = "/proc/self/task/";
+  char num[16];
+  int n = 0;
+  for (pid_t self = ::getpid(); self > 0; self /= 10) num[n++] = static_cast<char>('0' + self % 10);
+  std::size_t len = std::strlen(path);
+  for (int i = n - 1; i >= 0; --i) path[len++] = num[i];
+  std::memcpy(path + len, "/children", 10);
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[4096];
+  pid_t pid = 0;
+  ssize_t got;
+  while ((got = ::read(fd, buf, sizeof buf)) > 0) {
+    for (ssize_t i = 0; i < got; ++i) {
+      if (buf[i] >= '0' && buf[i] <= '9') {
+        pid = pid * 10 + (buf[i] - '0');
+      } else if (pid > 0) {
+        ::kill(pid, SIGKILL);
+        pid = 0;
+      }
+    }
+  }
+  if (pid > 0) ::kill(pid, SIGKILL);
+  ::close(fd);
+  return true;
+}
+
+// Closes every descriptor from `first` on (close_range, or one by one on older kernels).
+void CloseFrom(int first) {
+  if (::syscall(SYS_close_range, first, ~0U, 0) == 0) return;
+  rlimit limit{};
+  const rlim_t max = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 ? std::min<rlim_t>(limit.rlim_cur, 1 << 20) : 4096;
+  for (rlim_t fd = static_cast<rlim_t>(first); fd < max; ++fd) ::close(static_cast<int>(fd));
+}
+
+[[noreturn]] void RunHelper(char* const* argv, char* const* envp, const char* cwd, int status_fd,
+                            const sigset_t& signals, const sigset_t& old_mask) {
+  ::setpgid(0, 0);  // off the engine's process group (a terminal's ^C is not for tasks)
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  const pid_t command = ::fork();
+  if (command == 0) {
+    ::setpgid(0, 0);
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    ::sigaction(SIGPIPE, &dfl, nullptr);  // the engine ignores SIGPIPE; the command should not
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    if (cwd != nullptr && ::chdir(cwd) != 0) {
+      int e = errno;
+      (void)!::write(status_fd, &e, sizeof e);
+      ::_exit(127);
+    }
+    ::execvpe(argv[0], argv, envp);
+    int e = errno;
+    (void)!::write(status_fd, &e, sizeof e);
+    ::_exit(127);
+  }
+  ::close(status_fd);  // the engine sees EOF once the command exec'd (CLOEXEC) or failed
+  if (command < 0) ::_exit(127);
+  ::setpgid(command, command);  // also here, so the kill below cannot race the child's own
+  int status = 0;
+  bool exited = false;
+  while (!exited) {
+    const int sig = ::sigwaitinfo(&signals, nullptr);
+    if (sig == SIGTERM) {
+      status = SIGKILL;  // WIFSIGNALED, WTERMSIG == SIGKILL
+      break;
+    }
+    int st = 0;
+    pid_t r;
+    while ((r = ::waitpid(-1, &st, WNOHANG)) > 0) {
+      if (r == command) {
+        status = st;
+        exited = true;
+      }
+    }
+  }
+  // Contain: the command's group, then every child (re-parented orphans included) until none.
+  ::kill(-command, SIGKILL);
+  while (true) {
+    if (!KillChildren()) {
+      // No /proc children list: the process group was all we could reach.
+      while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+      }
+      break;
+    }
+    int st = 0;
+    const pid_t r = ::waitpid(-1, &st, 0);
+    if (r < 0 && errno == ECHILD) break;
+    if (r == command && !exited) status = SIGKILL;
+  }
+  ExitLike(status);
 }
 
 }  // namespace
@@ -69,7 +231,7 @@ ExecExecutor::~ExecExecutor() {
   reactor_.join();
   processes_.splice(processes_.end(), exiting_);
   for (auto& p : processes_) {
-    ::kill(-p->pid, SIGKILL);
+    ::kill(p->pid, SIGTERM);
     ::waitpid(p->pid, nullptr, 0);
     CloseFd(p->in);
     CloseFd(p->out);
@@ -106,17 +268,19 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
                              false));
     return;
   }
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-  if (const auto* env = config->if_contains("env"); env && env->is_object()) {
-    for (const auto& kv : env->get_object()) {
-      std::string value = kv.value().is_string() ? std::string(kv.value().get_string())
-                                                  : boost::json::serialize(kv.value());
-      env_strings.push_back(std::string(kv.key()) + "=" + value);
-    }
+  auto env_strings = EnvironmentOf(*config);
+  if (!env_strings) {
+    done(AttemptResult{tl::unexpected<Error>(env_strings.error()), false});
+    return;
   }
   std::string cwd;
-  if (const auto* c = config->if_contains("cwd"); c && c->is_string()) cwd = std::string(c->get_string());
+  if (const auto* c = config->if_contains("cwd"); c && c->is_string()) {
+    cwd = std::string(c->get_string());
+    if (Status s = CheckNoNul(cwd, "config.cwd"); !s) {
+      done(AttemptResult{tl::unexpected<Error>(s.error()), false});
+      return;
+    }
+  }
 
   int in_pipe[2], out_pipe[2], err_pipe[2], status_pipe[2];
   if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0 ||
@@ -128,26 +292,35 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
   std::vector<char*> args, envp;
   for (auto& a : *argv) args.push_back(a.data());
   args.push_back(nullptr);
-  for (auto& e : env_strings) envp.push_back(e.data());
+  for (auto& e : *env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
 
+  // The signals the helper waits for; blocked before the fork so none is lost.
+  sigset_t helper_signals, old_mask;
+  sigemptyset(&helper_signals);
+  sigaddset(&helper_signals, SIGCHLD);
+  sigaddset(&helper_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &helper_signals, &old_mask);
   pid_t pid = ::fork();
   if (pid == 0) {
-    // Child: own process group, pipes on 0/1/2, then exec. Only async-signal-safe calls.
-    ::setpgid(0, 0);
+    // The helper: pipes on 0/1/2, then it runs the command and contains what the command
+    // starts (see RunHelper). Only async-signal-safe calls from here on.
+    // The helper never execs, so O_CLOEXEC does not protect the engine's other descriptors
+    // (other tasks' pipes: a stdin write end held here would keep that task's EOF away).
+    // Keep 0/1/2 and the status pipe (as 3), close everything else.
+    int status_fd = ::fcntl(status_pipe[1], F_DUPFD_CLOEXEC, 3);
     ::dup2(in_pipe[0], 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
-    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
-      int e = errno;
-      (void)!::write(status_pipe[1], &e, sizeof e);
-      ::_exit(127);
+    if (status_fd != 3) {
+      ::dup2(status_fd, 3);
+      ::fcntl(3, F_SETFD, FD_CLOEXEC);
     }
-    ::execvpe(args[0], args.data(), envp.data());
-    int e = errno;
-    (void)!::write(status_pipe[1], &e, sizeof e);
-    ::_exit(127);
+    CloseFrom(4);
+    RunHelper(args.data(), envp.data(), cwd.empty() ? nullptr : cwd.c_str(), 3, helper_signals,
+              old_mask);
   }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   ::close(in_pipe[0]);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
@@ -161,7 +334,6 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
                              std::string("cannot start a process: ") + std::strerror(errno), true));
     return;
   }
-  ::setpgid(pid, pid);  // also from the parent, so a kill cannot race the child's own setpgid
   // The status pipe closes on a successful exec (CLOEXEC) or carries the child's errno.
   int child_errno = 0;
   ssize_t n;
@@ -196,7 +368,7 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
     std::lock_guard lock(mu_);
     if (auto proc = weak.lock(); proc && !proc->exited && !proc->killed) {
       proc->killed = true;
-      ::kill(-proc->pid, SIGKILL);
+      ::kill(proc->pid, SIGTERM);  // the helper kills the command and everything it started
     }
   });
   Wake();
@@ -251,7 +423,7 @@ void ExecExecutor::Run(std::stop_token stop) {
         if (fd == &p.out) {
           if (p.stdout_text.size() + static_cast<std::size_t>(n) > options_.max_stdout_bytes) {
             p.stdout_too_big = true;
-            ::kill(-p.pid, SIGKILL);
+            ::kill(p.pid, SIGTERM);
           } else {
             p.stdout_text.append(buf, static_cast<std::size_t>(n));
           }

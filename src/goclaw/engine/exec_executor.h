@@ -1,10 +1,16 @@
 // `exec` tasks (alias `script`): run a program — argv only, never a shell — with the task's
 // input as JSON on stdin; its stdout is the output (parsed as JSON when it is JSON, else a
 // string), a non-zero exit fails the attempt with the exit status and the end of stderr.
-// Each process gets its own process group; a timeout or cancel kills the whole group.
+// Each command runs under a helper process (a child subreaper, forked by the engine): when
+// the command exits, or on timeout, cancel, the stdout limit or shutdown, the helper kills the
+// command's process group and then every process the command left behind -- a grandchild that
+// called setsid() included -- and the attempt finishes once all are reaped. `env` entries
+// replace variables of the server's environment; NUL in command, env or cwd is refused.
 //
 // Off unless enabled, and then only for the commands listed in `allow` (matched exactly
-// against argv[0]). One reactor thread watches every running process's pipes (poll), so many
+// against argv[0]). The allow-list names programs; it does not restrict their arguments
+// (`sh -c`, `python3 -c`), PATH lookup of bare names, or env such as LD_PRELOAD -- see
+// docs/security.md for what it does not cover. One reactor thread watches every running process's pipes (poll), so many
 // processes do not need a thread each.
 //
 //   config: {command: ["python3", "agent.py", "--fast"], env: {KEY: value}, cwd: "/tmp"}

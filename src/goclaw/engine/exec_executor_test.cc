@@ -4,9 +4,22 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <future>
+#include <string>
+#include <vector>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "goclaw/core/test_temp_dir.h"
 
 namespace goclaw::engine {
 namespace {
@@ -110,6 +123,107 @@ TEST_F(ExecExecutorTest, ChildThatIgnoresStdinDoesNotHurt) {
   std::string big(1 << 20, 'a');
   auto r = Start(exec, R"({"command": ["sh", "-c", "exit 0"]})", boost::json::value(big)).get();
   EXPECT_TRUE(r.output) << r.output.error().message();
+}
+
+// Issue 12 ("Hardening"): env overrides, NUL bytes, and what a task starts.
+
+TEST_F(ExecExecutorTest, EnvOverrideReplacesTheVariable) {
+  ::setenv("GOCLAW_EXEC_TEST_VAR", "old", 1);
+  ExecOptions o = Options();
+  o.max_stdout_bytes = 1 << 20;
+  ExecExecutor exec(o);
+  // The process's own environment block, as exec'd (a shell would hide a duplicate).
+  auto r = Start(exec, R"({"command": ["cat", "/proc/self/environ"],
+                          "env": {"GOCLAW_EXEC_TEST_VAR": "new"}})").get();
+  ::unsetenv("GOCLAW_EXEC_TEST_VAR");
+  ASSERT_TRUE(r.output) << r.output.error().message();
+  ASSERT_TRUE(r.output->is_string());
+  const std::string block(r.output->get_string());
+  std::vector<std::string> entries;
+  for (std::size_t start = 0; start < block.size();) {
+    std::size_t end = block.find('\0', start);
+    if (end == std::string::npos) end = block.size();
+    std::string entry = block.substr(start, end - start);
+    if (entry.rfind("GOCLAW_EXEC_TEST_VAR=", 0) == 0) entries.push_back(entry);
+    start = end + 1;
+  }
+  EXPECT_EQ(entries, std::vector<std::string>{"GOCLAW_EXEC_TEST_VAR=new"});  // once, the task's value
+}
+
+TEST_F(ExecExecutorTest, RefusesNulInCommandEnvAndCwd) {
+  ExecExecutor exec(Options());
+  struct Case {
+    boost::json::object config;
+    std::string message;
+  } cases[] = {
+      {{{"command", {"sh", "-c", std::string("echo a\0b", 8)}}},
+       "config.command[2]: contains a NUL character at offset 6"},
+      {{{"command", {std::string("sh\0x", 4)}}}, "config.command[0]: contains a NUL character"},
+      {{{"command", {"cat"}}, {"env", {{"K", std::string("v\0w", 3)}}}},
+       "config.env.K: contains a NUL character at offset 1"},
+      {{{"command", {"cat"}}, {"env", {{std::string("K\0", 2), "v"}}}}, "config.env: contains a NUL"},
+      {{{"command", {"cat"}}, {"env", {{"A=B", "v"}}}}, "config.env: invalid variable name \"A=B\""},
+      {{{"command", {"cat"}}, {"cwd", std::string("/tmp\0/etc", 9)}},
+       "config.cwd: contains a NUL character at offset 4"},
+  };
+  for (const Case& c : cases) {
+    auto r = Start(exec, boost::json::serialize(c.config)).get();
+    ASSERT_FALSE(r.output) << c.message;
+    EXPECT_FALSE(r.retryable);
+    EXPECT_EQ(r.output.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_THAT(r.output.error().message(), HasSubstr(c.message));
+  }
+}
+
+// A pid written by the command into a FIFO (blocks until the command opened it).
+pid_t ReadPid(const std::string& fifo) {
+  const int fd = ::open(fifo.c_str(), O_RDONLY);
+  if (fd < 0) return -1;
+  char buf[32] = {};
+  ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  return n > 0 ? static_cast<pid_t>(std::atoi(buf)) : -1;
+}
+
+bool Alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
+
+TEST_F(ExecExecutorTest, CancelKillsAGrandchildThatCalledSetsid) {
+  testing::ScratchDir dir;
+  const std::string fifo = dir.path() + "/pid";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ExecExecutor exec(Options());
+  auto cancel = std::make_shared<CancellationSource>();
+  // The grandchild leaves the process group (setsid) and keeps stdout open.
+  auto f = Start(exec, R"({"command": ["sh", "-c", "setsid sleep 60 & echo $! > )" + fifo + R"(; wait"]})",
+                 nullptr, cancel);
+  const pid_t grandchild = ReadPid(fifo);
+  ASSERT_GT(grandchild, 0);
+  cancel->Cancel();
+  // Before the fix this never finished: the grandchild survived and held the pipe.
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  auto r = f.get();
+  ASSERT_FALSE(r.output);
+  EXPECT_EQ(r.output.error().code(), ErrorCode::kCancelled);
+  EXPECT_FALSE(Alive(grandchild));
+  ::kill(grandchild, SIGKILL);  // in case it did survive
+}
+
+TEST_F(ExecExecutorTest, NothingTheCommandStartedOutlivesIt) {
+  testing::ScratchDir dir;
+  const std::string fifo = dir.path() + "/pid";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ExecExecutor exec(Options());
+  // A daemon: own session, stdio detached; the command exits at once.
+  auto f = Start(exec, R"({"command": ["sh", "-c",
+                  "setsid sleep 60 </dev/null >/dev/null 2>&1 & echo $! > )" + fifo + R"(; echo done"]})");
+  const pid_t daemon = ReadPid(fifo);
+  ASSERT_GT(daemon, 0);
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  auto r = f.get();
+  ASSERT_TRUE(r.output) << r.output.error().message();
+  EXPECT_EQ(*r.output, "done\n");
+  EXPECT_FALSE(Alive(daemon));
+  ::kill(daemon, SIGKILL);
 }
 
 }  // namespace

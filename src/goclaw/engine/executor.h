@@ -6,9 +6,13 @@
 // Thread-safety: Start may be called concurrently from several shards.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include "goclaw/core/status.h"
@@ -27,6 +31,9 @@ struct Attempt {
   boost::json::value config;       // with {{...}} resolved
   std::shared_ptr<const boost::json::value> input;  // the workflow's input (shared, never null)
   std::shared_ptr<CancellationSource> cancel;
+  // How many http-task submits led to this workflow (0: submitted by a person or program);
+  // http tasks send it + 1 as Goclaw-Lineage.
+  int lineage_depth = 0;
 };
 
 // An attempt's outcome. A failure is retried (if the task has retries left) only when
@@ -42,6 +49,17 @@ struct AttemptResult {
 };
 
 using AttemptDone = UniqueFunction<void(AttemptResult)>;
+
+// Where a workflow's lineage depth is kept: a metadata key the submit route sets from the
+// Goclaw-Lineage header (and removes when there is none), stored and shown with the spec.
+inline constexpr std::string_view kLineageDepthKey = "lineage_depth";
+inline constexpr std::string_view kLineageHeader = "Goclaw-Lineage";
+
+inline int LineageDepth(const boost::json::object& metadata) {
+  const boost::json::value* v = metadata.if_contains(kLineageDepthKey);
+  if (v == nullptr || !v->is_int64() || v->get_int64() < 0) return 0;
+  return static_cast<int>(std::min<std::int64_t>(v->get_int64(), 1 << 20));
+}
 
 class Executor {
  public:

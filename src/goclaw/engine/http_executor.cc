@@ -4,7 +4,11 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -40,13 +44,59 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 struct Url {
   bool tls = false;
-  std::string host;
+  std::string host;         // for DNS, SNI and the egress policy: no brackets
+  std::string host_header;  // as it goes on the wire: an IPv6 literal keeps its brackets
   std::string port;
-  std::string target;
-  std::string PoolKey() const { return (tls ? "https://" : "http://") + host + ":" + port; }
+  std::string target;       // path and query; the fragment is not sent
+  std::string PoolKey() const { return (tls ? "https://" : "http://") + host_header + ":" + port; }
 };
 
+// What an agent's output templated into a URL or header must not smuggle in: CR and LF end
+// the line (a second header or request follows), NUL truncates; other controls are refused too.
+std::optional<std::size_t> FindControl(std::string_view s, bool allow_tab) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && !(allow_tab && c == '\t')) || c == 0x7f) return i;
+  }
+  return std::nullopt;
+}
+
+std::string DescribeChar(char c) {
+  switch (c) {
+    case '\r': return "a CR";
+    case '\n': return "an LF";
+    case '\0': return "a NUL";
+    case ' ': return "a space";
+    default: {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "0x%02x", static_cast<unsigned char>(c));
+      return std::string("control character ") + buf;
+    }
+  }
+}
+
+// RFC 7230 token characters (header names, methods).
+bool IsTokenChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
 Result<Url> ParseUrl(std::string_view url) {
+  auto bad = [&](const std::string& why) -> Result<Url> {
+    std::string shown(url);
+    for (char& c : shown) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    }
+    return MakeError(ErrorCode::kInvalidArgument, "config.url " + why + ": \"" + shown + "\"");
+  };
+  // Refused, not percent-encoded: a URL that needs encoding is usually an agent's output
+  // spliced in raw, and guessing which part was meant as data would hide that.
+  for (std::size_t i = 0; i < url.size(); ++i) {
+    if (url[i] == ' ' || FindControl(url.substr(i, 1), false)) {
+      return bad("contains " + DescribeChar(url[i]) + " at offset " + std::to_string(i) +
+                 " (percent-encode data placed in a URL, e.g. %20 for a space)");
+    }
+  }
   Url out;
   std::string_view rest;
   if (url.rfind("https://", 0) == 0) {
@@ -58,30 +108,46 @@ Result<Url> ParseUrl(std::string_view url) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "config.url must start with http:// or https://, got \"" + std::string(url) + "\"");
   }
+  if (std::size_t hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
   std::size_t slash = rest.find_first_of("/?");
   std::string_view authority = rest.substr(0, slash);
   out.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
   if (!out.target.empty() && out.target[0] == '?') out.target.insert(0, "/");
   if (authority.empty() || authority.find('@') != std::string_view::npos) {
-    return MakeError(ErrorCode::kInvalidArgument, "config.url has no valid host: \"" +
-                                                      std::string(url) + "\"");
+    return bad("has no valid host (user info is not accepted)");
   }
-  std::size_t colon = authority.rfind(':');
-  if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
-    out.host = std::string(authority.substr(0, colon));
-    out.port = std::string(authority.substr(colon + 1));
+  std::string_view host = authority, port;
+  if (authority.front() == '[') {
+    std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) return bad("has an invalid host or port ('[' without ']')");
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return bad("has an invalid host or port");
+      port = after.substr(1);
+    }
+    auto ip = IpAddress::Parse(host);
+    if (!ip || !ip->v6) return bad("has an invalid host or port (brackets hold an IPv6 address)");
+    out.host = std::string(host);
+    out.host_header = "[" + out.host + "]";
   } else {
-    out.host = std::string(authority);
-    out.port = out.tls ? "443" : "80";
+    std::size_t colon = authority.rfind(':');
+    if (colon != std::string_view::npos) {
+      host = authority.substr(0, colon);
+      port = authority.substr(colon + 1);
+    }
+    const bool name_ok = !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
+    });
+    if (!name_ok) return bad("has an invalid host or port");
+    out.host = out.host_header = std::string(host);
   }
-  if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']') {
-    out.host = out.host.substr(1, out.host.size() - 2);
+  if (port.empty()) port = out.tls ? "443" : "80";
+  if (port.find_first_not_of("0123456789") != std::string_view::npos || port.size() > 5 ||
+      std::stoi(std::string(port)) > 65535 || std::stoi(std::string(port)) == 0) {
+    return bad("has an invalid host or port");
   }
-  if (out.host.empty() || out.port.empty() ||
-      out.port.find_first_not_of("0123456789") != std::string::npos) {
-    return MakeError(ErrorCode::kInvalidArgument, "config.url has an invalid host or port: \"" +
-                                                      std::string(url) + "\"");
-  }
+  out.port = std::string(port);
   return out;
 }
 
@@ -96,16 +162,70 @@ struct Connection {
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
 };
 
-// Writes the request and reads the response on either kind of stream.
+// Interim (1xx) answers skipped before the final one; more is a broken or hostile server.
+constexpr int kMaxInterim = 8;
+
+struct ReadOutcome {
+  beast::error_code ec;
+  bool interim = false;    // 1xx answers came before the final one
+  bool leftover = false;   // bytes after the final answer: not ours, never pooled
+  unsigned refused = 0;    // 101, or the 1xx past kMaxInterim
+};
+
+// Writes the request and reads the final response on either kind of stream, skipping 100
+// Continue and other interim answers (RFC 9110 §15.2): taking one as the answer would leave
+// the real answer unread on a pooled connection, for the next request to any workflow.
 template <typename Stream>
-asio::awaitable<beast::error_code> Roundtrip(Stream& stream, http::request<http::string_body>& req,
-                                             http::response_parser<http::string_body>& parser) {
+asio::awaitable<ReadOutcome> Roundtrip(Stream& stream, http::request<http::string_body>& req,
+                                       std::optional<http::response_parser<http::string_body>>& parser,
+                                       std::size_t body_limit) {
+  ReadOutcome out;
   auto [wec, written] = co_await http::async_write(stream, req, kTuple);
-  if (wec) co_return wec;
-  beast::flat_buffer buffer;
-  auto [rec, read] = co_await http::async_read(stream, buffer, parser, kTuple);
-  co_return rec;
+  if (wec) {
+    out.ec = wec;
+    co_return out;
+  }
+  beast::flat_buffer buffer;  // outlives the interim answers: the final one may follow in it
+  for (int interim = 0;; ++interim) {
+    parser.emplace();
+    parser->body_limit(body_limit);
+    if (req.method() == http::verb::head) parser->skip(true);  // a Content-Length but no body
+    auto [rec, read] = co_await http::async_read(stream, buffer, *parser, kTuple);
+    if (rec) {
+      out.ec = rec;
+      co_return out;
+    }
+    const unsigned status = parser->get().result_int();
+    if (status >= 200) break;
+    out.interim = true;
+    if (status == 101 || interim == kMaxInterim) {
+      out.refused = status;
+      co_return out;
+    }
+  }
+  out.leftover = buffer.size() != 0;
+  co_return out;
 }
+
+// What an egress check sees of the resolved endpoints.
+std::vector<IpAddress> AddressesOf(const tcp::resolver::results_type& results) {
+  std::vector<IpAddress> out;
+  for (const auto& entry : results) {
+    const asio::ip::address a = entry.endpoint().address();
+    if (a.is_v4()) {
+      out.push_back(IpAddress::FromV4(a.to_v4().to_bytes()));
+    } else {
+      out.push_back(IpAddress::FromV6(a.to_v6().to_bytes()));
+    }
+  }
+  return out;
+}
+
+constexpr std::string_view kMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+
+// Framing and hop-by-hop headers are the executor's business; Goclaw-Lineage is set by it.
+constexpr std::string_view kReservedHeaders[] = {"content-length", "transfer-encoding", "connection",
+                                                 "upgrade", "te", "trailer", "goclaw-lineage"};
 
 bool Retryable(unsigned status) { return status >= 500 || status == 429 || status == 408; }
 
@@ -128,6 +248,7 @@ class HttpExecutor::Impl {
       }
     }
     tls_context_.set_verify_mode(ssl::verify_peer);
+    GOCLAW_ASSIGN_OR_RETURN(egress_, EgressPolicy::Create(options_.egress));
     thread_ = std::thread([this] { io_.run(); });
     pthread_setname_np(thread_.native_handle(), "goclaw-http");
     return OkStatus();
@@ -173,7 +294,36 @@ class HttpExecutor::Impl {
     std::vector<unsigned> expect;  // empty: any 2xx
     std::shared_ptr<Connection> conn;
     bool cancelled = false;
+    Status refused;  // by the egress policy: fails the attempt without a retry
   };
+
+  static Status CheckHeader(const std::string& name, const std::string& value) {
+    std::string shown = name;
+    for (char& c : shown) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    }
+    if (name.empty() || !std::all_of(name.begin(), name.end(), IsTokenChar)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "config.headers: invalid header name \"" + shown +
+                           "\"; a name is letters, digits and !#$%&'*+-.^_`|~ (RFC 7230 token)");
+    }
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (std::find(std::begin(kReservedHeaders), std::end(kReservedHeaders), lower) !=
+        std::end(kReservedHeaders)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "config.headers." + name + ": set by goclaw, not by a task (framing, "
+                       "connection and lineage headers are reserved)");
+    }
+    if (auto at = FindControl(value, /*allow_tab=*/true)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "config.headers." + name + ": the value contains " + DescribeChar(value[*at]) +
+                           " at offset " + std::to_string(*at) +
+                           "; header values may not contain CR, LF, NUL or other control characters");
+    }
+    return OkStatus();
+  }
 
   Status Build(const Attempt& a, Request& r) const {
     Diagnostics diag;
@@ -198,10 +348,16 @@ class HttpExecutor::Impl {
     const boost::json::object& config = config_value.get_object();
     const boost::json::value* body = config.if_contains("body");
     if (method.empty()) method = body != nullptr ? "POST" : "GET";
-    http::verb verb = http::string_to_verb(method);
-    if (verb == http::verb::unknown) {
-      return MakeError(ErrorCode::kInvalidArgument, "config.method: unknown HTTP method \"" + method + "\"");
+    if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods)) {
+      std::string shown = method;
+      for (char& c : shown) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+      }
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "config.method: unknown HTTP method \"" + shown +
+                           "\"; expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
     }
+    http::verb verb = http::string_to_verb(method);
     if (const boost::json::value* e = config.if_contains("expect_status")) {
       auto add = [&](const boost::json::value& v) {
         if (v.is_int64() && v.get_int64() >= 100 && v.get_int64() <= 599) {
@@ -220,13 +376,18 @@ class HttpExecutor::Impl {
     r.req.target(r.url.target);
     r.req.version(11);
     bool default_port = r.url.port == (r.url.tls ? "443" : "80");
-    r.req.set(http::field::host, default_port ? r.url.host : r.url.host + ":" + r.url.port);
+    r.req.set(http::field::host, default_port ? r.url.host_header : r.url.host_header + ":" + r.url.port);
     r.req.set(http::field::user_agent, "goclaw");
     r.req.set("Idempotency-Key", a.idempotency_key);
     for (const auto& kv : headers) {
-      r.req.set(std::string(kv.key()), kv.value().is_string() ? std::string(kv.value().get_string())
-                                                               : boost::json::serialize(kv.value()));
+      std::string name(kv.key());
+      std::string value = kv.value().is_string() ? std::string(kv.value().get_string())
+                                                 : boost::json::serialize(kv.value());
+      GOCLAW_RETURN_IF_ERROR(CheckHeader(name, value));
+      r.req.set(name, value);
     }
+    // How many workflows deep this call is: the submit route refuses past limits.max_lineage_depth.
+    r.req.set(kLineageHeader, std::to_string(a.lineage_depth + 1));
     if (body != nullptr && !body->is_null()) {
       if (body->is_string()) {
         r.req.body() = std::string(body->get_string());
@@ -244,11 +405,19 @@ class HttpExecutor::Impl {
   }
 
   // A connection to the request's host: an idle pooled one, or a new one (TLS handshake done).
+  // A new one's resolved addresses pass the egress policy first (r.refused when not).
   asio::awaitable<beast::error_code> Connect(Request& r, bool& reused) {
     auto& pool = idle_[r.url.PoolKey()];
-    if (!pool.empty()) {
+    while (!pool.empty()) {
       r.conn = std::move(pool.back());
       pool.pop_back();
+      // Bytes waiting on an idle connection answer no request of ours: drop it.
+      boost::system::error_code aec;
+      const std::size_t waiting = r.conn->tcp().socket().available(aec);
+      if (aec || waiting != 0) {
+        r.conn.reset();
+        continue;
+      }
       reused = true;
       co_return beast::error_code();
     }
@@ -256,6 +425,9 @@ class HttpExecutor::Impl {
     tcp::resolver resolver(io_);
     auto [rec, results] = co_await resolver.async_resolve(r.url.host, r.url.port, kTuple);
     if (rec) co_return rec;
+    const std::vector<IpAddress> addresses = AddressesOf(results);
+    r.refused = egress_.Check(r.url.host, static_cast<std::uint16_t>(std::stoi(r.url.port)), addresses);
+    if (!r.refused) co_return beast::error_code(asio::error::access_denied);
     r.conn = r.url.tls ? std::make_shared<Connection>(io_, tls_context_)
                        : std::make_shared<Connection>(io_);
     r.conn->tcp().expires_after(r.timeout);
@@ -290,17 +462,19 @@ class HttpExecutor::Impl {
         r.conn.reset();
         co_return AttemptResult::Fail(ErrorCode::kCancelled, "request cancelled", false);
       }
+      if (!r.refused) co_return AttemptResult{tl::unexpected<Error>(r.refused.error()), false};
       if (ec) co_return ConnectionError(ec, "connecting to " + where);
       r.conn->tcp().expires_after(r.timeout);
-      http::response_parser<http::string_body> parser;
-      parser.body_limit(options_.max_response_bytes);
+      std::optional<http::response_parser<http::string_body>> parser;
+      ReadOutcome out;
       // (if/else, not ?: -- GCC 12 miscompiles co_await inside a conditional expression)
       if (r.conn->tls) {
-        ec = co_await Roundtrip(*r.conn->tls, r.req, parser);
+        out = co_await Roundtrip(*r.conn->tls, r.req, parser, options_.max_response_bytes);
       } else {
-        ec = co_await Roundtrip(*r.conn->plain, r.req, parser);
+        out = co_await Roundtrip(*r.conn->plain, r.req, parser, options_.max_response_bytes);
       }
-      if (ec && reused && !r.cancelled && parser.got_some() == false) {
+      ec = out.ec;
+      if (ec && reused && !r.cancelled && !out.interim && (!parser || !parser->got_some())) {
         r.conn.reset();  // the server closed an idle connection: one fresh try
         continue;
       }
@@ -315,8 +489,18 @@ class HttpExecutor::Impl {
         r.conn.reset();
         co_return ConnectionError(ec, "requesting " + where);
       }
-      auto res = parser.release();
-      if (res.keep_alive() && !closing_) {
+      if (out.refused != 0) {
+        r.conn.reset();
+        co_return AttemptResult::Fail(
+            ErrorCode::kFailedPrecondition,
+            where + (out.refused == 101 ? " answered 101 Switching Protocols, which an http task cannot use"
+                                        : " sent more than " + std::to_string(kMaxInterim) +
+                                              " interim (1xx) responses"),
+            false);
+      }
+      auto res = parser->release();
+      // Pooled only when the exchange ended cleanly at the response's end.
+      if (res.keep_alive() && !closing_ && !out.interim && !out.leftover) {
         auto& pool = idle_[r.url.PoolKey()];
         if (pool.size() < options_.max_idle_per_host) pool.push_back(std::move(r.conn));
       }
@@ -363,6 +547,7 @@ class HttpExecutor::Impl {
   }
 
   HttpOptions options_;
+  EgressPolicy egress_;
   ssl::context tls_context_{ssl::context::tls_client};
   asio::io_context io_{1};
   asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};

@@ -1,4 +1,4 @@
-// For tests only: a blocking TCP server on 127.0.0.1 (a free port) that serves each accepted
+// For tests only: a blocking TCP server on 127.0.0.1 (or another loopback address, e.g. ::1; a free port) that serves each accepted
 // connection on its own thread with the given function — the shape of the fake agents the http
 // executor tests talk to (plain HTTP and HTTPS). The destructor stops accepting (a blocking
 // accept() is not woken by closing the socket, so it connects once to wake it) and joins every
@@ -21,9 +21,10 @@ class LoopbackServer {
  public:
   using Serve = std::function<void(boost::asio::ip::tcp::socket)>;
 
-  explicit LoopbackServer(Serve serve)
+  explicit LoopbackServer(Serve serve, const char* address = "127.0.0.1")
       : serve_(std::move(serve)),
-        acceptor_(io_, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)),
+        address_(boost::asio::ip::make_address(address)),
+        acceptor_(io_, boost::asio::ip::tcp::endpoint(address_, 0)),
         port_(acceptor_.local_endpoint().port()),
         thread_([this] { AcceptLoop(); }) {}
 
@@ -33,7 +34,7 @@ class LoopbackServer {
       boost::asio::io_context io;
       boost::asio::ip::tcp::socket wake(io);
       boost::system::error_code ec;
-      wake.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_), ec);
+      wake.connect(boost::asio::ip::tcp::endpoint(address_, port_), ec);
     }
     thread_.join();
     for (auto& t : connections_) t.join();
@@ -57,6 +58,7 @@ class LoopbackServer {
   }
 
   Serve serve_;
+  boost::asio::ip::address address_;
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   unsigned short port_;

@@ -33,6 +33,11 @@ class Server::Impl {
     engine::EngineOptions eopts = engine::EngineOptionsFromConfig(config);
     eopts.logger = logger("engine");
     eopts.store = store_.get();
+    // http tasks may not call this server (executors.http.egress.allow_self): a configured
+    // port is known now, before Resume runs tasks; port 0 is added once bound, below.
+    auto self = std::make_shared<engine::SelfEndpoints>();
+    if (config.server.port != 0) self->Add(config.server.host, static_cast<std::uint16_t>(config.server.port));
+    eopts.http.egress.self = self;
     GOCLAW_ASSIGN_OR_RETURN(engine_, engine::Engine::Create(std::move(eopts)));
     if (std::size_t n = engine_->Resume(); n > 0) logger_.Info("resuming {} unfinished workflows", n);
 
@@ -48,6 +53,7 @@ class Server::Impl {
     ctx_.wait_limit = config.server.request_timeout;
     ctx_.default_wait = std::min(ctx_.default_wait, ctx_.wait_limit);
     if (config.storage.backend == config::StorageBackend::kRocksDb) ctx_.data_dir = config.storage.path;
+    ctx_.max_lineage_depth = static_cast<int>(config.limits.max_lineage_depth);
     ctx_.version = kVersion;
     ctx_.started_at = std::chrono::system_clock::now();
     ctx_.accepting = [this] { return accepting_.load(); };
@@ -81,6 +87,7 @@ class Server::Impl {
     };
     hopts.logger = logger("api");
     GOCLAW_ASSIGN_OR_RETURN(http_, api::HttpServer::Start(std::move(hopts), std::move(router)));
+    if (config.server.port == 0) self->Add(config.server.host, static_cast<std::uint16_t>(http_->port()));
     accepting_ = true;
     logger_.Info("listening on http://{}:{} (at most {} connections)", config.server.host, http_->port(),
                  http_->max_connections());

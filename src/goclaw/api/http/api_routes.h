@@ -41,6 +41,7 @@ struct ApiContext {
   HttpMetrics* http_metrics = nullptr;    // written by /metrics when set
   dag::SpecLimits limits;
   std::size_t max_status_bytes = 8u << 20;  // results inlined in one status (limits.max_status_bytes)
+  int max_lineage_depth = 8;  // a submit whose Goclaw-Lineage header is larger gets 400
   Millis default_wait{30000};  // a synchronous submit waits at most this long (then 202)
   Millis max_wait{300000};     // a longer `wait` is refused (400)
   // A longer `wait` (up to max_wait) is lowered to this, said in X-Goclaw-Wait-Clamped: the

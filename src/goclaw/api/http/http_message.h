@@ -61,6 +61,7 @@ struct HttpResponse {
 // API error codes (the "code" field) and their HTTP statuses.
 inline constexpr std::string_view kBadRequest = "BAD_REQUEST";                // 400 malformed body
 inline constexpr std::string_view kValidationFailed = "VALIDATION_FAILED";    // 400
+inline constexpr std::string_view kLineageLimit = "LINEAGE_LIMIT";            // 400
 inline constexpr std::string_view kNotFound = "NOT_FOUND";                    // 404
 inline constexpr std::string_view kMethodNotAllowed = "METHOD_NOT_ALLOWED";   // 405
 inline constexpr std::string_view kConflict = "CONFLICT";                     // 409

@@ -8,6 +8,7 @@
 #include "goclaw/api/http/request_parsing.h"
 #include "goclaw/core/document.h"
 #include "goclaw/dag/loader.h"
+#include "goclaw/engine/executor.h"
 #include "goclaw/engine/status_json.h"
 
 namespace goclaw::api {
@@ -96,10 +97,54 @@ std::optional<SubmitOptions> TakeSubmitOptions(const ApiContext& ctx, const Http
   return o;
 }
 
+// The lineage depth of a submit: the Goclaw-Lineage header that http tasks send (their
+// workflow's depth + 1), 0 without it. Past limits.max_lineage_depth the submit is refused, so
+// a workflow that submits copies of itself stops fanning out. The depth is recorded in the
+// spec's metadata (kLineageDepthKey, replacing whatever the spec says there) and stored with it.
+std::optional<int> TakeLineage(const ApiContext& ctx, const HttpRequest& req, Document& doc,
+                               HttpResponse* error) {
+  std::string_view header = req.Header("goclaw-lineage");
+  int depth = 0;
+  if (!header.empty()) {
+    const bool digits = header.size() <= 6 &&
+                        header.find_first_not_of("0123456789") == std::string_view::npos;
+    if (!digits) {
+      *error = ErrorResponse(req, 400, kBadRequest,
+                             "the Goclaw-Lineage header must be a non-negative integer (the "
+                             "lineage depth set by goclaw's http tasks), got \"" +
+                                 std::string(header.substr(0, 32)) + "\"");
+      return std::nullopt;
+    }
+    depth = std::stoi(std::string(header));
+  }
+  if (depth > ctx.max_lineage_depth) {
+    *error = ErrorResponse(req, 400, kLineageLimit,
+                           "refused: this workflow would be " + std::to_string(depth) +
+                               " submits deep (Goclaw-Lineage), more than "
+                               "limits.max_lineage_depth = " +
+                               std::to_string(ctx.max_lineage_depth) +
+                               "; a workflow whose http tasks submit workflows is likely "
+                               "calling itself");
+    return std::nullopt;
+  }
+  if (auto* root = doc.root.if_object()) {
+    const std::string_view key = engine::kLineageDepthKey;
+    if (depth > 0) {
+      boost::json::value& metadata = (*root)["metadata"];
+      if (metadata.is_null()) metadata.emplace_object();
+      if (auto* m = metadata.if_object()) (*m)[key] = depth;  // not an object: the compiler says so
+    } else if (auto* m = root->contains("metadata") ? (*root)["metadata"].if_object() : nullptr) {
+      m->erase(key);
+    }
+  }
+  return depth;
+}
+
 HttpResponse SubmitWorkflow(const ApiContext& ctx, HttpRequest& req) {
   HttpResponse error;
   auto doc = ReadSpecBody(ctx, req, &error);
   if (!doc) return error;
+  if (!TakeLineage(ctx, req, *doc, &error)) return error;
   auto options = TakeSubmitOptions(ctx, req, *doc, &error);
   if (!options) return error;
   auto plan = dag::CompileDocument(*doc, ctx.limits);

@@ -27,6 +27,8 @@ std::string ShownBlock(std::string_view text, Stream stream) {
   return EscapesFor(stream) ? EscapeForTerminal(text, /*multi_line=*/true) : std::string(text);
 }
 
-Stream StreamOf(const std::ostream& out) { return &out == &std::cout ? Stream::kStdout : Stream::kStderr; }
+Stream StreamOf(const std::ostream& out) {
+  return &out == &std::cout ? Stream::kStdout : Stream::kStderr;
+}
 
 }  // namespace goclaw::cli

@@ -5,10 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <string>
-#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -32,7 +30,8 @@ class SilentServer {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = 0;
     socklen_t len = sizeof addr;
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 64) != 0 ||
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(fd_, 64) != 0 ||
         ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
       ADD_FAILURE() << "cannot listen on loopback";
       return;
@@ -118,11 +117,11 @@ TEST(HardeningE2E, EndlessInputIsCutAtTheLimit) {
 // screen, retitle the window or overwrite lines.
 TEST(HardeningE2E, ControlCharactersAreEscapedForATerminal) {
   TempDir dir;
-  const std::string spec = dir.Write(
-      "evil.yaml",
-      "name: \"evil\\e]0;pwned\\a\\u009b2J\"\n"
-      "tasks:\n"
-      "  - {id: a, config: {op: fail, message: \"boom\\r\\e[2Kall good\"}}\n");
+  const std::string spec =
+      dir.Write("evil.yaml",
+                "name: \"evil\\e]0;pwned\\a\\u009b2J\"\n"
+                "tasks:\n"
+                "  - {id: a, config: {op: fail, message: \"boom\\r\\e[2Kall good\"}}\n");
   CommandResult escaped = RunGoclaw({"run", spec}, "", {"GOCLAW_TERMINAL_ESCAPE=always"});
   EXPECT_EQ(escaped.exit_code, 1) << escaped.err;
   EXPECT_THAT(escaped.out, HasSubstr("(evil\\x1b]0;pwned\\x07\\u009b2J)"));
@@ -132,7 +131,8 @@ TEST(HardeningE2E, ControlCharactersAreEscapedForATerminal) {
   EXPECT_THAT(escaped.out, Not(HasSubstr("\xc2\x9b")));
   // Not a terminal (a pipe, as here): the bytes as they are, for scripts.
   CommandResult raw = RunGoclaw({"run", spec});
-  EXPECT_THAT(raw.out, HasSubstr("(evil\x1b]0;pwned\a\xc2\x9b" "2J)"));
+  EXPECT_THAT(raw.out, HasSubstr("(evil\x1b]0;pwned\a\xc2\x9b"
+                                 "2J)"));
   // --json output stays JSON: C1 controls become \u escapes.
   CommandResult json = RunGoclaw({"run", spec, "--json"}, "", {"GOCLAW_TERMINAL_ESCAPE=always"});
   EXPECT_THAT(json.out, HasSubstr(R"("name": "evil\u001b]0;pwned\u0007\u009b2J")"));
@@ -147,15 +147,21 @@ TEST(HardeningE2E, ControlCharactersAreEscapedForATerminal) {
 // Regression: only the first of several YAML documents ran; CR-only files were misread.
 TEST(HardeningE2E, OneYamlDocumentAndAnyLineEnding) {
   TempDir dir;
-  CommandResult two = RunGoclaw({"validate", dir.Write("two.yaml", "tasks: [{id: a}]\n---\ntasks: [{id: b}]\n")});
+  CommandResult two =
+      RunGoclaw({"validate", dir.Write("two.yaml", "tasks: [{id: a}]\n---\ntasks: [{id: b}]\n")});
   EXPECT_EQ(two.exit_code, 1);
-  EXPECT_THAT(two.err, HasSubstr("YAML holds 2 documents; one is accepted (the second starts with the `---` at line 2)"));
+  EXPECT_THAT(
+      two.err,
+      HasSubstr(
+          "YAML holds 2 documents; one is accepted (the second starts with the `---` at line 2)"));
   EXPECT_THAT(two.err, HasSubstr("two.yaml:2: second YAML document"));
-  const std::string cr = dir.Write("cr.yaml", "name: mac\rtasks:\r  - id: a\r  - id: b\r    depends_on: [a]\r");
+  const std::string cr =
+      dir.Write("cr.yaml", "name: mac\rtasks:\r  - id: a\r  - id: b\r    depends_on: [a]\r");
   CommandResult ok = RunGoclaw({"validate", cr});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_THAT(ok.out, HasSubstr("ok (2 tasks, 1 dependencies"));
-  const std::string bad = dir.Write("crbad.yaml", "tasks:\r  - id: a\r  - id: b\r    depends_on: [c]\r");
+  const std::string bad =
+      dir.Write("crbad.yaml", "tasks:\r  - id: a\r  - id: b\r    depends_on: [c]\r");
   CommandResult line = RunGoclaw({"validate", bad});
   EXPECT_THAT(line.err, HasSubstr("crbad.yaml:4: tasks[1].depends_on[0]: unknown task \"c\""));
 }
@@ -179,17 +185,19 @@ TEST(HardeningE2E, EmptyDataDirIsRefused) {
 // `validate` knows the configured lanes; `run` also knows it has no functions.
 TEST(HardeningE2E, LanesAndFunctionsWhereTheyAreKnown) {
   TempDir dir;
-  const std::string spec = dir.Write("s.yaml",
-                                     "tasks:\n  - {id: a, lane: web}\n  - {id: b, type: function, config: {name: f}}\n");
+  const std::string spec = dir.Write(
+      "s.yaml", "tasks:\n  - {id: a, lane: web}\n  - {id: b, type: function, config: {name: f}}\n");
   CommandResult v = RunGoclaw({"validate", spec});
   EXPECT_EQ(v.exit_code, 1);
-  EXPECT_THAT(v.err, HasSubstr("s.yaml:2: tasks[0].lane: unknown lane \"web\"; the config has default"));
+  EXPECT_THAT(v.err,
+              HasSubstr("s.yaml:2: tasks[0].lane: unknown lane \"web\"; the config has default"));
   EXPECT_THAT(v.err, Not(HasSubstr("tasks[1]"))) << "functions are not known offline";
   CommandResult configured = RunGoclaw({"--set", "lanes=[{name: web}]", "validate", spec});
   EXPECT_EQ(configured.exit_code, 0) << configured.err;
   CommandResult run = RunGoclaw({"--set", "lanes=[{name: web}]", "run", spec});
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_THAT(run.err, HasSubstr("tasks[1].config.name: no function named \"f\" is registered here"));
+  EXPECT_THAT(run.err,
+              HasSubstr("tasks[1].config.name: no function named \"f\" is registered here"));
 }
 
 }  // namespace

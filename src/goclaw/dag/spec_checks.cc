@@ -26,10 +26,10 @@ std::string_view Trim(std::string_view s) {
 
 // A {{tasks.<id>...}} placeholder: where it is and what it names.
 struct TaskReference {
-  Index task;            // the task whose config holds it
-  std::string path;      // "tasks[2].config.args.text"
+  Index task;               // the task whose config holds it
+  std::string path;         // "tasks[2].config.args.text"
   std::string placeholder;  // "tasks.x.output.body"
-  std::string id;        // "x"
+  std::string id;           // "x"
 };
 
 class ReferenceScanner {
@@ -69,8 +69,9 @@ class ReferenceScanner {
     const std::string shown = "{{" + std::string(e) + "}}";
     if (e == "input" || e.rfind("input.", 0) == 0) return;
     if (e.rfind("tasks.", 0) != 0) {
-      diag_.Add(path, shown + " is not a reference goclaw knows; use {{input.<path>}} or "
-                              "{{tasks.<id>.output.<path>}}");
+      diag_.Add(path, shown +
+                          " is not a reference goclaw knows; use {{input.<path>}} or "
+                          "{{tasks.<id>.output.<path>}}");
       return;
     }
     std::string_view rest = e.substr(6);
@@ -104,7 +105,8 @@ void CheckReferences(const Plan& plan, std::vector<TaskReference>& refs, Diagnos
   // Group by the referenced task so that each one is walked once.
   std::stable_sort(refs.begin(), refs.end(),
                    [](const TaskReference& a, const TaskReference& b) { return a.id < b.id; });
-  std::vector<std::uint32_t> mark(plan.task_count(), 0);  // == stamp: downstream of the current target
+  // mark[t] == stamp: t is downstream of the current target.
+  std::vector<std::uint32_t> mark(plan.task_count(), 0);
   std::uint32_t stamp = 0;
   std::size_t work = 0;
   std::vector<Index> stack;
@@ -138,8 +140,9 @@ void CheckReferences(const Plan& plan, std::vector<TaskReference>& refs, Diagnos
         if (mark[refs[r].task] == stamp) continue;
         const std::string& user = plan.task(refs[r].task).id;
         diag.Add(refs[r].path, "{{" + refs[r].placeholder + "}} refers to " + QuoteForMessage(id) +
-                                   (refs[r].task == *target ? ", the task itself"
-                                                            : ", which is not upstream of " + QuoteForMessage(user)) +
+                                   (refs[r].task == *target
+                                        ? ", the task itself"
+                                        : ", which is not upstream of " + QuoteForMessage(user)) +
                                    "; add it to depends_on of " + QuoteForMessage(user) +
                                    " (directly or through another dependency)");
       }

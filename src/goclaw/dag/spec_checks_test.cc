@@ -21,56 +21,69 @@ std::vector<std::string> Problems(std::string_view yaml, const RunEnvironment& e
 }
 
 TEST(SpecChecksTest, UpstreamReferencesAreAccepted) {
-  EXPECT_EQ(Problems("tasks:\n"
-                     "  - {id: a, config: {op: echo}}\n"
-                     "  - {id: b, depends_on: [a]}\n"
-                     "  - id: c\n"
-                     "    depends_on: [b]\n"  // a is upstream through b
-                     "    config: {op: echo, x: '{{ tasks.a.output }}', y: 'n={{tasks.b.output.n.0}}',\n"
-                     "             z: '{{input.q}}', w: ['{{input}}']}\n"),
-            std::vector<std::string>{});
+  EXPECT_EQ(
+      Problems("tasks:\n"
+               "  - {id: a, config: {op: echo}}\n"
+               "  - {id: b, depends_on: [a]}\n"
+               "  - id: c\n"
+               "    depends_on: [b]\n"  // a is upstream through b
+               "    config: {op: echo, x: '{{ tasks.a.output }}', y: 'n={{tasks.b.output.n.0}}',\n"
+               "             z: '{{input.q}}', w: ['{{input}}']}\n"),
+      std::vector<std::string>{});
 }
 
 TEST(SpecChecksTest, ReferenceToATaskThatIsNotUpstreamIsRefused) {
-  auto p = Problems("tasks:\n"
-                    "  - {id: x}\n"
-                    "  - {id: other}\n"
-                    "  - id: y\n"
-                    "    depends_on: [other]\n"
-                    "    type: function\n"
-                    "    config: {name: f, args: {text: '{{tasks.x.output}}'}}\n");
+  auto p = Problems(
+      "tasks:\n"
+      "  - {id: x}\n"
+      "  - {id: other}\n"
+      "  - id: y\n"
+      "    depends_on: [other]\n"
+      "    type: function\n"
+      "    config: {name: f, args: {text: '{{tasks.x.output}}'}}\n");
   ASSERT_EQ(p.size(), 1u);
-  EXPECT_EQ(p[0],
-            "tasks[2].config.args.text: {{tasks.x.output}} refers to \"x\", which is not upstream of "
-            "\"y\"; add it to depends_on of \"y\" (directly or through another dependency)");
+  EXPECT_EQ(
+      p[0],
+      "tasks[2].config.args.text: {{tasks.x.output}} refers to \"x\", which is not upstream of "
+      "\"y\"; add it to depends_on of \"y\" (directly or through another dependency)");
 }
 
 TEST(SpecChecksTest, DownstreamSelfAndUnknownReferencesAreRefused) {
-  auto p = Problems("tasks:\n"
-                    "  - {id: a, config: {v: '{{tasks.b.output}}'}}\n"  // b is downstream of a
-                    "  - {id: b, depends_on: [a], config: {v: '{{tasks.b.output}}'}}\n"
-                    "  - {id: c, depends_on: [a], config: {v: '{{tasks.aa.output}}'}}\n");
+  auto p = Problems(
+      "tasks:\n"
+      "  - {id: a, config: {v: '{{tasks.b.output}}'}}\n"  // b is downstream of a
+      "  - {id: b, depends_on: [a], config: {v: '{{tasks.b.output}}'}}\n"
+      "  - {id: c, depends_on: [a], config: {v: '{{tasks.aa.output}}'}}\n");
   ASSERT_EQ(p.size(), 3u) << ::testing::PrintToString(p);
-  EXPECT_NE(p[0].find("tasks[2].config.v: {{tasks.aa.output}} refers to \"aa\", which is not a task of this "
-                      "workflow; did you mean \"a\"?"),
-            std::string::npos)
+  EXPECT_NE(
+      p[0].find(
+          "tasks[2].config.v: {{tasks.aa.output}} refers to \"aa\", which is not a task of this "
+          "workflow; did you mean \"a\"?"),
+      std::string::npos)
       << p[0];
-  EXPECT_NE(p[1].find("tasks[0].config.v: {{tasks.b.output}} refers to \"b\", which is not upstream of \"a\""),
-            std::string::npos)
+  EXPECT_NE(
+      p[1].find(
+          "tasks[0].config.v: {{tasks.b.output}} refers to \"b\", which is not upstream of \"a\""),
+      std::string::npos)
       << p[1];
-  EXPECT_NE(p[2].find("tasks[1].config.v: {{tasks.b.output}} refers to \"b\", the task itself"), std::string::npos)
+  EXPECT_NE(p[2].find("tasks[1].config.v: {{tasks.b.output}} refers to \"b\", the task itself"),
+            std::string::npos)
       << p[2];
 }
 
 TEST(SpecChecksTest, MalformedPlaceholdersAreRefused) {
-  auto p = Problems("tasks:\n"
-                    "  - {id: a}\n"
-                    "  - {id: b, depends_on: [a], config: {u: '{{tasks.a.result}}', v: '{{secrets.key}}'}}\n");
+  auto p = Problems(
+      "tasks:\n"
+      "  - {id: a}\n"
+      "  - {id: b, depends_on: [a], config: {u: '{{tasks.a.result}}', v: '{{secrets.key}}'}}\n");
   ASSERT_EQ(p.size(), 2u) << ::testing::PrintToString(p);
-  EXPECT_EQ(p[0], "tasks[1].config.u: {{tasks.a.result}}: expected {{tasks.<id>.output}} or "
-                  "{{tasks.<id>.output.<path>}}");
-  EXPECT_EQ(p[1], "tasks[1].config.v: {{secrets.key}} is not a reference goclaw knows; use {{input.<path>}} or "
-                  "{{tasks.<id>.output.<path>}}");
+  EXPECT_EQ(p[0],
+            "tasks[1].config.u: {{tasks.a.result}}: expected {{tasks.<id>.output}} or "
+            "{{tasks.<id>.output.<path>}}");
+  EXPECT_EQ(
+      p[1],
+      "tasks[1].config.v: {{secrets.key}} is not a reference goclaw knows; use {{input.<path>}} or "
+      "{{tasks.<id>.output.<path>}}");
 }
 
 TEST(SpecChecksTest, LanesAndFunctionsAreCheckedWhenTheEnvironmentKnowsThem) {
@@ -91,17 +104,19 @@ TEST(SpecChecksTest, LanesAndFunctionsAreCheckedWhenTheEnvironmentKnowsThem) {
     if (name == "summarize") return std::nullopt;
     return "no function named \"" + std::string(name) + "\"";
   };
-  EXPECT_EQ(Problems(spec, env), (std::vector<std::string>{
-                                     "tasks[1].lane: unknown lane \"gpu\"",
-                                     "tasks[3].config.name: no function named \"nope\"",
-                                     "tasks[4].config.name: a function task must name a registered function",
-                                 }));
+  EXPECT_EQ(Problems(spec, env),
+            (std::vector<std::string>{
+                "tasks[1].lane: unknown lane \"gpu\"",
+                "tasks[3].config.name: no function named \"nope\"",
+                "tasks[4].config.name: a function task must name a registered function",
+            }));
 }
 
 TEST(SpecChecksTest, ProblemsCarryTheSourceLine) {
   LoadOptions options;
-  auto plan = LoadWorkflow("tasks:\n  - id: x\n  - id: y\n    config:\n      args: {text: '{{tasks.x.output}}'}\n",
-                           options);
+  auto plan = LoadWorkflow(
+      "tasks:\n  - id: x\n  - id: y\n    config:\n      args: {text: '{{tasks.x.output}}'}\n",
+      options);
   ASSERT_FALSE(plan);
   ASSERT_EQ(plan.error().details().size(), 1u);
   EXPECT_EQ(plan.error().details()[0].line, 5);

@@ -5,9 +5,14 @@
 //   - {{tasks.<id>.output...}} in a task's config must name a task that is upstream of it (a
 //     transitive dependency): otherwise its output may not exist yet when the task starts;
 //     other placeholders must be {{input...}} (engine/templating.h resolves only these two).
+//   - `timeout` must be more than 0; builtin `fail` needs `times` a whole number from 0 and
+//     `message` a string (what the executor reads; it would silently ignore anything else);
 //   - a task's lane must be configured (RunEnvironment::lane_problem, when known);
 //   - a function task must name a registered function (RunEnvironment::function_problem, when
 //     known: a server knows its functions, `goclaw validate` offline does not).
+//
+// These are admission checks: they apply to new specs. Specs an engine stored earlier are
+// recompiled without them (LoadOptions::admission_checks), since they were valid when submitted.
 //
 // Pure: no I/O, no threads.
 #pragma once

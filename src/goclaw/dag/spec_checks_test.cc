@@ -112,6 +112,39 @@ TEST(SpecChecksTest, LanesAndFunctionsAreCheckedWhenTheEnvironmentKnowsThem) {
             }));
 }
 
+// Regression (issue 12): `timeout: 0` and `fail.times` garbage were accepted and could never run
+// as meant.
+TEST(SpecChecksTest, RefusesZeroTimeoutsAndBadFailTimes) {
+  const std::string spec =
+      "defaults: {timeout: 0s}\n"
+      "tasks:\n"
+      "  - {id: a, timeout: 0}\n"
+      "  - {id: b, config: {op: fail, times: twice}}\n"
+      "  - {id: c, timeout: 1s, config: {op: fail, times: -1}}\n"
+      "  - {id: d, timeout: 1s, config: {op: fail, times: 1.5, message: 7}}\n"
+      "  - {id: e, timeout: 1s, config: {op: fail, times: 2, message: boom}}\n"
+      "  - {id: f, timeout: 1s, config: {op: fail, times: '{{input.n}}'}}\n"
+      "  - {id: g, timeout: 250ms}\n";
+  const std::string timeout =
+      "must be more than 0 (e.g. 30s); leave timeout out (here and in defaults) for no timeout";
+  const std::string times =
+      "expected how many attempts fail, a whole number from 0 (leave it out to fail every "
+      "attempt), got ";
+  EXPECT_EQ(Problems(spec), (std::vector<std::string>{
+                                "tasks[0].timeout: " + timeout,
+                                "tasks[1].timeout: " + timeout,  // from defaults
+                                "tasks[1].config.times: " + times + "string \"twice\"",
+                                "tasks[2].config.times: " + times + "number -1",
+                                "tasks[3].config.times: " + times + "number 1.5",
+                                "tasks[3].config.message: expected a string, got number 7",
+                            }));
+  // A spec an engine stored before these rules existed still compiles when it is recovered.
+  LoadOptions stored;
+  stored.admission_checks = false;
+  EXPECT_TRUE(LoadWorkflow(spec, stored));
+  EXPECT_TRUE(LoadWorkflow("tasks: [{id: a, config: {v: '{{tasks.b.output}}'}}, {id: b}]", stored));
+}
+
 TEST(SpecChecksTest, ProblemsCarryTheSourceLine) {
   LoadOptions options;
   auto plan = LoadWorkflow(

@@ -27,20 +27,6 @@ bool IsIdChar(char c) {
          c == '-' || c == '.';
 }
 
-// `timeout`: a positive duration; 0 would time every attempt out at once (leave it out for no
-// timeout). Negative durations are refused by the duration parser.
-bool DecodeTimeout(ObjectReader& r, Millis* out) {
-  Millis timeout{0};
-  if (!r.Duration("timeout", &timeout) || !r.Has("timeout")) return false;
-  if (timeout.count() <= 0) {
-    r.diag().Add(r.PathOf("timeout"),
-                 "must be more than 0 (e.g. 30s); leave timeout out for no timeout");
-    return false;
-  }
-  *out = timeout;
-  return true;
-}
-
 // Settings that `defaults` supplies to tasks that do not set them.
 struct TaskDefaults {
   std::optional<TaskType> type;
@@ -125,7 +111,7 @@ TaskDefaults DecodeDefaults(const boost::json::value& v, Diagnostics& diag) {
   TaskType type;
   if (DecodeType(r, &type)) d.type = type;
   Millis timeout{0};
-  if (DecodeTimeout(r, &timeout)) d.timeout = timeout;
+  if (r.Duration("timeout", &timeout) && r.Has("timeout")) d.timeout = timeout;
   RetryPolicy retries;
   if (DecodeRetries(r, &retries)) d.retries = retries;
   std::string lane;
@@ -169,26 +155,6 @@ void DecodeDependsOn(ObjectReader& r, const SpecLimits& limits, TaskSpec& task) 
   }
 }
 
-bool IsPlaceholder(const boost::json::value& v) {
-  return v.is_string() && v.get_string().find("{{") != boost::json::string::npos;
-}
-
-// fail: `times` (attempts that fail before one succeeds; absent = every attempt) must be a
-// whole number from 0, `message` a string — what builtin_executor.cc reads; anything else it
-// would silently ignore. Placeholders are resolved (and so checked) when the task starts.
-void CheckFailConfig(const boost::json::object& config, const std::string& path, Diagnostics& diag) {
-  if (const auto* times = config.if_contains("times"); times && !IsPlaceholder(*times)) {
-    if (!times->is_int64() || times->get_int64() < 0) {
-      diag.Add(JoinPath(path, "config.times"),
-               "expected how many attempts fail, a whole number from 0 (leave it out to fail every "
-               "attempt), got " + DescribeJson(*times));
-    }
-  }
-  if (const auto* message = config.if_contains("message"); message && !message->is_string()) {
-    diag.Add(JoinPath(path, "config.message"), "expected a string, got " + DescribeJson(*message));
-  }
-}
-
 void CheckBuiltinConfig(const TaskSpec& task, const std::string& path, Diagnostics& diag) {
   auto it = task.config.find("op");
   if (it == task.config.end()) return;  // noop
@@ -204,7 +170,6 @@ void CheckBuiltinConfig(const TaskSpec& task, const std::string& path, Diagnosti
                                               "; accepted: " + list +
                                               DidYouMean(name, kBuiltinOps));
   }
-  if (name == "fail") CheckFailConfig(task.config, path, diag);
 }
 
 TaskSpec DecodeTask(const boost::json::value& v, const std::string& path,
@@ -237,7 +202,7 @@ TaskSpec DecodeTask(const boost::json::value& v, const std::string& path,
   r.Object("config", &task.config);
 
   Millis timeout{0};
-  if (DecodeTimeout(r, &timeout)) {
+  if (r.Duration("timeout", &timeout) && r.Has("timeout")) {
     task.timeout = timeout;
   } else if (!r.Has("timeout")) {
     task.timeout = defaults.timeout;

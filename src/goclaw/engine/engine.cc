@@ -295,6 +295,7 @@ class Engine::Impl {
     load.limits.max_tasks = std::numeric_limits<std::uint32_t>::max();
     load.limits.max_spec_bytes = std::numeric_limits<std::size_t>::max();
     load.limits.max_deps_per_task = std::numeric_limits<std::size_t>::max();
+    load.admission_checks = false;  // nor do rules added since (dag/spec_checks.h)
     auto plan = dag::LoadWorkflow(spec_json, load);
     if (!plan) {
       return MakeError(ErrorCode::kInternal, "the stored spec of " + id + " no longer compiles: " +

@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -10,7 +11,12 @@
 #include <sstream>
 
 #include "goclaw/config/loader.h"
+#include "goclaw/core/check.h"
 #include "goclaw/core/document.h"
+#include "goclaw/core/duration.h"
+#include "goclaw/core/suggest.h"
+#include "goclaw/core/text.h"
+#include "terminal_text.h"
 
 namespace goclaw::cli {
 
@@ -36,22 +42,30 @@ log::Logger Context::Logger(std::string_view module) const {
   return logging_ ? logging_->For(module) : log::Logger();
 }
 
+namespace {
+
+// Reads `in` to its end or to one byte past `max_bytes`, whichever comes first: a pipe, a FIFO
+// or /dev/zero is never read further than the limit.
+Result<std::string> ReadBounded(std::istream& in, std::size_t max_bytes, std::string_view limit_name) {
+  std::string text;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_bytes) {
+      return MakeError(ErrorCode::kResourceExhausted,
+                       "input is more than " + std::to_string(max_bytes) + " bytes; the limit is " +
+                           std::to_string(max_bytes) + " bytes (" + std::string(limit_name) + ")");
+    }
+  }
+  if (in.bad()) return MakeError(ErrorCode::kUnavailable, std::string("cannot read: ") + std::strerror(errno));
+  return text;
+}
+
+}  // namespace
+
 Result<std::string> ReadInput(const std::string& path, std::size_t max_bytes,
                               std::string_view limit_name) {
-  auto too_big = [&](std::size_t size) {
-    return MakeError(ErrorCode::kResourceExhausted,
-                     "input is " + std::to_string(size) + " bytes; the limit is " +
-                         std::to_string(max_bytes) + " bytes (" + std::string(limit_name) + ")");
-  };
-  if (path == "-") {
-    std::string text;
-    char buf[1 << 16];
-    while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
-      text.append(buf, static_cast<std::size_t>(std::cin.gcount()));
-      if (text.size() > max_bytes) return too_big(text.size());
-    }
-    return text;
-  }
+  if (path == "-") return ReadBounded(std::cin, max_bytes, limit_name);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     return MakeError(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kUnavailable,
@@ -61,29 +75,100 @@ Result<std::string> ReadInput(const std::string& path, std::size_t max_bytes,
     return MakeError(ErrorCode::kInvalidArgument, "is a directory, expected a file");
   }
   if (S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) > max_bytes) {
-    return too_big(static_cast<std::size_t>(st.st_size));
+    return MakeError(ErrorCode::kResourceExhausted,
+                     "input is " + std::to_string(st.st_size) + " bytes; the limit is " +
+                         std::to_string(max_bytes) + " bytes (" + std::string(limit_name) + ")");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return MakeError(ErrorCode::kUnavailable, std::string("cannot open file: ") +
                                                   std::strerror(errno));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string out = text.str();
-  if (out.size() > max_bytes) return too_big(out.size());
-  return out;
+  // Also bounded for regular files: one may grow between stat and read.
+  auto text = ReadBounded(in, max_bytes, limit_name);
+  if (!text && !S_ISREG(st.st_mode) && text.error().code() == ErrorCode::kResourceExhausted) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     text.error().message() + "; not a regular file (a device or a pipe?): read up to the limit");
+  }
+  return text;
+}
+
+CLI::Validator PositiveDuration() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        auto d = ParseDuration(value);
+        if (!d) return d.error().message() + " (e.g. 30s, 2m, 1m30s)";
+        if (d->count() <= 0) return "must be more than 0s, got " + value;
+        return "";
+      },
+      "DURATION");
+}
+
+CLI::Validator NonEmptyPath() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        return value.empty() ? "must not be empty: give a directory path (leave the option out for the default)"
+                             : "";
+      },
+      "PATH");
+}
+
+Millis ParsedDuration(const std::string& text) {
+  auto d = ParseDuration(text);
+  GOCLAW_CHECK(d.has_value());  // checked by PositiveDuration
+  return *d;
+}
+
+Error WithTimeoutHint(const Error& error, const std::string& timeout) {
+  if (error.code() != ErrorCode::kDeadlineExceeded) return error;
+  return Error(error.code(), error.message() + " (--timeout " + timeout + "; is the server overloaded or stuck?)",
+               error.details());
 }
 
 void PrintError(std::ostream& out, std::string_view source, const Error& error) {
-  out << source << ": " << error.message() << "\n";
+  // Messages may quote a server's answer or a spec's text: escaped on a terminal.
+  const Stream stream = StreamOf(out);
+  out << Shown(source, stream) << ": " << Shown(error.message(), stream) << "\n";
   for (const ErrorDetail& d : error.details()) {
-    out << "  " << (d.source.empty() ? source : std::string_view(d.source));
+    out << "  " << Shown(d.source.empty() ? source : std::string_view(d.source), stream);
     if (d.line > 0) out << ":" << d.line;
     out << ": ";
-    if (!d.path.empty()) out << d.path << ": ";
-    out << d.message << "\n";
+    if (!d.path.empty()) out << Shown(d.path, stream) << ": ";
+    out << Shown(d.message, stream) << "\n";
   }
+}
+
+dag::RunEnvironment LocalEnvironment(const config::Config& config, bool functions_known,
+                                     std::vector<std::string> functions) {
+  std::vector<std::string> lanes{std::string(dag::kDefaultLane)};
+  for (const config::LaneConfig& l : config.lanes) {
+    if (l.name != dag::kDefaultLane) lanes.push_back(l.name);
+  }
+  dag::RunEnvironment env;
+  env.lane_problem = [lanes](std::string_view lane) -> std::optional<std::string> {
+    std::string list;
+    for (const std::string& l : lanes) {
+      if (l == lane) return std::nullopt;
+      // A template ("session:*") takes any key after its prefix.
+      if (!l.empty() && l.back() == '*' && lane.size() >= l.size() && lane.substr(0, l.size() - 1) == l.substr(0, l.size() - 1)) {
+        return std::nullopt;
+      }
+      list += (list.empty() ? "" : ", ") + l;
+    }
+    std::string message = "unknown lane " + QuoteForMessage(lane) + "; the config has " + list;
+    if (auto near = NearestName(lane, std::span<const std::string>(lanes))) {
+      message += "; did you mean \"" + std::string(*near) + "\"?";
+    }
+    return message + " (add it under `lanes:` in the config, see docs/design/config.md)";
+  };
+  if (functions_known) {
+    env.function_problem = [functions = std::move(functions)](std::string_view name) -> std::optional<std::string> {
+      if (std::find(functions.begin(), functions.end(), name) != functions.end()) return std::nullopt;
+      return "no function named " + QuoteForMessage(name) +
+             " is registered here (`goclaw run` registers none; submit it to a server whose program registers it)";
+    };
+  }
+  return env;
 }
 
 // --input k=v: the value is read as YAML, so numbers and booleans keep their type.

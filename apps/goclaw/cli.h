@@ -15,7 +15,9 @@
 #include <boost/json/object.hpp>
 
 #include "goclaw/config/config.h"
+#include "goclaw/core/duration.h"
 #include "goclaw/core/status.h"
+#include "goclaw/dag/spec_checks.h"
 #include "goclaw/log/log.h"
 
 namespace goclaw::cli {
@@ -51,10 +53,30 @@ struct Context {
 Result<std::string> ReadInput(const std::string& path, std::size_t max_bytes,
                               std::string_view limit_name);
 
+// What a spec may use where this CLI runs it, for dag::CompileDocument: the lanes in `config`
+// (plus "default", which every engine has). `functions_known`: every function tasks may call is
+// in `functions` (`goclaw run`, which registers none); otherwise functions are not checked
+// (`goclaw validate` cannot know what a server registered).
+dag::RunEnvironment LocalEnvironment(const config::Config& config, bool functions_known,
+                                     std::vector<std::string> functions = {});
+
 // --input k=v pairs (values read as YAML scalars, so numbers and booleans keep their type)
 // over the object in `input_file` (JSON or YAML), if given.
 Result<boost::json::object> ParseInputs(const std::vector<std::string>& pairs,
                                         const std::string& input_file);
+
+// A CLI11 check for duration options ("30s", "1m30s"): parsed by ParseDuration, more than 0.
+CLI::Validator PositiveDuration();
+// A CLI11 check for path options such as --data-dir: refuses "" (which would otherwise quietly
+// mean the default directory).
+CLI::Validator NonEmptyPath();
+// Parses a value PositiveDuration() accepted.
+Millis ParsedDuration(const std::string& text);
+// Every command that talks to a server waits at most this long for a connection and an answer
+// unless --timeout says otherwise.
+inline constexpr const char* kDefaultClientTimeout = "30s";
+// `error`, naming --timeout when it is a timeout, so that the user knows the knob.
+Error WithTimeoutHint(const Error& error, const std::string& timeout);
 
 // "<source>: <message>" then one "  <source>:<line>: <path>: <detail>" line per detail.
 void PrintError(std::ostream& out, std::string_view source, const Error& error);

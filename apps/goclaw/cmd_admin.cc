@@ -14,6 +14,7 @@
 #include "goclaw/core/json_format.h"
 #include "goclaw/engine/states.h"
 #include "goclaw/store/store.h"
+#include "terminal_text.h"
 
 namespace goclaw::cli {
 namespace {
@@ -32,11 +33,16 @@ void RegisterSnapshot(CLI::App& admin, Context& ctx) {
     std::string dir;
     std::string data_dir;
     std::string server = "http://127.0.0.1:8080";
+    std::string timeout = "2m";
   };
   auto o = std::make_shared<Opts>();
-  cmd->add_option("dir", o->dir, "Where the snapshot goes (must not exist)")->required();
-  cmd->add_option("--data-dir", o->data_dir, "Snapshot this data directory directly (no server may have it open)");
+  cmd->add_option("dir", o->dir, "Where the snapshot goes (must not exist)")->required()->check(NonEmptyPath());
+  cmd->add_option("--data-dir", o->data_dir, "Snapshot this data directory directly (no server may have it open)")
+      ->check(NonEmptyPath());
   cmd->add_option("--server", o->server, "The running server to ask")->envname("GOCLAW_SERVER")->capture_default_str();
+  cmd->add_option("--timeout", o->timeout, "With the server: how long to wait for it to connect and answer")
+      ->check(PositiveDuration())
+      ->capture_default_str();
   cmd->callback([&ctx, o] {
     auto config = ctx.LoadConfig();
     if (!config) return;
@@ -50,7 +56,7 @@ void RegisterSnapshot(CLI::App& admin, Context& ctx) {
         ctx.exit_code = kExitFailure;
         return;
       }
-      std::cout << "snapshot of " << o->data_dir << " written to " << dir << "\n";
+      std::cout << "snapshot of " << Shown(o->data_dir) << " written to " << Shown(dir) << "\n";
       return;
     }
     api::ClientRequest req;
@@ -58,13 +64,15 @@ void RegisterSnapshot(CLI::App& admin, Context& ctx) {
     req.target = "/api/v1/admin/snapshot";
     req.content_type = "application/json";
     req.body = boost::json::serialize(boost::json::object{{"dir", dir}});
+    req.connect_timeout = ParsedDuration(o->timeout);
+    req.timeout = ParsedDuration(o->timeout);
     auto res = api::HttpCall(o->server, req);
     if (!res || res->status >= 400) {
-      PrintError(std::cerr, "goclaw admin snapshot", res ? res->ToError() : res.error());
+      PrintError(std::cerr, "goclaw admin snapshot", res ? res->ToError() : WithTimeoutHint(res.error(), o->timeout));
       ctx.exit_code = kExitFailure;
       return;
     }
-    std::cout << "snapshot written to " << dir << "\n";
+    std::cout << "snapshot written to " << Shown(dir) << "\n";
   });
 }
 
@@ -75,7 +83,7 @@ void RegisterInspect(CLI::App& admin, Context& ctx) {
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
-  cmd->add_option("--data-dir", o->data_dir, "The data directory (default: storage.path)");
+  cmd->add_option("--data-dir", o->data_dir, "The data directory (default: storage.path)")->check(NonEmptyPath());
   cmd->add_flag("--json", o->json, "Print JSON");
   cmd->callback([&ctx, o] {
     auto config = ctx.LoadConfig();
@@ -104,13 +112,13 @@ void RegisterInspect(CLI::App& admin, Context& ctx) {
     for (auto s : kWorkflowStates) wf[engine::WorkflowStateName(s)] = by_state[static_cast<std::size_t>(s)];
     for (std::size_t i = 0; i < tasks.size(); ++i) tk[engine::TaskStateName(static_cast<engine::TaskState>(i))] = tasks[i];
     if (o->json) {
-      std::cout << PrettyJson(boost::json::object{{"path", path},
+      std::cout << ShownBlock(PrettyJson(boost::json::object{{"path", path},
                                                   {"format_version", (*store)->format_version()},
                                                   {"workflows", wf},
-                                                  {"tasks", tk}});
+                                                  {"tasks", tk}}));
       return;
     }
-    std::cout << "store       " << path << "\nformat      " << (*store)->format_version() << "\nworkflows   "
+    std::cout << "store       " << Shown(path) << "\nformat      " << (*store)->format_version() << "\nworkflows   "
               << workflows->size() << "\n";
     for (const auto& kv : wf) std::cout << "  " << kv.key() << " " << kv.value().as_uint64() << "\n";
     std::cout << "tasks\n";

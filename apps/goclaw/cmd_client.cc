@@ -12,6 +12,7 @@
 #include "goclaw/api/http/websocket_client.h"
 #include "goclaw/core/document.h"
 #include "goclaw/core/json_format.h"
+#include "terminal_text.h"
 
 namespace goclaw::cli {
 namespace {
@@ -19,19 +20,35 @@ namespace {
 struct ClientOptions {
   std::string server = "http://127.0.0.1:8080";
   bool json = false;
+  std::string timeout;  // --timeout; "" = kDefaultClientTimeout
+
+  std::string TimeoutText() const { return timeout.empty() ? kDefaultClientTimeout : timeout; }
+  Millis Timeout() const { return ParsedDuration(TimeoutText()); }
 };
 
-void AddClientOptions(CLI::App* cmd, ClientOptions& o) {
+// add_timeout false: the command declares its own --timeout (submit).
+void AddClientOptions(CLI::App* cmd, ClientOptions& o, bool add_timeout = true) {
   cmd->add_option("--server", o.server, "The goclaw server")->envname("GOCLAW_SERVER")->capture_default_str();
   cmd->add_flag("--json", o.json, "Print the server's JSON answer");
+  if (add_timeout) {
+    cmd->add_option("--timeout", o.timeout,
+                    std::string("How long to wait for the server to accept the connection and to answer "
+                                "(default ") + kDefaultClientTimeout + ")")
+        ->check(PositiveDuration());
+  }
 }
 
-// Calls the server; on failure prints the error and sets the exit code.
+// Calls the server; on failure prints the error and sets the exit code. Without timeouts set
+// by the caller, the connection and the answer each get --timeout.
 std::optional<boost::json::value> Call(Context& ctx, const ClientOptions& o, api::ClientRequest req,
-                                       std::string_view what) {
+                                       std::string_view what, bool caller_timeouts = false) {
+  if (!caller_timeouts) {
+    req.connect_timeout = o.Timeout();
+    req.timeout = o.Timeout();
+  }
   auto res = api::HttpCall(o.server, req);
   if (!res) {
-    PrintError(std::cerr, what, res.error());
+    PrintError(std::cerr, what, WithTimeoutHint(res.error(), o.TimeoutText()));
     ctx.exit_code = kExitFailure;
     return std::nullopt;
   }
@@ -50,15 +67,21 @@ std::string Str(const boost::json::value& v, std::string_view key) {
   return f->is_string() ? std::string(f->as_string()) : boost::json::serialize(*f);
 }
 
+// A field for printing: escaped when stdout is a terminal (terminal_text.h).
+std::string Field(const boost::json::value& v, std::string_view key) { return Shown(Str(v, key)); }
+
+// --json output: the server's answer, pretty-printed (escaped on a terminal; still JSON).
+void PrintJson(const boost::json::value& v) { std::cout << ShownBlock(PrettyJson(v)) << "\n"; }
+
 void PrintWorkflow(const boost::json::value& w) {
-  std::cout << Str(w, "id") << "  " << Str(w, "name") << "  " << Str(w, "status") << "\n";
-  if (!Str(w, "error").empty()) std::cout << "error: " << Str(w, "error") << "\n";
+  std::cout << Field(w, "id") << "  " << Field(w, "name") << "  " << Field(w, "status") << "\n";
+  if (!Str(w, "error").empty()) std::cout << "error: " << Field(w, "error") << "\n";
   const auto* tasks = w.is_object() ? w.as_object().if_contains("tasks") : nullptr;
   if (tasks == nullptr || !tasks->is_array()) return;
   for (const auto& t : tasks->as_array()) {
-    std::cout << "  " << Str(t, "id") << "  " << Str(t, "status") << "  attempts=" << Str(t, "attempts");
-    if (!Str(t, "duration_seconds").empty()) std::cout << "  " << Str(t, "duration_seconds") << "s";
-    if (!Str(t, "error").empty()) std::cout << "  " << Str(t, "error");
+    std::cout << "  " << Field(t, "id") << "  " << Field(t, "status") << "  attempts=" << Field(t, "attempts");
+    if (!Str(t, "duration_seconds").empty()) std::cout << "  " << Field(t, "duration_seconds") << "s";
+    if (!Str(t, "error").empty()) std::cout << "  " << Field(t, "error");
     std::cout << "\n";
   }
 }
@@ -74,7 +97,6 @@ void RegisterSubmit(CLI::App& app, Context& ctx) {
     std::vector<std::string> inputs;
     std::string input_file;
     bool wait = false;
-    std::string timeout = "5m";
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("spec", o->spec, "Workflow spec file (YAML or JSON; - for stdin)")->required();
@@ -83,11 +105,16 @@ void RegisterSubmit(CLI::App& app, Context& ctx) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--input-file", o->input_file, "Input object from a JSON or YAML file");
   cmd->add_flag("--wait", o->wait, "Wait for the workflow to finish and print its status");
-  cmd->add_option("--timeout", o->timeout, "With --wait: how long to wait (at most 5m)")->capture_default_str();
-  AddClientOptions(cmd, *o);
+  cmd->add_option("--timeout", o->timeout,
+                  std::string("How long to wait for the server's answer (default ") + kDefaultClientTimeout +
+                      "); with --wait, for the workflow to finish (default and at most 5m)")
+      ->check(PositiveDuration());
+  AddClientOptions(cmd, *o, /*add_timeout=*/false);
   cmd->callback([&ctx, o] {
     const std::string source = o->spec == "-" ? "<stdin>" : o->spec;
-    auto text = ReadInput(o->spec, 1u << 30, "the spec file size");
+    auto config = ctx.LoadConfig();  // for dag.max_spec_bytes
+    if (!config) return;
+    auto text = ReadInput(o->spec, static_cast<std::size_t>(config->dag.max_spec_bytes), "dag.max_spec_bytes");
     auto doc = text ? ParseDocument(*text, DocumentFormatFromPath(o->spec)) : Result<Document>(MakeError(text.error()));
     auto input = ParseInputs(o->inputs, o->input_file);
     if (!doc || !input) {
@@ -106,18 +133,21 @@ void RegisterSubmit(CLI::App& app, Context& ctx) {
     }
     api::ClientRequest req;
     req.method = "POST";
-    req.target = o->wait ? "/api/v1/workflows?wait=" + o->timeout : "/api/v1/workflows?async=true";
+    const std::string wait = o->timeout.empty() ? "5m" : o->timeout;
+    req.target = o->wait ? "/api/v1/workflows?wait=" + wait : "/api/v1/workflows?async=true";
     req.body = boost::json::serialize(doc->root);
     req.content_type = "application/json";
-    req.timeout = std::chrono::minutes(6);
-    auto res = Call(ctx, *o, req, "goclaw submit");
+    // With --wait the server answers after the workflow finished or the wait ran out.
+    req.connect_timeout = o->wait ? ParsedDuration(kDefaultClientTimeout) : o->Timeout();
+    req.timeout = o->wait ? ParsedDuration(wait) + ParsedDuration(kDefaultClientTimeout) : o->Timeout();
+    auto res = Call(ctx, *o, req, "goclaw submit", /*caller_timeouts=*/true);
     if (!res) return;
     if (o->json) {
-      std::cout << PrettyJson(*res) << "\n";
+      PrintJson(*res);
     } else if (o->wait) {
       PrintWorkflow(*res);
     } else {
-      std::cout << Str(*res, "id") << "\n";
+      std::cout << Field(*res, "id") << "\n";
     }
     if (o->wait && Str(*res, "status") != "completed") ctx.exit_code = kExitFailure;
   });
@@ -139,7 +169,7 @@ void RegisterIdCommand(CLI::App& app, Context& ctx, const std::string& name, con
     auto res = Call(ctx, *o, {.method = method, .target = "/api/v1/workflows/" + o->id + suffix}, what);
     if (!res) return;
     if (o->json) {
-      std::cout << PrettyJson(*res) << "\n";
+      PrintJson(*res);
     } else {
       print(*res);
     }
@@ -168,30 +198,30 @@ void RegisterList(CLI::App& app, Context& ctx) {
     auto res = Call(ctx, *o, {.target = target}, "goclaw list");
     if (!res) return;
     if (o->json) {
-      std::cout << PrettyJson(*res) << "\n";
+      PrintJson(*res);
       return;
     }
     for (const auto& w : res->at("workflows").as_array()) {
-      std::cout << Str(w, "id") << "  " << Str(w, "status") << "  " << Str(w, "name") << "  "
-                << Str(w, "created_at") << "\n";
+      std::cout << Field(w, "id") << "  " << Field(w, "status") << "  " << Field(w, "name") << "  "
+                << Field(w, "created_at") << "\n";
     }
-    std::cout << Str(*res, "total") << " workflows\n";
+    std::cout << Field(*res, "total") << " workflows\n";
   });
 }
 
 void RegisterCancel(CLI::App& app, Context& ctx) {
   RegisterIdCommand(app, ctx, "cancel", "Cancel a workflow", "POST", "/cancel", [](const boost::json::value& res) {
-    std::cout << Str(res, "id") << "  " << Str(res, "status") << "\n";
+    std::cout << Field(res, "id") << "  " << Field(res, "status") << "\n";
   });
 }
 
 void PrintEvent(const boost::json::value& e, bool json) {
   if (json) {
-    std::cout << boost::json::serialize(e) << "\n";
+    std::cout << Shown(boost::json::serialize(e)) << "\n";
   } else {
-    std::cout << Str(e, "time") << "  " << (Str(e, "task_id").empty() ? "workflow" : Str(e, "task_id")) << "  "
-              << Str(e, "from") << " -> " << Str(e, "to");
-    if (!Str(e, "error").empty()) std::cout << "  " << Str(e, "error");
+    std::cout << Field(e, "time") << "  " << (Str(e, "task_id").empty() ? "workflow" : Field(e, "task_id")) << "  "
+              << Field(e, "from") << " -> " << Field(e, "to");
+    if (!Str(e, "error").empty()) std::cout << "  " << Field(e, "error");
     std::cout << "\n";
   }
   std::cout.flush();
@@ -204,14 +234,19 @@ void FollowEvents(Context& ctx, const ClientOptions& o, const std::string& id) {
     PrintError(std::cerr, "goclaw events", e);
     ctx.exit_code = kExitFailure;
   };
-  auto ws = api::WebSocketClient::Connect(o.server, "/ws/events");
-  if (!ws) return fail(ws.error());
+  // --timeout bounds connecting and the handshake, and silence: after half of it without a
+  // frame the client pings, and a server that does not even answer that is given up on.
+  api::WebSocketClientOptions options;
+  options.connect_timeout = o.Timeout();
+  options.keep_alive = o.Timeout();
+  auto ws = api::WebSocketClient::Connect(o.server, "/ws/events", options);
+  if (!ws) return fail(WithTimeoutHint(ws.error(), o.TimeoutText()));
   const std::string subscribe = boost::json::serialize(boost::json::object{
       {"type", "subscribe"}, {"workflow_ids", boost::json::array{boost::json::value(id)}}, {"since", 0}});
   if (auto sent = (*ws)->Send(subscribe); !sent) return fail(sent.error());
   while (true) {
-    auto text = (*ws)->Read(std::chrono::hours(24 * 365));
-    if (!text) return fail(text.error());
+    auto text = (*ws)->Read(std::chrono::hours(24 * 365));  // bounded by keep_alive
+    if (!text) return fail(WithTimeoutHint(text.error(), o.TimeoutText()));
     boost::system::error_code ec;
     boost::json::value m = boost::json::parse(*text, ec);
     if (ec || !m.is_object()) return fail(Error(ErrorCode::kInternal, "unexpected message from the server: " + *text));

@@ -26,6 +26,7 @@
 #include "goclaw/dag/spec_encoder.h"
 #include "goclaw/engine/engine.h"
 #include "goclaw/engine/status_json.h"
+#include "terminal_text.h"
 
 namespace goclaw::cli {
 namespace {
@@ -49,7 +50,7 @@ class Progress {
   void OnEvent(const engine::Event& e) {
     std::lock_guard lock(mu_);
     if (e.task_id.empty()) {
-      if (!tty_) std::printf("workflow %s %s\n", e.workflow_id.c_str(), e.to.c_str());
+      if (!tty_) std::printf("workflow %s %s\n", Shown(e.workflow_id).c_str(), e.to.c_str());
       return;
     }
     if (e.to == "running") {
@@ -60,12 +61,12 @@ class Progress {
     if (e.to == "completed") ++done_;
     if (e.to == "failed" || e.to == "skipped" || e.to == "cancelled") ++failed_;
     if (!tty_) {
-      std::printf("%s task %s %s", engine::FormatTime(e.time).c_str() + 11, e.task_id.c_str(),
+      std::printf("%s task %s %s", engine::FormatTime(e.time).c_str() + 11, Shown(e.task_id).c_str(),
                   e.to.c_str());
       if (e.attempt > 0 && (e.to == "running" || e.to == "retrying")) {
         std::printf(" (attempt %d)", e.attempt);
       }
-      if (!e.error.empty()) std::printf(": %s", e.error.c_str());
+      if (!e.error.empty()) std::printf(": %s", Shown(e.error).c_str());
       std::printf("\n");
       std::fflush(stdout);
     }
@@ -93,8 +94,8 @@ class Progress {
         ++lines_;
         break;
       }
-      std::snprintf(buf, sizeof buf, "  > %s (attempt %d) %.1fs\n", task.c_str(), r.attempt,
-                    Seconds(r.since, now));
+      out += "  > " + Shown(task);
+      std::snprintf(buf, sizeof buf, " (attempt %d) %.1fs\n", r.attempt, Seconds(r.since, now));
       out += buf;
       ++lines_;
     }
@@ -118,12 +119,12 @@ class Progress {
 
 void PrintSummary(const engine::WorkflowStatus& st) {
   double total = st.finished_at ? Seconds(st.created_at, *st.finished_at) : 0;
-  std::printf("\nworkflow %s (%s) %s in %.3fs\n", st.id.c_str(),
-              st.name.empty() ? "unnamed" : st.name.c_str(),
+  std::printf("\nworkflow %s (%s) %s in %.3fs\n", Shown(st.id).c_str(),
+              st.name.empty() ? "unnamed" : Shown(st.name).c_str(),
               std::string(engine::WorkflowStateName(st.state)).c_str(), total);
-  if (!st.error.empty()) std::printf("error: %s\n", st.error.c_str());
+  if (!st.error.empty()) std::printf("error: %s\n", Shown(st.error).c_str());
   std::size_t width = 4;
-  for (const auto& t : st.tasks) width = std::max(width, t.id.size());
+  for (const auto& t : st.tasks) width = std::max(width, Shown(t.id).size());
   std::printf("%-*s  %-10s  %8s  %9s\n", static_cast<int>(width), "TASK", "STATE", "ATTEMPTS",
               "DURATION");
   const std::size_t max_rows = 50;
@@ -134,9 +135,9 @@ void PrintSummary(const engine::WorkflowStatus& st) {
       break;
     }
     double d = t.started_at && t.finished_at ? Seconds(*t.started_at, *t.finished_at) : 0;
-    std::printf("%-*s  %-10s  %8d  %8.3fs", static_cast<int>(width), t.id.c_str(),
+    std::printf("%-*s  %-10s  %8d  %8.3fs", static_cast<int>(width), Shown(t.id).c_str(),
                 std::string(engine::TaskStateName(t.state)).c_str(), t.attempts, d);
-    if (!t.error.empty()) std::printf("  %s", t.error.c_str());
+    if (!t.error.empty()) std::printf("  %s", Shown(t.error).c_str());
     std::printf("\n");
   }
   std::printf("outputs:\n");
@@ -149,7 +150,7 @@ void PrintSummary(const engine::WorkflowStatus& st) {
     }
     std::string text = boost::json::serialize(t.output);
     if (text.size() > 200) text = text.substr(0, 200) + "...";
-    std::printf("  %s: %s\n", t.id.c_str(), text.c_str());
+    std::printf("  %s: %s\n", Shown(t.id).c_str(), Shown(text).c_str());
   }
 }
 
@@ -186,7 +187,8 @@ void RegisterRun(CLI::App& app, Context& ctx) {
   cmd->add_option("--input-file", opts->input_file, "Input object from a JSON or YAML file");
   cmd->add_flag("--json", opts->json, "Print the final status as JSON instead of a summary");
   cmd->add_option("--data-dir", opts->data_dir,
-                  "Keep the run in this store; run again to resume it after Ctrl-C or a crash");
+                  "Keep the run in this store; run again to resume it after Ctrl-C or a crash")
+      ->check(NonEmptyPath());
   cmd->callback([&ctx, opts] {
     auto config = ctx.LoadConfig();
     if (!config) return;
@@ -194,6 +196,8 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     load.limits.max_tasks = static_cast<std::size_t>(config->dag.max_tasks);
     load.limits.max_spec_bytes = static_cast<std::size_t>(config->dag.max_spec_bytes);
     load.format = DocumentFormatFromPath(opts->spec);
+    // This process's engine: the configured lanes and no registered functions.
+    load.environment = LocalEnvironment(*config, /*functions_known=*/true);
     std::string source = opts->spec == "-" ? "<stdin>" : opts->spec;
     auto text = ReadInput(opts->spec, load.limits.max_spec_bytes, "dag.max_spec_bytes");
     Result<dag::Plan> plan = text ? dag::LoadWorkflow(*text, load) : MakeError(text.error());
@@ -248,7 +252,7 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     if (resumed.empty()) {
       id = (*engine)->Submit(std::make_shared<const dag::Plan>(std::move(*plan)), std::move(*input));
     } else if (!opts->json) {
-      std::printf("resuming %s from %s\n", resumed.c_str(), opts->data_dir.c_str());
+      std::printf("resuming %s from %s\n", Shown(resumed).c_str(), Shown(opts->data_dir).c_str());
     }
     if (!id) {
       PrintError(std::cerr, source, id.error());
@@ -280,7 +284,7 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     std::signal(SIGINT, SIG_DFL);
     progress.Draw(clock.Now(), start);
     if (opts->json) {
-      std::cout << PrettyJson(engine::WorkflowStatusToJson(*status));
+      std::cout << ShownBlock(PrettyJson(engine::WorkflowStatusToJson(*status)));
     } else {
       PrintSummary(*status);
     }

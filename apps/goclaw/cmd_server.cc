@@ -21,7 +21,7 @@ void RegisterServer(CLI::App& app, Context& ctx) {
   auto data_dir = std::make_shared<std::string>();
   cmd->add_option("--port", *port, "Port to listen on (overrides server.port; 0 picks a free one)")
       ->check(CLI::Range(0, 65535));
-  cmd->add_option("--data-dir", *data_dir, "The store's directory (overrides storage.path)");
+  cmd->add_option("--data-dir", *data_dir, "The store's directory (overrides storage.path)")->check(NonEmptyPath());
   cmd->add_flag("--ephemeral", *ephemeral, "Keep everything in memory (storage.backend=memory): nothing survives");
   cmd->callback([&ctx, port, ephemeral, data_dir] {
     std::vector<std::string> extra;

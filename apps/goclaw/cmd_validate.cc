@@ -9,6 +9,7 @@
 #include "goclaw/core/json_format.h"
 #include "goclaw/dag/loader.h"
 #include "goclaw/dag/plan_format.h"
+#include "terminal_text.h"
 
 namespace goclaw::cli {
 namespace {
@@ -77,13 +78,16 @@ void RegisterValidate(CLI::App& app, Context& ctx) {
     auto config = ctx.LoadConfig(opts->ConfigFlags());
     if (!config) return;
     for (const std::string& path : *files) {
-      auto plan = LoadSpecFile(path, MakeLoadOptions(*config, *opts, path), ctx.Logger("dag"));
+      // Lanes as configured here; functions are the server's business (unknown offline).
+      dag::LoadOptions load = MakeLoadOptions(*config, *opts, path);
+      load.environment = LocalEnvironment(*config, /*functions_known=*/false);
+      auto plan = LoadSpecFile(path, load, ctx.Logger("dag"));
       if (!plan) {
         PrintError(std::cerr, DisplayName(path), plan.error());
         ctx.exit_code = kExitFailure;
         continue;
       }
-      std::cout << DisplayName(path) << ": ok (" << plan->task_count() << " tasks, "
+      std::cout << Shown(DisplayName(path)) << ": ok (" << plan->task_count() << " tasks, "
                 << plan->edge_count() << " dependencies, " << plan->layer_count()
                 << " layers)\n";
     }
@@ -110,11 +114,11 @@ void RegisterPlan(CLI::App& app, Context& ctx) {
       return;
     }
     if (*format == "json") {
-      std::cout << PrettyJson(dag::PlanToJson(*plan));
+      std::cout << ShownBlock(PrettyJson(dag::PlanToJson(*plan)));
     } else if (*format == "dot") {
-      std::cout << dag::FormatPlanDot(*plan);
+      std::cout << ShownBlock(dag::FormatPlanDot(*plan));
     } else {
-      std::cout << dag::FormatPlanText(*plan);
+      std::cout << ShownBlock(dag::FormatPlanText(*plan));
     }
   });
 }

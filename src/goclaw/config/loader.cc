@@ -97,11 +97,17 @@ Result<Layer> FileLayer(const std::string& path) {
     return MakeError(ErrorCode::kNotFound, "cannot read config file " + path + ": " +
                                                std::strerror(errno));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
+  // At most one byte past the limit: `--config /dev/zero` or a FIFO must not read forever.
+  std::string contents(kMaxConfigBytes + 1, '\0');
+  in.read(contents.data(), static_cast<std::streamsize>(contents.size()));
+  contents.resize(static_cast<std::size_t>(in.gcount()));
+  if (contents.size() > kMaxConfigBytes) {
+    return MakeError(ErrorCode::kResourceExhausted, "config file " + path + " is more than " +
+                                                        std::to_string(kMaxConfigBytes) +
+                                                        " bytes; a config file must be smaller");
+  }
   DocumentLimits limits;
   limits.max_bytes = kMaxConfigBytes;
-  std::string contents = text.str();
   if (contents.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Layer{path, nullptr, std::nullopt};  // an empty file configures nothing
   }

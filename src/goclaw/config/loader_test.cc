@@ -33,6 +33,16 @@ TEST_F(ConfigLoaderTest, DefaultsOnly) {
   EXPECT_EQ(c->server.port, 8080);
 }
 
+// Regression (issue 12): `--config /dev/zero` read without end.
+TEST_F(ConfigLoaderTest, EndlessConfigFileIsRefusedAtTheLimit) {
+  ConfigSources sources;
+  sources.file_path = "/dev/zero";
+  auto c = LoadConfig(sources);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_NE(c.error().message().find("/dev/zero is more than"), std::string::npos) << c.error().message();
+}
+
 TEST_F(ConfigLoaderTest, LayersOverrideInOrder) {
   std::string file = Write("goclaw.yaml",
                            "server:\n  host: 0.0.0.0\n  port: 7000\nstorage:\n  path: /tmp/x\n"

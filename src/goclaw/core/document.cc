@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parser.hpp>
@@ -170,10 +171,39 @@ class YamlConverter {
   std::size_t max_values_;
 };
 
+// 1-based line of the `---` that starts the second document, given the 0-based line where the
+// first document's root starts (-1 when unknown). A `---` at the start of a line is always a
+// document marker: block scalars are indented and quoted scalars may not hold one.
+int SecondDocumentLine(std::string_view text, int first_root_line) {
+  int line = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t end = text.find('\n', pos);
+    std::string_view l = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    if (l.substr(0, 3) == "---" && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r') &&
+        line > first_root_line) {
+      return line + 1;
+    }
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+    ++line;
+  }
+  return 0;
+}
+
 Result<Document> ParseYaml(std::string_view text, const DocumentLimits& limits) {
   YAML::Node node;
   try {
-    node = YAML::Load(std::string(text));
+    // All documents, so that a second one is refused instead of silently dropped.
+    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    if (documents.size() > 1) {
+      const int line = SecondDocumentLine(text, documents[0].Mark().line);
+      return MakeError(Error(ErrorCode::kInvalidArgument,
+                             "YAML holds " + std::to_string(documents.size()) +
+                                 " documents; one is accepted (the second starts with the `---` at line " +
+                                 std::to_string(line) + "): put each workflow or config in its own file",
+                             {{"", "second YAML document (`---`); only one is accepted", line}}));
+    }
+    if (!documents.empty()) node = documents[0];
   } catch (const YAML::DeepRecursion& e) {
     return SyntaxError("YAML", {e.mark.line + 1, e.mark.column + 1},
                        "nesting too deep (more than " + std::to_string(limits.max_depth) +
@@ -251,6 +281,16 @@ Result<Document> ParseDocument(std::string_view text, DocumentFormat format,
     return MakeError(ErrorCode::kResourceExhausted,
                      "document is " + std::to_string(text.size()) + " bytes; the limit is " +
                          std::to_string(limits.max_bytes) + " bytes");
+  }
+  // Old Mac line endings (CR alone) become LF, one for one, so that line numbers stay right.
+  std::string normalized;
+  if (std::size_t cr = text.find('\r'); cr != std::string_view::npos) {
+    for (; cr != std::string_view::npos; cr = text.find('\r', cr + 1)) {
+      if (cr + 1 < text.size() && text[cr + 1] == '\n') continue;
+      if (normalized.empty()) normalized.assign(text);
+      normalized[cr] = '\n';
+    }
+    if (!normalized.empty()) text = normalized;
   }
   if (auto bad = FindInvalidUtf8(text)) {
     TextPosition pos = PositionOf(text, *bad);

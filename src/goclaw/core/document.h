@@ -45,7 +45,9 @@ struct Document {
   std::unordered_map<std::string, int> lines;
 };
 
-// kAuto picks JSON when the first non-blank character is '{' or '[', else YAML.
+// kAuto picks JSON when the first non-blank character is '{' or '[', else YAML. A YAML text
+// holds one document: a second one (after `---`) is refused with its line. Line endings may be
+// LF, CRLF or CR alone (old Mac files; read as LF).
 // Errors are kInvalidArgument with the line and column of the problem.
 Result<Document> ParseDocument(std::string_view text, DocumentFormat format,
                                const DocumentLimits& limits = {});

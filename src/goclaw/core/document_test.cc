@@ -49,6 +49,46 @@ TEST(DocumentTest, YamlRecordsLines) {
   EXPECT_EQ(y->LineOf("nothing.here"), 0);
 }
 
+// Regression (issue 12): only the first of several documents ran.
+TEST(DocumentTest, SecondYamlDocumentIsRefusedWithItsLine) {
+  auto two = ParseDocument("name: a\ntasks: [{id: x}]\n---\nname: b\n", DocumentFormat::kYaml);
+  ASSERT_FALSE(two);
+  EXPECT_NE(two.error().message().find("2 documents; one is accepted"), std::string::npos)
+      << two.error().message();
+  ASSERT_EQ(two.error().details().size(), 1u);
+  EXPECT_EQ(two.error().details()[0].line, 3);
+  // An explicit start of the first document is fine; the second is still found by its line.
+  auto explicit_start = ParseDocument("---\nname: a\n---\nname: b\n", DocumentFormat::kYaml);
+  ASSERT_FALSE(explicit_start);
+  EXPECT_EQ(explicit_start.error().details()[0].line, 3);
+  auto one = ParseDocument("---\nname: a\n", DocumentFormat::kYaml);
+  ASSERT_TRUE(one) << one.error().ToString();
+  EXPECT_EQ(one->root.at("name"), value("a"));
+  // `---` inside a block scalar is text, not a document marker.
+  auto block = ParseDocument("text: |\n  ---\n  more\n", DocumentFormat::kYaml);
+  ASSERT_TRUE(block) << block.error().ToString();
+  EXPECT_EQ(block->root.at("text"), value("---\nmore\n"));
+}
+
+// Regression (issue 12): files with old Mac line endings (CR alone) were misread.
+TEST(DocumentTest, CrOnlyLineEndingsParseWithRightLines) {
+  auto cr = ParseDocument("name: x\rtasks:\r  - id: a\r  - id: b\r    depends_on: [a]\r",
+                          DocumentFormat::kYaml);
+  ASSERT_TRUE(cr) << cr.error().ToString();
+  EXPECT_EQ(cr->root.at("name"), value("x"));
+  EXPECT_EQ(cr->root.at("tasks").as_array().size(), 2u);
+  EXPECT_EQ(cr->LineOf("tasks[1].depends_on[0]"), 5);
+  auto crlf = ParseDocument("name: x\r\ntasks: []\r\n", DocumentFormat::kYaml);
+  ASSERT_TRUE(crlf) << crlf.error().ToString();
+  EXPECT_EQ(crlf->root.at("name"), value("x"));
+  auto bad = ParseDocument("a: 1\rb: 2\rc: [\r", DocumentFormat::kYaml);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().details().at(0).line, 4) << bad.error().message();
+  auto json = ParseDocument("{\r\"a\": 1,\r\"b\": }", DocumentFormat::kJson);
+  ASSERT_FALSE(json);
+  EXPECT_NE(json.error().message().find("line 3"), std::string::npos) << json.error().message();
+}
+
 TEST(DocumentTest, RejectsHostileInput) {
   EXPECT_EQ(ParseDocument("", DocumentFormat::kAuto).error().message(), "document is empty");
   EXPECT_EQ(ParseDocument(" \n\t", DocumentFormat::kYaml).error().message(), "document is empty");

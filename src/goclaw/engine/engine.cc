@@ -132,6 +132,11 @@ class Engine::Impl {
     return functions_.Register(std::move(name), std::move(fn), inline_on_shard);
   }
 
+  bool HasFunction(std::string_view name) {
+    std::lock_guard lock(functions_mu_);
+    return functions_.Find(std::string(name)) != nullptr;
+  }
+
   Result<std::string> Submit(std::shared_ptr<const dag::Plan> shared_plan, boost::json::object input) {
     std::promise<Result<std::string>> promise;
     auto future = promise.get_future();
@@ -298,6 +303,7 @@ class Engine::Impl {
     load.limits.max_tasks = std::numeric_limits<std::uint32_t>::max();
     load.limits.max_spec_bytes = std::numeric_limits<std::size_t>::max();
     load.limits.max_deps_per_task = std::numeric_limits<std::size_t>::max();
+    load.admission_checks = false;  // nor do rules added since (dag/spec_checks.h)
     auto plan = dag::LoadWorkflow(spec_json, load);
     if (!plan) {
       return MakeError(ErrorCode::kInternal, "the stored spec of " + id + " no longer compiles: " +
@@ -1413,6 +1419,7 @@ Result<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
 Status Engine::RegisterFunction(std::string name, TaskFunction fn, bool inline_on_shard) {
   return impl_->RegisterFunction(std::move(name), std::move(fn), inline_on_shard);
 }
+bool Engine::HasFunction(std::string_view name) const { return impl_->HasFunction(name); }
 Result<std::string> Engine::Submit(const dag::Plan& plan, boost::json::object input) {
   return impl_->Submit(std::make_shared<const dag::Plan>(plan), std::move(input));
 }

@@ -158,6 +158,9 @@ class Engine {
 
   // Register before submitting workflows that call the function.
   Status RegisterFunction(std::string name, TaskFunction fn, bool inline_on_shard = false);
+  // Whether a function of this name is registered (the submit route refuses specs that call
+  // one that is not).
+  bool HasFunction(std::string_view name) const;
 
   // Starts a workflow; returns its id ("wf-<uuidv7>"). `input` overrides the spec's input keys.
   // The first form copies the plan; the second shares it (many runs of one compiled spec).

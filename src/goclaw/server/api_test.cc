@@ -508,3 +508,49 @@ TEST_F(ApiTest, ShutdownMakesReadyFailAndStopsServing) {
 
 }  // namespace
 }  // namespace goclaw::server
+
+// Regression (issue 12, finding 17): specs that could never run on this server were accepted
+// and failed later, task by task. Now the submit (and /validate) refuses them with 400 and
+// every problem's path.
+namespace goclaw::server {
+namespace {
+
+TEST_F(ApiTest, SubmitRefusesWhatCannotRunHere) {
+  const std::string spec = R"({"tasks": [
+    {"id": "x"},
+    {"id": "a", "lane": "gpu"},
+    {"id": "b", "type": "function", "config": {"name": "summarize"}},
+    {"id": "c", "depends_on": ["a"], "config": {"op": "echo", "args": {"text": "{{tasks.x.output}}"}}},
+    {"id": "d", "timeout": 0},
+    {"id": "e", "config": {"op": "fail", "times": "lots"}},
+    {"id": "f", "lane": "narrow", "depends_on": ["x"], "config": {"op": "echo", "v": "{{tasks.x.output}}"}}]})";
+  for (const char* target : {"/api/v1/workflows?async=true", "/api/v1/workflows/validate"}) {
+    ClientResponse r = client_->Request("POST", target, spec, {{"Content-Type", kJson}});
+    ASSERT_EQ(r.status, 400) << target << ": " << r.body;
+    const boost::json::value body = r.Json();
+    const auto& err = body.at("error");
+    EXPECT_EQ(Str(err.at("code")), "VALIDATION_FAILED");
+    std::vector<std::string> problems;
+    for (const auto& d : err.at("details").as_array()) {
+      problems.push_back(Str(d.at("path")) + ": " + Str(d.at("message")));
+    }
+    EXPECT_THAT(problems, ::testing::UnorderedElementsAre(
+                              HasSubstr("tasks[1].lane: unknown lane \"gpu\""),
+                              "tasks[2].config.name: no function named \"summarize\" is registered on this server",
+                              HasSubstr("tasks[3].config.args.text: {{tasks.x.output}} refers to \"x\", which is not "
+                                        "upstream of \"c\"; add it to depends_on"),
+                              HasSubstr("tasks[4].timeout: must be more than 0"),
+                              HasSubstr("tasks[5].config.times: expected how many attempts fail")))
+        << target;
+  }
+  EXPECT_EQ(client_->Get("/api/v1/workflows").Json().at("total"), 0) << "nothing was stored";
+  // Once registered, the function is accepted.
+  ASSERT_TRUE(server_->engine().RegisterFunction(
+      "summarize", [](engine::TaskContext&) -> Result<boost::json::value> { return boost::json::value(nullptr); }));
+  ClientResponse ok = Submit(R"({"tasks": [{"id": "b", "type": "function", "config": {"name": "summarize"}}]})",
+                             "?async=true");
+  EXPECT_EQ(ok.status, 202) << ok.body;
+}
+
+}  // namespace
+}  // namespace goclaw::server

@@ -78,16 +78,6 @@ Result<ClientResponse> HttpCall(const std::string& server, const ClientRequest& 
   GOCLAW_ASSIGN_OR_RETURN(ServerAddress address, ParseServerUrl(server));
   const std::string& host = address.host;
   const std::string& port = address.port;
-  boost::asio::io_context io;
-  beast::tcp_stream stream(io);
-  boost::asio::ip::tcp::resolver resolver(io);
-  beast::error_code ec;
-  auto results = resolver.resolve(host, port, ec);
-  if (!ec) {
-    stream.expires_after(request.timeout);
-    stream.connect(results, ec);
-  }
-  if (ec) return MakeError(ErrorCode::kUnavailable, "cannot reach the goclaw server at " + server + ": " + ec.message());
   http::request<http::string_body> req;
   req.method_string(request.method);
   req.target(request.target);
@@ -98,13 +88,51 @@ Result<ClientResponse> HttpCall(const std::string& server, const ClientRequest& 
   req.body() = request.body;
   req.keep_alive(false);
   req.prepare_payload();
-  stream.expires_after(request.timeout);
-  http::write(stream, req, ec);
+
+  // Asynchronous on a private io_context: Beast's stream timeouts apply to asynchronous
+  // operations only, and a synchronous read from a server that never answers never returns.
+  boost::asio::io_context io;
+  beast::tcp_stream stream(io);
+  boost::asio::ip::tcp::resolver resolver(io);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(1u << 30);
-  if (!ec) http::read(stream, buffer, parser, ec);
-  if (ec) return MakeError(ErrorCode::kUnavailable, "talking to the goclaw server at " + server + ": " + ec.message());
+  bool connected = false;
+  beast::error_code result;
+  resolver.async_resolve(host, port, [&](beast::error_code resolved, boost::asio::ip::tcp::resolver::results_type results) {
+    if (resolved) {
+      result = resolved;
+      return;
+    }
+    stream.expires_after(request.connect_timeout);
+    stream.async_connect(results, [&](beast::error_code connect_ec, const boost::asio::ip::tcp::endpoint&) {
+      if (connect_ec) {
+        result = connect_ec;
+        return;
+      }
+      connected = true;
+      stream.expires_after(request.timeout);
+      http::async_write(stream, req, [&](beast::error_code write_ec, std::size_t) {
+        if (write_ec) {
+          result = write_ec;
+          return;
+        }
+        http::async_read(stream, buffer, parser, [&](beast::error_code read_ec, std::size_t) { result = read_ec; });
+      });
+    });
+  });
+  io.run();
+  if (result == beast::error::timeout) {
+    return MakeError(ErrorCode::kDeadlineExceeded,
+                     connected ? "the goclaw server at " + server + " did not answer within " +
+                                     FormatDuration(request.timeout)
+                               : "no connection to the goclaw server at " + server + " within " +
+                                     FormatDuration(request.connect_timeout));
+  }
+  if (result && !connected) {
+    return MakeError(ErrorCode::kUnavailable, "cannot reach the goclaw server at " + server + ": " + result.message());
+  }
+  if (result) return MakeError(ErrorCode::kUnavailable, "talking to the goclaw server at " + server + ": " + result.message());
   return FromBeast(parser.release());
 }
 

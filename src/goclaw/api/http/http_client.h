@@ -1,5 +1,6 @@
 // A plain synchronous HTTP/1.1 client for the CLI's commands against a goclaw server
-// (`goclaw submit/status/list/cancel/events`): one request per connection, a timeout, and
+// (`goclaw submit/status/list/cancel/events`): one request per connection, connect and answer
+// timeouts, and
 // errors as values (kUnavailable when the server cannot be reached).
 //
 // Thread-safety: free functions; no shared state.
@@ -34,7 +35,8 @@ struct ClientRequest {
   std::string target = "/";
   std::string body;
   std::string content_type;
-  Millis timeout{60000};
+  Millis timeout{60000};  // for sending the request and reading the whole answer
+  Millis connect_timeout{10000};
 };
 
 // A Beast response as a ClientResponse (header names lower-cased); shared with the tests' client.
@@ -47,7 +49,9 @@ struct ServerAddress {
 // "http://host:port" (a trailing slash is fine; no port: 80). kInvalidArgument otherwise.
 Result<ServerAddress> ParseServerUrl(const std::string& server);
 
-// `server` is "http://host:port" (a trailing slash is fine).
+// `server` is "http://host:port" (a trailing slash is fine). kDeadlineExceeded when the server
+// accepts no connection within request.connect_timeout, or does not answer within
+// request.timeout (a server that accepts and never answers cannot hang the caller).
 Result<ClientResponse> HttpCall(const std::string& server, const ClientRequest& request);
 
 }  // namespace goclaw::api

@@ -16,7 +16,11 @@
 namespace goclaw::api {
 
 struct WebSocketClientOptions {
-  Millis connect_timeout{10000};
+  Millis connect_timeout{10000};  // connecting and the opening handshake, together
+  // When set, silence is bounded: after half of it without a frame from the server the client
+  // pings, and a Read fails with kDeadlineExceeded when nothing (not even the pong) arrived
+  // within all of it. A live server answers pings while its stream has no events to send.
+  std::optional<Millis> keep_alive;
   std::optional<int> receive_buffer_bytes;  // SO_RCVBUF before connecting (tests of slow clients)
   std::string origin;                       // sent as Origin when set
 };
@@ -24,8 +28,9 @@ struct WebSocketClientOptions {
 class WebSocketClient {
  public:
   // `server` is "http://host:port"; `path` e.g. "/ws/events". kUnavailable when the server
-  // cannot be reached; kFailedPrecondition when it refuses the upgrade (the HTTP status is in
-  // the message).
+  // cannot be reached; kDeadlineExceeded when it does not accept and complete the handshake
+  // within connect_timeout; kFailedPrecondition when it refuses the upgrade (the HTTP status is
+  // in the message).
   static Result<std::unique_ptr<WebSocketClient>> Connect(const std::string& server, const std::string& path,
                                                           WebSocketClientOptions options = {});
   ~WebSocketClient();

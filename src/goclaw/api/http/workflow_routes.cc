@@ -10,6 +10,7 @@
 #include "goclaw/dag/loader.h"
 #include "goclaw/engine/executor.h"
 #include "goclaw/engine/status_json.h"
+#include "goclaw/lane/registry.h"
 
 namespace goclaw::api {
 namespace {
@@ -22,6 +23,23 @@ boost::json::object Summary(const S& st) {
           {"name", st.name},
           {"status", engine::WorkflowStateName(st.state)},
           {"created_at", engine::FormatTime(st.created_at)}};
+}
+
+// What this server can run: its engine's lanes and registered functions. Specs that use
+// anything else are refused with 400 instead of failing a task later (dag/spec_checks.h).
+dag::RunEnvironment EngineEnvironment(const ApiContext& ctx) {
+  engine::Engine* engine = ctx.engine;
+  dag::RunEnvironment env;
+  env.lane_problem = [engine](std::string_view lane) -> std::optional<std::string> {
+    auto found = engine->lanes().Resolve(lane);
+    if (found) return std::nullopt;
+    return found.error().message() + " (this server's lanes are in GET /api/v1/lanes)";
+  };
+  env.function_problem = [engine](std::string_view name) -> std::optional<std::string> {
+    if (engine->HasFunction(name)) return std::nullopt;
+    return "no function named \"" + std::string(name) + "\" is registered on this server";
+  };
+  return env;
 }
 
 // Reads the spec from the body. On failure `error` holds the response to send.
@@ -147,7 +165,7 @@ HttpResponse SubmitWorkflow(const ApiContext& ctx, HttpRequest& req) {
   if (!TakeLineage(ctx, req, *doc, &error)) return error;
   auto options = TakeSubmitOptions(ctx, req, *doc, &error);
   if (!options) return error;
-  auto plan = dag::CompileDocument(*doc, ctx.limits);
+  auto plan = dag::CompileDocument(*doc, ctx.limits, EngineEnvironment(ctx));
   if (!plan) return ErrorResponse(req, 400, kValidationFailed, plan.error().message(), plan.error().details());
   HttpRequest who;  // what the error bodies need (the request id), without the spec
   who.request_id = req.request_id;
@@ -198,7 +216,7 @@ HttpResponse ValidateWorkflow(const ApiContext& ctx, HttpRequest& req) {
   HttpResponse error;
   auto doc = ReadSpecBody(ctx, req, &error);
   if (!doc) return error;
-  auto plan = dag::CompileDocument(*doc, ctx.limits);
+  auto plan = dag::CompileDocument(*doc, ctx.limits, EngineEnvironment(ctx));
   if (!plan) return ErrorResponse(req, 400, kValidationFailed, plan.error().message(), plan.error().details());
   boost::json::array order;
   for (auto i : plan->topo_order()) order.emplace_back(plan->task(i).id);

@@ -44,8 +44,12 @@ bool ValidId(std::string_view id) {
 }
 
 std::optional<Clock::WallTime> ParseRfc3339(std::string_view s) {
+  // Exactly `len` digits (from_chars alone would take a '-' sign).
   auto num = [&](std::size_t pos, std::size_t len, int* out) {
     if (pos + len > s.size()) return false;
+    for (std::size_t k = pos; k < pos + len; ++k) {
+      if (s[k] < '0' || s[k] > '9') return false;
+    }
     auto [p, ec] = std::from_chars(s.data() + pos, s.data() + pos + len, *out);
     return ec == std::errc() && p == s.data() + pos + len;
   };
@@ -87,8 +91,13 @@ std::optional<Clock::WallTime> ParseRfc3339(std::string_view s) {
   tm.tm_hour = hour;
   tm.tm_min = minute;
   tm.tm_sec = second;
-  time_t t = timegm(&tm);
-  return Clock::WallTime(std::chrono::seconds(t - offset)) +
+  time_t t = timegm(&tm) - offset;
+  // WallTime counts nanoseconds in 64 bits (years 1678 to 2261): refuse what it cannot hold
+  // rather than overflow (a second of margin for the fraction).
+  using std::chrono::seconds;
+  constexpr auto kMaxSeconds = std::chrono::duration_cast<seconds>(Clock::WallTime::duration::max()).count() - 1;
+  if (t > kMaxSeconds || t < -kMaxSeconds) return std::nullopt;
+  return Clock::WallTime(seconds(t)) +
          std::chrono::duration_cast<Clock::WallTime::duration>(std::chrono::nanoseconds(nanos));
 }
 

@@ -27,7 +27,8 @@ bool RequireJson(const HttpRequest& req, HttpResponse* error);
 // "-_.:*" (no '/', no "..": nothing that could walk a path).
 bool ValidId(std::string_view id);
 
-// "2026-11-25T08:30:00Z", with optional fractional seconds and a "+hh:mm"/"-hh:mm" offset.
+// "2026-11-25T08:30:00Z", with optional fractional seconds and a "+hh:mm"/"-hh:mm" offset;
+// years 1678 to 2261, what Clock::WallTime (64-bit nanoseconds) holds.
 std::optional<Clock::WallTime> ParseRfc3339(std::string_view text);
 
 class QueryReader {

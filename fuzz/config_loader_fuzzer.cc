@@ -7,9 +7,6 @@
 //
 // Invariants: errors carry a message and each detail a message; a loaded config printed as
 // YAML (what `goclaw config print` shows) loads again into the same config.
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -17,11 +14,14 @@
 #include <string_view>
 
 #include <boost/json/serialize.hpp>
+#include <sys/mman.h>
+#include <unistd.h>
 
-#include "fuzz_check.h"
 #include "goclaw/config/loader.h"
 #include "goclaw/config/schema.h"
 #include "goclaw/core/json_format.h"
+
+#include "fuzz_check.h"
 
 namespace {
 

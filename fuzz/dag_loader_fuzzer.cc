@@ -10,10 +10,11 @@
 #include <cstdint>
 #include <string_view>
 
-#include "fuzz_check.h"
 #include "goclaw/dag/loader.h"
 #include "goclaw/dag/plan_format.h"
 #include "goclaw/dag/spec_encoder.h"
+
+#include "fuzz_check.h"
 
 namespace {
 
@@ -40,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.limits.max_tasks = 10000;
   options.limits.max_spec_bytes = 1u << 20;
   if (!text.empty() && (text[0] == '\x01' || text[0] == '\x02')) {
-    options.format = text[0] == '\x01' ? goclaw::DocumentFormat::kJson : goclaw::DocumentFormat::kYaml;
+    options.format =
+        text[0] == '\x01' ? goclaw::DocumentFormat::kJson : goclaw::DocumentFormat::kYaml;
     text.remove_prefix(1);
   }
 
@@ -69,18 +71,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(again->task(i).id == plan->task(i).id, "task ids after the round trip");
     FUZZ_CHECK(again->upstream(i).size() == plan->upstream(i).size(), "edges after the round trip");
   }
-  const bool json_input = options.format == goclaw::DocumentFormat::kJson ||
-                          (options.format == goclaw::DocumentFormat::kAuto &&
-                           text.find_first_not_of(" \t\r\n") != std::string_view::npos &&
-                           (text[text.find_first_not_of(" \t\r\n")] == '{' ||
-                            text[text.find_first_not_of(" \t\r\n")] == '['));
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  const bool json_input =
+      options.format == goclaw::DocumentFormat::kJson ||
+      (options.format == goclaw::DocumentFormat::kAuto && first != std::string_view::npos &&
+       (text[first] == '{' || text[first] == '['));
   if (json_input) {
-    FUZZ_CHECK(again->spec() == plan->spec(), "the spec changed in the round trip: " + normalized.substr(0, 2000));
+    FUZZ_CHECK(again->spec() == plan->spec(),
+               "the spec changed in the round trip: " + normalized.substr(0, 2000));
   } else {
     // The normalized text was JSON: from there on the round trip is exact.
-    auto third = goclaw::dag::LoadWorkflow(goclaw::dag::SpecToJsonText(again->spec()), again_options);
-    FUZZ_CHECK(third && third->spec() == again->spec(), "the normalized spec is not a fixed point: " +
-                                                             normalized.substr(0, 2000));
+    auto third =
+        goclaw::dag::LoadWorkflow(goclaw::dag::SpecToJsonText(again->spec()), again_options);
+    FUZZ_CHECK(third && third->spec() == again->spec(),
+               "the normalized spec is not a fixed point: " + normalized.substr(0, 2000));
   }
   return 0;
 }

@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <string>
 
-#define FUZZ_CHECK(cond, detail)                                                         \
-  do {                                                                                   \
-    if (!(cond)) [[unlikely]] {                                                          \
-      std::fprintf(stderr, "%s:%d: fuzz invariant failed: %s\n  %s\n", __FILE__, __LINE__, \
-                   #cond, std::string(detail).c_str());                                  \
-      std::abort();                                                                      \
-    }                                                                                    \
+#define FUZZ_CHECK(cond, detail)                                                                  \
+  do {                                                                                            \
+    if (!(cond)) [[unlikely]] {                                                                   \
+      std::fprintf(stderr, "%s:%d: fuzz invariant failed: %s\n  %s\n", __FILE__, __LINE__, #cond, \
+                   std::string(detail).c_str());                                                  \
+      std::abort();                                                                               \
+    }                                                                                             \
   } while (false)

@@ -20,7 +20,7 @@ namespace {
 namespace http = boost::beast::http;
 
 constexpr std::size_t kHeaderLimit = 16 * 1024;  // http_server.cc
-constexpr std::size_t kMaxBodyBytes = 4u << 20;   // config.h: server.max_body_bytes
+constexpr std::size_t kMaxBodyBytes = 4u << 20;  // config.h: server.max_body_bytes
 
 void ParseQuery(std::string_view query, goclaw::api::HttpRequest* req) {
   while (!query.empty()) {
@@ -31,7 +31,8 @@ void ParseQuery(std::string_view query, goclaw::api::HttpRequest* req) {
     std::size_t eq = pair.find('=');
     std::string key, value;
     if (!goclaw::api::PercentDecode(pair.substr(0, eq), true, &key) ||
-        (eq != std::string_view::npos && !goclaw::api::PercentDecode(pair.substr(eq + 1), true, &value))) {
+        (eq != std::string_view::npos &&
+         !goclaw::api::PercentDecode(pair.substr(eq + 1), true, &value))) {
       req->malformed_query = true;
       continue;
     }

@@ -6,8 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "fuzz_check.h"
 #include "goclaw/api/http/request_parsing.h"
+
+#include "fuzz_check.h"
 
 namespace goclaw::fuzz {
 
@@ -20,8 +21,9 @@ inline void CheckString(std::string_view s) {
   if (auto t = api::ParseRfc3339(s)) {
     // Accepted times have digits where RFC 3339 has them: YYYY-MM-DDTHH:MM:SS.
     for (int i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
-      FUZZ_CHECK(std::isdigit(static_cast<unsigned char>(s[static_cast<std::size_t>(i)])),
-                 "ParseRfc3339 accepted a non-digit at " + std::to_string(i) + ": " + std::string(s));
+      FUZZ_CHECK(
+          std::isdigit(static_cast<unsigned char>(s[static_cast<std::size_t>(i)])),
+          "ParseRfc3339 accepted a non-digit at " + std::to_string(i) + ": " + std::string(s));
     }
   }
   std::string decoded;
@@ -43,7 +45,8 @@ inline void CheckRequest(const api::HttpRequest& req) {
   }
   api::HttpResponse json_error;
   if (!api::RequireJson(req, &json_error)) {
-    FUZZ_CHECK(json_error.status == 415 && !json_error.body.empty(), "RequireJson refused without a 415");
+    FUZZ_CHECK(json_error.status == 415 && !json_error.body.empty(),
+               "RequireJson refused without a 415");
   }
   Diagnostics diag;
   api::QueryReader q(req, diag);

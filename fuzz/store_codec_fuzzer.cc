@@ -13,8 +13,9 @@
 #include <string>
 #include <string_view>
 
-#include "fuzz_check.h"
 #include "goclaw/store/encoding.h"
+
+#include "fuzz_check.h"
 
 namespace {
 

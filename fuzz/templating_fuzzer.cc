@@ -10,8 +10,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "fuzz_check.h"
 #include "goclaw/engine/templating.h"
+
+#include "fuzz_check.h"
 
 namespace {
 
@@ -19,8 +20,8 @@ struct Roots {
   boost::json::value input = boost::json::parse(
       R"({"topic": "lanes", "count": 3, "ratio": 0.5, "ok": true, "none": null,
           "list": [1, "two", {"three": 3}], "nested": {"a": {"b": {"c": "deep"}}}, "": "empty"})");
-  boost::json::value search = boost::json::parse(
-      R"({"body": "found", "items": [{"url": "a"}, {"url": "b"}], "total": 2})");
+  boost::json::value search =
+      boost::json::parse(R"({"body": "found", "items": [{"url": "a"}, {"url": "b"}], "total": 2})");
   boost::json::value count = boost::json::parse("42");
 };
 
@@ -35,7 +36,8 @@ bool ContainsBraces(const boost::json::value& v) {
       return false;
     case boost::json::kind::object:
       for (const auto& kv : v.get_object()) {
-        if (std::string_view(kv.key()).find("{{") != std::string_view::npos || ContainsBraces(kv.value())) {
+        if (std::string_view(kv.key()).find("{{") != std::string_view::npos ||
+            ContainsBraces(kv.value())) {
           return true;
         }
       }
@@ -60,8 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   boost::system::error_code ec;
   boost::json::parse_options options;
   options.max_depth = 64;  // what ParseDocument allows for specs
-  boost::json::value config =
-      boost::json::parse(std::string_view(reinterpret_cast<const char*>(data), size), ec, {}, options);
+  boost::json::value config = boost::json::parse(
+      std::string_view(reinterpret_cast<const char*>(data), size), ec, {}, options);
   if (ec) return 0;
 
   auto resolved = goclaw::engine::ResolveTemplates(config, roots);
@@ -70,8 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   if (!ContainsBraces(config)) {
-    FUZZ_CHECK(*resolved == config, "a config without placeholders changed: " +
-                                        boost::json::serialize(config));
+    FUZZ_CHECK(*resolved == config,
+               "a config without placeholders changed: " + boost::json::serialize(config));
   }
   auto again = goclaw::engine::ResolveTemplates(config, roots);
   FUZZ_CHECK(again && *again == *resolved, "resolving is not deterministic");

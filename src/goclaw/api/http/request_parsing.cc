@@ -95,7 +95,8 @@ std::optional<Clock::WallTime> ParseRfc3339(std::string_view s) {
   // WallTime counts nanoseconds in 64 bits (years 1678 to 2261): refuse what it cannot hold
   // rather than overflow (a second of margin for the fraction).
   using std::chrono::seconds;
-  constexpr auto kMaxSeconds = std::chrono::duration_cast<seconds>(Clock::WallTime::duration::max()).count() - 1;
+  constexpr auto kMaxSeconds =
+      std::chrono::duration_cast<seconds>(Clock::WallTime::duration::max()).count() - 1;
   if (t > kMaxSeconds || t < -kMaxSeconds) return std::nullopt;
   return Clock::WallTime(seconds(t)) +
          std::chrono::duration_cast<Clock::WallTime::duration>(std::chrono::nanoseconds(nanos));

@@ -80,13 +80,14 @@ TEST(Rfc3339Test, ParsesUtcFractionsAndOffsets) {
 // Found by fuzz/request_parsing_fuzzer: signs were accepted where digits belong, and years
 // outside what a nanosecond system_clock holds (1678-2261) overflowed (UBSan) instead of failing.
 TEST(Rfc3339Test, RefusesSignsAndTimesOutsideTheClock) {
-  for (const char* bad : {"2026-11-25T-1:30:00Z", "2026-11-25T08:-5:00Z", "2026-11-25T08:30:-1Z",
-                          "-026-11-25T08:30:00Z", "2026-11-25T08:30:00+-1:00", "0998-11-25T08:30:00Z",
-                          "5530-01-01T00:00:00Z", "9999-12-31T23:59:60Z", "2262-04-12T00:00:00Z",
-                          "1677-09-21T00:00:00Z"}) {
+  for (const char* bad :
+       {"2026-11-25T-1:30:00Z", "2026-11-25T08:-5:00Z", "2026-11-25T08:30:-1Z", "-026-11-25T08:30:00Z",
+        "2026-11-25T08:30:00+-1:00", "0998-11-25T08:30:00Z", "5530-01-01T00:00:00Z",
+        "9999-12-31T23:59:60Z", "2262-04-12T00:00:00Z", "1677-09-21T00:00:00Z"}) {
     EXPECT_FALSE(ParseRfc3339(bad)) << bad;
   }
-  for (const char* good : {"1678-01-01T00:00:00Z", "2261-12-31T23:59:59.999999999Z", "1970-01-01T00:00:00Z"}) {
+  for (const char* good :
+       {"1678-01-01T00:00:00Z", "2261-12-31T23:59:59.999999999Z", "1970-01-01T00:00:00Z"}) {
     EXPECT_TRUE(ParseRfc3339(good)) << good;
   }
 }

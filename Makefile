@@ -6,6 +6,7 @@
 #   make test       build (Release) and run every test: unit, integration, e2e
 #   make test-asan  unit and integration suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-tsan  unit and integration suites under ThreadSanitizer
+#   make fuzz       build the libFuzzer targets (clang, ASan+UBSan) and run each for FUZZ_SECONDS
 #   make crash-test kill -9 the real server 200 times while it works; check nothing was lost
 #   make bench      run the benchmarks (BENCH_ARGS=... passes flags to Google Benchmark)
 #   make build | fmt | clean
@@ -21,7 +22,7 @@ else
 CMAKE_FLAGS += -DGOCLAW_WERROR=OFF
 endif
 
-.PHONY: all bootstrap configure build run test test-asan test-tsan crash-test bench bench-scale fmt clean
+.PHONY: all bootstrap configure build run test test-asan test-tsan fuzz crash-test bench bench-scale fmt clean
 
 all: build
 
@@ -48,6 +49,16 @@ test: build
 test-asan: bootstrap
 	@$(MAKE) --no-print-directory build PRESET=asan
 	@ctest --test-dir build/asan -L 'unit|integration' -j $(JOBS) --output-on-failure
+
+# libFuzzer targets (fuzz/README.md): the `fuzz` preset builds only them and the libraries they
+# link; each runs FUZZ_SECONDS over a copy of its seed corpus. Fails on any crash.
+FUZZ_SECONDS ?= 20
+fuzz: bootstrap
+	@mkdir -p build
+	@cmake --preset fuzz $(CMAKE_FLAGS) > build/fuzz.configure.log 2>&1 \
+		|| { cat build/fuzz.configure.log; exit 1; }
+	@cmake --build build/fuzz -j $(JOBS) --target goclaw_fuzzers
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run_fuzzers.sh build/fuzz
 
 crash-test: build
 	@GOCLAW_CRASH_ITERATIONS=$${GOCLAW_CRASH_ITERATIONS:-200} $(BUILD_DIR)/tests/e2e/crash_test

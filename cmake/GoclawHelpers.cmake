@@ -10,9 +10,12 @@
 add_library(goclaw_warnings INTERFACE)
 target_compile_options(goclaw_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
-  -Wimplicit-fallthrough -Wno-missing-field-initializers
+  -Wimplicit-fallthrough -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   # GCC 12 reports false -Wrestrict positives inside std::string concatenation (GCC PR 105329).
-  -Wno-restrict)
+  # Clang (the fuzz preset) does not know the flag.
+  target_compile_options(goclaw_warnings INTERFACE -Wno-restrict)
+endif()
 if(GOCLAW_WERROR)
   target_compile_options(goclaw_warnings INTERFACE -Werror)
 endif()
@@ -24,7 +27,9 @@ add_library(goclaw_sanitizers INTERFACE)
 if(GOCLAW_SANITIZE MATCHES "thread")
   # GCC warns that TSan cannot model the atomic_thread_fence in Asio's fenced blocks; Asio
   # then relies on its scheduler's mutex, which TSan does see, for the same ordering.
-  target_compile_options(goclaw_warnings INTERFACE -Wno-tsan)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(goclaw_warnings INTERFACE -Wno-tsan)
+  endif()
   target_compile_definitions(goclaw_sanitizers INTERFACE BOOST_ASIO_DISABLE_FENCED_BLOCK)
   set(GOCLAW_TEST_ENV "TSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/cmake/tsan.supp")
 endif()
@@ -32,6 +37,11 @@ if(GOCLAW_SANITIZE)
   target_compile_options(goclaw_sanitizers INTERFACE
     -fsanitize=${GOCLAW_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(goclaw_sanitizers INTERFACE -fsanitize=${GOCLAW_SANITIZE})
+endif()
+# Fuzz builds (clang only, fuzz/CMakeLists.txt): every goclaw library gets libFuzzer's coverage
+# instrumentation so that the fuzzers see the code they reach; only the fuzzers link libFuzzer.
+if(GOCLAW_BUILD_FUZZ)
+  target_compile_options(goclaw_sanitizers INTERFACE -fsanitize=fuzzer-no-link)
 endif()
 
 function(goclaw_cc_library)

@@ -15,6 +15,8 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 libssl-dev openssl
   prometheus  # promtool validates the /metrics output
+  # fuzzing: clang-14 with libFuzzer and the sanitizer runtimes (make fuzz)
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -139,6 +139,19 @@ TEST(MediaTypeTest, OnlyUtf8CharsetsAreAccepted) {
   EXPECT_EQ(error.status, 415);
 }
 
+// Found by fuzz/request_parsing_fuzzer: signs were accepted where digits belong, and years
+// outside what a nanosecond system_clock holds overflowed (UBSan); now they clamp (above).
+TEST(Rfc3339Test, RefusesSignsWhereDigitsBelong) {
+  for (const char* bad : {"2026-11-25T-1:30:00Z", "2026-11-25T08:-5:00Z", "2026-11-25T08:30:-1Z",
+                          "-026-11-25T08:30:00Z", "2026-11-25T08:30:00+-1:00"}) {
+    EXPECT_FALSE(ParseRfc3339(bad)) << bad;
+  }
+  for (const char* good : {"0998-11-25T08:30:00Z", "1678-01-01T00:00:00Z",
+                           "2261-12-31T23:59:59.999999999Z", "1970-01-01T00:00:00Z"}) {
+    EXPECT_TRUE(ParseRfc3339(good)) << good;
+  }
+}
+
 TEST(MediaTypeTest, SpecFormatsAndRefusals) {
   HttpRequest req;
   HttpResponse error;

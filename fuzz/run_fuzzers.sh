@@ -17,7 +17,7 @@ shift
 seconds=${FUZZ_SECONDS:-20}
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-  names=(dag_loader config_loader store_codec templating request_parsing http_request)
+  names=(dag_loader config_loader store_codec json_values templating request_parsing http_request)
 fi
 
 failed=()

@@ -31,6 +31,7 @@
 #include "goclaw/api/http/connection_limits.h"
 #include "goclaw/api/http/host_policy.h"
 #include "goclaw/api/http/read_deadline.h"
+#include "goclaw/api/http/request_conversion.h"
 #include "goclaw/api/http/websocket_connection.h"
 #include "goclaw/core/clock.h"
 #include "goclaw/core/uuid.h"
@@ -309,7 +310,7 @@ class HttpServer::Impl {
         }
       }
       const bool keep_alive = message.keep_alive();
-      HttpResponse res = co_await Dispatch(ToRequest(message));
+      HttpResponse res = co_await Dispatch(FromBeastRequest(message));
       const bool again = keep_alive && !stopping_;
       auto [wec, wn] = co_await Write(stream, res, again);
       if (wec || !again) {
@@ -324,7 +325,7 @@ class HttpServer::Impl {
   asio::awaitable<void> Upgrade(beast::tcp_stream stream, http::request<http::string_body> upgrade,
                                 const goclaw::api::Route& route, std::map<std::string, std::string> params) {
     const auto start = std::chrono::steady_clock::now();
-    HttpRequest req = ToRequest(upgrade);
+    HttpRequest req = FromBeastRequest(upgrade);
     AssignRequestId(req);
     req.route = route.pattern;
     req.params = std::move(params);
@@ -382,41 +383,6 @@ class HttpServer::Impl {
       if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') c = '?';
     }
     return Refusal(421, kMisdirectedRequest, "Host \"" + shown + "\" is not served: " + hosts_.Describe());
-  }
-
-  HttpRequest ToRequest(http::request<http::string_body>& m) {
-    HttpRequest req;
-    req.method = std::string(m.method_string());
-    req.target = std::string(m.target());
-    std::size_t q = req.target.find('?');
-    req.path = req.target.substr(0, q);
-    if (q != std::string::npos) ParseQuery(std::string_view(req.target).substr(q + 1), &req);
-    for (const auto& field : m) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers.emplace_back(std::move(name), std::string(field.value()));
-    }
-    req.body = std::move(m.body());
-    return req;
-  }
-
-  static void ParseQuery(std::string_view query, HttpRequest* req) {
-    while (!query.empty()) {
-      std::size_t amp = query.find('&');
-      std::string_view pair = query.substr(0, amp);
-      query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-      if (pair.empty()) continue;
-      std::size_t eq = pair.find('=');
-      std::string key, value;
-      if (!PercentDecode(pair.substr(0, eq), true, &key) ||
-          (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, &value))) {
-        req->malformed_query = true;
-        continue;
-      }
-      if (!req->query.emplace(key, std::move(value)).second && req->duplicate_query.empty()) {
-        req->duplicate_query = key;
-      }
-    }
   }
 
   // The middleware chain.

@@ -32,6 +32,12 @@ int HighestOpenFd() {
 }
 
 TEST(FdExhaustionTest, AcceptBacksOffWhileOutOfDescriptorsAndRecovers) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  // The sanitizers' runtimes need descriptors of their own while the process has none (UBSan's
+  // vptr check probes memory through a pipe and then reports a false "invalid vptr"), so under
+  // them this would test the sanitizer. The Release suite runs it.
+  GTEST_SKIP() << "needs free descriptors for the sanitizer runtime";
+#endif
   auto router = std::make_shared<Router>();
   router->Add("GET", "/ping", "ping", [](HttpRequest&) { return HttpResponse::Text(200, "pong"); });
   std::atomic<int> accept_errors{0};

@@ -1,8 +1,9 @@
 // Arbitrary bytes -> the JSON rules every stored value obeys (core/json_limits.h) and the exact
 // text it is stored as (core/json_text.h).
 //
-// Invariants: whatever ParseJsonText reads and CheckJsonValue accepts is written by JsonText as
-// valid UTF-8 that reads back equal, bit for bit (the text of the reread value is the same
+// Invariants: whatever ParseJsonText reads and CheckJsonValue accepts, once its doubles are made
+// exact as the boundaries make them, is written by JsonText as valid UTF-8 that reads back equal,
+// bit for bit (the text of the reread value is the same
 // text); SanitizeAgentJson (the agent boundary) leaves a value that CheckJsonValue accepts, or
 // fails with a message; JsonTextSize never undercounts the text.
 #include <cstddef>
@@ -31,6 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(!size_or.error().message().empty(), "an error without a message");
   }
   if (!goclaw::CheckJsonValue(*parsed, "").has_value()) return 0;
+  goclaw::MakeDoublesExact(*parsed);  // as the boundaries do (json_text.h)
   const std::string written = goclaw::JsonText(*parsed);
   FUZZ_CHECK(!goclaw::FindInvalidUtf8(written).has_value(), "JsonText wrote invalid UTF-8");
   FUZZ_CHECK(goclaw::JsonTextSize(*parsed, static_cast<std::size_t>(-1)) >= written.size(),

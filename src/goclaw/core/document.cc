@@ -4,15 +4,18 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parser.hpp>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "goclaw/core/json_limits.h"
+#include "goclaw/core/json_text.h"
 #include "goclaw/core/text.h"
 
 namespace goclaw {
@@ -190,20 +193,41 @@ int SecondDocumentLine(std::string_view text, int first_root_line) {
   return 0;
 }
 
+// Receives the events of a YAML document and ignores them: only whether a document came
+// matters (ParseYaml counts them).
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
 Result<Document> ParseYaml(std::string_view text, const DocumentLimits& limits) {
   YAML::Node node;
   try {
-    // All documents, so that a second one is refused instead of silently dropped.
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    if (documents.size() > 1) {
-      const int line = SecondDocumentLine(text, documents[0].Mark().line);
+    // A second document is refused instead of silently dropped. Counted with the event parser,
+    // at most two documents: YAML::LoadAll never returns on some malformed inputs (it keeps
+    // finding empty documents and allocating; found by fuzz/dag_loader_fuzzer).
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    DocumentCounter counter;
+    int documents = 0;
+    while (documents < 2 && parser.HandleNextDocument(counter)) ++documents;
+    node = YAML::Load(std::string(text));
+    if (documents > 1) {
+      const int line = SecondDocumentLine(text, node.Mark().line);
       return MakeError(Error(ErrorCode::kInvalidArgument,
-                             "YAML holds " + std::to_string(documents.size()) +
-                                 " documents; one is accepted (the second starts with the `---` at line " +
+                             "YAML holds more than one document; one is accepted (the second starts "
+                             "with the `---` at line " +
                                  std::to_string(line) + "): put each workflow or config in its own file",
                              {{"", "second YAML document (`---`); only one is accepted", line}}));
     }
-    if (!documents.empty()) node = documents[0];
   } catch (const YAML::DeepRecursion& e) {
     return SyntaxError("YAML", {e.mark.line + 1, e.mark.column + 1},
                        "nesting too deep (more than " + std::to_string(limits.max_depth) +
@@ -329,6 +353,7 @@ Result<Document> ParseDocument(std::string_view text, DocumentFormat format,
                                (line > 0 ? " (line " + std::to_string(line) + ")" : ""),
                            {{path, e.details().empty() ? e.message() : e.details()[0].message, line}}));
   }
+  MakeDoublesExact(doc->root);  // what is stored reads back the same (json_text.h)
   return doc;
 }
 

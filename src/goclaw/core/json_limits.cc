@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "goclaw/core/document.h"
+#include "goclaw/core/json_text.h"
 #include "goclaw/core/text.h"
 
 namespace goclaw {
@@ -71,6 +72,8 @@ class Walker {
                       "a number that is not finite (JSON has no infinity or NaN; numbers must "
                       "lie within +-1.7976931348623157e308)");
         }
+        // From an agent: the value that will be stored is the one its text reads back as.
+        if (repair_) v = ExactDouble(v.get_double());
         bytes_ += 25;
         return true;
       case boost::json::kind::string:

@@ -105,5 +105,20 @@ TEST(DocumentLimitsTest, SpecsWithValuesThatCannotBeKeptAreRefused) {
   EXPECT_FALSE(ParseDocument("x: .nan\n", DocumentFormat::kYaml));
 }
 
+// Found by fuzz/json_values_fuzzer: a 26-digit integer parses (summed digit by digit) to a
+// double that no JsonText form reads back. The boundaries store the nearest one that does.
+TEST(JsonTextTest, DoublesWithoutAnExactTextAreMadeExactAtTheBoundary) {
+  auto doc = ParseDocument("[18446740000115057997623219, 1.7976931348623157]", DocumentFormat::kJson);
+  ASSERT_TRUE(doc) << doc.error().ToString();
+  const std::string text = JsonText(doc->root);
+  auto back = ParseJsonText(text);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, doc->root) << text;
+  auto agent = ParseJsonText("{\"n\": 18446740000115057997623219}");
+  ASSERT_TRUE(agent);
+  ASSERT_TRUE(SanitizeAgentJson(*agent, 1 << 20));
+  EXPECT_EQ(*ParseJsonText(JsonText(*agent)), *agent);
+}
+
 }  // namespace
 }  // namespace goclaw

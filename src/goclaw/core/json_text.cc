@@ -91,6 +91,22 @@ std::string DoubleText(double d) {
   return best;
 }
 
+double ExactDouble(double d) {
+  if (!std::isfinite(d)) return d;
+  std::optional<double> back = ParseDouble(DoubleText(d));
+  return back ? *back : d;
+}
+
+void MakeDoublesExact(boost::json::value& v) {
+  if (v.is_double()) {
+    v = ExactDouble(v.get_double());
+  } else if (auto* arr = v.if_array()) {
+    for (auto& item : *arr) MakeDoublesExact(item);
+  } else if (auto* obj = v.if_object()) {
+    for (auto& kv : *obj) MakeDoublesExact(kv.value());
+  }
+}
+
 void AppendJsonText(const boost::json::value& v, std::string& out) {
   switch (v.kind()) {
     case boost::json::kind::null:

@@ -29,6 +29,14 @@ std::string JsonText(const boost::json::value& v);
 // The text of one double that parses back as the same double (see above).
 std::string DoubleText(double d);
 
+// The double that DoubleText(d) reads back as: d itself for every double the parser produces
+// from ordinary text; for the rare others (a 20+ digit integer such as
+// 18446740000115057997623219 is summed digit by digit) its nearest neighbour that does round
+// trip. The boundaries (json_limits.h) apply it, so what the engine holds is what it stores.
+double ExactDouble(double d);
+// ExactDouble on every double in `v`.
+void MakeDoublesExact(boost::json::value& v);
+
 // Parses JSON text written by JsonText (or any JSON nested at most `max_depth` deep; readers of
 // responses that wrap stored values allow a few levels more). Errors are kInvalidArgument
 // naming `what`.

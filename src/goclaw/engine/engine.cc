@@ -1060,7 +1060,7 @@ class Engine::Impl {
     a.config = t.config;
     a.input = run.input;
     a.cancel = t.active->cancel;
-    a.lineage_depth = LineageDepth(run.plan.spec().metadata);
+    a.lineage_depth = run.lineage_depth;
     const std::uint64_t h = run.handle;
     if (spec.timeout) {
       timers().At(clock().SteadyNow() + *spec.timeout, [this, s, h, i, attempt] {

@@ -14,6 +14,7 @@
 #include "goclaw/dag/plan.h"
 #include "goclaw/engine/cancellation.h"
 #include "goclaw/engine/engine.h"
+#include "goclaw/engine/executor.h"
 #include "goclaw/engine/states.h"
 #include "goclaw/lane/multi_acquire.h"
 
@@ -63,6 +64,7 @@ struct WorkflowRun {
   std::uint32_t shard = 0;   // the shard that owns it
   std::shared_ptr<const dag::Plan> shared_plan;  // shared by every run of the same compiled spec
   const dag::Plan& plan;
+  const int lineage_depth;  // of the spec's metadata (executor.h), read once, not per attempt
   std::shared_ptr<const boost::json::value> input;  // shared with every attempt
   WorkflowState state = WorkflowState::kPending;
   Clock::WallTime created_at;
@@ -93,7 +95,7 @@ struct WorkflowRun {
   }
 
   explicit WorkflowRun(std::shared_ptr<const dag::Plan> p)
-      : shared_plan(std::move(p)), plan(*shared_plan) {}
+      : shared_plan(std::move(p)), plan(*shared_plan), lineage_depth(LineageDepth(plan.spec().metadata)) {}
 };
 
 }  // namespace goclaw::engine::internal

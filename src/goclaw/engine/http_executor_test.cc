@@ -17,6 +17,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "goclaw/engine/test_attempt.h"
 #include "goclaw/engine/test_loopback_server.h"
 
 namespace goclaw::engine {
@@ -274,17 +275,7 @@ std::string Ok(const std::string& body) {
 }
 
 AttemptResult CallWith(HttpExecutor& exec, const std::string& url, int lineage_depth = 0) {
-  std::promise<AttemptResult> promise;
-  Attempt a;
-  a.workflow_id = "wf";
-  a.task_id = "t";
-  a.idempotency_key = "wf/t/1";
-  a.config = boost::json::object{{"url", url}};
-  a.input = std::make_shared<const boost::json::value>();
-  a.cancel = std::make_shared<CancellationSource>();
-  a.lineage_depth = lineage_depth;
-  exec.Start(std::move(a), [&promise](AttemptResult r) { promise.set_value(std::move(r)); });
-  return promise.get_future().get();
+  return testing::RunAttemptTo(exec, url, lineage_depth);
 }
 
 std::unique_ptr<HttpExecutor> NewExecutor(EgressOptions egress = {}) {

@@ -18,6 +18,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "goclaw/engine/http_executor.h"
+#include "goclaw/engine/test_attempt.h"
 #include "goclaw/engine/test_loopback_server.h"
 
 namespace goclaw::engine {
@@ -104,16 +105,7 @@ class HttpExecutorTlsTest : public ::testing::Test {
   }
 
   static AttemptResult Call(HttpExecutor& exec, const std::string& url) {
-    std::promise<AttemptResult> promise;
-    Attempt a;
-    a.workflow_id = "wf";
-    a.task_id = "t";
-    a.idempotency_key = "wf/t/1";
-    a.config = boost::json::object{{"url", url}};
-    a.input = std::make_shared<const boost::json::value>();
-    a.cancel = std::make_shared<CancellationSource>();
-    exec.Start(std::move(a), [&promise](AttemptResult r) { promise.set_value(std::move(r)); });
-    return promise.get_future().get();
+    return testing::RunAttemptTo(exec, url);
   }
 
   static inline std::string dir_;

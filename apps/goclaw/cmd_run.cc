@@ -20,6 +20,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "cli.h"
+#include "goclaw/server/executors.h"
 #include "goclaw/core/document.h"
 #include "goclaw/core/json_format.h"
 #include "goclaw/dag/loader.h"
@@ -196,8 +197,10 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     load.limits.max_tasks = static_cast<std::size_t>(config->dag.max_tasks);
     load.limits.max_spec_bytes = static_cast<std::size_t>(config->dag.max_spec_bytes);
     load.format = DocumentFormatFromPath(opts->spec);
-    // This process's engine: the configured lanes and no registered functions.
-    load.environment = LocalEnvironment(*config, /*functions_known=*/true);
+    // This process's engine: the configured lanes and executors, and no registered functions.
+    const auto types = server::ValidationRegistry(
+        *config, "here (`goclaw run` registers none; submit it to a server whose program registers it)");
+    load.environment = LocalEnvironment(*config, types.get());
     std::string source = opts->spec == "-" ? "<stdin>" : opts->spec;
     auto text = ReadInput(opts->spec, load.limits.max_spec_bytes, "dag.max_spec_bytes");
     Result<dag::Plan> plan = text ? dag::LoadWorkflow(*text, load) : MakeError(text.error());
@@ -225,6 +228,7 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     engine::EngineOptions eopts = engine::EngineOptionsFromConfig(*config);
     eopts.logger = ctx.Logger("engine");
     eopts.store = store.get();
+    eopts.executors = server::ExecutorsFromConfig(*config);
     auto engine = engine::Engine::Create(std::move(eopts));
     if (!engine) {
       PrintError(std::cerr, "goclaw run", engine.error());

@@ -23,20 +23,21 @@
 #include "goclaw/core/uuid.h"
 #include "goclaw/dag/loader.h"
 #include "goclaw/dag/spec_encoder.h"
-#include "goclaw/engine/builtin_executor.h"
 #include "goclaw/engine/engine_metrics.h"
-#include "goclaw/engine/function_executor.h"
 #include "goclaw/engine/journal.h"
 #include "goclaw/engine/retry.h"
 #include "goclaw/engine/run_records.h"
 #include "goclaw/engine/shard.h"
 #include "goclaw/engine/status_json.h"
+#include "goclaw/engine/task_log.h"
 #include "goclaw/engine/templating.h"
 #include "goclaw/engine/workflow_run.h"
 #include "goclaw/lane/multi_acquire.h"
 
 namespace goclaw::engine {
 
+using exec::Attempt;
+using exec::AttemptResult;
 using internal::ActiveTask;
 using internal::MetricsRecorder;
 using internal::ShardJournal;
@@ -66,13 +67,13 @@ class Engine::Impl {
     int shards = options_.shards > 0 ? options_.shards
                                      : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     ids_ = std::make_unique<UuidGenerator>(clock(), options_.seed);
-    builtin_ = std::make_unique<BuiltinExecutor>(clock(), timers());
-    function_ = std::make_unique<FunctionExecutor>(functions_, options_.function_workers,
-                                                   options_.logger);
-    if (options_.exec.enabled) exec_ = std::make_unique<ExecExecutor>(options_.exec);
-    HttpOptions http = options_.http;
-    http.max_response_bytes = options_.max_output_bytes;
-    GOCLAW_ASSIGN_OR_RETURN(http_, HttpExecutor::Create(std::move(http)));
+    const exec::ExecutorEnv env{clock(), timers(), functions_, options_.function_workers, options_.logger};
+    if (options_.executors) {
+      GOCLAW_ASSIGN_OR_RETURN(executors_, options_.executors(env));
+    } else {
+      executors_ = std::make_unique<exec::ExecutorRegistry>();
+      GOCLAW_RETURN_IF_ERROR(exec::AddCoreExecutors(*executors_, env));
+    }
     std::uint64_t seed = options_.seed != 0 ? options_.seed : std::random_device{}();
     store_ = options_.store;
     for (int i = 0; i < shards; ++i) {
@@ -112,9 +113,8 @@ class Engine::Impl {
     // of ours completes only once every earlier callback has returned, so none is still inside
     // a shard's Post when the shards go (found by TSan).
     if (store_ != nullptr) (void)store_->CommitAndWait({});
-    function_.reset();                            // workers joined; no more completions
-    exec_.reset();                                // processes killed; no more completions
-    http_.reset();                                // requests aborted; I/O thread joined
+    if (executors_) executors_->Shutdown();  // workers joined, processes killed, requests
+                                             // aborted: no more completions
     if (owned_timers_) owned_timers_->Stop();     // no more timer callbacks (At still safe)
     for (auto& s : shards_) s->Stop();            // loops joined; later posts are dropped
     for (auto& l : local_) l->runs.clear();  // releases held permits
@@ -128,14 +128,11 @@ class Engine::Impl {
   lane::LaneRegistry& lanes() { return *lanes_; }
 
   Status RegisterFunction(std::string name, TaskFunction fn, bool inline_on_shard) {
-    std::lock_guard lock(functions_mu_);
-    return functions_.Register(std::move(name), std::move(fn), inline_on_shard);
+    return functions_->Register(std::move(name), std::move(fn), inline_on_shard);
   }
 
-  bool HasFunction(std::string_view name) {
-    std::lock_guard lock(functions_mu_);
-    return functions_.Find(std::string(name)) != nullptr;
-  }
+  bool HasFunction(std::string_view name) const { return functions_->Find(name) != nullptr; }
+  const exec::ExecutorRegistry& executors() const { return *executors_; }
 
   Result<std::string> Submit(std::shared_ptr<const dag::Plan> shared_plan, boost::json::object input) {
     std::promise<Result<std::string>> promise;
@@ -264,6 +261,19 @@ class Engine::Impl {
     });
     if (live) return std::move(*live);
     return StatusFromStore(id);
+  }
+
+  Result<TaskLogs> Logs(const std::string& id, const std::string& task_id) {
+    auto live = OnShard<TaskLogs>(id, [&task_id](WorkflowRun& r) -> Result<TaskLogs> {
+      auto i = r.plan.Find(task_id);
+      if (!i) return MakeError(ErrorCode::kNotFound, "workflow " + r.id + " has no task \"" + task_id + "\"");
+      return internal::LogsOf(r.tasks[*i]);
+    });
+    if (live) return std::move(*live);
+    GOCLAW_ASSIGN_OR_RETURN(auto stored, LoadStored(id));
+    auto i = stored.plan->Find(task_id);
+    if (!i) return MakeError(ErrorCode::kNotFound, "workflow " + id + " has no task \"" + task_id + "\"");
+    return internal::LoadLogs(*store_, id, *i);
   }
 
   Result<WorkflowStatus> StatusFromStore(const std::string& id) {
@@ -475,19 +485,12 @@ class Engine::Impl {
   Status CheckExecutors(const dag::Plan& plan) const {
     std::vector<ErrorDetail> details;
     for (Index i = 0; i < plan.task_count(); ++i) {
-      dag::TaskType type = plan.task(i).type;
-      if (type == dag::TaskType::kBuiltin || type == dag::TaskType::kFunction) continue;
-      if (type == dag::TaskType::kExec && exec_) continue;
-      if (type == dag::TaskType::kHttp) continue;
-      std::string why = type == dag::TaskType::kExec
-                            ? "exec tasks are disabled; set executors.exec.enabled: true and list "
-                              "the command in executors.exec.allow"
-                            : "this engine runs builtin, function, http and (when enabled) exec "
-                              "tasks";
+      const std::string& type = plan.task(i).type;
+      std::optional<std::string> why = executors_->Unavailable(type);
+      if (!why) continue;
       details.push_back({"tasks[" + std::to_string(i) + "].type",
-                         "task \"" + plan.task(i).id + "\" has type " +
-                             std::string(dag::TaskTypeName(type)) + ", which cannot run here: " +
-                             why,
+                         "task \"" + plan.task(i).id + "\" has type " + type +
+                             ", which cannot run here: " + *why,
                          0, ""});
     }
     if (details.empty()) return OkStatus();
@@ -977,6 +980,9 @@ class Engine::Impl {
     options_.logger.Info("retention: erasing {} workflows that finished before {}", expired.size(),
                          FormatTime(cutoff));
     store::StoreBatch batch;
+    for (const std::string& id : expired) {
+      batch.mutations.push_back(store::TableMutation::ErasePrefix(std::string(internal::kTaskLogTable), id + std::string(1, '\0')));
+    }
     batch.erased = std::move(expired);
     store_->Commit(std::move(batch), [logger = options_.logger](Status st) {
       if (!st) logger.Error("retention: erasing failed (retried at the next sweep): {}", st.error().message());
@@ -1049,7 +1055,13 @@ class Engine::Impl {
     }
     t.active->permits.emplace(std::move(*permits));
     ++t.attempts;
-    t.active->cancel = std::make_shared<CancellationSource>();
+    const std::uint64_t h = run.handle;
+    // What the attempt reports comes back to this shard, fenced by attempt number.
+    t.active->channel = std::make_shared<exec::AttemptChannel>([this, s, h, i, attempt](exec::AttemptReport report) {
+      PostToRun(s, h, [this, i, attempt, report = std::move(report)](WorkflowRun& r) mutable {
+        OnReport(r, i, attempt, std::move(report));
+      });
+    });
     const dag::TaskSpec& spec = run.plan.task(i);
     Attempt a;
     a.workflow_id = run.id;
@@ -1059,15 +1071,14 @@ class Engine::Impl {
     a.type = spec.type;
     a.config = t.config;
     a.input = run.input;
-    a.cancel = t.active->cancel;
+    a.channel = t.active->channel;
     a.lineage_depth = run.lineage_depth;
-    const std::uint64_t h = run.handle;
     if (spec.timeout) {
       timers().At(clock().SteadyNow() + *spec.timeout, [this, s, h, i, attempt] {
         PostToRun(s, h, [this, s, i, attempt](WorkflowRun& r) {
           TaskRun& task = r.tasks[i];
           if (task.state != TaskState::kRunning || task.attempts != attempt) return;
-          task.active->cancel->Cancel();
+          task.active->channel->Cancel();
           OnAttemptDone(s, r, i, attempt,
                         AttemptResult::Fail(ErrorCode::kDeadlineExceeded,
                                             "attempt timed out after " +
@@ -1105,12 +1116,36 @@ class Engine::Impl {
     local.in_start = false;
   }
 
-  Executor& ExecutorFor(dag::TaskType type) {
-    if (type == dag::TaskType::kFunction) return *function_;
-    if (type == dag::TaskType::kExec) return *exec_;  // Submit checked that it exists
-    if (type == dag::TaskType::kHttp) return *http_;
-    GOCLAW_CHECK(type == dag::TaskType::kBuiltin);     // Submit admits nothing else
-    return *builtin_;
+  // A report from attempt `attempt` of task i. Log lines are kept (bounded per attempt) even
+  // when they arrive after the attempt finished (an inline function's lines are posted before
+  // its result is handled); reports of an older attempt are dropped.
+  void OnReport(WorkflowRun& run, Index i, int attempt, exec::AttemptReport report) {
+    TaskRun& t = run.tasks[i];
+    if (t.attempts != attempt) return;
+    switch (report.kind) {
+      case exec::AttemptReport::Kind::kLog:
+        internal::AppendLog(t, attempt, clock().Now(), std::move(report.stream), std::move(report.text),
+                            options_.max_attempt_log_bytes);
+        if (ShardJournal* journal = local_[run.shard]->journal.get()) journal->TouchTask(run, i);
+        break;
+      case exec::AttemptReport::Kind::kProgress:
+        t.progress = report.fraction;
+        if (!report.text.empty()) {
+          internal::AppendLog(t, attempt, clock().Now(), "progress",
+                              std::to_string(static_cast<int>(report.fraction * 100)) + "% " + report.text,
+                              options_.max_attempt_log_bytes);
+        }
+        break;
+      case exec::AttemptReport::Kind::kAck:
+      case exec::AttemptReport::Kind::kHeartbeat:
+        break;  // signals (acks) and pull workers (heartbeats) act on these
+    }
+  }
+
+  exec::Executor& ExecutorFor(const std::string& type) {
+    exec::Executor* executor = executors_->Find(type);
+    GOCLAW_CHECK(executor != nullptr);  // Submit and recovery admit only types that run here
+    return *executor;
   }
 
   // An output enters the engine only if it can be stored, served and read back (json_limits.h):
@@ -1144,7 +1179,7 @@ class Engine::Impl {
     // The permits go back now; the rest of the attempt's state (its start time) lives until
     // the task leaves `running`.
     t.active->permits.reset();
-    t.active->cancel.reset();
+    t.active->channel.reset();
     if (result.output) {
       try {
         result = AcceptOutput(run, std::move(result));
@@ -1219,7 +1254,7 @@ class Engine::Impl {
       if (t.active) {
         if (t.active->acquisition) t.active->acquisition->Cancel();
         if (!t.active->ticket.empty()) t.active->ticket.Cancel();
-        if (t.active->cancel) t.active->cancel->Cancel();
+        if (t.active->channel) t.active->channel->Cancel();
       }
       // SetTaskState times the cancelled attempt, then releases what the task held.
       SetTaskState(run, i, TaskState::kCancelled, "workflow cancelled");
@@ -1317,7 +1352,7 @@ class Engine::Impl {
     for (Index i = 0; i < run.plan.task_count(); ++i) {
       const TaskRun& t = run.tasks[i];
       const dag::TaskSpec& spec = run.plan.task(i);
-      st.tasks.push_back(TaskStatus{spec.id, spec.name, std::string(dag::TaskTypeName(spec.type)),
+      st.tasks.push_back(TaskStatus{spec.id, spec.name, spec.type,
                                     t.state, t.attempts, Optional(t.started_at),
                                     Optional(t.finished_at), run.messages[t.error], t.output});
     }
@@ -1328,13 +1363,9 @@ class Engine::Impl {
   SystemClock system_clock_;
   std::unique_ptr<ThreadTimerQueue> owned_timers_;
   std::unique_ptr<lane::LaneRegistry> lanes_;
-  std::mutex functions_mu_;
-  FunctionRegistry functions_;
+  std::shared_ptr<exec::FunctionRegistry> functions_ = std::make_shared<exec::FunctionRegistry>();
   std::unique_ptr<UuidGenerator> ids_;
-  std::unique_ptr<BuiltinExecutor> builtin_;
-  std::unique_ptr<FunctionExecutor> function_;
-  std::unique_ptr<ExecExecutor> exec_;
-  std::unique_ptr<HttpExecutor> http_;
+  std::unique_ptr<exec::ExecutorRegistry> executors_;
   std::vector<std::unique_ptr<Shard>> shards_;
   // What each shard owns; touched only on that shard's thread.
   struct Completion {
@@ -1395,13 +1426,6 @@ Engine::~Engine() = default;
 EngineOptions EngineOptionsFromConfig(const config::Config& config) {
   EngineOptions options;
   options.lanes = config.lanes;
-  options.exec.enabled = config.executors.exec.enabled;
-  options.exec.allow = config.executors.exec.allow;
-  options.http.ca_file = config.executors.http.ca_file;
-  options.http.max_idle_per_host = static_cast<std::size_t>(config.executors.http.max_idle_per_host);
-  options.http.egress.allow = config.executors.http.egress.allow;
-  options.http.egress.deny = config.executors.http.egress.deny;
-  options.http.egress.allow_self = config.executors.http.egress.allow_self;
   options.evict_after = config.storage.evict_after;
   options.retention = config.storage.retention;
   options.max_output_bytes = static_cast<std::size_t>(config.limits.max_output_bytes);
@@ -1420,6 +1444,7 @@ Status Engine::RegisterFunction(std::string name, TaskFunction fn, bool inline_o
   return impl_->RegisterFunction(std::move(name), std::move(fn), inline_on_shard);
 }
 bool Engine::HasFunction(std::string_view name) const { return impl_->HasFunction(name); }
+const exec::ExecutorRegistry& Engine::executors() const { return impl_->executors(); }
 Result<std::string> Engine::Submit(const dag::Plan& plan, boost::json::object input) {
   return impl_->Submit(std::make_shared<const dag::Plan>(plan), std::move(input));
 }
@@ -1451,6 +1476,9 @@ std::array<std::size_t, kWorkflowStateCount> Engine::CountByState() const {
   return impl_->CountByState();
 }
 EngineMetrics Engine::Metrics() { return impl_->Metrics(); }
+Result<TaskLogs> Engine::Logs(const std::string& workflow_id, const std::string& task_id) {
+  return impl_->Logs(workflow_id, task_id);
+}
 Result<std::vector<Event>> Engine::Events(const std::string& id, std::uint64_t since) {
   return impl_->Events(id, since);
 }

@@ -1,7 +1,7 @@
 // goclaw::Engine — runs workflows (DESIGN.md §4–6). A library: embed it in a C++ program, or
-// use it through `goclaw run` and (later) the server.
+// use it through `goclaw run` and `goclaw server`.
 //
-//   auto engine = Engine::Create(options);            // shards, lanes, executors
+//   auto engine = Engine::Create(options);            // shards, lanes, executors (registry)
 //   engine->RegisterFunction("summarize", fn);        // for `function` tasks
 //   auto id = engine->Submit(plan, input);            // a compiled dag::Plan
 //   auto status = engine->Wait(*id);                  // or Get / List / Cancel / Subscribe
@@ -45,25 +45,32 @@
 #include "goclaw/core/unique_function.h"
 #include "goclaw/dag/plan.h"
 #include "goclaw/engine/engine_metrics.h"
-#include "goclaw/engine/exec_executor.h"
-#include "goclaw/engine/function_registry.h"
-#include "goclaw/engine/http_executor.h"
 #include "goclaw/engine/states.h"
+#include "goclaw/exec/core_executors.h"
+#include "goclaw/exec/function_registry.h"
+#include "goclaw/exec/registry.h"
 #include "goclaw/lane/registry.h"
 #include "goclaw/log/log.h"
 #include "goclaw/store/store.h"
 
 namespace goclaw::engine {
 
+// In-process functions (exec/function_registry.h), named here for library users.
+using exec::TaskContext;
+using exec::TaskFunction;
+
 struct EngineOptions {
   std::vector<config::LaneConfig> lanes;  // empty: one "default" lane
   int shards = 0;                         // 0: one per core
   int function_workers = 4;               // threads for non-inline functions
+  // Builds the executor registry (exec/registry.h) with the engine's clock, timers and
+  // function registry; none: builtin and function only (exec/core_executors.h). A server
+  // builds it from its config (server/executors.h).
+  exec::ExecutorFactory executors;
   std::size_t max_output_bytes = 1u << 20;            // one task's output
   std::size_t max_config_bytes = 1u << 20;            // a task's config after {{...}}
   std::size_t max_workflow_output_bytes = 64u << 20;  // all outputs of one workflow
-  ExecOptions exec;                       // subprocess tasks: off unless enabled
-  HttpOptions http;                       // max_response_bytes is max_output_bytes
+  std::size_t max_attempt_log_bytes = 64u << 10;  // an attempt's log lines, together
   const Clock* clock = nullptr;           // default: the system clock
   TimerQueue* timers = nullptr;           // default: a timer thread owned by the engine
   log::Logger logger;
@@ -74,7 +81,8 @@ struct EngineOptions {
   Millis retention{0};        // finished workflows older than this are erased; 0 = kept
 };
 
-// The options a loaded configuration asks for (lanes, executors); the caller adds the logger.
+// The options a loaded configuration asks for (lanes, limits, retention); the caller adds the
+// logger and the executor factory.
 EngineOptions EngineOptionsFromConfig(const config::Config& config);
 
 struct TaskStatus {
@@ -125,6 +133,20 @@ struct ListResult {
   std::size_t total = 0;                   // matching the filter, before paging
 };
 
+// A line of a task's log (exec/attempt_channel.h): what its attempts reported — a function's
+// log lines, an exec task's stderr, an http task's status lines, progress messages.
+struct TaskLogLine {
+  int attempt = 0;
+  Clock::WallTime time;
+  std::string stream;  // "log", "stderr", "status", "progress"
+  std::string text;
+};
+
+struct TaskLogs {
+  std::vector<TaskLogLine> lines;  // by attempt, then as reported
+  std::vector<int> truncated;      // attempts whose lines passed the limit (later lines dropped)
+};
+
 // One state change. `task_id` is empty for workflow events. `seq` counts from 1 per workflow.
 struct Event {
   std::uint64_t seq = 0;
@@ -158,9 +180,11 @@ class Engine {
 
   // Register before submitting workflows that call the function.
   Status RegisterFunction(std::string name, TaskFunction fn, bool inline_on_shard = false);
-  // Whether a function of this name is registered (the submit route refuses specs that call
-  // one that is not).
+  // Whether a function of this name is registered.
   bool HasFunction(std::string_view name) const;
+  // The task types this engine runs; also the catalog specs are validated against
+  // (dag::RunEnvironment::task_types).
+  const exec::ExecutorRegistry& executors() const;
 
   // Starts a workflow; returns its id ("wf-<uuidv7>"). `input` overrides the spec's input keys.
   // The first form copies the plan; the second shares it (many runs of one compiled spec).
@@ -191,6 +215,8 @@ class Engine {
   // thread; callbacks must be quick. Returns a handle for Unsubscribe.
   std::uint64_t Subscribe(EventCallback callback);
   void Unsubscribe(std::uint64_t handle);
+  // A task's log lines. kNotFound for an unknown workflow or task.
+  Result<TaskLogs> Logs(const std::string& workflow_id, const std::string& task_id);
   // The event history (seq > since), from memory and the store.
   Result<std::vector<Event>> Events(const std::string& id, std::uint64_t since = 0);
 

@@ -59,27 +59,30 @@ void MetricsRecorder::TaskMoved(TaskState from, TaskState to) {
   ++counts_.tasks_entered[Idx(to)];
 }
 
-MetricsRecorder::Pair& MetricsRecorder::For(dag::TaskType type, const std::string& lane) {
+MetricsRecorder::Pair& MetricsRecorder::For(std::string_view type, const std::string& lane) {
   auto it = by_lane_.find(lane);
-  if (it == by_lane_.end()) it = by_lane_.emplace(lane, std::array<Pair, kTaskTypeCount>{}).first;
-  return it->second[Idx(type)];
+  if (it == by_lane_.end()) it = by_lane_.emplace(lane, std::vector<Pair>{}).first;
+  for (Pair& p : it->second) {
+    if (p.type == type) return p;
+  }
+  it->second.push_back(Pair{std::string(type), {}, {}});
+  return it->second.back();
 }
 
-void MetricsRecorder::QueueWait(dag::TaskType type, const std::string& lane, double seconds) {
+void MetricsRecorder::QueueWait(std::string_view type, const std::string& lane, double seconds) {
   For(type, lane).queue_wait.Record(seconds);
 }
 
-void MetricsRecorder::AttemptDuration(dag::TaskType type, const std::string& lane, double seconds) {
+void MetricsRecorder::AttemptDuration(std::string_view type, const std::string& lane, double seconds) {
   For(type, lane).duration.Record(seconds);
 }
 
 EngineMetrics MetricsRecorder::Snapshot() const {
   EngineMetrics out = counts_;
   for (const auto& [lane, pairs] : by_lane_) {
-    for (std::size_t t = 0; t < kTaskTypeCount; ++t) {
-      const Pair& p = pairs[t];
+    for (const Pair& p : pairs) {
       if (p.duration.count() == 0 && p.queue_wait.count() == 0) continue;
-      out.timings.push_back({static_cast<dag::TaskType>(t), lane, p.duration, p.queue_wait});
+      out.timings.push_back({p.type, lane, p.duration, p.queue_wait});
     }
   }
   std::sort(out.timings.begin(), out.timings.end(), [](const TaskTimings& a, const TaskTimings& b) {

@@ -15,16 +15,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "goclaw/dag/spec.h"
+#include <string_view>
+
 #include "goclaw/engine/states.h"
 #include "goclaw/metrics/histogram.h"
 
 namespace goclaw::engine {
 
-inline constexpr std::size_t kTaskTypeCount = 5;  // dag::TaskType values
-
 struct TaskTimings {
-  dag::TaskType type = dag::TaskType::kBuiltin;
+  std::string type;  // the task type (executor registry name)
   std::string lane;
   metrics::Histogram duration;    // one observation per finished attempt (running -> next state)
   metrics::Histogram queue_wait;  // queued -> running, per attempt
@@ -52,20 +51,22 @@ class MetricsRecorder {
   void Restored(WorkflowState state, const std::array<std::int64_t, kTaskStateCount>& tasks);
   void WorkflowMoved(WorkflowState from, WorkflowState to);
   void TaskMoved(TaskState from, TaskState to);
-  void QueueWait(dag::TaskType type, const std::string& lane, double seconds);
-  void AttemptDuration(dag::TaskType type, const std::string& lane, double seconds);
+  void QueueWait(std::string_view type, const std::string& lane, double seconds);
+  void AttemptDuration(std::string_view type, const std::string& lane, double seconds);
 
   EngineMetrics Snapshot() const;
 
  private:
   struct Pair {
+    std::string type;
     metrics::Histogram duration;
     metrics::Histogram queue_wait;
   };
-  Pair& For(dag::TaskType type, const std::string& lane);
+  Pair& For(std::string_view type, const std::string& lane);
 
   EngineMetrics counts_;  // everything but timings
-  std::unordered_map<std::string, std::array<Pair, kTaskTypeCount>> by_lane_;
+  // Per lane, per type: a lane sees a handful of types, so a scan of a short vector.
+  std::unordered_map<std::string, std::vector<Pair>> by_lane_;
 };
 
 }  // namespace internal

@@ -1,6 +1,8 @@
 // The shard journal: dirty runs -> one store batch per flush, one flush in flight.
 #include "goclaw/engine/journal.h"
 
+#include "goclaw/engine/task_log.h"
+
 #include <algorithm>
 
 #include "goclaw/engine/run_records.h"
@@ -82,6 +84,9 @@ void ShardJournal::Flush() {
     for (std::uint32_t i : run->dirty_tasks) {
       batch.tasks.push_back(TaskRecordOf(*run, i));
       run->tasks[i].dirty = false;
+      if (const TaskLog* log = run->tasks[i].log.get()) {  // with the task's record, whole
+        batch.mutations.push_back(store::TableMutation::Put(std::string(kTaskLogTable), LogKey(run->id, i), EncodeLog(*log)));
+      }
     }
     for (std::size_t k = run->events_written; k < run->events.size(); ++k) {
       batch.events.push_back(EventRecordOf(*run, k));

@@ -17,11 +17,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "goclaw/engine/http_executor.h"
-#include "goclaw/engine/test_attempt.h"
-#include "goclaw/engine/test_loopback_server.h"
+#include "goclaw/exec/http_executor.h"
+#include "goclaw/exec/test_attempt.h"
+#include "goclaw/exec/test_loopback_server.h"
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 namespace {
 
 namespace asio = boost::asio;
@@ -158,4 +158,4 @@ TEST_F(HttpExecutorTlsTest, UnreadableCaFileIsAConfigError) {
 }
 
 }  // namespace
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

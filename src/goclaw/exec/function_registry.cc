@@ -1,12 +1,13 @@
 // Function registration.
-#include "goclaw/engine/function_registry.h"
+#include "goclaw/exec/function_registry.h"
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 
 Status FunctionRegistry::Register(std::string name, TaskFunction fn, bool inline_on_shard) {
   if (name.empty() || !fn) {
     return MakeError(ErrorCode::kInvalidArgument, "a function needs a name and a body");
   }
+  std::lock_guard lock(mu_);
   if (functions_.contains(name)) {
     return MakeError(ErrorCode::kAlreadyExists, "function \"" + name + "\" is already registered");
   }
@@ -14,9 +15,10 @@ Status FunctionRegistry::Register(std::string name, TaskFunction fn, bool inline
   return OkStatus();
 }
 
-const RegisteredFunction* FunctionRegistry::Find(const std::string& name) const {
+const RegisteredFunction* FunctionRegistry::Find(std::string_view name) const {
+  std::lock_guard lock(mu_);
   auto it = functions_.find(name);
   return it == functions_.end() ? nullptr : &it->second;
 }
 
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

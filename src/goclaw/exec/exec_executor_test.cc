@@ -1,5 +1,5 @@
 // The exec executor with real processes (cat, sh, sleep from the base system).
-#include "goclaw/engine/exec_executor.h"
+#include "goclaw/exec/exec_executor.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -21,7 +21,7 @@
 
 #include "goclaw/core/test_temp_dir.h"
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 namespace {
 
 using ::testing::HasSubstr;
@@ -39,14 +39,14 @@ class ExecExecutorTest : public ::testing::Test {
   // Starts an attempt and returns a future of its result.
   std::future<AttemptResult> Start(ExecExecutor& exec, std::string_view config_json,
                                    boost::json::value input = nullptr,
-                                   std::shared_ptr<CancellationSource> cancel = nullptr) {
+                                   std::shared_ptr<AttemptChannel> cancel = nullptr) {
     auto promise = std::make_shared<std::promise<AttemptResult>>();
     Attempt a;
     a.workflow_id = "wf";
     a.task_id = "t";
     a.config = boost::json::parse(config_json);
     a.input = std::make_shared<const boost::json::value>(std::move(input));
-    a.cancel = cancel ? cancel : std::make_shared<CancellationSource>();
+    a.channel = cancel ? cancel : std::make_shared<AttemptChannel>();
     exec.Start(std::move(a), [promise](AttemptResult r) { promise->set_value(std::move(r)); });
     return promise->get_future();
   }
@@ -101,7 +101,7 @@ TEST_F(ExecExecutorTest, RefusesWhatIsNotAllowedOrCannotRun) {
 
 TEST_F(ExecExecutorTest, CancelKillsTheProcessGroup) {
   ExecExecutor exec(Options());
-  auto cancel = std::make_shared<CancellationSource>();
+  auto cancel = std::make_shared<AttemptChannel>();
   // The shell starts a child; killing the group must end both, so the pipes close.
   auto f = Start(exec, R"({"command": ["sh", "-c", "sleep 60 & sleep 60; wait"]})", nullptr, cancel);
   cancel->Cancel();
@@ -192,7 +192,7 @@ TEST_F(ExecExecutorTest, CancelKillsAGrandchildThatCalledSetsid) {
   const std::string fifo = dir.path() + "/pid";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   ExecExecutor exec(Options());
-  auto cancel = std::make_shared<CancellationSource>();
+  auto cancel = std::make_shared<AttemptChannel>();
   // The grandchild leaves the process group (setsid) and keeps stdout open.
   auto f = Start(exec, R"({"command": ["sh", "-c", "setsid sleep 60 & echo $! > )" + fifo + R"(; wait"]})",
                  nullptr, cancel);
@@ -227,4 +227,4 @@ TEST_F(ExecExecutorTest, NothingTheCommandStartedOutlivesIt) {
 }
 
 }  // namespace
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

@@ -1,7 +1,7 @@
 // The http executor against a real HTTP server on a loopback port (Beast, synchronous, on its
 // own thread): success, JSON and text bodies, 500-then-200, 404, 429, connection refused,
 // oversized bodies, keep-alive reuse, timeouts and cancellation.
-#include "goclaw/engine/http_executor.h"
+#include "goclaw/exec/http_executor.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,10 +17,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "goclaw/engine/test_attempt.h"
-#include "goclaw/engine/test_loopback_server.h"
+#include "goclaw/exec/test_attempt.h"
+#include "goclaw/exec/test_loopback_server.h"
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 namespace {
 
 namespace asio = boost::asio;
@@ -112,12 +112,12 @@ class HttpExecutorTest : public ::testing::Test {
   }
 
   AttemptResult Call(const std::string& config_json,
-                     std::shared_ptr<CancellationSource> cancel = nullptr) {
+                     std::shared_ptr<AttemptChannel> cancel = nullptr) {
     return StartCall(config_json, std::move(cancel)).get();
   }
 
   std::future<AttemptResult> StartCall(const std::string& config_json,
-                                       std::shared_ptr<CancellationSource> cancel = nullptr,
+                                       std::shared_ptr<AttemptChannel> cancel = nullptr,
                                        int lineage_depth = 0) {
     auto promise = std::make_shared<std::promise<AttemptResult>>();
     Attempt a;
@@ -126,7 +126,7 @@ class HttpExecutorTest : public ::testing::Test {
     a.idempotency_key = "wf/t/1";
     a.config = boost::json::parse(config_json);
     a.input = std::make_shared<const boost::json::value>();
-    a.cancel = cancel ? cancel : std::make_shared<CancellationSource>();
+    a.channel = cancel ? cancel : std::make_shared<AttemptChannel>();
     a.lineage_depth = lineage_depth;
     exec_->Start(std::move(a), [promise](AttemptResult r) { promise->set_value(std::move(r)); });
     return promise->get_future();
@@ -208,7 +208,7 @@ TEST_F(HttpExecutorTest, TimeoutAndCancel) {
   EXPECT_TRUE(timed.retryable);
   EXPECT_THAT(timed.output.error().message(), HasSubstr("timed out"));
 
-  auto cancel = std::make_shared<CancellationSource>();
+  auto cancel = std::make_shared<AttemptChannel>();
   auto pending = StartCall(Config("/hang"), cancel);
   cancel->Cancel();
   auto r = pending.get();
@@ -229,9 +229,9 @@ TEST_F(HttpExecutorTest, BadConfigIsRefused) {
 }
 
 }  // namespace
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 namespace {
 
 // Issue 12 ("Hardening"): the keep-alive pool, injection through templated url/headers, IPv6
@@ -518,4 +518,4 @@ TEST(HttpExecutorEgressTest, BadPatternFailsCreate) {
 }
 
 }  // namespace
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

@@ -11,10 +11,10 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
-#include "goclaw/engine/cancellation.h"
-#include "goclaw/engine/executor.h"
+#include "goclaw/exec/attempt_channel.h"
+#include "goclaw/exec/executor.h"
 
-namespace goclaw::engine::testing {
+namespace goclaw::exec::testing {
 
 inline AttemptResult RunAttemptTo(Executor& exec, const std::string& url, int lineage_depth = 0) {
   std::promise<AttemptResult> promise;
@@ -24,10 +24,10 @@ inline AttemptResult RunAttemptTo(Executor& exec, const std::string& url, int li
   a.idempotency_key = "wf/t/1";
   a.config = boost::json::object{{"url", url}};
   a.input = std::make_shared<const boost::json::value>();
-  a.cancel = std::make_shared<CancellationSource>();
+  a.channel = std::make_shared<AttemptChannel>();
   a.lineage_depth = lineage_depth;
   exec.Start(std::move(a), [&promise](AttemptResult r) { promise.set_value(std::move(r)); });
   return promise.get_future().get();
 }
 
-}  // namespace goclaw::engine::testing
+}  // namespace goclaw::exec::testing

@@ -1,6 +1,6 @@
 // Egress policy matching; SelfEndpoints resolves the server's host with getaddrinfo and lists
 // interface addresses with getifaddrs.
-#include "goclaw/engine/egress.h"
+#include "goclaw/exec/egress.h"
 
 #include <algorithm>
 #include <cstring>
@@ -10,7 +10,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 namespace {
 
 std::optional<IpAddress> FromSockaddr(const sockaddr* sa) {
@@ -150,4 +150,4 @@ Status EgressPolicy::Check(std::string_view host, std::uint16_t port,
   return refuse("no executors.http.egress.allow rule matches it (allowed: " + rules + ")");
 }
 
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

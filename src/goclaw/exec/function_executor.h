@@ -12,21 +12,34 @@
 #include <thread>
 #include <vector>
 
-#include "goclaw/engine/executor.h"
-#include "goclaw/engine/function_registry.h"
+#include "goclaw/exec/executor.h"
+#include "goclaw/exec/function_registry.h"
 #include "goclaw/log/log.h"
 
-namespace goclaw::engine {
+namespace goclaw::exec {
+
+struct FunctionExecutorOptions {
+  int workers = 4;  // threads for functions not registered inline
+  // Whether validation may refuse names not registered (yes where functions are registered
+  // before specs arrive: a server, an embedding program), and where: "on this server".
+  bool check_names = true;
+  std::string where = "here";
+};
 
 class FunctionExecutor final : public Executor {
  public:
-  FunctionExecutor(const FunctionRegistry& registry, int workers, log::Logger logger);
-  // Running calls finish; calls still queued fail with kCancelled.
-  ~FunctionExecutor() override;
+  FunctionExecutor(std::shared_ptr<const FunctionRegistry> registry, FunctionExecutorOptions options,
+                   log::Logger logger);
+  ~FunctionExecutor() override;  // Shutdown()
   FunctionExecutor(const FunctionExecutor&) = delete;
   FunctionExecutor& operator=(const FunctionExecutor&) = delete;
 
   void Start(Attempt attempt, AttemptDone done) override;
+  // config.name must be a string naming a registered function (with check_names).
+  void CheckConfig(const boost::json::object& config, const std::string& path,
+                   Diagnostics& diag) const override;
+  // Running calls finish; calls still queued fail with kCancelled.
+  void Shutdown() override;
 
  private:
   struct Call {
@@ -37,7 +50,8 @@ class FunctionExecutor final : public Executor {
   void Run(Call& call) const;
   void Work(std::stop_token stop);
 
-  const FunctionRegistry& registry_;
+  const std::shared_ptr<const FunctionRegistry> registry_;
+  const FunctionExecutorOptions options_;
   log::Logger logger_;
   std::mutex mu_;
   std::condition_variable_any cv_;
@@ -45,4 +59,4 @@ class FunctionExecutor final : public Executor {
   std::vector<std::jthread> workers_;
 };
 
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

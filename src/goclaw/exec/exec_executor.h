@@ -27,9 +27,9 @@
 #include <thread>
 #include <vector>
 
-#include "goclaw/engine/executor.h"
+#include "goclaw/exec/executor.h"
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 
 struct ExecOptions {
   bool enabled = false;
@@ -37,6 +37,11 @@ struct ExecOptions {
   std::size_t max_stdout_bytes = 1u << 20;     // more fails the attempt
   std::size_t max_stderr_kept = 4096;          // tail of stderr kept for the error message
 };
+
+// `command` a non-empty list of strings whose first (when not a {{...}} placeholder) is in
+// `options.allow` (when enabled).
+void CheckExecConfig(const boost::json::object& config, const std::string& path, Diagnostics& diag,
+                     const ExecOptions& options);
 
 class ExecExecutor final : public Executor {
  public:
@@ -47,6 +52,13 @@ class ExecExecutor final : public Executor {
   ExecExecutor& operator=(const ExecExecutor&) = delete;
 
   void Start(Attempt attempt, AttemptDone done) override;
+  // `command` a non-empty list of strings whose first is in executors.exec.allow (unless it is
+  // a {{...}} placeholder, checked when the task starts).
+  void CheckConfig(const boost::json::object& config, const std::string& path,
+                   Diagnostics& diag) const override;
+  std::optional<std::string> Unavailable() const override;
+  // Kills running processes and fails their attempts (kCancelled). Idempotent.
+  void Shutdown() override;
 
  private:
   struct Process;
@@ -60,6 +72,7 @@ class ExecExecutor final : public Executor {
   std::list<std::shared_ptr<Process>> exiting_;    // pipes closed, not yet reaped (reactor only)
   int wake_pipe_[2] = {-1, -1};
   std::jthread reactor_;
+  bool shut_down_ = false;
 };
 
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

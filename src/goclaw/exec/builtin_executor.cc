@@ -1,11 +1,17 @@
 // noop, echo, sleep, fail.
-#include "goclaw/engine/builtin_executor.h"
+#include "goclaw/exec/builtin_executor.h"
 
+#include <algorithm>
+#include <array>
 #include <mutex>
+#include <string_view>
 
+#include "goclaw/core/document.h"
 #include "goclaw/core/json_reader.h"
+#include "goclaw/core/suggest.h"
+#include "goclaw/core/text.h"
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 namespace {
 
 // Completes a sleep exactly once: when its timer fires or when it is cancelled.
@@ -22,7 +28,46 @@ struct SleepState {
   }
 };
 
+// wait_signal joins these with signals (DESIGN.md §7).
+constexpr std::array<std::string_view, 4> kBuiltinOps{"noop", "echo", "sleep", "fail"};
+
+bool IsPlaceholder(const boost::json::value& v) {
+  return v.is_string() && v.get_string().find("{{") != boost::json::string::npos;
+}
+
+void CheckFailConfig(const boost::json::object& config, const std::string& path, Diagnostics& diag) {
+  if (const auto* times = config.if_contains("times"); times && !IsPlaceholder(*times)) {
+    if (!times->is_int64() || times->get_int64() < 0) {
+      diag.Add(JoinPath(path, "times"),
+               "expected how many attempts fail, a whole number from 0 (leave it out to fail every "
+               "attempt), got " +
+                   DescribeJson(*times));
+    }
+  }
+  if (const auto* message = config.if_contains("message"); message && !message->is_string()) {
+    diag.Add(JoinPath(path, "message"), "expected a string, got " + DescribeJson(*message));
+  }
+}
+
 }  // namespace
+
+void CheckBuiltinConfig(const boost::json::object& config, const std::string& path, Diagnostics& diag) {
+  auto it = config.find("op");
+  if (it == config.end()) return;  // noop
+  const boost::json::value& op = it->value();
+  const std::string list = "noop, echo, sleep, fail";
+  if (!op.is_string()) {
+    diag.Add(JoinPath(path, "op"), "expected one of " + list + ", got " + DescribeJson(op));
+    return;
+  }
+  std::string_view name = op.get_string();
+  if (std::find(kBuiltinOps.begin(), kBuiltinOps.end(), name) == kBuiltinOps.end()) {
+    diag.Add(JoinPath(path, "op"), "unknown builtin op " + QuoteForMessage(name) + "; accepted: " +
+                                       list + DidYouMean(name, kBuiltinOps));
+    return;
+  }
+  if (name == "fail") CheckFailConfig(config, path, diag);
+}
 
 void BuiltinExecutor::Start(Attempt attempt, AttemptDone done) {
   const boost::json::object* config = attempt.config.if_object();
@@ -54,7 +99,7 @@ void BuiltinExecutor::Start(Attempt attempt, AttemptDone done) {
     }
     auto state = std::make_shared<SleepState>();
     state->done = std::move(done);
-    attempt.cancel->OnCancel([state] {
+    attempt.channel->OnCancel([state] {
       state->Finish(AttemptResult::Fail(ErrorCode::kCancelled, "sleep cancelled", false));
     });
     timers_.At(clock_.SteadyNow() + duration,
@@ -85,4 +130,4 @@ void BuiltinExecutor::Start(Attempt attempt, AttemptDone done) {
   }
 }
 
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

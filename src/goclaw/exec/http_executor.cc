@@ -1,11 +1,12 @@
 // The http executor: Beast over one io_context thread, coroutines per request, a pool of
 // keep-alive connections per host.
-#include "goclaw/engine/http_executor.h"
+#include "goclaw/exec/http_executor.h"
 
 #include <pthread.h>
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -30,7 +31,7 @@
 
 #include "goclaw/core/json_reader.h"
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -269,12 +270,13 @@ class HttpExecutor::Impl {
   void Start(Attempt attempt, AttemptDone done) {
     auto r = std::make_shared<Request>();
     r->done = std::move(done);
+    r->channel = attempt.channel;
     if (Status s = Build(attempt, *r); !s) {
       r->done(AttemptResult{tl::unexpected<Error>(s.error()), false});
       return;
     }
     std::weak_ptr<Request> weak = r;
-    attempt.cancel->OnCancel([this, weak] {
+    attempt.channel->OnCancel([this, weak] {
       asio::post(io_, [weak] {
         if (auto req = weak.lock()) {
           req->cancelled = true;
@@ -295,6 +297,8 @@ class HttpExecutor::Impl {
     std::shared_ptr<Connection> conn;
     bool cancelled = false;
     Status refused;  // by the egress policy: fails the attempt without a retry
+    std::shared_ptr<AttemptChannel> channel;  // the status line goes to the attempt's log
+    unsigned status = 0;                      // of the final response, once read
   };
 
   static Status CheckHeader(const std::string& name, const std::string& value) {
@@ -444,11 +448,21 @@ class HttpExecutor::Impl {
 
   asio::awaitable<void> Run(std::shared_ptr<Request> r) {
     active_.insert(r.get());
+    const auto started = std::chrono::steady_clock::now();
     AttemptResult result = co_await Exchange(*r);
     active_.erase(r.get());
     if (r->cancelled) {
       result = AttemptResult::Fail(ErrorCode::kCancelled, "request cancelled", false);
     }
+    // One line per exchange in the task's log: what was asked, what came back, how long.
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    std::string line = std::string(r->req.method_string()) + " " + r->url.PoolKey() + r->url.target + " -> ";
+    if (r->status != 0) {
+      line += std::to_string(r->status) + " " + std::string(http::obsolete_reason(static_cast<http::status>(r->status)));
+    } else {
+      line += result.output ? std::string("done") : "error: " + result.output.error().message();
+    }
+    r->channel->Log("status", line + " (" + std::to_string(ms.count()) + " ms)");
     r->done(std::move(result));
   }
 
@@ -499,6 +513,7 @@ class HttpExecutor::Impl {
             false);
       }
       auto res = parser->release();
+      r.status = res.result_int();
       // Pooled only when the exchange ended cleanly at the response's end.
       if (res.keep_alive() && !closing_ && !out.interim && !out.leftover) {
         auto& pool = idle_[r.url.PoolKey()];
@@ -565,8 +580,25 @@ Result<std::unique_ptr<HttpExecutor>> HttpExecutor::Create(HttpOptions options) 
 }
 HttpExecutor::HttpExecutor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpExecutor::~HttpExecutor() = default;
+void HttpExecutor::Shutdown() { impl_.reset(); }
 void HttpExecutor::Start(Attempt attempt, AttemptDone done) {
+  if (!impl_) {
+    done(AttemptResult::Fail(ErrorCode::kUnavailable, "the http executor was shut down", true));
+    return;
+  }
   impl_->Start(std::move(attempt), std::move(done));
 }
 
-}  // namespace goclaw::engine
+void CheckHttpConfig(const boost::json::object& config, const std::string& path, Diagnostics& diag) {
+  const boost::json::value value = config;  // ObjectReader reads a value
+  std::string url, method;
+  boost::json::object headers;
+  ObjectReader rd(value, path, diag);
+  rd.String("url", &url, /*required=*/true);
+  rd.String("method", &method);
+  rd.Object("headers", &headers);
+  rd.Allow({"body", "expect_status", "signal_url", "timeout"});
+  rd.RejectUnknown();
+}
+
+}  // namespace goclaw::exec

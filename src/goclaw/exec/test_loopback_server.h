@@ -15,7 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-namespace goclaw::engine::testing {
+namespace goclaw::exec::testing {
 
 class LoopbackServer {
  public:
@@ -68,4 +68,4 @@ class LoopbackServer {
   std::thread thread_;                    // last: starts once everything above exists
 };
 
-}  // namespace goclaw::engine::testing
+}  // namespace goclaw::exec::testing

@@ -1,5 +1,5 @@
 // Subprocesses: spawn with pipes, feed stdin, collect stdout/stderr, reap, kill on cancel.
-#include "goclaw/engine/exec_executor.h"
+#include "goclaw/exec/exec_executor.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -14,13 +14,17 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "goclaw/core/document.h"
+#include "goclaw/core/text.h"
+
 extern char** environ;
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 
 struct ExecExecutor::Process {
   pid_t pid = -1;
@@ -32,6 +36,30 @@ struct ExecExecutor::Process {
   bool killed = false;
   bool exited = false;  // reaped: its pid may belong to someone else now
   AttemptDone done;
+  std::shared_ptr<AttemptChannel> channel;  // stderr lines go to the attempt's log
+  std::string stderr_line;                  // the line being read
+
+  // Reports each complete stderr line (and, with `flush`, what is left) to the task's log.
+  // Lines longer than kMaxLine are reported in pieces.
+  void LogStderr(std::string_view data, bool flush) {
+    constexpr std::size_t kMaxLine = 4096;
+    for (char c : data) {
+      if (c == '\n') {
+        channel->Log("stderr", stderr_line);
+        stderr_line.clear();
+      } else {
+        stderr_line.push_back(c);
+        if (stderr_line.size() >= kMaxLine) {
+          channel->Log("stderr", stderr_line);
+          stderr_line.clear();
+        }
+      }
+    }
+    if (flush && !stderr_line.empty()) {
+      channel->Log("stderr", stderr_line);
+      stderr_line.clear();
+    }
+  }
 };
 
 namespace {
@@ -225,7 +253,40 @@ ExecExecutor::ExecExecutor(ExecOptions options) : options_(std::move(options)) {
   reactor_ = std::jthread([this](std::stop_token stop) { Run(stop); });
 }
 
-ExecExecutor::~ExecExecutor() {
+ExecExecutor::~ExecExecutor() { Shutdown(); }
+
+std::optional<std::string> ExecExecutor::Unavailable() const {
+  if (options_.enabled) return std::nullopt;
+  return "exec tasks are disabled; set executors.exec.enabled: true and list the command in "
+         "executors.exec.allow";
+}
+
+void ExecExecutor::CheckConfig(const boost::json::object& config, const std::string& path,
+                               Diagnostics& diag) const {
+  CheckExecConfig(config, path, diag, options_);
+}
+
+void CheckExecConfig(const boost::json::object& config, const std::string& path, Diagnostics& diag,
+                     const ExecOptions& options_) {
+  auto argv = CommandOf(config);
+  if (!argv) {
+    std::string message = argv.error().message();
+    if (message.rfind("config.command", 0) == 0) message = message.substr(std::string("config.command").size());
+    if (!message.empty() && message[0] == ':') message = message.substr(1);
+    while (!message.empty() && message[0] == ' ') message = message.substr(1);
+    diag.Add(JoinPath(path, "command"), message);
+    return;
+  }
+  const std::string& program = (*argv)[0];
+  if (options_.enabled && program.find("{{") == std::string::npos &&
+      std::find(options_.allow.begin(), options_.allow.end(), program) == options_.allow.end()) {
+    diag.Add(JoinPath(path, "command[0]"),
+             "command " + QuoteForMessage(program) + " is not in executors.exec.allow");
+  }
+}
+
+void ExecExecutor::Shutdown() {
+  if (std::exchange(shut_down_, true)) return;
   reactor_.request_stop();
   Wake();
   reactor_.join();
@@ -359,12 +420,13 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
   for (int fd : {p->in, p->out, p->err}) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   p->input = boost::json::serialize(*attempt.input);
   p->done = std::move(done);
+  p->channel = attempt.channel;
   std::weak_ptr<Process> weak = p;
   {
     std::lock_guard lock(mu_);
     processes_.push_back(p);
   }
-  attempt.cancel->OnCancel([this, weak] {
+  attempt.channel->OnCancel([this, weak] {
     std::lock_guard lock(mu_);
     if (auto proc = weak.lock(); proc && !proc->exited && !proc->killed) {
       proc->killed = true;
@@ -429,11 +491,13 @@ void ExecExecutor::Run(std::stop_token stop) {
           }
         } else {
           p.stderr_text.append(buf, static_cast<std::size_t>(n));
+          p.LogStderr(std::string_view(buf, static_cast<std::size_t>(n)), false);
           if (p.stderr_text.size() > 2 * options_.max_stderr_kept) {
             p.stderr_text.erase(0, p.stderr_text.size() - options_.max_stderr_kept);
           }
         }
       } else if (n == 0 || errno != EAGAIN) {
+        if (fd == &p.err) p.LogStderr({}, true);
         CloseFd(*fd);
       }
     }
@@ -502,4 +566,4 @@ void ExecExecutor::Finish(Process& p, int status) {
   }
 }
 
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

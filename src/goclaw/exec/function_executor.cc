@@ -1,27 +1,50 @@
 // Calling registered functions, inline or on the worker pool.
-#include "goclaw/engine/function_executor.h"
+#include "goclaw/exec/function_executor.h"
 
 #include <pthread.h>
 
 #include <exception>
 
-namespace goclaw::engine {
+#include "goclaw/core/document.h"
+#include "goclaw/core/text.h"
 
-FunctionExecutor::FunctionExecutor(const FunctionRegistry& registry, int workers,
-                                   log::Logger logger)
-    : registry_(registry), logger_(std::move(logger)) {
-  for (int i = 0; i < workers; ++i) {
+namespace goclaw::exec {
+
+FunctionExecutor::FunctionExecutor(std::shared_ptr<const FunctionRegistry> registry,
+                                   FunctionExecutorOptions options, log::Logger logger)
+    : registry_(std::move(registry)), options_(std::move(options)), logger_(std::move(logger)) {
+  for (int i = 0; i < options_.workers; ++i) {
     workers_.emplace_back([this](std::stop_token stop) { Work(stop); });
     pthread_setname_np(workers_.back().native_handle(), "goclaw-fn");
   }
 }
 
-FunctionExecutor::~FunctionExecutor() {
+FunctionExecutor::~FunctionExecutor() { Shutdown(); }
+
+void FunctionExecutor::Shutdown() {
   for (auto& w : workers_) w.request_stop();
   cv_.notify_all();
   workers_.clear();  // joins
-  for (Call& call : queue_) {
+  std::deque<Call> queued;
+  {
+    std::lock_guard lock(mu_);
+    queued.swap(queue_);
+  }
+  for (Call& call : queued) {
     call.done(AttemptResult::Fail(ErrorCode::kCancelled, "engine shut down", true));
+  }
+}
+
+void FunctionExecutor::CheckConfig(const boost::json::object& config, const std::string& path,
+                                   Diagnostics& diag) const {
+  const boost::json::value* name = config.if_contains("name");
+  if (name == nullptr || !name->is_string()) {
+    diag.Add(JoinPath(path, "name"), "a function task must name a registered function");
+    return;
+  }
+  if (options_.check_names && registry_->Find(name->get_string()) == nullptr) {
+    diag.Add(JoinPath(path, "name"), "no function named " + QuoteForMessage(name->get_string()) +
+                                         " is registered " + options_.where);
   }
 }
 
@@ -33,7 +56,7 @@ void FunctionExecutor::Start(Attempt attempt, AttemptDone done) {
                              "config.name must name a registered function", false));
     return;
   }
-  const RegisteredFunction* fn = registry_.Find(std::string(name->get_string()));
+  const RegisteredFunction* fn = registry_->Find(name->get_string());
   if (fn == nullptr) {
     done(AttemptResult::Fail(ErrorCode::kNotFound,
                              "no function named \"" + std::string(name->get_string()) +
@@ -69,7 +92,7 @@ void FunctionExecutor::Work(std::stop_token stop) {
 
 void FunctionExecutor::Run(Call& call) const {
   const Attempt& a = call.attempt;
-  if (a.cancel->cancelled()) {
+  if (a.channel->cancelled()) {
     call.done(AttemptResult::Fail(ErrorCode::kCancelled, "cancelled before it started", false));
     return;
   }
@@ -80,10 +103,7 @@ void FunctionExecutor::Run(Call& call) const {
   }
   log::Logger logger = logger_.With("workflow_id", a.workflow_id).With("task_id", a.task_id);
   TaskContext ctx{a.workflow_id, a.task_id, a.number, a.idempotency_key, *args, *a.input,
-                  *a.cancel, logger,
-                  [logger](double fraction, std::string_view message) {
-                    logger.Debug("progress {:.0f}%: {}", fraction * 100, message);
-                  }};
+                  *a.channel, logger};
   AttemptResult result;
   try {
     Result<boost::json::value> out = call.fn->fn(ctx);
@@ -103,4 +123,4 @@ void FunctionExecutor::Run(Call& call) const {
   call.done(std::move(result));
 }
 
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

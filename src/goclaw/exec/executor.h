@@ -1,7 +1,16 @@
-// The executor interface: how one attempt of one task is run. The engine resolves the task's
-// config, then calls Start; the executor calls `done` exactly once, from any thread, and the
-// engine posts the result back to the workflow's shard. Executors must not block the calling
-// (shard) thread: waiting happens on timers, sockets or a worker pool.
+// The executor interface: how one attempt of one task is run (DESIGN.md §4). An executor is
+// registered under a task type name (registry.h); the engine never names types.
+//
+//   CheckConfig  at spec-validation time (`goclaw validate`, submit): the task's config as
+//                written, problems reported with their field paths;
+//   Unavailable  why tasks of this type cannot run in this installation (e.g. exec disabled);
+//   Start        one attempt: the engine resolved the config; the executor calls `done` exactly
+//                once, from any thread, and reports progress and log lines on the attempt's
+//                channel (attempt_channel.h), which also carries cancellation;
+//   Shutdown     no more `done` calls once it returns (the engine calls it before its shards go).
+//
+// Executors must not block the calling (shard) thread: waiting happens on timers, sockets or a
+// worker pool.
 //
 // Thread-safety: Start may be called concurrently from several shards.
 #pragma once
@@ -9,6 +18,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,20 +27,20 @@
 
 #include "goclaw/core/status.h"
 #include "goclaw/core/unique_function.h"
-#include "goclaw/dag/spec.h"
-#include "goclaw/engine/cancellation.h"
+#include "goclaw/core/json_reader.h"
+#include "goclaw/exec/attempt_channel.h"
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 
 struct Attempt {
   std::string workflow_id;
   std::string task_id;
   int number = 1;                  // 1 for the first attempt
   std::string idempotency_key;     // "workflow/task/attempt"
-  dag::TaskType type = dag::TaskType::kBuiltin;
+  std::string type;                // the task type (registry name) it runs as
   boost::json::value config;       // with {{...}} resolved
   std::shared_ptr<const boost::json::value> input;  // the workflow's input (shared, never null)
-  std::shared_ptr<CancellationSource> cancel;
+  std::shared_ptr<AttemptChannel> channel;  // cancellation, messages, reports (never null)
   // How many http-task submits led to this workflow (0: submitted by a person or program);
   // http tasks send it + 1 as Goclaw-Lineage.
   int lineage_depth = 0;
@@ -65,6 +75,16 @@ class Executor {
  public:
   virtual ~Executor() = default;
   virtual void Start(Attempt attempt, AttemptDone done) = 0;
+  // Adds a problem per bad field of `config` (a task's config as written, before {{...}} are
+  // resolved: a string may stand for any value) to `diag`, under `path` ("tasks[2].config").
+  virtual void CheckConfig(const boost::json::object& config, const std::string& path,
+                           Diagnostics& diag) const {
+    (void)config, (void)path, (void)diag;
+  }
+  // nullopt when tasks of this type can run here; otherwise why not, and how to allow them.
+  virtual std::optional<std::string> Unavailable() const { return std::nullopt; }
+  // Stops: aborts what runs, joins threads. Idempotent; no `done` is called after it returns.
+  virtual void Shutdown() {}
 };
 
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

@@ -24,7 +24,7 @@
 #include "goclaw/core/host_pattern.h"
 #include "goclaw/core/status.h"
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 
 // The addresses and ports this process listens on.
 class SelfEndpoints {
@@ -66,4 +66,4 @@ class EgressPolicy {
   std::shared_ptr<SelfEndpoints> self_;
 };
 
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

@@ -1,11 +1,11 @@
 // The egress policy without a network: deny wins, allow lists, this server's own listeners
 // (exact, wildcard, reached via 0.0.0.0), and messages that name the rule.
-#include "goclaw/engine/egress.h"
+#include "goclaw/exec/egress.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 namespace {
 
 using ::testing::HasSubstr;
@@ -90,4 +90,4 @@ TEST(EgressPolicyTest, BadPatternsAreRefusedWithTheirPlace) {
 }
 
 }  // namespace
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

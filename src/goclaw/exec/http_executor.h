@@ -37,10 +37,10 @@
 #include <memory>
 
 #include "goclaw/core/duration.h"
-#include "goclaw/engine/egress.h"
-#include "goclaw/engine/executor.h"
+#include "goclaw/exec/egress.h"
+#include "goclaw/exec/executor.h"
 
-namespace goclaw::engine {
+namespace goclaw::exec {
 
 struct HttpOptions {
   Millis default_timeout{60000};
@@ -49,6 +49,10 @@ struct HttpOptions {
   std::string ca_file;  // PEM certificates trusted in addition to the system's roots
   EgressOptions egress;  // which hosts tasks may call; default: any but this server itself
 };
+
+// `url` (required) and `method` strings, `headers` an object, no keys the executor does not
+// read. Values with {{...}} are checked once resolved, when the task starts.
+void CheckHttpConfig(const boost::json::object& config, const std::string& path, Diagnostics& diag);
 
 class HttpExecutor final : public Executor {
  public:
@@ -60,6 +64,12 @@ class HttpExecutor final : public Executor {
   HttpExecutor& operator=(const HttpExecutor&) = delete;
 
   void Start(Attempt attempt, AttemptDone done) override;
+  void CheckConfig(const boost::json::object& config, const std::string& path,
+                   Diagnostics& diag) const override {
+    CheckHttpConfig(config, path, diag);
+  }
+  // Aborts requests in flight (their attempts fail, retryable) and joins the I/O thread.
+  void Shutdown() override;
 
  private:
   class Impl;
@@ -67,4 +77,4 @@ class HttpExecutor final : public Executor {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace goclaw::engine
+}  // namespace goclaw::exec

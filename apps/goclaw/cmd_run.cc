@@ -51,20 +51,22 @@ class Progress {
   void OnEvent(const engine::Event& e) {
     std::lock_guard lock(mu_);
     if (e.task_id.empty()) {
-      if (!tty_) std::printf("workflow %s %s\n", Shown(e.workflow_id).c_str(), e.to.c_str());
+      if (!tty_) std::printf("workflow %s %s\n", Shown(e.workflow_id).c_str(), std::string(e.to_name()).c_str());
       return;
     }
-    if (e.to == "running") {
+    using engine::TaskState;
+    const TaskState to = e.task_to();
+    if (to == TaskState::kRunning) {
       running_[e.task_id] = {e.attempt, e.time};
-    } else if (e.from == "running") {
+    } else if (e.task_from() == TaskState::kRunning) {
       running_.erase(e.task_id);
     }
-    if (e.to == "completed") ++done_;
-    if (e.to == "failed" || e.to == "skipped" || e.to == "cancelled") ++failed_;
+    if (to == TaskState::kCompleted) ++done_;
+    if (to == TaskState::kFailed || to == TaskState::kSkipped || to == TaskState::kCancelled) ++failed_;
     if (!tty_) {
       std::printf("%s task %s %s", engine::FormatTime(e.time).c_str() + 11, Shown(e.task_id).c_str(),
-                  e.to.c_str());
-      if (e.attempt > 0 && (e.to == "running" || e.to == "retrying")) {
+                  std::string(e.to_name()).c_str());
+      if (e.attempt > 0 && (to == TaskState::kRunning || to == TaskState::kRetrying)) {
         std::printf(" (attempt %d)", e.attempt);
       }
       if (!e.error.empty()) std::printf(": %s", Shown(e.error).c_str());
@@ -217,7 +219,8 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     }
     std::unique_ptr<store::Store> store;
     if (!opts->data_dir.empty()) {
-      auto opened = store::OpenRocksDbStore({.path = opts->data_dir, .sync = config->storage.sync_mode});
+      auto opened = store::OpenRocksDbStore(
+          {.path = opts->data_dir, .sync = config->storage.sync_mode, .tables = engine::StoreTables()});
       if (!opened) {
         PrintError(std::cerr, "goclaw run", opened.error());
         ctx.exit_code = kExitFailure;

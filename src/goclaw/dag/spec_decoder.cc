@@ -36,8 +36,14 @@ struct TaskDefaults {
 // The form of the name only: which types exist is checked against the executor registry
 // (task_types.h), which also resolves aliases.
 bool DecodeType(ObjectReader& r, std::string* out) {
-  std::string name;
-  if (!r.String("type", &name) || !r.Has("type")) return false;
+  const boost::json::value* v = r.Get("type");
+  if (v == nullptr) return false;
+  if (!v->is_string()) {
+    r.diag().Add(r.PathOf("type"), "expected a task type name (e.g. builtin, function, http, exec), got " +
+                                       DescribeJson(*v));
+    return false;
+  }
+  std::string name(v->get_string());
   if (!IsValidTaskTypeName(name)) {
     r.diag().Add(r.PathOf("type"), "invalid task type " + QuoteForMessage(name) +
                                        "; a type name is lower-case letters, digits, '_' and '-', "

@@ -225,7 +225,7 @@ tasks:
     }
     EXPECT_EQ(task.at("retries").as_object().size(), 6u) << task;
   }
-  EXPECT_EQ(doc.at("tasks").at(0).at("type"), "exec");
+  EXPECT_EQ(doc.at("tasks").at(0).at("type"), "script");  // (aliases are the registry's to resolve)
   EXPECT_EQ(doc.at("tasks").at(0).at("timeout"), "45s");
   EXPECT_EQ(doc.at("tasks").at(1).at("timeout"), "1s500ms");
 

@@ -91,5 +91,35 @@ EngineMetrics MetricsRecorder::Snapshot() const {
   return out;
 }
 
+void MetricsObserver::OnRunAdmitted(const RunAdmission& run) {
+  MetricsRecorder& m = recorders_[run.shard];
+  if (!run.recovered) {
+    m.WorkflowArrived(run.task_count);
+    return;
+  }
+  std::array<std::int64_t, kTaskStateCount> by_state{};
+  for (std::size_t i = 0; i < by_state.size() && i < run.tasks_by_state.size(); ++i) by_state[i] = run.tasks_by_state[i];
+  m.Restored(run.state, by_state);
+}
+
+void MetricsObserver::OnEvent(const EventView& e) {
+  MetricsRecorder& m = recorders_[e.shard];
+  if (e.kind == EventKind::kWorkflowState) {
+    m.WorkflowMoved(static_cast<WorkflowState>(e.from), static_cast<WorkflowState>(e.to));
+    return;
+  }
+  if (e.kind != EventKind::kTaskState) return;
+  const auto from = static_cast<TaskState>(e.from);
+  const auto to = static_cast<TaskState>(e.to);
+  m.TaskMoved(from, to);
+  if (e.elapsed_seconds < 0 || e.task == nullptr) return;
+  // Queue wait (queued -> running) and attempt duration (running -> anything), by type and lane.
+  if (from == TaskState::kQueued && to == TaskState::kRunning) {
+    m.QueueWait(e.task->type, e.task->lane, e.elapsed_seconds);
+  } else if (from == TaskState::kRunning) {
+    m.AttemptDuration(e.task->type, e.task->lane, e.elapsed_seconds);
+  }
+}
+
 }  // namespace internal
 }  // namespace goclaw::engine

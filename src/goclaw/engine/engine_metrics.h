@@ -4,7 +4,7 @@
 //
 // Each shard records into its own MetricsRecorder on its own thread (plain increments, no
 // atomics or locks on the hot path); Engine::Metrics visits the shards and sums their
-// snapshots.
+// snapshots. The MetricsObserver is the run observer (event.h) that feeds the recorders.
 //
 // Thread-safety: a MetricsRecorder is used only by its shard's thread; EngineMetrics is a value.
 #pragma once
@@ -17,6 +17,7 @@
 
 #include <string_view>
 
+#include "goclaw/engine/event.h"
 #include "goclaw/engine/states.h"
 #include "goclaw/metrics/histogram.h"
 
@@ -67,6 +68,19 @@ class MetricsRecorder {
   EngineMetrics counts_;  // everything but timings
   // Per lane, per type: a lane sees a handful of types, so a scan of a short vector.
   std::unordered_map<std::string, std::vector<Pair>> by_lane_;
+};
+
+// Feeds one MetricsRecorder per shard from the events of that shard's runs.
+class MetricsObserver final : public RunObserver {
+ public:
+  explicit MetricsObserver(std::size_t shards) : recorders_(shards) {}
+  void OnRunAdmitted(const RunAdmission& run) override;
+  void OnEvent(const EventView& event) override;
+  // On shard `shard`'s thread.
+  EngineMetrics Snapshot(std::size_t shard) const { return recorders_[shard].Snapshot(); }
+
+ private:
+  std::vector<MetricsRecorder> recorders_;  // [shard]: touched only on that shard's thread
 };
 
 }  // namespace internal

@@ -62,7 +62,7 @@ class EngineTest : public ::testing::Test {
     std::unique_lock lock(mu_);
     bool ok = cv_.wait_for(lock, std::chrono::seconds(10), [&] {
       for (const Event& e : events_) {
-        if (e.task_id == task && e.to == to) return true;
+        if (e.task_id == task && e.to_name() == to) return true;
       }
       return false;
     });
@@ -111,15 +111,15 @@ tasks:
   auto events = engine_->Events(id);
   ASSERT_TRUE(events);
   ASSERT_FALSE(events->empty());
-  EXPECT_EQ(events->front().to, "scheduled");
-  EXPECT_EQ(events->back().to, "completed");
+  EXPECT_EQ(events->front().to_name(), "scheduled");
+  EXPECT_EQ(events->back().to_name(), "completed");
   EXPECT_EQ(events->back().task_id, "");
   std::map<std::string, std::uint64_t> completed_at, running_at;
   for (std::size_t k = 0; k < events->size(); ++k) {
     const Event& e = (*events)[k];
     EXPECT_EQ(e.seq, k + 1);
-    if (e.to == "completed") completed_at[e.task_id] = e.seq;
-    if (e.to == "running") running_at[e.task_id] = e.seq;
+    if (e.to_name() == "completed") completed_at[e.task_id] = e.seq;
+    if (e.to_name() == "running") running_at[e.task_id] = e.seq;
   }
   EXPECT_LT(completed_at["a"], running_at["b"]);
   EXPECT_LT(completed_at["b"], running_at["d"]);
@@ -188,7 +188,7 @@ tasks:
   {
     std::lock_guard lock(mu_);
     int queued = 0;
-    for (const Event& e : events_) queued += e.task_id == "flaky" && e.to == "queued";
+    for (const Event& e : events_) queued += e.task_id == "flaky" && e.to_name() == "queued";
     EXPECT_EQ(queued, 1);  // backoff not over yet
   }
   clock_.Advance(milliseconds(1));
@@ -197,7 +197,7 @@ tasks:
   std::unique_lock lock(mu_);
   ASSERT_TRUE(cv_.wait_for(lock, std::chrono::seconds(10), [&] {
     int retrying = 0;
-    for (const Event& e : events_) retrying += e.task_id == "flaky" && e.to == "retrying";
+    for (const Event& e : events_) retrying += e.task_id == "flaky" && e.to_name() == "retrying";
     return retrying == 2;
   }));
   lock.unlock();
@@ -453,7 +453,7 @@ TEST(EngineScaleTest, RandomDagOf10kTasksRunsEachTaskOnceInOrder) {
   std::mutex mu;
   std::vector<std::string> order;
   (*engine)->Subscribe([&](const Event& e) {
-    if (e.to == "running" && !e.task_id.empty()) {
+    if (e.to_name() == "running" && !e.task_id.empty()) {
       std::lock_guard lock(mu);
       order.push_back(e.task_id);
     }
@@ -529,7 +529,7 @@ TEST(EngineScaleTest, PausedLaneOpenedAdmitsEveryWaiterOnce) {
   std::shared_ptr<const dag::Plan> shared = std::make_shared<const dag::Plan>(std::move(*plan));
   std::atomic<int> running{0};
   (*engine)->Subscribe([&](const Event& e) {
-    if (e.to == "running" && !e.task_id.empty()) running.fetch_add(1);
+    if (e.to_name() == "running" && !e.task_id.empty()) running.fetch_add(1);
   });
   std::vector<std::string> ids;
   for (int w = 0; w < kWorkflows; ++w) ids.push_back(*(*engine)->Submit(shared));
@@ -610,7 +610,7 @@ TEST(EngineMetricsTest, CountsStatesAndTimesAttemptsAndQueueWaits) {
   int running = 0;
   engine->Subscribe([&](const Event& e) {
     std::lock_guard lock(mu);
-    running += e.to == "running" && !e.task_id.empty();
+    running += e.to_name() == "running" && !e.task_id.empty();
     cv.notify_all();
   });
   auto plan = dag::LoadWorkflow(R"(
@@ -683,7 +683,7 @@ TEST(EngineMetricsTest, ACancelledRunningAttemptIsTimed) {
   bool running = false;
   engine->Subscribe([&](const Event& e) {
     std::lock_guard lock(mu);
-    running |= e.to == "running" && !e.task_id.empty();
+    running |= e.to_name() == "running" && !e.task_id.empty();
     cv.notify_all();
   });
   auto plan = dag::LoadWorkflow("tasks: [{id: nap, config: {op: sleep, duration: 10s}}]");

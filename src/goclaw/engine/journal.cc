@@ -15,13 +15,14 @@ constexpr std::chrono::milliseconds kMaxBackoff{5000};
 }  // namespace
 
 ShardJournal::ShardJournal(store::Store& store, Post post, TimerQueue& timers, const Clock& clock,
-                           std::atomic<bool>& healthy, log::Logger logger)
+                           std::atomic<bool>& healthy, log::Logger logger, OnDurable on_durable)
     : store_(store),
       post_(std::move(post)),
       timers_(timers),
       clock_(clock),
       healthy_(healthy),
-      logger_(std::move(logger)) {}
+      logger_(std::move(logger)),
+      on_durable_(std::move(on_durable)) {}
 
 void ShardJournal::List(WorkflowRun& run) {
   if (!run.in_journal) {
@@ -79,7 +80,7 @@ void ShardJournal::Flush() {
   std::vector<Written> written;
   written.reserve(dirty_.size());
   for (WorkflowRun* run : dirty_) {
-    Written w{run, run->events_written, {}, run->record_dirty};
+    Written w{run, run->events_written, run->events.size(), {}, run->record_dirty};
     if (run->record_dirty) batch.workflows.push_back(WorkflowRecordOf(*run));
     for (std::uint32_t i : run->dirty_tasks) {
       batch.tasks.push_back(TaskRecordOf(*run, i));
@@ -116,6 +117,11 @@ void ShardJournal::Committed(Status status, std::vector<Written> written, std::v
   if (status) {
     if (!healthy_.exchange(true)) logger_.Info("the store accepts writes again");
     backoff_ = std::chrono::milliseconds(0);
+    if (on_durable_) {
+      for (const Written& w : written) {
+        if (w.events_to > w.events_from) on_durable_(*w.run, w.events_from, w.events_to);
+      }
+    }
     for (Done& d : waiters) d(OkStatus());
     if (!dirty_.empty()) Flush();
     return;

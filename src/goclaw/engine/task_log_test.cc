@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "goclaw/engine/run_records.h"
+
 namespace goclaw::engine::internal {
 namespace {
 

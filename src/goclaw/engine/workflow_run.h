@@ -1,5 +1,5 @@
 // Internal: the runtime state of one workflow, owned by its shard. Plain data; the scheduling
-// logic that changes it lives in engine.cc and runs only on the shard thread.
+// logic that changes it lives in scheduler.cc and runs only on the shard thread.
 #pragma once
 
 #include <memory>
@@ -12,7 +12,7 @@
 #include "goclaw/core/json_limits.h"
 #include "goclaw/core/text.h"
 #include "goclaw/dag/plan.h"
-#include "goclaw/engine/engine.h"
+#include "goclaw/engine/types.h"
 #include "goclaw/exec/attempt_channel.h"
 #include "goclaw/exec/executor.h"
 #include "goclaw/engine/states.h"

@@ -25,10 +25,11 @@ class Server::Impl {
       sopts.sync = config.storage.sync_mode;
       sopts.faults = faults_;
       sopts.logger = logger("store");
+      sopts.tables = engine::StoreTables();
       GOCLAW_ASSIGN_OR_RETURN(store_, store::OpenRocksDbStore(sopts));
       logger_.Info("store: rocksdb at {} (sync_mode {})", config.storage.path, SyncModeName(config.storage.sync_mode));
     } else {
-      store_ = store::NewMemoryStore(faults_);
+      GOCLAW_ASSIGN_OR_RETURN(store_, store::OpenMemoryStore({.faults = faults_, .tables = engine::StoreTables()}));
       logger_.Info("store: memory (nothing survives a restart)");
     }
     engine::EngineOptions eopts = engine::EngineOptionsFromConfig(config);

@@ -566,6 +566,7 @@ EngineOptions EngineOptionsFromConfig(const config::Config& config) {
   options.max_output_bytes = static_cast<std::size_t>(config.limits.max_output_bytes);
   options.max_config_bytes = static_cast<std::size_t>(config.limits.max_config_bytes);
   options.max_workflow_output_bytes = static_cast<std::size_t>(config.limits.max_workflow_output_bytes);
+  options.max_attempt_log_bytes = static_cast<std::size_t>(config.limits.max_task_log_bytes);
   return options;
 }
 

@@ -14,7 +14,12 @@
 
 #include "goclaw/store/store.h"
 
-namespace goclaw::store::testing {
+namespace goclaw::testing {
+
+using store::StoreBatch;
+using store::WorkflowPage;
+using store::WorkflowQuery;
+using store::WorkflowRecord;
 
 class WorkflowModel {
  public:
@@ -127,4 +132,4 @@ class RandomWorkload {
   int next_ = 0;
 };
 
-}  // namespace goclaw::store::testing
+}  // namespace goclaw::testing

@@ -345,7 +345,8 @@ TEST(RocksDbStoreTest, ReadOnlyOpenReadsAStoreThatIsOpenElsewhere) {
 
 // Edits a closed store with RocksDB itself, as a newer (or older) goclaw would have left it.
 // Handles in `names` order: meta is 7, workflow_index 8.
-void WithRawDb(const std::string& path, const std::function<void(rocksdb::DB*, std::vector<rocksdb::ColumnFamilyHandle*>&)>& fn,
+using RawEdit = std::function<void(rocksdb::DB*, std::vector<rocksdb::ColumnFamilyHandle*>&)>;
+void WithRawDb(const std::string& path, const RawEdit& fn,
                std::vector<std::string> names = {"default", "workflows", "specs", "tasks", "events", "sagas", "memory",
                                                  "meta", "workflow_index"}) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
@@ -497,7 +498,8 @@ TEST(RocksDbStoreTest, ATableVersionNewerThanTheCodeIsRefused) {
   ASSERT_FALSE(older_code);
   EXPECT_EQ(older_code.error().code(), ErrorCode::kFailedPrecondition);
   EXPECT_THAT(older_code.error().message(),
-              HasSubstr("has table \"notes\" in format version 2, written by a newer goclaw; this one reads version 1"));
+              HasSubstr("has table \"notes\" in format version 2, written by a newer goclaw; this one "
+                        "reads version 1"));
   EXPECT_THAT(older_code.error().message(), HasSubstr(path));
   // Read-only too: reading values of a newer format is no safer.
   EXPECT_FALSE(OpenRocksDbStore({.path = path, .read_only = true, .tables = {{.name = "notes"}}}));
@@ -506,7 +508,8 @@ TEST(RocksDbStoreTest, ATableVersionNewerThanTheCodeIsRefused) {
   ASSERT_FALSE(now_older);
   EXPECT_THAT(now_older.error().message(), HasSubstr("format version 3"));
   // The table may not move to another family (its data would be left behind).
-  auto moved = OpenRocksDbStore({.path = path, .tables = {{.name = "notes", .column_family = "sagas", .format_version = 3}}});
+  auto moved =
+      OpenRocksDbStore({.path = path, .tables = {{.name = "notes", .column_family = "sagas", .format_version = 3}}});
   ASSERT_FALSE(moved);
   EXPECT_THAT(moved.error().message(), HasSubstr("keeps table \"notes\" in column family \"notes\""));
 }
@@ -624,7 +627,9 @@ TEST(RocksDbStoreTest, AFormat2StoreWithoutItsIndexFamilyIsRefusedAsDamaged) {
   { ASSERT_TRUE(OpenRocksDbStore({.path = path2, .tables = {{.name = "notes"}}})); }
   WithRawDb(
       path2,
-      [](rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*>& h) { ASSERT_TRUE(db->DropColumnFamily(h[9]).ok()); },
+      [](rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*>& h) {
+        ASSERT_TRUE(db->DropColumnFamily(h[9]).ok());
+      },
       {"default", "workflows", "specs", "tasks", "events", "sagas", "memory", "meta", "workflow_index", "notes"});
   auto lost = OpenRocksDbStore({.path = path2, .tables = {{.name = "notes"}}});
   ASSERT_FALSE(lost);

@@ -32,7 +32,9 @@ class WorkflowModel {
     WorkflowPage page;
     std::size_t skipped = 0;
     for (const auto& [id, r] : records_) {
-      if (!q.states.empty() && std::find(q.states.begin(), q.states.end(), r.state) == q.states.end()) continue;
+      if (!q.states.empty() &&
+          std::find(q.states.begin(), q.states.end(), r.state) == q.states.end())
+        continue;
       if (!q.name.empty() && r.name != q.name) continue;
       if (q.created_after_us && r.created_at_us < *q.created_after_us) continue;
       if (q.created_before_us && r.created_at_us >= *q.created_before_us) continue;
@@ -80,7 +82,7 @@ class RandomWorkload {
     for (int n = Pick(0, 4); n > 0 && !model.records().empty(); --n) {
       WorkflowRecord w = Existing(model);
       w.state = State();
-      if (Pick(0, 9) == 0) w.name = Name();  // the index value changes, the state may not
+      if (Pick(0, 9) == 0) w.name = Name();      // the index value changes, the state may not
       if (Pick(0, 9) == 0) w.error = "changed";  // the index does not change at all
       b.workflows.push_back(w);
       if (Pick(0, 3) == 0) {  // several puts of one workflow in one batch: the last wins

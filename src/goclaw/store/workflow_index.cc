@@ -11,7 +11,8 @@ namespace {
 
 class StdMapCursor final : public KeyCursor {
  public:
-  explicit StdMapCursor(const std::map<std::string, std::string, std::less<>>& map) : map_(map), it_(map.end()) {}
+  explicit StdMapCursor(const std::map<std::string, std::string, std::less<>>& map)
+      : map_(map), it_(map.end()) {}
   void Seek(std::string_view key) override { it_ = map_.lower_bound(key); }
   bool Valid() const override { return it_ != map_.end(); }
   std::string_view key() const override { return it_->first; }
@@ -40,7 +41,8 @@ class Source {
 // Scans the records, skipping unwanted states.
 class RecordSource final : public Source {
  public:
-  RecordSource(WorkflowView& view, const std::bitset<256>& wanted) : cursor_(view.Records()), wanted_(wanted) {}
+  RecordSource(WorkflowView& view, const std::bitset<256>& wanted)
+      : cursor_(view.Records()), wanted_(wanted) {}
 
   Status Start(std::string_view after) override {
     cursor_->Seek(after);
@@ -91,10 +93,11 @@ class IndexSource final : public Source {
     const IndexEntry& e = current_->entry;
     GOCLAW_ASSIGN_OR_RETURN(std::optional<WorkflowRecord> r, view_.Record(e.id));
     if (!r || r->state != e.state) {
-      return MakeError(ErrorCode::kInternal,
-                       "the workflow index lists " + e.id + " in state " + std::to_string(e.state) + ", but " +
-                           (r ? "its record is in state " + std::to_string(r->state) : "it has no record") +
-                           " (a damaged index: reopening a store of format 1 rebuilds it)");
+      return MakeError(
+          ErrorCode::kInternal,
+          "the workflow index lists " + e.id + " in state " + std::to_string(e.state) + ", but " +
+              (r ? "its record is in state " + std::to_string(r->state) : "it has no record") +
+              " (a damaged index: reopening a store of format 1 rebuilds it)");
     }
     return std::move(*r);
   }
@@ -169,7 +172,8 @@ Result<WorkflowPage> QueryWorkflows(WorkflowView& view, const WorkflowQuery& q) 
   page.total = filtered ? 0 : selected;
   if (states.empty()) return page;
   auto matches = [&](const IndexEntry& e) {
-    return (q.name.empty() || e.name == q.name) && (!q.created_after_us || e.created_at_us >= *q.created_after_us) &&
+    return (q.name.empty() || e.name == q.name) &&
+           (!q.created_after_us || e.created_at_us >= *q.created_after_us) &&
            (!q.created_before_us || e.created_at_us < *q.created_before_us);
   };
   std::unique_ptr<Source> source;
@@ -205,7 +209,8 @@ Result<WorkflowPage> QueryWorkflows(WorkflowView& view, const WorkflowQuery& q) 
   return page;
 }
 
-void UpdateIndex(const IndexEntry* before, const IndexEntry* after, IndexSink& sink, CountDeltas& deltas) {
+void UpdateIndex(const IndexEntry* before, const IndexEntry* after, IndexSink& sink,
+                 CountDeltas& deltas) {
   if (before != nullptr && after != nullptr && *before == *after) return;
   if (before != nullptr) {
     sink.Delete(StateIndexKey(before->state, before->id));
@@ -217,15 +222,17 @@ void UpdateIndex(const IndexEntry* before, const IndexEntry* after, IndexSink& s
   }
 }
 
-Result<StateCounts> ApplyCounts(const StateCounts& counts, const CountDeltas& deltas, IndexSink& sink) {
+Result<StateCounts> ApplyCounts(const StateCounts& counts, const CountDeltas& deltas,
+                                IndexSink& sink) {
   StateCounts out = counts;
   for (std::size_t s = 0; s < deltas.size(); ++s) {
     if (deltas[s] == 0) continue;
     const auto n = static_cast<std::int64_t>(counts[s]) + deltas[s];
     if (n < 0) {
-      return MakeError(ErrorCode::kInternal, "the workflow index counts " + std::to_string(counts[s]) +
-                                                 " workflows in state " + std::to_string(s) + ", but " +
-                                                 std::to_string(-deltas[s]) + " left it");
+      return MakeError(ErrorCode::kInternal,
+                       "the workflow index counts " + std::to_string(counts[s]) +
+                           " workflows in state " + std::to_string(s) + ", but " +
+                           std::to_string(-deltas[s]) + " left it");
     }
     out[s] = static_cast<std::uint64_t>(n);
     const auto state = static_cast<std::uint8_t>(s);

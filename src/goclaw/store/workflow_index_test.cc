@@ -5,10 +5,10 @@
 // is in store_test.cc (integration).
 #include "goclaw/store/workflow_index.h"
 
+#include <future>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <future>
 
 #include "goclaw/store/tables.h"
 #include "goclaw/store/test_workflow_model.h"
@@ -20,7 +20,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-WorkflowRecord Wf(const std::string& id, std::uint8_t state, std::int64_t created = 0, std::string name = "w") {
+WorkflowRecord Wf(const std::string& id, std::uint8_t state, std::int64_t created = 0,
+                  std::string name = "w") {
   return {id, std::move(name), state, created, 0, 0, "", 1};
 }
 
@@ -115,8 +116,9 @@ TEST(WorkflowIndexTest, PagesWithACursorAndCountsTheTotalBeforePaging) {
 
 TEST(WorkflowIndexTest, NameAndCreationTimeFiltersAndTheirTotals) {
   auto store = Memory();
-  ASSERT_TRUE(store->CommitAndWait(Puts({Wf("wf-1", 2, 100, "a"), Wf("wf-2", 2, 200, "b"), Wf("wf-3", 2, 300, "a"),
-                                         Wf("wf-4", 3, 400, "a"), Wf("wf-5", 2, 500, "a")})));
+  ASSERT_TRUE(store->CommitAndWait(
+      Puts({Wf("wf-1", 2, 100, "a"), Wf("wf-2", 2, 200, "b"), Wf("wf-3", 2, 300, "a"),
+            Wf("wf-4", 3, 400, "a"), Wf("wf-5", 2, 500, "a")})));
   // created_after is inclusive, created_before exclusive.
   auto window = store->ListWorkflows({.created_after_us = 200, .created_before_us = 400});
   EXPECT_THAT(Ids(*window), ElementsAre("wf-2", "wf-3"));
@@ -190,7 +192,8 @@ class CountingView final : public internal::WorkflowView {
  private:
   class Cursor final : public internal::RecordCursor {
    public:
-    explicit Cursor(const std::map<std::string, WorkflowRecord, std::less<>>& m) : m_(m), it_(m.end()) {}
+    explicit Cursor(const std::map<std::string, WorkflowRecord, std::less<>>& m)
+        : m_(m), it_(m.end()) {}
     void Seek(std::string_view id) override { it_ = m_.lower_bound(id); }
     bool Valid() const override { return it_ != m_.end(); }
     const WorkflowRecord& record() const override { return it_->second; }
@@ -232,7 +235,8 @@ TEST(WorkflowIndexTest, AnIndexOutOfStepWithItsRecordsIsAnErrorNotAWrongAnswer) 
   auto listed = internal::QueryWorkflows(view, {.states = {2}});
   ASSERT_FALSE(listed);
   EXPECT_EQ(listed.error().code(), ErrorCode::kInternal);
-  EXPECT_THAT(listed.error().message(), HasSubstr("lists wf-4 in state 2, but its record is in state 5"));
+  EXPECT_THAT(listed.error().message(),
+              HasSubstr("lists wf-4 in state 2, but its record is in state 5"));
 }
 
 // ---- registered tables ----
@@ -247,14 +251,19 @@ TEST(StoreTableTest, RegistrationsAreCheckedAtOpen) {
   EXPECT_THAT(refused({{.name = ""}}), HasSubstr("the name must be 1-64 letters"));
   EXPECT_THAT(refused({{.name = "a/b"}}), HasSubstr("store table 0 (\"a/b\")"));
   EXPECT_THAT(refused({{.name = std::string(65, 'x')}}), HasSubstr("1-64"));
-  EXPECT_THAT(refused({{.name = "t", .format_version = 0}}), HasSubstr("format_version 0 (must be 1 or more)"));
-  EXPECT_THAT(refused({{.name = "t", .column_family = "workflows"}}), HasSubstr("\"workflows\" is the engine's"));
-  EXPECT_THAT(refused({{.name = "t", .column_family = "workflow_index"}}), HasSubstr("is the engine's"));
-  EXPECT_THAT(refused({{.name = "t"}, {.name = "t", .column_family = "u"}}), HasSubstr("registered twice"));
+  EXPECT_THAT(refused({{.name = "t", .format_version = 0}}),
+              HasSubstr("format_version 0 (must be 1 or more)"));
+  EXPECT_THAT(refused({{.name = "t", .column_family = "workflows"}}),
+              HasSubstr("\"workflows\" is the engine's"));
+  EXPECT_THAT(refused({{.name = "t", .column_family = "workflow_index"}}),
+              HasSubstr("is the engine's"));
+  EXPECT_THAT(refused({{.name = "t"}, {.name = "t", .column_family = "u"}}),
+              HasSubstr("registered twice"));
   EXPECT_THAT(refused({{.name = "t"}, {.name = "u", .column_family = "t"}}),
               HasSubstr("store table 1 (\"u\"): column family \"t\" is already table \"t\"'s"));
   // The families made for modules are open to them; the family defaults to the name.
-  auto ok = OpenMemoryStore({.tables = {{.name = "sagas.runs", .column_family = "sagas"}, {.name = "notes"}}});
+  auto ok = OpenMemoryStore(
+      {.tables = {{.name = "sagas.runs", .column_family = "sagas"}, {.name = "notes"}}});
   ASSERT_TRUE(ok) << ok.error().ToString();
   ASSERT_EQ((*ok)->Tables().size(), 2u);
   EXPECT_EQ((*ok)->Tables()[0].column_family, "sagas");
@@ -262,13 +271,14 @@ TEST(StoreTableTest, RegistrationsAreCheckedAtOpen) {
 }
 
 TEST(StoreTableTest, MutationsApplyInOrderAtomicallyWithTheRecords) {
-  auto store = Memory({{.name = "notes",
-                        .describe = [](std::string_view k, std::string_view v) {
-                          return std::string(k) + "=" + std::string(v);
-                        }},
-                       {.name = "other"}});
+  auto store = Memory(
+      {{.name = "notes",
+        .describe = [](std::string_view k,
+                       std::string_view v) { return std::string(k) + "=" + std::string(v); }},
+       {.name = "other"}});
   StoreBatch b = Puts({Wf("wf-1", 2)});
-  for (const char* k : {"a/1", "a/2", "a/3", "b/1", "c"}) b.mutations.push_back(TableMutation::Put("notes", k, "v"));
+  for (const char* k : {"a/1", "a/2", "a/3", "b/1", "c"})
+    b.mutations.push_back(TableMutation::Put("notes", k, "v"));
   b.mutations.push_back(TableMutation::Put("other", "a/1", "x"));
   b.mutations.push_back(TableMutation::Erase("notes", "a/2"));
   b.mutations.push_back(TableMutation::Erase("notes", "absent"));
@@ -281,7 +291,8 @@ TEST(StoreTableTest, MutationsApplyInOrderAtomicallyWithTheRecords) {
   EXPECT_EQ(**store->Get("other", "a/1"), "x");  // tables do not share keys
   auto scan = store->Scan("notes", "");
   ASSERT_TRUE(scan);
-  EXPECT_EQ(*scan, (std::vector<TableEntry>{{"a/1", "v"}, {"a/3", "v"}, {"b/2", "after the erase"}, {"c", "v"}}));
+  EXPECT_EQ(*scan, (std::vector<TableEntry>{
+                       {"a/1", "v"}, {"a/3", "v"}, {"b/2", "after the erase"}, {"c", "v"}}));
   EXPECT_EQ(store->Tables()[0].describe("k", "v"), "k=v");
 
   StoreBatch all;
@@ -296,7 +307,8 @@ TEST(StoreTableTest, MutationsApplyInOrderAtomicallyWithTheRecords) {
 TEST(StoreTableTest, ScanPagesByPrefixAndAfterKey) {
   auto store = Memory({{.name = "t"}});
   StoreBatch b;
-  for (const char* k : {"a", "p/1", "p/2", "p/3", "p/4", "p0", "q"}) b.mutations.push_back(TableMutation::Put("t", k, k));
+  for (const char* k : {"a", "p/1", "p/2", "p/3", "p/4", "p0", "q"})
+    b.mutations.push_back(TableMutation::Put("t", k, k));
   ASSERT_TRUE(store->CommitAndWait(b));
   std::vector<std::string> keys;
   std::string after;
@@ -321,7 +333,8 @@ TEST(StoreTableTest, AnUnregisteredTableFailsTheCommitAndNothingOfItIsWritten) {
   Status refused = store->CommitAndWait(b);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_THAT(refused.error().message(), HasSubstr("store table \"nope\", which is not registered (registered: notes)"));
+  EXPECT_THAT(refused.error().message(),
+              HasSubstr("store table \"nope\", which is not registered (registered: notes)"));
   EXPECT_FALSE(store->Workflow("wf-1")->has_value());
   EXPECT_FALSE(store->Get("notes", "k")->has_value());
   auto read = store->Get("nope", "k");
@@ -342,7 +355,8 @@ TEST(StoreTableTest, TableMetaRecordsRoundTripAndBadOnesAreCorrupt) {
   for (const char* bad : {"", "12", "12 ", "x sagas", "0 sagas", "-1 sagas", "1x sagas"}) {
     auto r = internal::ParseTableMeta(key, bad);
     ASSERT_FALSE(r) << bad;
-    EXPECT_THAT(r.error().message(), HasSubstr("corrupt meta record of store table \"sagas.runs\""));
+    EXPECT_THAT(r.error().message(),
+                HasSubstr("corrupt meta record of store table \"sagas.runs\""));
   }
 }
 

@@ -177,6 +177,7 @@ class RecordIterator final : public internal::RecordCursor {
   }
   bool Valid() const override { return it_->Valid() && status_.has_value(); }
   const WorkflowRecord& record() const override { return record_; }
+  WorkflowRecord Take() override { return std::move(record_); }  // Next decodes the next one
   void Next() override {
     it_->Next();
     Decode();

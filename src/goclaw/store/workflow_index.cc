@@ -25,15 +25,23 @@ class StdMapCursor final : public KeyCursor {
   std::map<std::string, std::string, std::less<>>::const_iterator it_;
 };
 
-// Workflows in id order after a starting id, with what a filter needs (the index entry) and,
-// for the page, the record.
+// What a filter looks at; views into the source's current workflow.
+struct Fields {
+  std::string_view id;
+  std::string_view name;
+  std::int64_t created_at_us = 0;
+};
+
+// Workflows in id order after a starting id, with what a filter needs and, for the page, the
+// record.
 class Source {
  public:
   virtual ~Source() = default;
   // Positions at the first wanted workflow whose id sorts after `after` (empty: the first).
   virtual Status Start(std::string_view after) = 0;
   virtual bool Valid() const = 0;
-  virtual const IndexEntry& entry() const = 0;
+  virtual Fields fields() const = 0;
+  // The current workflow's record; at most once per position.
   virtual Result<WorkflowRecord> record() = 0;
   virtual Status Next() = 0;
 };
@@ -50,8 +58,11 @@ class RecordSource final : public Source {
     return Settle();
   }
   bool Valid() const override { return cursor_->Valid(); }
-  const IndexEntry& entry() const override { return entry_; }
-  Result<WorkflowRecord> record() override { return cursor_->record(); }
+  Fields fields() const override {
+    const WorkflowRecord& r = cursor_->record();
+    return {r.id, r.name, r.created_at_us};
+  }
+  Result<WorkflowRecord> record() override { return cursor_->Take(); }
   Status Next() override {
     cursor_->Next();
     return Settle();
@@ -61,13 +72,11 @@ class RecordSource final : public Source {
   Status Settle() {
     while (cursor_->Valid() && !wanted_[cursor_->record().state]) cursor_->Next();
     if (!cursor_->Valid()) return cursor_->status();
-    entry_ = IndexEntryOf(cursor_->record());
     return OkStatus();
   }
 
   std::unique_ptr<RecordCursor> cursor_;
   const std::bitset<256>& wanted_;
-  IndexEntry entry_;
 };
 
 // Merges the index ranges of the wanted states by id; reads each page entry's record.
@@ -88,7 +97,10 @@ class IndexSource final : public Source {
     return OkStatus();
   }
   bool Valid() const override { return current_ != nullptr; }
-  const IndexEntry& entry() const override { return current_->entry; }
+  Fields fields() const override {
+    const IndexEntry& e = current_->entry;
+    return {e.id, e.name, e.created_at_us};
+  }
   Result<WorkflowRecord> record() override {
     const IndexEntry& e = current_->entry;
     GOCLAW_ASSIGN_OR_RETURN(std::optional<WorkflowRecord> r, view_.Record(e.id));
@@ -171,7 +183,7 @@ Result<WorkflowPage> QueryWorkflows(WorkflowView& view, const WorkflowQuery& q) 
   WorkflowPage page;
   page.total = filtered ? 0 : selected;
   if (states.empty()) return page;
-  auto matches = [&](const IndexEntry& e) {
+  auto matches = [&](const Fields& e) {
     return (q.name.empty() || e.name == q.name) &&
            (!q.created_after_us || e.created_at_us >= *q.created_after_us) &&
            (!q.created_before_us || e.created_at_us < *q.created_before_us);
@@ -185,15 +197,15 @@ Result<WorkflowPage> QueryWorkflows(WorkflowView& view, const WorkflowQuery& q) 
   // The total counts the matches before the cursor too.
   if (filtered && !q.after_id.empty()) {
     GOCLAW_RETURN_IF_ERROR(source->Start({}));
-    while (source->Valid() && source->entry().id <= q.after_id) {
-      if (matches(source->entry())) ++page.total;
+    while (source->Valid() && source->fields().id <= q.after_id) {
+      if (matches(source->fields())) ++page.total;
       GOCLAW_RETURN_IF_ERROR(source->Next());
     }
   }
   std::size_t skipped = 0;
   GOCLAW_RETURN_IF_ERROR(source->Start(q.after_id));
   while (source->Valid()) {
-    if (matches(source->entry())) {
+    if (matches(source->fields())) {
       if (filtered) ++page.total;
       if (skipped < q.offset) {
         ++skipped;

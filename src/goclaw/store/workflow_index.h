@@ -40,6 +40,9 @@ class RecordCursor {
   virtual void Seek(std::string_view id) = 0;  // to the first workflow whose id >= `id`
   virtual bool Valid() const = 0;
   virtual const WorkflowRecord& record() const = 0;
+  // The current record for keeps (the cursor moves on next): a copy unless the cursor can
+  // give its own up.
+  virtual WorkflowRecord Take() { return record(); }
   virtual void Next() = 0;
   virtual Status status() const = 0;  // once !Valid(): the error that ended it (a corrupt record)
 };

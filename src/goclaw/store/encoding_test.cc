@@ -1,4 +1,5 @@
-// Value encoding round trips, hostile bytes, newer formats, and the key order range scans need.
+// Value encoding round trips, hostile bytes, newer formats, and the key order range scans need
+// (records and the workflow index).
 #include "goclaw/store/encoding.h"
 
 #include <gmock/gmock.h>
@@ -103,6 +104,64 @@ TEST(EncodingTest, KeysSortForRangeScans) {
   EXPECT_LT(EventKey("wf-a", ~0ull), EventKey("wf-a1", 0));
   EXPECT_TRUE(EventKey("wf-a", 7).starts_with(WorkflowPrefix("wf-a")));
   EXPECT_FALSE(EventKey("wf-a1", 7).starts_with(WorkflowPrefix("wf-a")));
+}
+
+TEST(EncodingTest, IndexEntriesAndCountsRoundTrip) {
+  WorkflowRecord w = SampleWorkflow();
+  w.state = 200;  // states are opaque bytes
+  w.created_at_us = -5;
+  w.name = std::string("n\0me", 4);
+  const IndexEntry e = IndexEntryOf(w);
+  EXPECT_EQ(e, (IndexEntry{w.id, 200, -5, w.name}));
+  auto back = DecodeIndexEntry(StateIndexKey(e.state, e.id), EncodeIndexValue(e));
+  ASSERT_TRUE(back) << back.error().ToString();
+  EXPECT_EQ(*back, e);
+  for (std::uint64_t n : {0ull, 1ull, 300ull, ~0ull}) {
+    auto c = DecodeCount(StateCountKey(7), EncodeCount(n));
+    ASSERT_TRUE(c) << c.error().ToString();
+    EXPECT_EQ(c->first, 7);
+    EXPECT_EQ(c->second, n);
+  }
+}
+
+TEST(EncodingTest, BadIndexEntriesAreCorrupt) {
+  const std::string value = EncodeIndexValue({"wf-1", 2, 100, "w"});
+  EXPECT_THAT(DecodeIndexEntry("s\x02", value).error().message(), HasSubstr("corrupt workflow index key"));
+  EXPECT_THAT(DecodeIndexEntry("n\x02wf-1", value).error().message(), HasSubstr("corrupt workflow index key"));
+  EXPECT_THAT(DecodeIndexEntry(StateIndexKey(2, "wf-1"), value.substr(0, 2)).error().message(),
+              HasSubstr("corrupt workflow index entry of wf-1"));
+  EXPECT_FALSE(DecodeCount(StateCountKey(2) + "x", EncodeCount(1)));
+  EXPECT_FALSE(DecodeCount(StateCountKey(2), ""));
+  std::string newer = EncodeCount(1);
+  newer[0] = static_cast<char>(kValueFormat + 1);
+  EXPECT_EQ(DecodeCount(StateCountKey(2), newer).error().code(), ErrorCode::kFailedPrecondition);
+}
+
+// The index's order is what listing relies on: one state's entries form one range, in id
+// order (creation order for "wf-<uuidv7>"), and the count keys are a range of their own.
+TEST(EncodingTest, IndexKeysSortByStateThenId) {
+  EXPECT_LT(StateIndexKey(2, "wf-01a2"), StateIndexKey(2, "wf-01a3"));
+  EXPECT_LT(StateIndexKey(2, "wf-ffff"), StateIndexKey(3, "wf-0000"));
+  EXPECT_LT(StateIndexKey(2, "wf-a"), StateIndexKey(2, "wf-a1"));
+  EXPECT_LT(StateIndexKey(254, "wf-ffff"), StateIndexKey(255, ""));  // unsigned bytes
+  EXPECT_TRUE(StateIndexKey(2, "wf-1").starts_with(StateIndexPrefix(2)));
+  EXPECT_FALSE(StateIndexKey(3, "wf-1").starts_with(StateIndexPrefix(2)));
+  EXPECT_FALSE(StateCountKey(2).starts_with(StateIndexPrefix(2)));
+  EXPECT_LT(StateCountKey(255), StateIndexKey(0, ""));  // counts first, then entries
+  // Every index key sorts below 0xff: the family can be cleared with one range delete.
+  EXPECT_LT(StateIndexKey(255, "\xff\xff"), std::string("\xff"));
+}
+
+TEST(EncodingTest, PrefixEndBoundsEveryKeyWithThePrefix) {
+  EXPECT_EQ(PrefixEnd("ab"), "ac");
+  EXPECT_EQ(PrefixEnd(std::string("a\xff", 2)), "b");
+  EXPECT_EQ(PrefixEnd(std::string("\x01\xff\xff", 3)), "\x02");
+  EXPECT_EQ(PrefixEnd(""), "");  // no end: every key has the prefix
+  EXPECT_EQ(PrefixEnd(std::string("\xff\xff", 2)), "");
+  for (const std::string key : {"ab", "ab\xff\xff\xff", "ab0"}) {
+    EXPECT_LT(key, PrefixEnd("ab"));
+  }
+  EXPECT_GE(std::string("ac"), PrefixEnd("ab"));
 }
 
 }  // namespace

@@ -103,7 +103,8 @@ class MemoryStore final : public Store {
     GOCLAW_ASSIGN_OR_RETURN(std::size_t t, registry_.Find(table));
     std::lock_guard lock(mu_);
     std::vector<TableEntry> out;
-    auto it = after_key.empty() || after_key < prefix ? tables_[t].lower_bound(prefix) : tables_[t].upper_bound(after_key);
+    auto it = after_key.empty() || after_key < prefix ? tables_[t].lower_bound(prefix)
+                                                      : tables_[t].upper_bound(after_key);
     for (; it != tables_[t].end() && it->first.starts_with(prefix) && (limit == 0 || out.size() < limit); ++it) {
       out.push_back({it->first, it->second});
     }

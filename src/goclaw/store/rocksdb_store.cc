@@ -177,6 +177,7 @@ class RecordIterator final : public internal::RecordCursor {
   }
   bool Valid() const override { return it_->Valid() && status_.has_value(); }
   const WorkflowRecord& record() const override { return record_; }
+  WorkflowRecord Take() override { return std::move(record_); }  // Next decodes the next one
   void Next() override {
     it_->Next();
     Decode();
@@ -201,7 +202,6 @@ class RecordIterator final : public internal::RecordCursor {
   WorkflowRecord record_;
   Status status_ = OkStatus();
 };
-
 
 class RocksDbStore final : public Store {
  public:
@@ -331,7 +331,8 @@ class RocksDbStore final : public Store {
     GOCLAW_RETURN_IF_ERROR(Usable());
     if (table_family_[t] == nullptr) return std::optional<std::string>();  // read-only, never created
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), table_family_[t], rocksdb::Slice(key.data(), key.size()), &value);
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), table_family_[t], rocksdb::Slice(key.data(), key.size()), &value);
     if (s.IsNotFound()) return std::optional<std::string>();
     if (!s.ok()) return MakeError(FromRocks(s, "reading store table \"" + std::string(table) + "\" of " + path_));
     return std::optional<std::string>(std::move(value));
@@ -386,7 +387,10 @@ class RocksDbStore final : public Store {
 
  private:
   RocksDbStore(const StoreOptions& options, internal::TableRegistry registry)
-      : path_(options.path), sync_(options.sync != SyncMode::kNone), options_(options), registry_(std::move(registry)) {}
+      : path_(options.path),
+        sync_(options.sync != SyncMode::kNone),
+        options_(options),
+        registry_(std::move(registry)) {}
 
   // Workflows and their index as of one RocksDB snapshot; the caller holds db_mu_ (shared).
   class SnapshotView final : public internal::WorkflowView {
@@ -673,7 +677,8 @@ class RocksDbStore final : public Store {
       int version = 0;
       auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), version);
       if (ec != std::errc() || ptr != value.data() + value.size()) {
-        return MakeError(ErrorCode::kInternal, "the store at " + path_ + " has a corrupt format version \"" + value + "\"");
+        return MakeError(ErrorCode::kInternal,
+                         "the store at " + path_ + " has a corrupt format version \"" + value + "\"");
       }
       format_version_ = version;
       if (version > kStoreFormatVersion) {
@@ -705,7 +710,9 @@ class RocksDbStore final : public Store {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, family_[kWorkflows]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       auto w = DecodeWorkflow(View(it->value()));
-      if (!w) return MakeError(w.error().code(), "building the workflow index of " + path_ + ": " + w.error().message());
+      if (!w) {
+        return MakeError(w.error().code(), "building the workflow index of " + path_ + ": " + w.error().message());
+      }
       const IndexEntry entry = IndexEntryOf(*w);
       internal::UpdateIndex(nullptr, &entry, sink, deltas);
       if (++n % kBackfillBatch == 0) {

@@ -19,8 +19,9 @@ namespace goclaw::store::internal {
 
 // The column families every RocksDB store has, in the adapter's order. A table may use only
 // the two that were created empty for modules (kModuleFamilies).
-inline constexpr const char* kBuiltinFamilies[] = {"default", "workflows", "specs",          "tasks", "events",
-                                                   "sagas",   "memory",    "meta", "workflow_index"};
+inline constexpr const char* kBuiltinFamilies[] = {"default", "workflows", "specs",
+                                                   "tasks",   "events",    "sagas",
+                                                   "memory",  "meta",      "workflow_index"};
 inline constexpr std::string_view kModuleFamilies[] = {"sagas", "memory"};
 
 class TableRegistry {

@@ -11,7 +11,8 @@ namespace {
 
 class StdMapCursor final : public KeyCursor {
  public:
-  explicit StdMapCursor(const std::map<std::string, std::string, std::less<>>& map) : map_(map), it_(map.end()) {}
+  explicit StdMapCursor(const std::map<std::string, std::string, std::less<>>& map)
+      : map_(map), it_(map.end()) {}
   void Seek(std::string_view key) override { it_ = map_.lower_bound(key); }
   bool Valid() const override { return it_ != map_.end(); }
   std::string_view key() const override { return it_->first; }
@@ -24,15 +25,23 @@ class StdMapCursor final : public KeyCursor {
   std::map<std::string, std::string, std::less<>>::const_iterator it_;
 };
 
-// Workflows in id order after a starting id, with what a filter needs (the index entry) and,
-// for the page, the record.
+// What a filter looks at; views into the source's current workflow.
+struct Fields {
+  std::string_view id;
+  std::string_view name;
+  std::int64_t created_at_us = 0;
+};
+
+// Workflows in id order after a starting id, with what a filter needs and, for the page, the
+// record.
 class Source {
  public:
   virtual ~Source() = default;
   // Positions at the first wanted workflow whose id sorts after `after` (empty: the first).
   virtual Status Start(std::string_view after) = 0;
   virtual bool Valid() const = 0;
-  virtual const IndexEntry& entry() const = 0;
+  virtual Fields fields() const = 0;
+  // The current workflow's record; at most once per position.
   virtual Result<WorkflowRecord> record() = 0;
   virtual Status Next() = 0;
 };
@@ -40,7 +49,8 @@ class Source {
 // Scans the records, skipping unwanted states.
 class RecordSource final : public Source {
  public:
-  RecordSource(WorkflowView& view, const std::bitset<256>& wanted) : cursor_(view.Records()), wanted_(wanted) {}
+  RecordSource(WorkflowView& view, const std::bitset<256>& wanted)
+      : cursor_(view.Records()), wanted_(wanted) {}
 
   Status Start(std::string_view after) override {
     cursor_->Seek(after);
@@ -48,8 +58,11 @@ class RecordSource final : public Source {
     return Settle();
   }
   bool Valid() const override { return cursor_->Valid(); }
-  const IndexEntry& entry() const override { return entry_; }
-  Result<WorkflowRecord> record() override { return cursor_->record(); }
+  Fields fields() const override {
+    const WorkflowRecord& r = cursor_->record();
+    return {r.id, r.name, r.created_at_us};
+  }
+  Result<WorkflowRecord> record() override { return cursor_->Take(); }
   Status Next() override {
     cursor_->Next();
     return Settle();
@@ -59,13 +72,11 @@ class RecordSource final : public Source {
   Status Settle() {
     while (cursor_->Valid() && !wanted_[cursor_->record().state]) cursor_->Next();
     if (!cursor_->Valid()) return cursor_->status();
-    entry_ = IndexEntryOf(cursor_->record());
     return OkStatus();
   }
 
   std::unique_ptr<RecordCursor> cursor_;
   const std::bitset<256>& wanted_;
-  IndexEntry entry_;
 };
 
 // Merges the index ranges of the wanted states by id; reads each page entry's record.
@@ -86,15 +97,19 @@ class IndexSource final : public Source {
     return OkStatus();
   }
   bool Valid() const override { return current_ != nullptr; }
-  const IndexEntry& entry() const override { return current_->entry; }
+  Fields fields() const override {
+    const IndexEntry& e = current_->entry;
+    return {e.id, e.name, e.created_at_us};
+  }
   Result<WorkflowRecord> record() override {
     const IndexEntry& e = current_->entry;
     GOCLAW_ASSIGN_OR_RETURN(std::optional<WorkflowRecord> r, view_.Record(e.id));
     if (!r || r->state != e.state) {
-      return MakeError(ErrorCode::kInternal,
-                       "the workflow index lists " + e.id + " in state " + std::to_string(e.state) + ", but " +
-                           (r ? "its record is in state " + std::to_string(r->state) : "it has no record") +
-                           " (a damaged index: reopening a store of format 1 rebuilds it)");
+      return MakeError(
+          ErrorCode::kInternal,
+          "the workflow index lists " + e.id + " in state " + std::to_string(e.state) + ", but " +
+              (r ? "its record is in state " + std::to_string(r->state) : "it has no record") +
+              " (a damaged index: reopening a store of format 1 rebuilds it)");
     }
     return std::move(*r);
   }
@@ -168,8 +183,9 @@ Result<WorkflowPage> QueryWorkflows(WorkflowView& view, const WorkflowQuery& q) 
   WorkflowPage page;
   page.total = filtered ? 0 : selected;
   if (states.empty()) return page;
-  auto matches = [&](const IndexEntry& e) {
-    return (q.name.empty() || e.name == q.name) && (!q.created_after_us || e.created_at_us >= *q.created_after_us) &&
+  auto matches = [&](const Fields& e) {
+    return (q.name.empty() || e.name == q.name) &&
+           (!q.created_after_us || e.created_at_us >= *q.created_after_us) &&
            (!q.created_before_us || e.created_at_us < *q.created_before_us);
   };
   std::unique_ptr<Source> source;
@@ -181,15 +197,15 @@ Result<WorkflowPage> QueryWorkflows(WorkflowView& view, const WorkflowQuery& q) 
   // The total counts the matches before the cursor too.
   if (filtered && !q.after_id.empty()) {
     GOCLAW_RETURN_IF_ERROR(source->Start({}));
-    while (source->Valid() && source->entry().id <= q.after_id) {
-      if (matches(source->entry())) ++page.total;
+    while (source->Valid() && source->fields().id <= q.after_id) {
+      if (matches(source->fields())) ++page.total;
       GOCLAW_RETURN_IF_ERROR(source->Next());
     }
   }
   std::size_t skipped = 0;
   GOCLAW_RETURN_IF_ERROR(source->Start(q.after_id));
   while (source->Valid()) {
-    if (matches(source->entry())) {
+    if (matches(source->fields())) {
       if (filtered) ++page.total;
       if (skipped < q.offset) {
         ++skipped;
@@ -205,7 +221,8 @@ Result<WorkflowPage> QueryWorkflows(WorkflowView& view, const WorkflowQuery& q) 
   return page;
 }
 
-void UpdateIndex(const IndexEntry* before, const IndexEntry* after, IndexSink& sink, CountDeltas& deltas) {
+void UpdateIndex(const IndexEntry* before, const IndexEntry* after, IndexSink& sink,
+                 CountDeltas& deltas) {
   if (before != nullptr && after != nullptr && *before == *after) return;
   if (before != nullptr) {
     sink.Delete(StateIndexKey(before->state, before->id));
@@ -217,15 +234,17 @@ void UpdateIndex(const IndexEntry* before, const IndexEntry* after, IndexSink& s
   }
 }
 
-Result<StateCounts> ApplyCounts(const StateCounts& counts, const CountDeltas& deltas, IndexSink& sink) {
+Result<StateCounts> ApplyCounts(const StateCounts& counts, const CountDeltas& deltas,
+                                IndexSink& sink) {
   StateCounts out = counts;
   for (std::size_t s = 0; s < deltas.size(); ++s) {
     if (deltas[s] == 0) continue;
     const auto n = static_cast<std::int64_t>(counts[s]) + deltas[s];
     if (n < 0) {
-      return MakeError(ErrorCode::kInternal, "the workflow index counts " + std::to_string(counts[s]) +
-                                                 " workflows in state " + std::to_string(s) + ", but " +
-                                                 std::to_string(-deltas[s]) + " left it");
+      return MakeError(ErrorCode::kInternal,
+                       "the workflow index counts " + std::to_string(counts[s]) +
+                           " workflows in state " + std::to_string(s) + ", but " +
+                           std::to_string(-deltas[s]) + " left it");
     }
     out[s] = static_cast<std::uint64_t>(n);
     const auto state = static_cast<std::uint8_t>(s);

@@ -40,6 +40,9 @@ class RecordCursor {
   virtual void Seek(std::string_view id) = 0;  // to the first workflow whose id >= `id`
   virtual bool Valid() const = 0;
   virtual const WorkflowRecord& record() const = 0;
+  // The current record for keeps (the cursor moves on next): a copy unless the cursor can
+  // give its own up.
+  virtual WorkflowRecord Take() { return record(); }
   virtual void Next() = 0;
   virtual Status status() const = 0;  // once !Valid(): the error that ended it (a corrupt record)
 };
@@ -75,11 +78,13 @@ using CountDeltas = std::array<std::int64_t, 256>;
 
 // The index writes that take one workflow from `before` to `after` (nullptr: absent), and their
 // change to the per-state counts. Nothing when the indexed fields did not change.
-void UpdateIndex(const IndexEntry* before, const IndexEntry* after, IndexSink& sink, CountDeltas& deltas);
+void UpdateIndex(const IndexEntry* before, const IndexEntry* after, IndexSink& sink,
+                 CountDeltas& deltas);
 // Writes the count key of every state whose delta is not 0 (deleting counts that reach 0) and
 // returns the new counts. A count that would go below 0 is an index out of step with its
 // records: kInternal.
-Result<StateCounts> ApplyCounts(const StateCounts& counts, const CountDeltas& deltas, IndexSink& sink);
+Result<StateCounts> ApplyCounts(const StateCounts& counts, const CountDeltas& deltas,
+                                IndexSink& sink);
 
 // The index kept in memory, with the same keys and values as the workflow_index family.
 class MemoryIndex final : public IndexSink {
@@ -88,7 +93,9 @@ class MemoryIndex final : public IndexSink {
   void Apply(const IndexEntry* before, const IndexEntry* after);
   std::unique_ptr<KeyCursor> Cursor() const;  // valid until the next Apply
 
-  void Put(std::string key, std::string value) override { entries_[std::move(key)] = std::move(value); }
+  void Put(std::string key, std::string value) override {
+    entries_[std::move(key)] = std::move(value);
+  }
   void Delete(std::string key) override { entries_.erase(key); }
 
  private:

@@ -14,7 +14,7 @@
 
 #include "goclaw/client/http_client.h"
 #include "goclaw/client/test_http_client.h"
-#include "goclaw/engine/test_loopback_server.h"
+#include "goclaw/net/test_loopback_server.h"
 
 namespace goclaw::client {
 namespace {
@@ -74,7 +74,7 @@ class HttpClientLoopbackTest : public ::testing::Test {
  protected:
   Url Server() const { return *ParseServerUrl("http://127.0.0.1:" + std::to_string(server_.port())); }
 
-  engine::testing::LoopbackServer server_{Serve};
+  net::testing::LoopbackServer server_{Serve};
 };
 
 TEST_F(HttpClientLoopbackTest, SendsWhatItIsGivenAndReadsTheWholeAnswer) {
@@ -200,7 +200,7 @@ TEST_F(HttpClientLoopbackTest, RawBytesGoOutAsGiven) {
 }
 
 TEST(HttpClientIpv6Test, BracketedLiteralsAndTheHostHeader) {
-  engine::testing::LoopbackServer server(Serve, "::1");
+  net::testing::LoopbackServer server(Serve, "::1");
   const std::string authority = "[::1]:" + std::to_string(server.port());
   auto res = HttpCall("http://" + authority, {.target = "/echo"});
   ASSERT_TRUE(res) << res.error().message();

@@ -13,7 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "goclaw/engine/test_loopback_server.h"
+#include "goclaw/net/test_loopback_server.h"
 
 namespace goclaw::client {
 namespace {
@@ -78,7 +78,7 @@ class WebSocketClientTest : public ::testing::Test {
  protected:
   std::string Server() const { return "http://127.0.0.1:" + std::to_string(server_.port()); }
 
-  engine::testing::LoopbackServer server_{Serve};
+  net::testing::LoopbackServer server_{Serve};
 };
 
 TEST_F(WebSocketClientTest, SendsAndReadsText) {
@@ -139,7 +139,7 @@ TEST_F(WebSocketClientTest, ARefusedUpgradeSaysTheStatus) {
 }
 
 TEST(WebSocketClientSilentTest, NoHandshakeWithinTheConnectTimeout) {
-  engine::testing::LoopbackServer silent(Silent);
+  net::testing::LoopbackServer silent(Silent);
   auto ws = WebSocketClient::Connect("http://127.0.0.1:" + std::to_string(silent.port()), "/ws",
                                      {.connect_timeout = Millis(100)});
   ASSERT_FALSE(ws);

@@ -26,6 +26,10 @@ TextPosition PositionOf(std::string_view text, std::size_t offset);
 // Quotes a string for an error message: "abc" with control bytes escaped, cut at `max` bytes.
 std::string QuoteForMessage(std::string_view s, std::size_t max = 80);
 
+// A byte named for an error message about where it may not be: "a CR", "an LF", "a NUL",
+// "a space", else "control character 0x09" (any other byte is shown the same way).
+std::string DescribeByte(char c);
+
 // `text` made harmless to print on a terminal: everything that could move the cursor or change
 // the terminal's state is shown as an escape instead — C0 controls (ESC, CR, BEL, backspace,
 // ...) and DEL as \x1b, the C1 controls U+0080..U+009F as \u009b, bytes that are not UTF-8 as

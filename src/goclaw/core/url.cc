@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <optional>
 
 #include "goclaw/core/host_pattern.h"
+#include "goclaw/core/text.h"
 
 namespace goclaw {
 namespace {
@@ -21,20 +21,6 @@ std::string Shown(std::string_view text) {
   }
   if (text.size() > kMaxShown) out += "... (" + std::to_string(text.size()) + " bytes)";
   return out;
-}
-
-std::string DescribeChar(char c) {
-  switch (c) {
-    case '\r': return "a CR";
-    case '\n': return "an LF";
-    case '\0': return "a NUL";
-    case ' ': return "a space";
-    default: {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "0x%02x", static_cast<unsigned char>(c));
-      return std::string("control character ") + buf;
-    }
-  }
 }
 
 bool IsControlOrSpace(char c) {
@@ -72,7 +58,7 @@ class Parser {
     // spliced in raw, and guessing which part was meant as data would hide that.
     for (std::size_t i = 0; i < text_.size(); ++i) {
       if (IsControlOrSpace(text_[i])) {
-        return Bad("contains " + DescribeChar(text_[i]) + " at offset " + std::to_string(i) +
+        return Bad("contains " + DescribeByte(text_[i]) + " at offset " + std::to_string(i) +
                    " (percent-encode data placed in a URL, e.g. %20 for a space)");
       }
     }

@@ -20,6 +20,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "cli.h"
+#include "goclaw/server/executors.h"
 #include "goclaw/core/document.h"
 #include "goclaw/core/json_format.h"
 #include "goclaw/dag/loader.h"
@@ -50,20 +51,22 @@ class Progress {
   void OnEvent(const engine::Event& e) {
     std::lock_guard lock(mu_);
     if (e.task_id.empty()) {
-      if (!tty_) std::printf("workflow %s %s\n", Shown(e.workflow_id).c_str(), e.to.c_str());
+      if (!tty_) std::printf("workflow %s %s\n", Shown(e.workflow_id).c_str(), std::string(e.to_name()).c_str());
       return;
     }
-    if (e.to == "running") {
+    using engine::TaskState;
+    const TaskState to = e.task_to();
+    if (to == TaskState::kRunning) {
       running_[e.task_id] = {e.attempt, e.time};
-    } else if (e.from == "running") {
+    } else if (e.task_from() == TaskState::kRunning) {
       running_.erase(e.task_id);
     }
-    if (e.to == "completed") ++done_;
-    if (e.to == "failed" || e.to == "skipped" || e.to == "cancelled") ++failed_;
+    if (to == TaskState::kCompleted) ++done_;
+    if (to == TaskState::kFailed || to == TaskState::kSkipped || to == TaskState::kCancelled) ++failed_;
     if (!tty_) {
       std::printf("%s task %s %s", engine::FormatTime(e.time).c_str() + 11, Shown(e.task_id).c_str(),
-                  e.to.c_str());
-      if (e.attempt > 0 && (e.to == "running" || e.to == "retrying")) {
+                  std::string(e.to_name()).c_str());
+      if (e.attempt > 0 && (to == TaskState::kRunning || to == TaskState::kRetrying)) {
         std::printf(" (attempt %d)", e.attempt);
       }
       if (!e.error.empty()) std::printf(": %s", Shown(e.error).c_str());
@@ -196,8 +199,10 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     load.limits.max_tasks = static_cast<std::size_t>(config->dag.max_tasks);
     load.limits.max_spec_bytes = static_cast<std::size_t>(config->dag.max_spec_bytes);
     load.format = DocumentFormatFromPath(opts->spec);
-    // This process's engine: the configured lanes and no registered functions.
-    load.environment = LocalEnvironment(*config, /*functions_known=*/true);
+    // This process's engine: the configured lanes and executors, and no registered functions.
+    const auto types = server::ValidationRegistry(
+        *config, "here (`goclaw run` registers none; submit it to a server whose program registers it)");
+    load.environment = LocalEnvironment(*config, types.get());
     std::string source = opts->spec == "-" ? "<stdin>" : opts->spec;
     auto text = ReadInput(opts->spec, load.limits.max_spec_bytes, "dag.max_spec_bytes");
     Result<dag::Plan> plan = text ? dag::LoadWorkflow(*text, load) : MakeError(text.error());
@@ -214,7 +219,8 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     }
     std::unique_ptr<store::Store> store;
     if (!opts->data_dir.empty()) {
-      auto opened = store::OpenRocksDbStore({.path = opts->data_dir, .sync = config->storage.sync_mode});
+      auto opened = store::OpenRocksDbStore(
+          {.path = opts->data_dir, .sync = config->storage.sync_mode, .tables = engine::StoreTables()});
       if (!opened) {
         PrintError(std::cerr, "goclaw run", opened.error());
         ctx.exit_code = kExitFailure;
@@ -225,6 +231,7 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     engine::EngineOptions eopts = engine::EngineOptionsFromConfig(*config);
     eopts.logger = ctx.Logger("engine");
     eopts.store = store.get();
+    eopts.executors = server::ExecutorsFromConfig(*config);
     auto engine = engine::Engine::Create(std::move(eopts));
     if (!engine) {
       PrintError(std::cerr, "goclaw run", engine.error());

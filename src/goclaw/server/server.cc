@@ -10,6 +10,7 @@
 #include "goclaw/api/http/http_server.h"
 #include "goclaw/core/url.h"
 #include "goclaw/core/version.h"
+#include "goclaw/server/executors.h"
 
 namespace goclaw::server {
 
@@ -25,10 +26,11 @@ class Server::Impl {
       sopts.sync = config.storage.sync_mode;
       sopts.faults = faults_;
       sopts.logger = logger("store");
+      sopts.tables = engine::StoreTables();
       GOCLAW_ASSIGN_OR_RETURN(store_, store::OpenRocksDbStore(sopts));
       logger_.Info("store: rocksdb at {} (sync_mode {})", config.storage.path, SyncModeName(config.storage.sync_mode));
     } else {
-      store_ = store::NewMemoryStore(faults_);
+      GOCLAW_ASSIGN_OR_RETURN(store_, store::OpenMemoryStore({.faults = faults_, .tables = engine::StoreTables()}));
       logger_.Info("store: memory (nothing survives a restart)");
     }
     engine::EngineOptions eopts = engine::EngineOptionsFromConfig(config);
@@ -36,9 +38,9 @@ class Server::Impl {
     eopts.store = store_.get();
     // http tasks may not call this server (executors.http.egress.allow_self): a configured
     // port is known now, before Resume runs tasks; port 0 is added once bound, below.
-    auto self = std::make_shared<engine::SelfEndpoints>();
+    auto self = std::make_shared<exec::SelfEndpoints>();
     if (config.server.port != 0) self->Add(config.server.host, static_cast<std::uint16_t>(config.server.port));
-    eopts.http.egress.self = self;
+    eopts.executors = ExecutorsFromConfig(config, {.self = self});
     GOCLAW_ASSIGN_OR_RETURN(engine_, engine::Engine::Create(std::move(eopts)));
     if (std::size_t n = engine_->Resume(); n > 0) logger_.Info("resuming {} unfinished workflows", n);
 

@@ -1,4 +1,4 @@
-// Workflow routes: submit, list, get, events, task result, cancel, validate.
+// Workflow routes: submit, list, get, events, task result and logs, cancel, validate.
 
 #include <algorithm>
 
@@ -8,7 +8,7 @@
 #include "goclaw/api/http/request_parsing.h"
 #include "goclaw/core/document.h"
 #include "goclaw/dag/loader.h"
-#include "goclaw/engine/executor.h"
+#include "goclaw/exec/executor.h"
 #include "goclaw/engine/status_json.h"
 #include "goclaw/lane/registry.h"
 
@@ -35,10 +35,7 @@ dag::RunEnvironment EngineEnvironment(const ApiContext& ctx) {
     if (found) return std::nullopt;
     return found.error().message() + " (this server's lanes are in GET /api/v1/lanes)";
   };
-  env.function_problem = [engine](std::string_view name) -> std::optional<std::string> {
-    if (engine->HasFunction(name)) return std::nullopt;
-    return "no function named \"" + std::string(name) + "\" is registered on this server";
-  };
+  env.task_types = &engine->executors();
   return env;
 }
 
@@ -146,7 +143,7 @@ std::optional<int> TakeLineage(const ApiContext& ctx, const HttpRequest& req, Do
     return std::nullopt;
   }
   if (auto* root = doc.root.if_object()) {
-    const std::string_view key = engine::kLineageDepthKey;
+    const std::string_view key = exec::kLineageDepthKey;
     if (depth > 0) {
       boost::json::value& metadata = (*root)["metadata"];
       if (metadata.is_null()) metadata.emplace_object();
@@ -331,6 +328,42 @@ HttpResponse TaskResult(const ApiContext& ctx, HttpRequest& req) {
                                                      {"result", it->output}});
 }
 
+// A task's log: what its attempts reported (function log lines, exec stderr, http status
+// lines, progress), bounded per attempt. `attempt=<n>` keeps one attempt's lines.
+HttpResponse TaskLogs(const ApiContext& ctx, HttpRequest& req) {
+  std::string id;
+  HttpResponse error;
+  if (!WorkflowId(req, &id, &error)) return error;
+  const std::string& task_id = req.params.at("task");
+  Diagnostics diag;
+  QueryReader q(req, diag);
+  std::int64_t attempt = 0;
+  q.Int("attempt", &attempt, 1, 1000000);
+  q.Allow({"attempt"});
+  if (!diag.empty()) {
+    Error e = diag.ToError("query");
+    return ErrorResponse(req, 400, kValidationFailed, e.message(), e.details());
+  }
+  auto logs = ctx.engine->Logs(id, task_id);
+  if (!logs) return ErrorResponse(req, logs.error());
+  boost::json::array lines;
+  for (const engine::TaskLogLine& l : logs->lines) {
+    if (attempt != 0 && l.attempt != attempt) continue;
+    lines.push_back(boost::json::object{{"attempt", l.attempt},
+                                        {"time", engine::FormatTime(l.time)},
+                                        {"stream", l.stream},
+                                        {"text", l.text}});
+  }
+  boost::json::array truncated;
+  for (int a : logs->truncated) {
+    if (attempt == 0 || a == attempt) truncated.push_back(a);
+  }
+  return HttpResponse::Json(200, boost::json::object{{"workflow_id", id},
+                                                     {"task_id", task_id},
+                                                     {"lines", std::move(lines)},
+                                                     {"truncated_attempts", std::move(truncated)}});
+}
+
 HttpResponse CancelWorkflow(const ApiContext& ctx, HttpRequest& req) {
   std::string id;
   HttpResponse error;
@@ -362,6 +395,7 @@ void AddWorkflowRoutes(Router& router, const ApiContext& ctx) {
   router.Add("GET", "/api/v1/workflows/{id}", "A workflow with every task: state, attempts, timings, error, result", [c](HttpRequest& r) { return GetWorkflow(*c, r); });
   router.Add("GET", "/api/v1/workflows/{id}/events", "The event history of a workflow (since=<seq> for the later ones)", [c](HttpRequest& r) { return WorkflowEvents(*c, r); });
   router.Add("GET", "/api/v1/workflows/{id}/tasks/{task}/result", "The output of one completed task", [c](HttpRequest& r) { return TaskResult(*c, r); });
+  router.Add("GET", "/api/v1/workflows/{id}/tasks/{task}/logs", "A task's log lines (attempt=<n> for one attempt): function logs, exec stderr, http status lines", [c](HttpRequest& r) { return TaskLogs(*c, r); });
   router.Add("POST", "/api/v1/workflows/{id}/cancel", "Cancel a workflow (409 once finished)", [c](HttpRequest& r) { return CancelWorkflow(*c, r); });
 }
 

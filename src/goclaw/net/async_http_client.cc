@@ -157,6 +157,11 @@ bool IsReservedHeader(std::string_view name) {
                      [&](std::string_view r) { return EqualsIgnoreCase(r, name); });
 }
 
+std::string_view StatusReason(unsigned status) {
+  const auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  return std::string_view(reason.data(), reason.size());
+}
+
 std::string HttpResponse::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
     if (EqualsIgnoreCase(k, name)) return v;

@@ -133,4 +133,7 @@ Status CheckHeaderValue(std::string_view value);
 // connection reuse are the client's business.
 bool IsReservedHeader(std::string_view name);
 
+// The reason phrase of a status code ("Not Found"; "<unknown-status>" for codes without one).
+std::string_view StatusReason(unsigned status);
+
 }  // namespace goclaw::net

@@ -90,6 +90,12 @@ TEST(AsyncHttpClientTest, ResponseHeadersAreLookedUpIgnoringCase) {
   EXPECT_EQ(r.Header("missing"), "");
 }
 
+TEST(StatusReasonTest, Phrases) {
+  EXPECT_EQ(StatusReason(200), "OK");
+  EXPECT_EQ(StatusReason(404), "Not Found");
+  EXPECT_EQ(StatusReason(299), "<unknown-status>");
+}
+
 TEST(RequestHandleTest, AnEmptyHandleCancelsNothing) {
   RequestHandle h;
   h.Cancel();  // no request: nothing happens

@@ -125,6 +125,10 @@ Error WithTimeoutHint(const Error& error, const std::string& timeout) {
                error.details());
 }
 
+Result<Url> ServerUrl(const std::string& server) { return client::ParseServerUrl(server, "--server"); }
+
+client::HttpClientOptions CliClientOptions() { return {.user_agent = kCliUserAgent}; }
+
 void PrintError(std::ostream& out, std::string_view source, const Error& error) {
   // Messages may quote a server's answer or a spec's text: escaped on a terminal.
   const Stream stream = StreamOf(out);

@@ -14,9 +14,11 @@
 
 #include <boost/json/object.hpp>
 
+#include "goclaw/client/http_client.h"
 #include "goclaw/config/config.h"
 #include "goclaw/core/duration.h"
 #include "goclaw/core/status.h"
+#include "goclaw/core/url.h"
 #include "goclaw/dag/spec_checks.h"
 #include "goclaw/log/log.h"
 
@@ -75,6 +77,11 @@ Millis ParsedDuration(const std::string& text);
 inline constexpr const char* kDefaultClientTimeout = "30s";
 // `error`, naming --timeout when it is a timeout, so that the user knows the knob.
 Error WithTimeoutHint(const Error& error, const std::string& timeout);
+// --server (or GOCLAW_SERVER) parsed: "http://host[:port]", errors naming --server.
+Result<Url> ServerUrl(const std::string& server);
+// What the commands that talk to a server send as User-Agent, and the client options with it.
+inline constexpr const char* kCliUserAgent = "goclaw-cli";
+client::HttpClientOptions CliClientOptions();
 
 // "<source>: <message>" then one "  <source>:<line>: <path>: <detail>" line per detail.
 void PrintError(std::ostream& out, std::string_view source, const Error& error);

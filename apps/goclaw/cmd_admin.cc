@@ -10,7 +10,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "cli.h"
-#include "goclaw/api/http/http_client.h"
+#include "goclaw/client/http_client.h"
 #include "goclaw/core/json_format.h"
 #include "goclaw/engine/engine.h"
 #include "goclaw/engine/states.h"
@@ -60,14 +60,16 @@ void RegisterSnapshot(CLI::App& admin, Context& ctx) {
       std::cout << "snapshot of " << Shown(o->data_dir) << " written to " << Shown(dir) << "\n";
       return;
     }
-    api::ClientRequest req;
+    client::Request req;
     req.method = "POST";
     req.target = "/api/v1/admin/snapshot";
     req.content_type = "application/json";
     req.body = boost::json::serialize(boost::json::object{{"dir", dir}});
     req.connect_timeout = ParsedDuration(o->timeout);
     req.timeout = ParsedDuration(o->timeout);
-    auto res = api::HttpCall(o->server, req);
+    auto server = ServerUrl(o->server);
+    auto res = server ? client::HttpCall(*server, req, CliClientOptions())
+                      : Result<client::Response>(MakeError(server.error()));
     if (!res || res->status >= 400) {
       PrintError(std::cerr, "goclaw admin snapshot", res ? res->ToError() : WithTimeoutHint(res.error(), o->timeout));
       ctx.exit_code = kExitFailure;

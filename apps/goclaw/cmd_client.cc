@@ -8,8 +8,8 @@
 #include <boost/json/serialize.hpp>
 
 #include "cli.h"
-#include "goclaw/api/http/http_client.h"
-#include "goclaw/api/http/websocket_client.h"
+#include "goclaw/client/http_client.h"
+#include "goclaw/client/websocket_client.h"
 #include "goclaw/core/document.h"
 #include "goclaw/core/json_format.h"
 #include "terminal_text.h"
@@ -40,13 +40,15 @@ void AddClientOptions(CLI::App* cmd, ClientOptions& o, bool add_timeout = true) 
 
 // Calls the server; on failure prints the error and sets the exit code. Without timeouts set
 // by the caller, the connection and the answer each get --timeout.
-std::optional<boost::json::value> Call(Context& ctx, const ClientOptions& o, api::ClientRequest req,
+std::optional<boost::json::value> Call(Context& ctx, const ClientOptions& o, client::Request req,
                                        std::string_view what, bool caller_timeouts = false) {
   if (!caller_timeouts) {
     req.connect_timeout = o.Timeout();
     req.timeout = o.Timeout();
   }
-  auto res = api::HttpCall(o.server, req);
+  auto server = ServerUrl(o.server);
+  auto res = server ? client::HttpCall(*server, req, CliClientOptions())
+                    : Result<client::Response>(MakeError(server.error()));
   if (!res) {
     PrintError(std::cerr, what, WithTimeoutHint(res.error(), o.TimeoutText()));
     ctx.exit_code = kExitFailure;
@@ -131,7 +133,7 @@ void RegisterSubmit(CLI::App& app, Context& ctx) {
         (*root)["input"] = std::move(merged);
       }
     }
-    api::ClientRequest req;
+    client::Request req;
     req.method = "POST";
     const std::string wait = o->timeout.empty() ? "5m" : o->timeout;
     req.target = o->wait ? "/api/v1/workflows?wait=" + wait : "/api/v1/workflows?async=true";
@@ -236,10 +238,13 @@ void FollowEvents(Context& ctx, const ClientOptions& o, const std::string& id) {
   };
   // --timeout bounds connecting and the handshake, and silence: after half of it without a
   // frame the client pings, and a server that does not even answer that is given up on.
-  api::WebSocketClientOptions options;
+  client::WebSocketClientOptions options;
   options.connect_timeout = o.Timeout();
   options.keep_alive = o.Timeout();
-  auto ws = api::WebSocketClient::Connect(o.server, "/ws/events", options);
+  options.user_agent = kCliUserAgent;
+  auto server = ServerUrl(o.server);
+  if (!server) return fail(server.error());
+  auto ws = client::WebSocketClient::Connect(*server, "/ws/events", options);
   if (!ws) return fail(WithTimeoutHint(ws.error(), o.TimeoutText()));
   const std::string subscribe = boost::json::serialize(boost::json::object{
       {"type", "subscribe"}, {"workflow_ids", boost::json::array{boost::json::value(id)}}, {"since", 0}});

@@ -42,8 +42,10 @@ void RegisterServer(CLI::App& app, Context& ctx) {
       ctx.exit_code = kExitFailure;
       return;
     }
-    std::cerr << "goclaw server listening on http://" << config->server.host << ":" << (*server)->port()
-              << "  (Ctrl-C to stop)" << std::endl;
+    // As a URL that parses back (an IPv6 host in brackets): scripts and tests read it.
+    const Url listening{.scheme = "http", .host = config->server.host,
+                        .port = static_cast<std::uint16_t>((*server)->port()), .target = "/"};
+    std::cerr << "goclaw server listening on " << listening.Origin() << "  (Ctrl-C to stop)" << std::endl;
     int sig = 0;
     sigwait(&signals, &sig);
     std::thread([signals] {

@@ -24,14 +24,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "goclaw/api/http/test_http_client.h"
+#include "goclaw/client/test_http_client.h"
 #include "run_command.h"
 #include "server_process.h"
 
 namespace goclaw::testing {
 namespace {
 
-using api::testing::TestHttpClient;
+using client::testing::TestHttpClient;
 
 // Sleeps so that kills land while attempts run, a fan-in, a task that fails its first attempt
 // and succeeds on retry (so retries and crashes interleave), and outputs near every size limit

@@ -15,7 +15,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "goclaw/api/http/test_http_client.h"
+#include "goclaw/client/test_http_client.h"
 #include "run_command.h"
 #include "server_process.h"
 
@@ -23,10 +23,10 @@ namespace goclaw::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using api::testing::TestHttpClient;
+using client::testing::TestHttpClient;
 using ::testing::HasSubstr;
 
-std::string Id(const api::ClientResponse& r) { return std::string(r.Json().at("id").as_string()); }
+std::string Id(const client::Response& r) { return std::string(r.Json().at("id").as_string()); }
 
 // Starts a server on `data`, stores `count` workflows (acknowledged), and kills it with -9.
 std::vector<std::string> StoreAndKill(const std::string& data, int count) {

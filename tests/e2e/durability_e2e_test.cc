@@ -15,21 +15,21 @@
 
 #include <boost/json/parse.hpp>
 
-#include "goclaw/api/http/test_http_client.h"
+#include "goclaw/client/test_http_client.h"
 #include "run_command.h"
 #include "server_process.h"
 
 namespace goclaw::testing {
 namespace {
 
-using api::testing::TestHttpClient;
+using client::testing::TestHttpClient;
 using ::testing::HasSubstr;
 
 constexpr const char* kSleepy = R"({"name": "sleepy", "tasks": [
   {"id": "a", "config": {"op": "echo", "v": 1}},
   {"id": "b", "depends_on": ["a"], "config": {"op": "sleep", "duration": "400ms"}}]})";
 
-std::string Id(const api::ClientResponse& r) { return std::string(r.Json().at("id").as_string()); }
+std::string Id(const client::Response& r) { return std::string(r.Json().at("id").as_string()); }
 
 TEST(DurabilityE2eTest, ARestartedServerKeepsItsWorkflowsAndSigtermLetsRunningTasksFinish) {
   TempDir dir;

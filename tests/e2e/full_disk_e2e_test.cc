@@ -18,7 +18,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "goclaw/api/http/test_http_client.h"
+#include "goclaw/client/test_http_client.h"
 #include "run_command.h"
 #include "server_process.h"
 
@@ -26,7 +26,7 @@ namespace goclaw::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using api::testing::TestHttpClient;
+using client::testing::TestHttpClient;
 using ::testing::HasSubstr;
 
 // A tmpfs of `megabytes` mounted on a fresh directory; unmounted (lazily) at the end.
@@ -77,7 +77,7 @@ class SmallDisk {
   int ballasts_ = 0;
 };
 
-std::string Id(const api::ClientResponse& r) { return std::string(r.Json().at("id").as_string()); }
+std::string Id(const client::Response& r) { return std::string(r.Json().at("id").as_string()); }
 
 std::string Spec(int pad) {
   return R"({"name": "disk", "tasks": [{"id": "x", "config": {"op": "echo", "pad": ")" +

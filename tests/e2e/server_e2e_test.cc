@@ -10,8 +10,8 @@
 
 #include <boost/json/parse.hpp>
 
-#include "goclaw/api/http/test_http_client.h"
-#include "goclaw/api/http/websocket_client.h"
+#include "goclaw/client/test_http_client.h"
+#include "goclaw/client/websocket_client.h"
 #include "goclaw/core/test_shell.h"
 #include "run_command.h"
 #include "server_process.h"
@@ -19,7 +19,7 @@
 namespace goclaw::testing {
 namespace {
 
-using api::testing::TestHttpClient;
+using client::testing::TestHttpClient;
 using ::testing::HasSubstr;
 
 std::string ReadFile(const std::string& path) {
@@ -51,7 +51,7 @@ TEST(ServerE2eTest, CurlSubmitsFanoutWebSocketWatchesItFinishMetricsPassPromtool
   ServerProcess server;
   ASSERT_GT(server.port(), 0) << server.Stderr();
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
-  auto ws = api::WebSocketClient::Connect(url, "/ws/events");
+  auto ws = client::WebSocketClient::Connect(url, "/ws/events");
   ASSERT_TRUE(ws) << ws.error().ToString();
   ASSERT_TRUE((*ws)->Send(R"({"type": "subscribe", "kinds": ["task.completed", "workflow.*"]})"));
   ASSERT_THAT(*(*ws)->Read(Millis(10000)), HasSubstr("subscribed"));

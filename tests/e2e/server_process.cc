@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <string_view>
 
+#include "goclaw/core/url.h"
+
 namespace goclaw::testing {
 
 ServerProcess::ServerProcess(const std::vector<std::string>& args, std::string data_dir)
@@ -56,16 +58,16 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, std::string d
     }
     cv_.notify_all();
   });
-  // "goclaw server listening on http://127.0.0.1:PORT"
-  static constexpr std::string_view kListening = "goclaw server listening on http://";
+  // "goclaw server listening on http://127.0.0.1:PORT  (Ctrl-C to stop)"
+  static constexpr std::string_view kListening = "goclaw server listening on ";
   std::unique_lock lock(mu_);
   cv_.wait_for(lock, std::chrono::seconds(30), [&] {
     std::size_t at = err_.find(kListening);
-    if (at != std::string::npos) {
-      std::size_t colon = err_.find(':', at + kListening.size());
-      std::size_t end = colon == std::string::npos ? colon : err_.find_first_not_of("0123456789", colon + 1);
-      if (end != std::string::npos && end > colon + 1) {
-        port_ = std::stoi(err_.substr(colon + 1, end - colon - 1));
+    std::size_t end = at == std::string::npos ? at : err_.find_first_of(" \n", at + kListening.size());
+    if (end != std::string::npos) {  // the whole URL has arrived
+      const std::size_t start = at + kListening.size();
+      if (auto url = ParseUrl(std::string_view(err_).substr(start, end - start))) {
+        port_ = url->port;
         return true;
       }
     }

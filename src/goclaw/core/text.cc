@@ -78,6 +78,20 @@ TextPosition PositionOf(std::string_view text, std::size_t offset) {
   return pos;
 }
 
+std::string DescribeByte(char c) {
+  switch (c) {
+    case '\r': return "a CR";
+    case '\n': return "an LF";
+    case '\0': return "a NUL";
+    case ' ': return "a space";
+    default: {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "0x%02x", static_cast<unsigned char>(c));
+      return std::string("control character ") + buf;
+    }
+  }
+}
+
 std::string QuoteForMessage(std::string_view s, std::size_t max) {
   std::string out = "\"";
   std::size_t shown = 0;

@@ -26,6 +26,10 @@ TextPosition PositionOf(std::string_view text, std::size_t offset);
 // Quotes a string for an error message: "abc" with control bytes escaped, cut at `max` bytes.
 std::string QuoteForMessage(std::string_view s, std::size_t max = 80);
 
+// A byte named for an error message about where it may not be: "a CR", "an LF", "a NUL",
+// "a space", else "control character 0x09" (any other byte is shown the same way).
+std::string DescribeByte(char c);
+
 // Equality of short names (task types, lane names) on hot paths: a byte loop the compiler
 // inlines, instead of a call to memcmp for a handful of bytes.
 inline bool SameShortName(std::string_view a, std::string_view b) {

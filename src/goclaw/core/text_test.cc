@@ -6,6 +6,15 @@
 namespace goclaw {
 namespace {
 
+TEST(DescribeByteTest, NamesWhatMayNotBeThere) {
+  EXPECT_EQ(DescribeByte('\r'), "a CR");
+  EXPECT_EQ(DescribeByte('\n'), "an LF");
+  EXPECT_EQ(DescribeByte('\0'), "a NUL");
+  EXPECT_EQ(DescribeByte(' '), "a space");
+  EXPECT_EQ(DescribeByte('\t'), "control character 0x09");
+  EXPECT_EQ(DescribeByte('\x7f'), "control character 0x7f");
+}
+
 TEST(EscapeForTerminalTest, KeepsPrintableTextAndUtf8) {
   EXPECT_EQ(EscapeForTerminal("hello world"), "hello world");
   EXPECT_EQ(EscapeForTerminal("多智能体 é 😀 tab\there"), "多智能体 é 😀 tab\there");

@@ -1,6 +1,7 @@
-// `http` tasks: how remote agents are called. An asynchronous HTTP/1.1 client (Boost.Beast)
-// on one I/O thread, with a keep-alive connection pool per host, so 10k requests in flight
-// need no thread each.
+// `http` tasks: how remote agents are called, over net::AsyncHttpClient (net/async_http_client.h:
+// one I/O thread, a keep-alive connection pool per host, so 10k requests in flight need no
+// thread each). This file turns a task's config into a request and the answer into the
+// attempt's output or failure.
 //
 //   config: {method: POST, url: "http://127.0.0.1:9000/search", headers: {X-Key: abc},
 //            body: {q: "lanes"}, timeout: 30s, expect_status: [200, 201]}
@@ -11,14 +12,17 @@
 // with the body parsed as JSON when the response says JSON (or parses as JSON), else text.
 // 5xx, 429, timeouts and connection errors are retryable failures; other statuses outside
 // `expect_status` (default: any 2xx) fail without retry. Responses larger than
-// `max_response_bytes` fail. Cancelling the attempt closes its connection at once.
+// `max_response_bytes` fail. `timeout` (default executors.http.default_timeout) is a deadline
+// for the whole exchange: DNS, connecting, TLS, the request and the whole answer. Cancelling the
+// attempt closes its connection at once.
 // https uses OpenSSL: the server's certificate must chain to the system's trusted roots (or
-// to `ca_file`) and name the URL's host; SNI is sent. TLS failures (bad certificate, wrong
+// to `ca_file`) and name the URL's host; SNI is sent for host names. TLS failures (bad certificate, wrong
 // host, protocol mismatch) fail without retry.
 //
 // Hardening (docs/security.md). `url` and `headers` are often templated from another agent's
 // output, so they are checked, not trusted: CR, LF, NUL, other control characters and spaces
-// in the URL are refused (percent-encode data), as are control characters in header values,
+// in the URL are refused (percent-encode data; core/url.h parses it, user info is refused too),
+// as are control characters in header values,
 // header names that are not RFC 7230 tokens, and the reserved headers (Content-Length,
 // Transfer-Encoding, Connection, Upgrade, TE, Trailer, Goclaw-Lineage); a URL fragment is not
 // sent; IPv6 literals work (`http://[::1]:9000/x`, Host keeps the brackets). Such refusals

@@ -18,7 +18,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "goclaw/exec/test_attempt.h"
-#include "goclaw/exec/test_loopback_server.h"
+#include "goclaw/net/test_loopback_server.h"
 
 namespace goclaw::exec {
 namespace {
@@ -97,7 +97,7 @@ class TestServer {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
-  testing::LoopbackServer server_;
+  net::testing::LoopbackServer server_;
 };
 
 class HttpExecutorTest : public ::testing::Test {
@@ -267,7 +267,7 @@ class RawServer {
 
   Answer answer_;
   After after_;
-  testing::LoopbackServer server_{[this](tcp::socket s) { Serve(std::move(s)); }};
+  net::testing::LoopbackServer server_{[this](tcp::socket s) { Serve(std::move(s)); }};
 };
 
 std::string Ok(const std::string& body) {

@@ -1,88 +1,22 @@
-// The http executor over TLS against a real HTTPS server on a loopback port (Beast + OpenSSL,
-// synchronous, on its own thread) with throwaway certificates made by the openssl CLI:
-// trusted via ca_file, keep-alive reuse, an untrusted certificate, a certificate for another
-// host, and an unreadable ca_file.
+// The http executor over TLS against a real HTTPS server on a loopback port with throwaway
+// certificates (net/test_tls.h): trusted via ca_file, keep-alive reuse, an untrusted
+// certificate, a certificate for another host, and an unreadable ca_file.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
-#include <atomic>
 #include <filesystem>
-#include <future>
-#include <thread>
-
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "goclaw/exec/http_executor.h"
 #include "goclaw/exec/test_attempt.h"
-#include "goclaw/exec/test_loopback_server.h"
+#include "goclaw/net/test_tls.h"
 
 namespace goclaw::exec {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
 using ::testing::HasSubstr;
-
-// A self-signed certificate (its own CA) for the given subjectAltName, in a fresh directory.
-struct Certificate {
-  std::string cert;
-  std::string key;
-};
-
-Certificate MakeCertificate(const std::string& dir, const std::string& name, const std::string& san) {
-  Certificate c{dir + "/" + name + ".pem", dir + "/" + name + ".key"};
-  std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
-                    "-subj /CN=goclaw-test -addext subjectAltName=" + san + " -keyout " + c.key +
-                    " -out " + c.cert + " >/dev/null 2>&1";
-  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  return c;
-}
-
-class TlsServer {
- public:
-  explicit TlsServer(const Certificate& c) {
-    context_.use_certificate_chain_file(c.cert);
-    context_.use_private_key_file(c.key, ssl::context::pem);
-  }
-  std::string Url(const std::string& host, const std::string& path) const {
-    return "https://" + host + ":" + std::to_string(server_.port()) + path;
-  }
-  int accepted() const { return server_.accepted(); }
-
- private:
-  void Serve(tcp::socket socket) {
-    ssl::stream<tcp::socket> stream(std::move(socket), context_);
-    beast::error_code ec;
-    stream.handshake(ssl::stream_base::server, ec);
-    if (ec) return;  // the client refused our certificate
-    beast::flat_buffer buffer;
-    while (true) {
-      http::request<http::string_body> req;
-      http::read(stream, buffer, req, ec);
-      if (ec) return;
-      http::response<http::string_body> res{http::status::ok, req.version()};
-      res.keep_alive(req.keep_alive());
-      res.set(http::field::content_type, "application/json");
-      res.body() = boost::json::serialize(boost::json::object{
-          {"secure", true}, {"host", std::string(req[http::field::host])},
-          {"path", std::string(req.target())}});
-      res.prepare_payload();
-      http::write(stream, res, ec);
-      if (ec || !req.keep_alive()) return;
-    }
-  }
-
-  ssl::context context_{ssl::context::tls_server};
-  testing::LoopbackServer server_{[this](tcp::socket s) { Serve(std::move(s)); }};
-};
+using Certificate = net::testing::TestCertificate;
+using TlsServer = net::testing::TlsLoopbackServer;
 
 class HttpExecutorTlsTest : public ::testing::Test {
  protected:
@@ -90,8 +24,10 @@ class HttpExecutorTlsTest : public ::testing::Test {
     char dir[] = "/tmp/goclaw-tls-XXXXXX";
     ASSERT_NE(::mkdtemp(dir), nullptr);
     dir_ = dir;
-    good_ = MakeCertificate(dir_, "loopback", "IP:127.0.0.1,DNS:localhost");
-    other_host_ = MakeCertificate(dir_, "other", "DNS:other.invalid");
+    good_ = net::testing::MakeTestCertificate(dir_, "loopback", "IP:127.0.0.1,DNS:localhost");
+    other_host_ = net::testing::MakeTestCertificate(dir_, "other", "DNS:other.invalid");
+    ASSERT_FALSE(good_.cert.empty()) << "the openssl CLI could not make a certificate";
+    ASSERT_FALSE(other_host_.cert.empty());
   }
   static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
 

@@ -12,13 +12,13 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "goclaw/api/http/test_http_client.h"
+#include "goclaw/client/test_http_client.h"
 
 namespace goclaw::server {
 namespace {
 
-using api::testing::ClientResponse;
-using api::testing::TestHttpClient;
+using ClientResponse = client::Response;
+using client::testing::TestHttpClient;
 using ::testing::HasSubstr;
 
 constexpr const char* kJson = "application/json";
@@ -502,8 +502,9 @@ TEST(ApiDiskFullTest, SubmitsGet503UntilTheStoreWritesAgain) {
 TEST_F(ApiTest, ShutdownMakesReadyFailAndStopsServing) {
   int port = server_->port();
   server_->Shutdown();
-  TestHttpClient fresh(port);
-  EXPECT_THROW(fresh.Get("/health"), boost::system::system_error);  // connection refused
+  auto refused = client::HttpCall("http://127.0.0.1:" + std::to_string(port), {.target = "/health"});
+  ASSERT_FALSE(refused) << "answered " << refused->status;
+  EXPECT_EQ(refused.error().code(), ErrorCode::kUnavailable) << refused.error().message();
 }
 
 }  // namespace

@@ -11,16 +11,16 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "goclaw/api/http/test_http_client.h"
-#include "goclaw/api/http/websocket_client.h"
+#include "goclaw/client/test_http_client.h"
+#include "goclaw/client/websocket_client.h"
 #include "goclaw/server/server.h"
 
 namespace goclaw::server {
 namespace {
 
-using api::WebSocketClient;
-using api::testing::ClientResponse;
-using api::testing::TestHttpClient;
+using client::WebSocketClient;
+using ClientResponse = client::Response;
+using client::testing::TestHttpClient;
 using ::testing::HasSubstr;
 
 constexpr Millis kTimeout{10000};
@@ -53,7 +53,7 @@ class EventsTest : public ::testing::Test {
     http_ = std::make_unique<TestHttpClient>(server_->port());
   }
 
-  std::unique_ptr<WebSocketClient> Connect(api::WebSocketClientOptions options = {}) {
+  std::unique_ptr<WebSocketClient> Connect(client::WebSocketClientOptions options = {}) {
     auto ws = WebSocketClient::Connect(url_, "/ws/events", options);
     EXPECT_TRUE(ws) << ws.error().ToString();
     return ws ? std::move(*ws) : nullptr;
@@ -226,7 +226,7 @@ TEST_F(EventsTest, BadMessagesGetAnErrorAndTheConnectionStays) {
 }
 
 TEST_F(EventsTest, ASlowConsumerIsDisconnectedWith1008AndTheEngineGoesOn) {
-  api::WebSocketClientOptions small;
+  client::WebSocketClientOptions small;
   small.receive_buffer_bytes = 4096;
   auto slow = Connect(small);
   Subscribe(*slow, R"({"type": "subscribe"})");
@@ -267,15 +267,15 @@ TEST_F(EventsTest, UpgradeRulesOriginsAndShutdown) {
   EXPECT_EQ(plain.status, 426);
   EXPECT_EQ(plain.Json().at("error").at("code"), "UPGRADE_REQUIRED");
   // Another site's page may not read the stream; the configured origin and the server's own may.
-  api::WebSocketClientOptions evil;
+  client::WebSocketClientOptions evil;
   evil.origin = "http://evil.example";
   auto refused = WebSocketClient::Connect(url_, "/ws/events", evil);
   ASSERT_FALSE(refused);
   EXPECT_THAT(refused.error().message(), HasSubstr("403"));
-  api::WebSocketClientOptions allowed;
+  client::WebSocketClientOptions allowed;
   allowed.origin = "http://localhost:5173";
   EXPECT_TRUE(WebSocketClient::Connect(url_, "/ws/events", allowed));
-  api::WebSocketClientOptions same;
+  client::WebSocketClientOptions same;
   same.origin = "http://127.0.0.1:" + std::to_string(server_->port());
   EXPECT_TRUE(WebSocketClient::Connect(url_, "/ws/events", same));
   // A bad handshake is answered by Beast and counted with the status the client got.

@@ -16,14 +16,14 @@
 #include <chrono>
 #include <thread>
 
-#include "goclaw/api/http/test_http_client.h"
+#include "goclaw/client/test_http_client.h"
 #include "goclaw/server/server.h"
 
 namespace goclaw::server {
 namespace {
 
-using api::testing::ClientResponse;
-using api::testing::TestHttpClient;
+using ClientResponse = client::Response;
+using client::testing::TestHttpClient;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;

@@ -7,14 +7,14 @@
 
 #include <filesystem>
 
-#include "goclaw/api/http/test_http_client.h"
+#include "goclaw/client/test_http_client.h"
 #include "goclaw/server/server.h"
 
 namespace goclaw::server {
 namespace {
 
-using api::testing::ClientResponse;
-using api::testing::TestHttpClient;
+using ClientResponse = client::Response;
+using client::testing::TestHttpClient;
 
 config::Config LogsConfig(const std::string& data_dir) {
   config::Config c;

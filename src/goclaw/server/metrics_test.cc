@@ -7,15 +7,15 @@
 #include <filesystem>
 #include <fstream>
 
-#include "goclaw/api/http/test_http_client.h"
+#include "goclaw/client/test_http_client.h"
 #include "goclaw/core/test_shell.h"
 #include "goclaw/server/server.h"
 
 namespace goclaw::server {
 namespace {
 
-using api::testing::ClientResponse;
-using api::testing::TestHttpClient;
+using ClientResponse = client::Response;
+using client::testing::TestHttpClient;
 using ::testing::HasSubstr;
 
 TEST(MetricsTest, ReportsWorkAndPassesPromtool) {

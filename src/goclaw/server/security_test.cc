@@ -6,14 +6,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "goclaw/api/http/test_http_client.h"
+#include "goclaw/client/test_http_client.h"
 #include "goclaw/server/server.h"
 
 namespace goclaw::server {
 namespace {
 
-using api::testing::ClientResponse;
-using api::testing::TestHttpClient;
+using ClientResponse = client::Response;
+using client::testing::TestHttpClient;
 using ::testing::HasSubstr;
 
 std::string Str(const boost::json::value& v) {

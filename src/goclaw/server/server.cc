@@ -8,6 +8,7 @@
 #include "goclaw/api/http/event_stream.h"
 #include "goclaw/api/http/http_metrics.h"
 #include "goclaw/api/http/http_server.h"
+#include "goclaw/core/url.h"
 #include "goclaw/core/version.h"
 #include "goclaw/server/executors.h"
 
@@ -91,8 +92,9 @@ class Server::Impl {
     GOCLAW_ASSIGN_OR_RETURN(http_, api::HttpServer::Start(std::move(hopts), std::move(router)));
     if (config.server.port == 0) self->Add(config.server.host, static_cast<std::uint16_t>(http_->port()));
     accepting_ = true;
-    logger_.Info("listening on http://{}:{} (at most {} connections)", config.server.host, http_->port(),
-                 http_->max_connections());
+    const Url listening{.scheme = "http", .host = config.server.host,
+                        .port = static_cast<std::uint16_t>(http_->port()), .target = "/"};
+    logger_.Info("listening on {} (at most {} connections)", listening.Origin(), http_->max_connections());
     return OkStatus();
   }
 

@@ -26,8 +26,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 
-#include "goclaw/api/http/http_client.h"
-#include "goclaw/api/http/websocket_client.h"
+#include "goclaw/client/http_client.h"
+#include "goclaw/client/websocket_client.h"
 #include "goclaw/core/test_temp_dir.h"
 #include "goclaw/server/server.h"
 
@@ -163,14 +163,14 @@ void BM_EventStream(benchmark::State& state) {
   auto server = StartServer();
   const std::string url = "http://127.0.0.1:" + std::to_string(server->port());
   const std::string spec = WideSpec(10000);
-  std::unique_ptr<api::WebSocketClient> ws;
+  std::unique_ptr<client::WebSocketClient> ws;
   if (listening) {
-    ws = std::move(*api::WebSocketClient::Connect(url, "/ws/events"));
+    ws = std::move(*client::WebSocketClient::Connect(url, "/ws/events"));
     if (!ws->Send(R"({"type": "subscribe"})") || !ws->Read(Millis(10000))) std::abort();
   }
   std::uint64_t events = 0;
   for (auto _ : state) {
-    auto submit = api::HttpCall(url, {.method = "POST", .target = "/api/v1/workflows?async=true", .body = spec,
+    auto submit = client::HttpCall(url, {.method = "POST", .target = "/api/v1/workflows?async=true", .body = spec,
                                       .content_type = "application/json"});
     if (!submit || submit->status != 202) std::abort();
     std::string id(submit->Json().at("id").as_string());

@@ -1,8 +1,9 @@
-// For tests only: a blocking TCP server on 127.0.0.1 (or another loopback address, e.g. ::1; a free port) that serves each accepted
-// connection on its own thread with the given function — the shape of the fake agents the http
-// executor tests talk to (plain HTTP and HTTPS). The destructor stops accepting (a blocking
-// accept() is not woken by closing the socket, so it connects once to wake it) and joins every
-// connection thread: the serve function must return once its peer or the test lets it.
+// For tests only: a blocking TCP server on 127.0.0.1 (or another loopback address, e.g. ::1)
+// on a free port that serves each accepted connection on its own thread with the given
+// function — the shape of the fake servers the net, client and http executor tests talk to
+// (plain HTTP, HTTPS, WebSocket). The destructor stops accepting (a blocking accept() is not
+// woken by closing the socket, so it connects once to wake it) and joins every connection
+// thread: the serve function must return once its peer or the test lets it.
 //
 // Thread-safety: construct and destroy on one thread; serve runs on connection threads.
 #pragma once
@@ -15,7 +16,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-namespace goclaw::exec::testing {
+namespace goclaw::net::testing {
 
 class LoopbackServer {
  public:
@@ -68,4 +69,4 @@ class LoopbackServer {
   std::thread thread_;                    // last: starts once everything above exists
 };
 
-}  // namespace goclaw::exec::testing
+}  // namespace goclaw::net::testing

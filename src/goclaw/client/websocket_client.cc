@@ -1,5 +1,5 @@
 // Beast websocket::stream over a plain TCP socket, used synchronously with per-read timeouts.
-#include "goclaw/api/http/websocket_client.h"
+#include "goclaw/client/websocket_client.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,9 +10,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "goclaw/api/http/http_client.h"
+#include "goclaw/client/http_client.h"
 
-namespace goclaw::api {
+namespace goclaw::client {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -26,15 +26,34 @@ struct WebSocketClient::Impl {
   std::optional<Millis> keep_alive;
 };
 
-Result<std::unique_ptr<WebSocketClient>> WebSocketClient::Connect(const std::string& server,
+Result<std::unique_ptr<WebSocketClient>> WebSocketClient::Connect(std::string_view server,
                                                                   const std::string& path,
                                                                   WebSocketClientOptions options) {
-  GOCLAW_ASSIGN_OR_RETURN(ServerAddress address, ParseServerUrl(server));
+  GOCLAW_ASSIGN_OR_RETURN(Url url, ParseServerUrl(server));
+  return Connect(url, path, std::move(options));
+}
+
+Result<std::unique_ptr<WebSocketClient>> WebSocketClient::Connect(const Url& address, const std::string& path,
+                                                                  WebSocketClientOptions options) {
+  if (address.scheme != "http" && address.scheme != "ws") {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     address.scheme + ":// is not supported by this client (it has no TLS); reach " +
+                         address.HostHeader() + " over http:// or ws://");
+  }
+  const bool path_ok = !path.empty() && path[0] == '/' && std::none_of(path.begin(), path.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+  });
+  if (!path_ok) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "invalid WebSocket path \"" + path.substr(0, 200) +
+                         "\" (it must start with '/' and contain no spaces or control characters)");
+  }
+  const std::string server = address.Origin();
   auto impl = std::make_unique<Impl>();
   impl->keep_alive = options.keep_alive;
   beast::error_code ec;
   tcp::resolver resolver(impl->io);
-  auto results = resolver.resolve(address.host, address.port, ec);
+  auto results = resolver.resolve(address.host, std::to_string(address.port), ec);
   auto& lowest = beast::get_lowest_layer(impl->ws);
   auto& socket = lowest.socket();
   if (!ec && options.receive_buffer_bytes) {
@@ -43,8 +62,9 @@ Result<std::unique_ptr<WebSocketClient>> WebSocketClient::Connect(const std::str
   }
   if (ec) return MakeError(ErrorCode::kUnavailable, "cannot reach the goclaw server at " + server + ": " + ec.message());
   const std::string origin = options.origin;
-  impl->ws.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
-    req.set(beast::http::field::user_agent, "goclaw-cli");
+  const std::string user_agent = options.user_agent;
+  impl->ws.set_option(websocket::stream_base::decorator([origin, user_agent](websocket::request_type& req) {
+    if (!user_agent.empty()) req.set(beast::http::field::user_agent, user_agent);
     if (!origin.empty()) req.set(beast::http::field::origin, origin);
   }));
   // Asynchronous with deadlines (Beast's timeouts apply to asynchronous operations only): a
@@ -64,7 +84,7 @@ Result<std::unique_ptr<WebSocketClient>> WebSocketClient::Connect(const std::str
                                                : websocket::stream_base::none();
     timeouts.keep_alive_pings = options.keep_alive.has_value();
     impl->ws.set_option(timeouts);
-    impl->ws.async_handshake(res, address.host + ":" + address.port, path, [&](beast::error_code e) {
+    impl->ws.async_handshake(res, address.HostHeader(), path, [&](beast::error_code e) {
       result = e;
       done = true;
     });
@@ -163,4 +183,4 @@ std::string WebSocketClient::close_reason() const { const auto& r = impl_->ws.re
   return std::string(r.data(), r.size());
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::client

@@ -41,7 +41,7 @@ class Server::Impl {
     GOCLAW_ASSIGN_OR_RETURN(engine_, engine::Engine::Create(std::move(eopts)));
     if (std::size_t n = engine_->Resume(); n > 0) logger_.Info("resuming {} unfinished workflows", n);
 
-    events_ = std::make_unique<api::EventHub>(*engine_);
+    events_ = std::make_unique<api::http::EventHub>(*engine_);
     ctx_.engine = engine_.get();
     ctx_.events = events_.get();
     ctx_.store = store_.get();
@@ -57,17 +57,17 @@ class Server::Impl {
     ctx_.version = kVersion;
     ctx_.started_at = std::chrono::system_clock::now();
     ctx_.accepting = [this] { return accepting_.load(); };
-    auto router = std::make_shared<api::Router>();
-    api::AddWorkflowRoutes(*router, ctx_);
-    api::AddLaneRoutes(*router, ctx_);
-    api::AddHealthRoutes(*router, ctx_);
-    api::AddMetricsRoute(*router, ctx_);
-    api::AddAdminRoutes(*router, ctx_);
-    api::AddEventStreamRoute(*router, ctx_);
-    api::AddOpenApiRoute(*router, ctx_);
+    auto router = std::make_shared<api::http::Router>();
+    api::http::AddWorkflowRoutes(*router, ctx_);
+    api::http::AddLaneRoutes(*router, ctx_);
+    api::http::AddHealthRoutes(*router, ctx_);
+    api::http::AddMetricsRoute(*router, ctx_);
+    api::http::AddAdminRoutes(*router, ctx_);
+    api::http::AddEventStreamRoute(*router, ctx_);
+    api::http::AddOpenApiRoute(*router, ctx_);
     router_ = router;
 
-    api::HttpServerOptions hopts;
+    api::http::HttpServerOptions hopts;
     hopts.host = config.server.host;
     hopts.port = static_cast<int>(config.server.port);
     hopts.io_threads = static_cast<int>(config.server.io_threads);
@@ -82,11 +82,11 @@ class Server::Impl {
     hopts.max_connections = config.server.max_connections;
     hopts.body_timeout = config.server.body_timeout;
     hopts.on_connection_refused = [this] { http_metrics_.ConnectionRefused(); };
-    hopts.observer = [this](const api::HttpRequest& req, int status, double seconds) {
+    hopts.observer = [this](const api::http::HttpRequest& req, int status, double seconds) {
       http_metrics_.Observe(req, status, seconds);
     };
     hopts.logger = logger("api");
-    GOCLAW_ASSIGN_OR_RETURN(http_, api::HttpServer::Start(std::move(hopts), std::move(router)));
+    GOCLAW_ASSIGN_OR_RETURN(http_, api::http::HttpServer::Start(std::move(hopts), std::move(router)));
     if (config.server.port == 0) self->Add(config.server.host, static_cast<std::uint16_t>(http_->port()));
     accepting_ = true;
     logger_.Info("listening on http://{}:{} (at most {} connections)", config.server.host, http_->port(),
@@ -118,11 +118,11 @@ class Server::Impl {
   std::shared_ptr<store::WriteFaults> faults_;  // tests only
   std::unique_ptr<store::Store> store_;         // outlives the engine
   std::unique_ptr<engine::Engine> engine_;
-  std::unique_ptr<api::EventHub> events_;  // before http_: connections hold it
-  api::HttpMetrics http_metrics_;
-  api::ApiContext ctx_;
-  std::shared_ptr<const api::Router> router_;
-  std::unique_ptr<api::HttpServer> http_;
+  std::unique_ptr<api::http::EventHub> events_;  // before http_: connections hold it
+  api::http::HttpMetrics http_metrics_;
+  api::http::ApiContext ctx_;
+  std::shared_ptr<const api::http::Router> router_;
+  std::unique_ptr<api::http::HttpServer> http_;
   std::atomic<bool> accepting_{false};
   bool done_ = false;
 };
@@ -140,7 +140,7 @@ Server::~Server() = default;
 int Server::port() const { return impl_->http_->port(); }
 engine::Engine& Server::engine() { return *impl_->engine_; }
 store::Store& Server::store() { return *impl_->store_; }
-const api::Router& Server::router() const { return *impl_->router_; }
+const api::http::Router& Server::router() const { return *impl_->router_; }
 void Server::Shutdown() { impl_->Shutdown(); }
 
 }  // namespace goclaw::server

@@ -35,7 +35,7 @@ class Server {
   int port() const;  // the bound port (server.port 0 picks one)
   engine::Engine& engine();
   store::Store& store();
-  const api::Router& router() const;  // every route the server answers
+  const api::http::Router& router() const;  // every route the server answers
   // /ready answers 503 from here on; requests in flight finish (up to server.drain_timeout).
   void Shutdown();
 

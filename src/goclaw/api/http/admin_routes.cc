@@ -10,7 +10,7 @@
 #include "goclaw/api/http/request_parsing.h"
 #include "goclaw/core/json_reader.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 namespace fs = std::filesystem;
@@ -105,4 +105,4 @@ void AddAdminRoutes(Router& router, const ApiContext& ctx) {
              [c](HttpRequest& r) { return Snapshot(*c, r); }, {.blocking = true});
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -29,7 +29,7 @@
 #include "goclaw/engine/engine.h"
 #include "goclaw/store/store.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 class EventHub;
 class HttpMetrics;
@@ -62,4 +62,4 @@ void AddEventStreamRoute(Router& router, const ApiContext& ctx);
 // Add last: the document lists the routes added before it (and itself).
 void AddOpenApiRoute(Router& router, const ApiContext& ctx);
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

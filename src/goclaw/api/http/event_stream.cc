@@ -16,7 +16,7 @@
 #include "goclaw/api/http/request_parsing.h"
 #include "goclaw/engine/status_json.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 constexpr std::size_t kKinds = engine::kWorkflowStateCount + engine::kTaskStateCount;
@@ -358,4 +358,4 @@ void EventHub::OnEvent(const engine::Event& e) {
   for (const auto& client : listening_) client->Offer(e, bit, message);
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -4,7 +4,7 @@
 #include "goclaw/api/http/api_routes.h"
 #include "goclaw/engine/status_json.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 constexpr engine::WorkflowState kStates[] = {
@@ -70,4 +70,4 @@ void AddHealthRoutes(Router& router, const ApiContext& ctx) {
   router.Add("GET", "/status", "Version, uptime, workflows by state, lanes, store", [c](HttpRequest& r) { return Status(*c, r); });
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

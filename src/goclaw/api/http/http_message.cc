@@ -5,7 +5,7 @@
 
 #include <boost/json/serialize.hpp>
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 std::string_view HttpRequest::Header(std::string_view lower_name) const {
   for (const auto& [name, value] : headers) {
@@ -117,4 +117,4 @@ bool PercentDecode(std::string_view in, bool query, std::string* out) {
   return true;
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

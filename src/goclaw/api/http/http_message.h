@@ -17,7 +17,7 @@
 
 #include "goclaw/core/status.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
@@ -87,4 +87,4 @@ HttpResponse ErrorResponse(const HttpRequest& req, const Error& error);
 // Fails on malformed escapes and on decoded NUL bytes.
 bool PercentDecode(std::string_view in, bool query, std::string* out);
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

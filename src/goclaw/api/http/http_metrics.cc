@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <string_view>
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 constexpr std::array<std::string_view, 8> kMethodNames = {"GET",    "POST",    "PUT",  "PATCH",
@@ -71,4 +71,4 @@ void HttpMetrics::Write(metrics::TextWriter& w) const {
   }
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

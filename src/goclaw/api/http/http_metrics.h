@@ -20,7 +20,7 @@
 #include "goclaw/metrics/histogram.h"
 #include "goclaw/metrics/text_format.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 class HttpMetrics {
  public:
@@ -42,4 +42,4 @@ class HttpMetrics {
   std::atomic<std::uint64_t> refused_connections_{0};
 };
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -4,7 +4,7 @@
 #include "goclaw/api/http/api_routes.h"
 #include "goclaw/api/http/request_parsing.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 boost::json::object LaneStatsToJson(const lane::LaneStats& s) {
@@ -126,4 +126,4 @@ void AddLaneRoutes(Router& router, const ApiContext& ctx) {
   router.Add("PATCH", "/api/v1/lanes/{name}", "Change max_concurrency, capacity or rate at runtime", [c](HttpRequest& r) { return PatchLane(*c, r); });
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -8,7 +8,7 @@
 #include "goclaw/metrics/process_stats.h"
 #include "goclaw/metrics/text_format.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 using metrics::TextWriter;
@@ -147,4 +147,4 @@ void AddEventStreamRoute(Router& router, const ApiContext& ctx) {
                       ctx.events->Handler());
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

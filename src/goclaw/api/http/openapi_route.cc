@@ -4,7 +4,7 @@
 
 #include "goclaw/api/http/api_routes.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 boost::json::object Typed(std::string_view type) { return {{"type", type}}; }
@@ -88,4 +88,4 @@ void AddOpenApiRoute(Router& router, const ApiContext& ctx) {
   });
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -8,7 +8,7 @@
 
 #include "goclaw/core/suggest.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 namespace {
 
@@ -252,4 +252,4 @@ void QueryReader::Allow(std::initializer_list<std::string_view> known) {
   }
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -12,7 +12,7 @@
 #include "goclaw/engine/status_json.h"
 #include "goclaw/lane/registry.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 using engine::WorkflowStatusToJson;
@@ -365,4 +365,4 @@ void AddWorkflowRoutes(Router& router, const ApiContext& ctx) {
   router.Add("POST", "/api/v1/workflows/{id}/cancel", "Cancel a workflow (409 once finished)", [c](HttpRequest& r) { return CancelWorkflow(*c, r); });
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "goclaw/core/names.h"
 #include "goclaw/core/suggest.h"
 
 namespace goclaw::api::http {
@@ -63,15 +64,7 @@ bool RequireJson(const HttpRequest& req, HttpResponse* error) {
   return false;
 }
 
-bool ValidId(std::string_view id) {
-  if (id.empty() || id.size() > 128 || id.find("..") != std::string_view::npos) return false;
-  for (char c : id) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' && c != ':' && c != '*') {
-      return false;
-    }
-  }
-  return true;
-}
+bool ValidId(std::string_view id) { return IsSafeId(id); }
 
 namespace {
 

@@ -1,7 +1,8 @@
 # Target helpers, one per kind of target (Abseil style). Every goclaw target is declared through
 # these so that warnings, sanitizers, include roots and test labels are applied uniformly.
 #
-#   goclaw_cc_library(NAME name HDRS ... SRCS ... DEPS ...)      -> goclaw::name
+#   goclaw_cc_library(NAME name HDRS ... SRCS ... DEPS ... [PRIVATE_DEPS ...])  -> goclaw::name
+#     (PRIVATE_DEPS: libraries only its sources use, such as a foreign library behind an adapter)
 #   goclaw_cc_test(NAME name SRCS ... DEPS ... [LABEL unit|integration|e2e] [TIMEOUT s] [ENV K=V...])
 #   goclaw_cc_benchmark(NAME name SRCS ... DEPS ...)
 
@@ -45,13 +46,13 @@ if(GOCLAW_BUILD_FUZZ)
 endif()
 
 function(goclaw_cc_library)
-  cmake_parse_arguments(ARG "" "NAME" "HDRS;SRCS;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "NAME" "HDRS;SRCS;DEPS;PRIVATE_DEPS" ${ARGN})
   set(target goclaw_${ARG_NAME})
   add_library(${target} STATIC ${ARG_SRCS} ${ARG_HDRS})
   add_library(goclaw::${ARG_NAME} ALIAS ${target})
   target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/src ${PROJECT_BINARY_DIR}/src)
   target_compile_features(${target} PUBLIC cxx_std_20)
-  target_link_libraries(${target} PUBLIC ${ARG_DEPS} goclaw_sanitizers PRIVATE goclaw_warnings)
+  target_link_libraries(${target} PUBLIC ${ARG_DEPS} goclaw_sanitizers PRIVATE ${ARG_PRIVATE_DEPS} goclaw_warnings)
 endfunction()
 
 function(goclaw_cc_test)

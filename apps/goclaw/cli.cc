@@ -138,8 +138,7 @@ void PrintError(std::ostream& out, std::string_view source, const Error& error) 
   }
 }
 
-dag::RunEnvironment LocalEnvironment(const config::Config& config, bool functions_known,
-                                     std::vector<std::string> functions) {
+dag::RunEnvironment LocalEnvironment(const config::Config& config, const dag::TaskTypeCatalog* types) {
   std::vector<std::string> lanes{std::string(dag::kDefaultLane)};
   for (const config::LaneConfig& l : config.lanes) {
     if (l.name != dag::kDefaultLane) lanes.push_back(l.name);
@@ -161,13 +160,7 @@ dag::RunEnvironment LocalEnvironment(const config::Config& config, bool function
     }
     return message + " (add it under `lanes:` in the config, see docs/design/config.md)";
   };
-  if (functions_known) {
-    env.function_problem = [functions = std::move(functions)](std::string_view name) -> std::optional<std::string> {
-      if (std::find(functions.begin(), functions.end(), name) != functions.end()) return std::nullopt;
-      return "no function named " + QuoteForMessage(name) +
-             " is registered here (`goclaw run` registers none; submit it to a server whose program registers it)";
-    };
-  }
+  env.task_types = types;
   return env;
 }
 

@@ -54,11 +54,9 @@ Result<std::string> ReadInput(const std::string& path, std::size_t max_bytes,
                               std::string_view limit_name);
 
 // What a spec may use where this CLI runs it, for dag::CompileDocument: the lanes in `config`
-// (plus "default", which every engine has). `functions_known`: every function tasks may call is
-// in `functions` (`goclaw run`, which registers none); otherwise functions are not checked
-// (`goclaw validate` cannot know what a server registered).
-dag::RunEnvironment LocalEnvironment(const config::Config& config, bool functions_known,
-                                     std::vector<std::string> functions = {});
+// (plus "default", which every engine has) and the task types in `types`
+// (server::ValidationRegistry), which must outlive the environment.
+dag::RunEnvironment LocalEnvironment(const config::Config& config, const dag::TaskTypeCatalog* types);
 
 // --input k=v pairs (values read as YAML scalars, so numbers and booleans keep their type)
 // over the object in `input_file` (JSON or YAML), if given.

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "goclaw/api/http/http_client.h"
 #include "goclaw/core/json_format.h"
+#include "goclaw/engine/engine.h"
 #include "goclaw/engine/states.h"
 #include "goclaw/store/store.h"
 #include "terminal_text.h"
@@ -49,7 +50,7 @@ void RegisterSnapshot(CLI::App& admin, Context& ctx) {
     std::error_code ec;
     const std::string dir = std::filesystem::absolute(o->dir, ec).lexically_normal().string();
     if (!o->data_dir.empty()) {
-      auto store = store::OpenRocksDbStore({.path = o->data_dir});
+      auto store = store::OpenRocksDbStore({.path = o->data_dir, .tables = engine::StoreTables()});
       Status s = store ? (*store)->Checkpoint(dir) : Status(MakeError(store.error()));
       if (!s) {
         PrintError(std::cerr, "goclaw admin snapshot", s.error());

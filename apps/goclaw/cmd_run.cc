@@ -26,6 +26,8 @@
 #include "goclaw/dag/spec_encoder.h"
 #include "goclaw/engine/engine.h"
 #include "goclaw/engine/status_json.h"
+#include "goclaw/server/executors.h"
+#include "goclaw/server/runtime.h"
 #include "terminal_text.h"
 
 namespace goclaw::cli {
@@ -50,20 +52,22 @@ class Progress {
   void OnEvent(const engine::Event& e) {
     std::lock_guard lock(mu_);
     if (e.task_id.empty()) {
-      if (!tty_) std::printf("workflow %s %s\n", Shown(e.workflow_id).c_str(), e.to.c_str());
+      if (!tty_) std::printf("workflow %s %s\n", Shown(e.workflow_id).c_str(), std::string(e.to_name()).c_str());
       return;
     }
-    if (e.to == "running") {
+    using engine::TaskState;
+    const TaskState to = e.task_to();
+    if (to == TaskState::kRunning) {
       running_[e.task_id] = {e.attempt, e.time};
-    } else if (e.from == "running") {
+    } else if (e.task_from() == TaskState::kRunning) {
       running_.erase(e.task_id);
     }
-    if (e.to == "completed") ++done_;
-    if (e.to == "failed" || e.to == "skipped" || e.to == "cancelled") ++failed_;
+    if (to == TaskState::kCompleted) ++done_;
+    if (to == TaskState::kFailed || to == TaskState::kSkipped || to == TaskState::kCancelled) ++failed_;
     if (!tty_) {
       std::printf("%s task %s %s", engine::FormatTime(e.time).c_str() + 11, Shown(e.task_id).c_str(),
-                  e.to.c_str());
-      if (e.attempt > 0 && (e.to == "running" || e.to == "retrying")) {
+                  std::string(e.to_name()).c_str());
+      if (e.attempt > 0 && (to == TaskState::kRunning || to == TaskState::kRetrying)) {
         std::printf(" (attempt %d)", e.attempt);
       }
       if (!e.error.empty()) std::printf(": %s", Shown(e.error).c_str());
@@ -148,7 +152,7 @@ void PrintSummary(const engine::WorkflowStatus& st) {
       std::printf("  ... (use --json for all)\n");
       break;
     }
-    std::string text = boost::json::serialize(t.output);
+    std::string text = CompactJson(t.output);
     if (text.size() > 200) text = text.substr(0, 200) + "...";
     std::printf("  %s: %s\n", Shown(t.id).c_str(), Shown(text).c_str());
   }
@@ -196,8 +200,10 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     load.limits.max_tasks = static_cast<std::size_t>(config->dag.max_tasks);
     load.limits.max_spec_bytes = static_cast<std::size_t>(config->dag.max_spec_bytes);
     load.format = DocumentFormatFromPath(opts->spec);
-    // This process's engine: the configured lanes and no registered functions.
-    load.environment = LocalEnvironment(*config, /*functions_known=*/true);
+    // This process's engine: the configured lanes and executors, and no registered functions.
+    const auto types = server::ValidationRegistry(
+        *config, "here (`goclaw run` registers none; submit it to a server whose program registers it)");
+    load.environment = LocalEnvironment(*config, types.get());
     std::string source = opts->spec == "-" ? "<stdin>" : opts->spec;
     auto text = ReadInput(opts->spec, load.limits.max_spec_bytes, "dag.max_spec_bytes");
     Result<dag::Plan> plan = text ? dag::LoadWorkflow(*text, load) : MakeError(text.error());
@@ -212,45 +218,43 @@ void RegisterRun(CLI::App& app, Context& ctx) {
       ctx.exit_code = kExitFailure;
       return;
     }
-    std::unique_ptr<store::Store> store;
+    // Before the runtime: the engine calls it until it is gone.
+    const bool tty = !opts->json && ::isatty(STDOUT_FILENO) == 1;
+    Progress progress(plan->task_count(), tty);
+    // With --data-dir a RocksDB store there; without, no store at all (not even memory).
+    config::Config run_config = *config;
     if (!opts->data_dir.empty()) {
-      auto opened = store::OpenRocksDbStore({.path = opts->data_dir, .sync = config->storage.sync_mode});
-      if (!opened) {
-        PrintError(std::cerr, "goclaw run", opened.error());
-        ctx.exit_code = kExitFailure;
-        return;
-      }
-      store = std::move(*opened);
+      run_config.storage.backend = config::StorageBackend::kRocksDb;
+      run_config.storage.path = opts->data_dir;
     }
-    engine::EngineOptions eopts = engine::EngineOptionsFromConfig(*config);
-    eopts.logger = ctx.Logger("engine");
-    eopts.store = store.get();
-    auto engine = engine::Engine::Create(std::move(eopts));
-    if (!engine) {
-      PrintError(std::cerr, "goclaw run", engine.error());
+    auto runtime = server::Runtime::Build(
+        run_config, {.loggers = [&ctx](std::string_view module) { return ctx.Logger(module); },
+                     .persist = !opts->data_dir.empty()});
+    if (!runtime) {
+      PrintError(std::cerr, "goclaw run", runtime.error());
       ctx.exit_code = kExitFailure;
       return;
     }
+    engine::Engine& embedded = (*runtime)->engine();
+    store::Store* store = (*runtime)->store();
     // An interrupted run of the same spec and input in this store is resumed, not repeated.
     std::string resumed;
     if (store) {
       boost::json::object merged = plan->spec().input;
       for (const auto& kv : *input) merged[kv.key()] = kv.value();
-      resumed = FindInterrupted(**engine, *store, dag::SpecToJsonText(plan->spec()),
+      resumed = FindInterrupted(embedded, *store, dag::SpecToJsonText(plan->spec()),
                                 boost::json::serialize(boost::json::value(std::move(merged))));
     }
-    const bool tty = !opts->json && ::isatty(STDOUT_FILENO) == 1;
-    Progress progress(plan->task_count(), tty);
     if (!opts->json) {
-      (*engine)->Subscribe([&progress](const engine::Event& e) { progress.OnEvent(e); });
+      embedded.Subscribe([&progress](const engine::Event& e) { progress.OnEvent(e); });
     }
-    (*engine)->Resume();
+    (*runtime)->Resume();
     std::signal(SIGINT, OnSigint);
     SystemClock clock;
     const auto start = clock.Now();
     Result<std::string> id = resumed;
     if (resumed.empty()) {
-      id = (*engine)->Submit(std::make_shared<const dag::Plan>(std::move(*plan)), std::move(*input));
+      id = embedded.Submit(std::make_shared<const dag::Plan>(std::move(*plan)), std::move(*input));
     } else if (!opts->json) {
       std::printf("resuming %s from %s\n", Shown(resumed).c_str(), Shown(opts->data_dir).c_str());
     }
@@ -262,7 +266,7 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     bool cancelled = false;
     Result<engine::WorkflowStatus> status = MakeError(ErrorCode::kInternal, "not finished");
     while (true) {
-      status = (*engine)->Wait(*id, std::chrono::milliseconds(100));
+      status = embedded.Wait(*id, std::chrono::milliseconds(100));
       if (status) break;
       progress.Draw(clock.Now(), start);
       if (g_interrupted.load() && !cancelled) {
@@ -273,12 +277,12 @@ void RegisterRun(CLI::App& app, Context& ctx) {
                        "\ninterrupted: stopping %s (waiting up to %s for running tasks; Ctrl-C again to "
                        "stop now); run the same command again to resume it\n",
                        id->c_str(), FormatDuration(config->shutdown.drain_timeout).c_str());
-          (*engine)->Drain(config->shutdown.drain_timeout);
+          (*runtime)->Drain(config->shutdown.drain_timeout);
           ctx.exit_code = kExitInterrupted;
           return;
         }
         std::fprintf(stderr, "\ninterrupted: cancelling %s\n", id->c_str());
-        (void)(*engine)->Cancel(*id);
+        (void)embedded.Cancel(*id);
       }
     }
     std::signal(SIGINT, SIG_DFL);

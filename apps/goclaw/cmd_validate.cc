@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 
 #include "cli.h"
+#include "goclaw/server/executors.h"
 #include "goclaw/core/json_format.h"
 #include "goclaw/dag/loader.h"
 #include "goclaw/dag/plan_format.h"
@@ -77,10 +78,12 @@ void RegisterValidate(CLI::App& app, Context& ctx) {
   cmd->callback([&ctx, files, opts] {
     auto config = ctx.LoadConfig(opts->ConfigFlags());
     if (!config) return;
+    // Task types as configured here; functions are the server's business (unknown offline).
+    const auto types = server::ValidationRegistry(*config);
     for (const std::string& path : *files) {
-      // Lanes as configured here; functions are the server's business (unknown offline).
+      // Lanes as configured here.
       dag::LoadOptions load = MakeLoadOptions(*config, *opts, path);
-      load.environment = LocalEnvironment(*config, /*functions_known=*/false);
+      load.environment = LocalEnvironment(*config, types.get());
       auto plan = LoadSpecFile(path, load, ctx.Logger("dag"));
       if (!plan) {
         PrintError(std::cerr, DisplayName(path), plan.error());

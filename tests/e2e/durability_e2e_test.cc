@@ -93,12 +93,12 @@ TEST(DurabilityE2eTest, AdminSnapshotOfALiveServerOpensAsADataDirAndInspectReads
   CommandResult live = RunGoclaw({"admin", "inspect", "--data-dir", dir.path() + "/data", "--json"});
   ASSERT_EQ(live.exit_code, 0) << live.err;
   auto v = boost::json::parse(live.out);
-  EXPECT_EQ(v.at("format_version"), 1);
+  EXPECT_EQ(v.at("format_version"), 2);
   EXPECT_EQ(v.at("workflows").at("completed"), 1);
   EXPECT_EQ(v.at("tasks").at("completed"), 2);
   CommandResult text = RunGoclaw({"admin", "inspect", "--data-dir", snap});
   ASSERT_EQ(text.exit_code, 0) << text.err;
-  EXPECT_THAT(text.out, HasSubstr("format      1"));
+  EXPECT_THAT(text.out, HasSubstr("format      2"));
   EXPECT_THAT(text.out, HasSubstr("completed 1"));
   CommandResult missing = RunGoclaw({"admin", "inspect", "--data-dir", dir.path() + "/nope"});
   EXPECT_EQ(missing.exit_code, 1);

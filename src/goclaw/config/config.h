@@ -84,6 +84,7 @@ struct LimitsConfig {
   std::int64_t max_output_bytes = 1 << 20;            // one task's output (as JSON text)
   std::int64_t max_config_bytes = 1 << 20;            // a task's config once {{...}} are resolved
   std::int64_t max_workflow_output_bytes = 64 << 20;  // every output of one workflow together
+  std::int64_t max_task_log_bytes = 64 << 10;  // one attempt's log lines together (later ones dropped)
   std::int64_t max_status_bytes = 8 << 20;            // outputs inlined in one status response
   // Workflows submitted by http tasks (Goclaw-Lineage header) deeper than this are refused.
   std::int64_t max_lineage_depth = 8;

@@ -183,6 +183,7 @@ void DecodeLimits(const boost::json::value& v, LimitsConfig* s, Diagnostics& dia
   r.Int("max_output_bytes", &s->max_output_bytes, 1024, 1LL << 30);
   r.Int("max_config_bytes", &s->max_config_bytes, 1024, 1LL << 30);
   r.Int("max_workflow_output_bytes", &s->max_workflow_output_bytes, 1024, 1LL << 40);
+  r.Int("max_task_log_bytes", &s->max_task_log_bytes, 0, 64LL << 20);
   r.Int("max_status_bytes", &s->max_status_bytes, 1024, 1LL << 30);
   r.Int("max_lineage_depth", &s->max_lineage_depth, 0, 1000);
 }
@@ -391,6 +392,7 @@ boost::json::object EncodeConfig(const Config& c) {
   out["limits"] = {{"max_output_bytes", c.limits.max_output_bytes},
                    {"max_config_bytes", c.limits.max_config_bytes},
                    {"max_workflow_output_bytes", c.limits.max_workflow_output_bytes},
+                   {"max_task_log_bytes", c.limits.max_task_log_bytes},
                    {"max_status_bytes", c.limits.max_status_bytes},
                    {"max_lineage_depth", c.limits.max_lineage_depth}};
   boost::json::array allow;

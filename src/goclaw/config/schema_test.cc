@@ -196,12 +196,14 @@ TEST(ConfigSchemaTest, ServerHardeningKeys) {
 TEST(ConfigSchemaTest, LimitsSection) {
   Config c;
   EXPECT_TRUE(Problems(R"({"limits": {"max_output_bytes": 65536, "max_config_bytes": 2048,
-                                      "max_workflow_output_bytes": 1048576, "max_status_bytes": 4096}})",
+                                      "max_workflow_output_bytes": 1048576, "max_status_bytes": 4096,
+                                      "max_task_log_bytes": 100}})",
                        &c)
                   .empty());
   EXPECT_EQ(c.limits.max_output_bytes, 65536);
   EXPECT_EQ(c.limits.max_config_bytes, 2048);
   EXPECT_EQ(c.limits.max_workflow_output_bytes, 1048576);
+  EXPECT_EQ(c.limits.max_task_log_bytes, 100);
   EXPECT_EQ(c.limits.max_status_bytes, 4096);
   auto bad = Problems(R"({"limits": {"max_output_bytes": 10, "max_config_bytes": "big", "max_outputs": 1}})");
   ASSERT_EQ(bad.size(), 3u);

@@ -20,6 +20,9 @@ Result<Plan> CompileDocument(const Document& doc, const SpecLimits& limits,
                              const RunEnvironment& environment, bool admission_checks) {
   Diagnostics diag(&doc);
   auto spec = std::make_shared<WorkflowSpec>(DecodeSpec(doc.root, limits, diag));
+  if (environment.task_types != nullptr) {
+    CheckTaskTypes(*spec, doc.root, *environment.task_types, admission_checks, diag);
+  }
   std::optional<Plan> plan;
   if (!spec->tasks.empty()) plan = CompileInto(std::move(spec), diag);
   if (plan && admission_checks) CheckPlan(*plan, environment, diag);

@@ -98,7 +98,7 @@ boost::json::object PlanToJson(const Plan& plan) {
     const TaskSpec& t = plan.task(i);
     boost::json::object task;
     task["id"] = t.id;
-    task["type"] = TaskTypeName(t.type);
+    task["type"] = t.type;
     task["layer"] = plan.layer_of(i);
     task["depends_on"] = IdList(plan, plan.upstream(i));
     task["lane"] = t.lane;
@@ -125,7 +125,7 @@ std::string FormatPlanDot(const Plan& plan) {
   for (Plan::Index i = 0; i < plan.task_count(); ++i) {
     const TaskSpec& t = plan.task(i);
     out += "  " + DotQuote(t.id) + " [label=" +
-           DotQuote(t.id + "\n" + std::string(TaskTypeName(t.type))) +
+           DotQuote(t.id + "\n" + t.type) +
            (critical[i] ? ", color=red, penwidth=2" : "") + "];\n";
   }
   for (Plan::Index i = 0; i < plan.task_count(); ++i) {

@@ -3,29 +3,13 @@
 
 namespace goclaw::dag {
 
-std::string_view TaskTypeName(TaskType t) {
-  switch (t) {
-    case TaskType::kBuiltin:
-      return "builtin";
-    case TaskType::kFunction:
-      return "function";
-    case TaskType::kHttp:
-      return "http";
-    case TaskType::kExec:
-      return "exec";
-    case TaskType::kRemote:
-      return "remote";
+bool IsValidTaskTypeName(std::string_view name) {
+  if (name.empty() || name.size() > 64 || name.front() < 'a' || name.front() > 'z') return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) return false;
   }
-  return "builtin";
-}
-
-std::optional<TaskType> ParseTaskType(std::string_view name) {
-  if (name == "builtin") return TaskType::kBuiltin;
-  if (name == "function") return TaskType::kFunction;
-  if (name == "http") return TaskType::kHttp;
-  if (name == "exec" || name == "script") return TaskType::kExec;
-  if (name == "remote") return TaskType::kRemote;
-  return std::nullopt;
+  return true;
 }
 
 std::string_view BackoffName(Backoff b) {

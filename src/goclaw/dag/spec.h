@@ -17,12 +17,13 @@
 
 namespace goclaw::dag {
 
-enum class TaskType { kBuiltin, kFunction, kHttp, kExec, kRemote };
-
-// "builtin", "function", "http", "exec", "remote".
-std::string_view TaskTypeName(TaskType t);
-// Accepts the names above plus "script", the reference implementation's name for exec.
-std::optional<TaskType> ParseTaskType(std::string_view name);
+// A task's type names the executor that runs it ("builtin", "function", "http", "exec", or any
+// type an installation registers: exec/registry.h). The spec language only fixes the default
+// and the form of a name; which names exist is the executor registry's business
+// (task_types.h).
+inline constexpr std::string_view kDefaultTaskType = "builtin";
+// Lower-case letters, digits, '_' and '-', starting with a letter; at most 64 characters.
+bool IsValidTaskTypeName(std::string_view name);
 
 enum class Backoff { kFixed, kExponential };
 std::string_view BackoffName(Backoff b);
@@ -48,7 +49,7 @@ inline constexpr std::string_view kDefaultLane = "default";
 struct TaskSpec {
   std::string id;
   std::string name;  // display name; defaults to the id
-  TaskType type = TaskType::kBuiltin;
+  std::string type = std::string(kDefaultTaskType);
   std::vector<std::string> depends_on;
   boost::json::object config;
   std::optional<Millis> timeout;  // per attempt; none = no timeout

@@ -151,28 +151,6 @@ void CheckReferences(const Plan& plan, std::vector<TaskReference>& refs, Diagnos
   }
 }
 
-bool IsPlaceholder(const boost::json::value& v) {
-  return v.is_string() && v.get_string().find("{{") != boost::json::string::npos;
-}
-
-// fail: `times` (attempts that fail before one succeeds; absent = every attempt) must be a
-// whole number from 0, `message` a string — what builtin_executor.cc reads; anything else it
-// would silently ignore. Placeholders are resolved (and so checked) when the task starts.
-void CheckFailConfig(const boost::json::object& config, const std::string& path,
-                     Diagnostics& diag) {
-  if (const auto* times = config.if_contains("times"); times && !IsPlaceholder(*times)) {
-    if (!times->is_int64() || times->get_int64() < 0) {
-      diag.Add(JoinPath(path, "config.times"),
-               "expected how many attempts fail, a whole number from 0 (leave it out to fail every "
-               "attempt), got " +
-                   DescribeJson(*times));
-    }
-  }
-  if (const auto* message = config.if_contains("message"); message && !message->is_string()) {
-    diag.Add(JoinPath(path, "config.message"), "expected a string, got " + DescribeJson(*message));
-  }
-}
-
 }  // namespace
 
 void CheckPlan(const Plan& plan, const RunEnvironment& env, Diagnostics& diag) {
@@ -189,22 +167,8 @@ void CheckPlan(const Plan& plan, const RunEnvironment& env, Diagnostics& diag) {
                "must be more than 0 (e.g. 30s); leave timeout out (here and in defaults) for no "
                "timeout");
     }
-    if (task.type == TaskType::kBuiltin) {
-      const boost::json::value* op = task.config.if_contains("op");
-      if (op != nullptr && op->is_string() && op->get_string() == "fail") {
-        CheckFailConfig(task.config, path, diag);
-      }
-    }
     if (env.lane_problem) {
       if (auto problem = env.lane_problem(task.lane)) diag.Add(JoinPath(path, "lane"), *problem);
-    }
-    if (env.function_problem && task.type == TaskType::kFunction) {
-      const boost::json::value* name = task.config.if_contains("name");
-      if (name == nullptr || !name->is_string()) {
-        diag.Add(JoinPath(path, "config.name"), "a function task must name a registered function");
-      } else if (auto problem = env.function_problem(name->get_string())) {
-        diag.Add(JoinPath(path, "config.name"), *problem);
-      }
     }
   }
   if (!refs.empty()) CheckReferences(plan, refs, diag);

@@ -5,11 +5,11 @@
 //   - {{tasks.<id>.output...}} in a task's config must name a task that is upstream of it (a
 //     transitive dependency): otherwise its output may not exist yet when the task starts;
 //     other placeholders must be {{input...}} (engine/templating.h resolves only these two).
-//   - `timeout` must be more than 0; builtin `fail` needs `times` a whole number from 0 and
-//     `message` a string (what the executor reads; it would silently ignore anything else);
+//   - `timeout` must be more than 0;
 //   - a task's lane must be configured (RunEnvironment::lane_problem, when known);
-//   - a function task must name a registered function (RunEnvironment::function_problem, when
-//     known: a server knows its functions, `goclaw validate` offline does not).
+//   - a task's type must exist and its config suit it (RunEnvironment::task_types, when known:
+//     each executor checks its own config, e.g. a function task must name a registered
+//     function, builtin `fail` needs `times` a whole number; task_types.h).
 //
 // These are admission checks: they apply to new specs. Specs an engine stored earlier are
 // recompiled without them (LoadOptions::admission_checks), since they were valid when submitted.
@@ -24,6 +24,7 @@
 
 #include "goclaw/core/json_reader.h"
 #include "goclaw/dag/plan.h"
+#include "goclaw/dag/task_types.h"
 
 namespace goclaw::dag {
 
@@ -32,8 +33,9 @@ namespace goclaw::dag {
 struct RunEnvironment {
   // nullopt when tasks may use `lane` here; otherwise why not (e.g. `unknown lane "x"`).
   std::function<std::optional<std::string>(std::string_view lane)> lane_problem;
-  // nullopt when `name` is a registered function; otherwise why not.
-  std::function<std::optional<std::string>(std::string_view name)> function_problem;
+  // The task types that can run there, each checking its own config (the executor registry).
+  // Types are resolved (aliases) whenever it is set; configs are checked as admission checks.
+  const TaskTypeCatalog* task_types = nullptr;
 };
 
 // Adds one problem per bad reference, lane or function to `diag`, with the field's path

@@ -11,12 +11,8 @@
 namespace goclaw::dag {
 namespace {
 
-constexpr std::array<std::string_view, 6> kTaskTypes{"builtin", "function", "http",
-                                                     "exec",    "script",   "remote"};
 constexpr std::array<std::string_view, 2> kBackoffs{"fixed", "exponential"};
 constexpr std::array<std::string_view, 2> kOnFailure{"fail", "continue"};
-// wait_signal joins these with signals (DESIGN.md §7).
-constexpr std::array<std::string_view, 4> kBuiltinOps{"noop", "echo", "sleep", "fail"};
 constexpr std::int64_t kMaxRetries = 1000;
 constexpr std::int64_t kMaxPriority = 1000000;
 constexpr double kMaxEstimate = 1e12;
@@ -29,7 +25,7 @@ bool IsIdChar(char c) {
 
 // Settings that `defaults` supplies to tasks that do not set them.
 struct TaskDefaults {
-  std::optional<TaskType> type;
+  std::optional<std::string> type;
   std::optional<Millis> timeout;
   std::optional<RetryPolicy> retries;
   std::optional<std::string> lane;
@@ -37,11 +33,24 @@ struct TaskDefaults {
   std::optional<OnFailure> on_failure;
 };
 
-bool DecodeType(ObjectReader& r, TaskType* out) {
-  std::string name;
-  if (!r.Enum("type", &name, kTaskTypes)) return false;
-  if (!r.Has("type")) return false;
-  *out = *ParseTaskType(name);
+// The form of the name only: which types exist is checked against the executor registry
+// (task_types.h), which also resolves aliases.
+bool DecodeType(ObjectReader& r, std::string* out) {
+  const boost::json::value* v = r.Get("type");
+  if (v == nullptr) return false;
+  if (!v->is_string()) {
+    r.diag().Add(r.PathOf("type"), "expected a task type name (e.g. builtin, function, http, exec), got " +
+                                       DescribeJson(*v));
+    return false;
+  }
+  std::string name(v->get_string());
+  if (!IsValidTaskTypeName(name)) {
+    r.diag().Add(r.PathOf("type"), "invalid task type " + QuoteForMessage(name) +
+                                       "; a type name is lower-case letters, digits, '_' and '-', "
+                                       "starting with a letter (e.g. builtin, http, exec)");
+    return false;
+  }
+  *out = std::move(name);
   return true;
 }
 
@@ -108,8 +117,8 @@ bool DecodeLane(ObjectReader& r, std::string* out) {
 TaskDefaults DecodeDefaults(const boost::json::value& v, Diagnostics& diag) {
   TaskDefaults d;
   ObjectReader r(v, "defaults", diag, "defaults");
-  TaskType type;
-  if (DecodeType(r, &type)) d.type = type;
+  std::string type;
+  if (DecodeType(r, &type)) d.type = std::move(type);
   Millis timeout{0};
   if (r.Duration("timeout", &timeout) && r.Has("timeout")) d.timeout = timeout;
   RetryPolicy retries;
@@ -152,23 +161,6 @@ void DecodeDependsOn(ObjectReader& r, const SpecLimits& limits, TaskSpec& task) 
       continue;
     }
     task.depends_on.emplace_back(dep.get_string());
-  }
-}
-
-void CheckBuiltinConfig(const TaskSpec& task, const std::string& path, Diagnostics& diag) {
-  auto it = task.config.find("op");
-  if (it == task.config.end()) return;  // noop
-  const boost::json::value& op = it->value();
-  std::string list = "noop, echo, sleep, fail";
-  if (!op.is_string()) {
-    diag.Add(JoinPath(path, "config.op"), "expected one of " + list + ", got " + DescribeJson(op));
-    return;
-  }
-  std::string_view name = op.get_string();
-  if (std::find(kBuiltinOps.begin(), kBuiltinOps.end(), name) == kBuiltinOps.end()) {
-    diag.Add(JoinPath(path, "config.op"), "unknown builtin op " + QuoteForMessage(name) +
-                                              "; accepted: " + list +
-                                              DidYouMean(name, kBuiltinOps));
   }
 }
 
@@ -225,7 +217,6 @@ TaskSpec DecodeTask(const boost::json::value& v, const std::string& path,
   }
   r.Allow({"description"});
 
-  if (task.type == TaskType::kBuiltin) CheckBuiltinConfig(task, path, diag);
   return task;
 }
 

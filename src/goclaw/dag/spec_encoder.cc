@@ -32,7 +32,7 @@ boost::json::object TaskToJson(const TaskSpec& task) {
   out.reserve(12);
   out["id"] = task.id;
   out["name"] = task.name;
-  out["type"] = TaskTypeName(task.type);
+  out["type"] = task.type;
   boost::json::array& deps = out["depends_on"].emplace_array();
   deps.reserve(task.depends_on.size());
   for (const std::string& dep : task.depends_on) deps.emplace_back(dep);

@@ -1,7 +1,7 @@
 // goclaw::Engine — runs workflows (DESIGN.md §4–6). A library: embed it in a C++ program, or
-// use it through `goclaw run` and (later) the server.
+// use it through `goclaw run` and `goclaw server`.
 //
-//   auto engine = Engine::Create(options);            // shards, lanes, executors
+//   auto engine = Engine::Create(options);            // shards, lanes, executors (registry)
 //   engine->RegisterFunction("summarize", fn);        // for `function` tasks
 //   auto id = engine->Submit(plan, input);            // a compiled dag::Plan
 //   auto status = engine->Wait(*id);                  // or Get / List / Cancel / Subscribe
@@ -39,108 +39,33 @@
 #include <boost/json/value.hpp>
 
 #include "goclaw/config/config.h"
-#include "goclaw/core/clock.h"
 #include "goclaw/core/status.h"
-#include "goclaw/core/timer_queue.h"
-#include "goclaw/core/unique_function.h"
 #include "goclaw/dag/plan.h"
 #include "goclaw/engine/engine_metrics.h"
-#include "goclaw/engine/exec_executor.h"
-#include "goclaw/engine/function_registry.h"
-#include "goclaw/engine/http_executor.h"
+#include "goclaw/engine/engine_options.h"
+#include "goclaw/engine/event.h"
 #include "goclaw/engine/states.h"
+#include "goclaw/engine/types.h"
+#include "goclaw/exec/function_registry.h"
+#include "goclaw/exec/registry.h"
 #include "goclaw/lane/registry.h"
-#include "goclaw/log/log.h"
 #include "goclaw/store/store.h"
 
 namespace goclaw::engine {
 
-struct EngineOptions {
-  std::vector<config::LaneConfig> lanes;  // empty: one "default" lane
-  int shards = 0;                         // 0: one per core
-  int function_workers = 4;               // threads for non-inline functions
-  std::size_t max_output_bytes = 1u << 20;            // one task's output
-  std::size_t max_config_bytes = 1u << 20;            // a task's config after {{...}}
-  std::size_t max_workflow_output_bytes = 64u << 20;  // all outputs of one workflow
-  ExecOptions exec;                       // subprocess tasks: off unless enabled
-  HttpOptions http;                       // max_response_bytes is max_output_bytes
-  const Clock* clock = nullptr;           // default: the system clock
-  TimerQueue* timers = nullptr;           // default: a timer thread owned by the engine
-  log::Logger logger;
-  std::uint64_t seed = 0;                 // retry jitter; 0 = random
-  // Persistence: none when null. Must outlive the engine.
-  store::Store* store = nullptr;
-  Millis evict_after{10000};  // a finished workflow stays in memory this long (with a store)
-  Millis retention{0};        // finished workflows older than this are erased; 0 = kept
-};
+// In-process functions (exec/function_registry.h), named here for library users.
+using exec::TaskContext;
+using exec::TaskFunction;
 
-// The options a loaded configuration asks for (lanes, executors); the caller adds the logger.
+// The tables the engine keeps in a store besides its records (task logs): register them when
+// opening the store it will use (StoreOptions::tables), or Create refuses the store.
+std::vector<store::TableSpec> StoreTables();
+
+// The options a loaded configuration asks for (lanes, limits, retention); the caller adds the
+// logger and the executor factory.
 EngineOptions EngineOptionsFromConfig(const config::Config& config);
 
-struct TaskStatus {
-  std::string id;
-  std::string name;
-  std::string type;
-  TaskState state = TaskState::kPending;
-  int attempts = 0;
-  std::optional<Clock::WallTime> started_at;
-  std::optional<Clock::WallTime> finished_at;
-  std::string error;
-  boost::json::value output;
-};
-
-struct WorkflowStatus {
-  std::string id;
-  std::string name;
-  WorkflowState state = WorkflowState::kPending;
-  Clock::WallTime created_at;
-  std::optional<Clock::WallTime> started_at;
-  std::optional<Clock::WallTime> finished_at;
-  std::string error;
-  boost::json::object metadata;
-  std::vector<TaskStatus> tasks;
-};
-
-struct WorkflowSummary {
-  std::string id;
-  std::string name;
-  WorkflowState state = WorkflowState::kPending;
-  Clock::WallTime created_at;
-  std::size_t task_count = 0;
-  std::optional<Clock::WallTime> finished_at;
-};
-
-struct ListFilter {
-  std::optional<WorkflowState> state;
-  std::string name;  // exact match when not empty
-  std::optional<Clock::WallTime> created_after;
-  std::optional<Clock::WallTime> created_before;
-  std::string after_id;  // a cursor: only workflows after this id (ids sort by creation)
-  std::size_t limit = 50;
-  std::size_t offset = 0;  // skipped after the cursor
-};
-
-struct ListResult {
-  std::vector<WorkflowSummary> workflows;  // oldest first
-  std::size_t total = 0;                   // matching the filter, before paging
-};
-
-// One state change. `task_id` is empty for workflow events. `seq` counts from 1 per workflow.
-struct Event {
-  std::uint64_t seq = 0;
-  std::string workflow_id;
-  std::string task_id;
-  std::string from;
-  std::string to;
-  int attempt = 0;
-  Clock::WallTime time;
-  std::string error;
-};
-
 using EventCallback = std::function<void(const Event&)>;
-// Runs once, on a store or shard thread (or the caller's, when nothing must be written): quick.
-using SubmitCallback = UniqueFunction<void(Result<std::string>)>;
-using StatusCallback = UniqueFunction<void(Status)>;
 
 class Engine {
  public:
@@ -158,9 +83,11 @@ class Engine {
 
   // Register before submitting workflows that call the function.
   Status RegisterFunction(std::string name, TaskFunction fn, bool inline_on_shard = false);
-  // Whether a function of this name is registered (the submit route refuses specs that call
-  // one that is not).
+  // Whether a function of this name is registered.
   bool HasFunction(std::string_view name) const;
+  // The task types this engine runs; also the catalog specs are validated against
+  // (dag::RunEnvironment::task_types).
+  const exec::ExecutorRegistry& executors() const;
 
   // Starts a workflow; returns its id ("wf-<uuidv7>"). `input` overrides the spec's input keys.
   // The first form copies the plan; the second shares it (many runs of one compiled spec).
@@ -184,13 +111,22 @@ class Engine {
   Status Cancel(const std::string& id);
   // The same without blocking; `done` runs once the cancellation is durable.
   void CancelAsync(const std::string& id, StatusCallback done);
-  // Blocks until the workflow finished (or `timeout` passed: kDeadlineExceeded).
+  // Blocks until the workflow finished and that is durable (or `timeout` passed:
+  // kDeadlineExceeded): what a crash cannot take back.
   Result<WorkflowStatus> Wait(const std::string& id,
                               std::optional<std::chrono::milliseconds> timeout = std::nullopt);
-  // Every state change of every workflow, in order per workflow, on the workflow's shard
-  // thread; callbacks must be quick. Returns a handle for Unsubscribe.
+  // Adds an observer of every run (event.h): it sees runs admitted, every event as it happens
+  // and, if it asks, once durable. Runs admitted after AddObserver returns are seen whole.
+  // Returns a handle for RemoveObserver, after which the observer is not called again (so not
+  // from an observer callback or an inline function: it waits for every shard).
+  std::uint64_t AddObserver(std::shared_ptr<RunObserver> observer);
+  void RemoveObserver(std::uint64_t handle);
+  // An observer of events only: `callback` gets every event of every workflow, in order per
+  // workflow, on the workflow's shard thread; it must be quick.
   std::uint64_t Subscribe(EventCallback callback);
-  void Unsubscribe(std::uint64_t handle);
+  void Unsubscribe(std::uint64_t handle) { RemoveObserver(handle); }
+  // A task's log lines. kNotFound for an unknown workflow or task.
+  Result<TaskLogs> Logs(const std::string& workflow_id, const std::string& task_id);
   // The event history (seq > since), from memory and the store.
   Result<std::vector<Event>> Events(const std::string& id, std::uint64_t since = 0);
 

@@ -174,7 +174,7 @@ void BM_EngineReadyToRunningLatency(benchmark::State& state) {
       std::map<std::string, std::map<std::string, Clock::WallTime>> at;  // task -> state -> time
       auto events = engine->Events(id);
       for (const Event& e : *events) {
-        if (!e.task_id.empty() && !at[e.task_id].contains(e.to)) at[e.task_id][e.to] = e.time;
+        if (!e.task_id.empty() && !at[e.task_id].contains(std::string(e.to_name()))) at[e.task_id][std::string(e.to_name())] = e.time;
       }
       for (std::size_t k = 0; k < kChainLength; ++k) {
         auto& t = at["c0-" + std::to_string(k)];

@@ -46,7 +46,7 @@ struct Process {
     std::unique_lock lock(mu);
     return cv.wait_for(lock, std::chrono::seconds(10), [&] {
       for (const Event& e : events) {
-        if (e.task_id == task && e.to == to && (attempt == 0 || e.attempt == attempt)) return true;
+        if (e.task_id == task && e.to_name() == to && (attempt == 0 || e.attempt == attempt)) return true;
       }
       return false;
     });
@@ -63,9 +63,9 @@ class DurabilityTest : public ::testing::TestWithParam<std::string> {
 
   void OpenStore() {
     if (GetParam() == "memory") {
-      store_ = store::NewMemoryStore(faults_);
+      store_ = std::move(*store::OpenMemoryStore({.faults = faults_, .tables = StoreTables()}));
     } else {
-      auto s = store::OpenRocksDbStore({.path = dir_ + "/data", .faults = faults_});
+      auto s = store::OpenRocksDbStore({.path = dir_ + "/data", .faults = faults_, .tables = StoreTables()});
       ASSERT_TRUE(s) << s.error().ToString();
       store_ = std::move(*s);
     }
@@ -214,8 +214,8 @@ TEST_P(DurabilityTest, ResumesAfterAStopWithoutRepeatingCompletedTasks) {
   for (std::size_t k = 0; k < events->size(); ++k) {
     const Event& e = (*events)[k];
     EXPECT_EQ(e.seq, k + 1);
-    if (e.task_id == "b") b.push_back(e.from + ">" + e.to + "#" + std::to_string(e.attempt));
-    if (e.task_id == "b" && e.to == "retrying") {
+    if (e.task_id == "b") b.push_back(std::string(e.from_name()) + ">" + std::string(e.to_name()) + "#" + std::to_string(e.attempt));
+    if (e.task_id == "b" && e.to_name() == "retrying") {
       EXPECT_THAT(e.error, HasSubstr("interrupted"));
     }
   }
@@ -297,14 +297,15 @@ TEST_P(DurabilityTest, AFullStoreRefusesAcknowledgementsAndCatchesUpWhenSpaceRet
   EXPECT_EQ(p.engine->List({}).total, 1u);  // the refused workflow left nothing behind
   WaitArmed(1);
   Advance(Millis(1000));                    // s completes, in memory; its write fails
-  auto done = p.engine->Wait(*id, milliseconds(10000));
-  ASSERT_TRUE(done);
-  EXPECT_EQ(done->state, WorkflowState::kCompleted);
+  ASSERT_TRUE(p.WaitFor("s", "completed"));
   Status flushed = p.engine->Flush();
   ASSERT_FALSE(flushed);
   EXPECT_EQ(flushed.error().code(), ErrorCode::kUnavailable);
   EXPECT_FALSE(p.engine->StoreHealthy());
   EXPECT_EQ((*store_->Workflow(*id))->state, static_cast<std::uint8_t>(WorkflowState::kRunning));
+  // Finished in memory, but nobody is told so until that is durable.
+  EXPECT_EQ(p.engine->Get(*id)->state, WorkflowState::kCompleted);
+  EXPECT_EQ(p.engine->Wait(*id, milliseconds(0)).error().code(), ErrorCode::kDeadlineExceeded);
 
   faults_->no_space = false;
   Advance(Millis(100));  // the journal's retry
@@ -316,11 +317,67 @@ TEST_P(DurabilityTest, AFullStoreRefusesAcknowledgementsAndCatchesUpWhenSpaceRet
   ASSERT_TRUE(p.engine->StoreHealthy());
   ASSERT_TRUE(p.engine->Flush());
   EXPECT_EQ((*store_->Workflow(*id))->state, static_cast<std::uint8_t>(WorkflowState::kCompleted));
+  auto done = p.engine->Wait(*id, milliseconds(10000));
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->state, WorkflowState::kCompleted);
   auto live = p.engine->Events(*id);
   auto records = store_->Events(*id);
   EXPECT_EQ(live->size(), records->size());  // every event written once the store took writes
   auto accepted = p.engine->Submit(Plan("tasks:\n  - {id: x}\n"));
   EXPECT_TRUE(accepted) << accepted.error().ToString();
+}
+
+// An after-durable observer (event.h) hears of an event only once the store committed it: a
+// write that fails (a full disk) holds it back until the store takes writes again.
+class DurableLog final : public RunObserver {
+ public:
+  void OnEvent(const EventView& e) override {
+    std::lock_guard lock(mu);
+    if (e.task_id == "s") seen.push_back(std::string(e.task_id) + ":" + std::string(Event(e.ToEvent()).to_name()));
+  }
+  bool WantsDurable() const override { return true; }
+  void OnDurable(const EventView& e) override {
+    std::lock_guard lock(mu);
+    if (e.task_id == "s") durable.push_back(std::string(e.task_id) + ":" + std::string(Event(e.ToEvent()).to_name()));
+    last_durable_seq = std::max(last_durable_seq, e.seq);
+  }
+  std::mutex mu;
+  std::vector<std::string> seen, durable;
+  std::uint64_t last_durable_seq = 0;
+};
+
+TEST_P(DurabilityTest, AfterDurableObserversHearOnlyWhatWasCommitted) {
+  Process& p = Start();
+  auto log = std::make_shared<DurableLog>();
+  p.engine->AddObserver(log);
+  auto id = p.engine->Submit(Plan("tasks:\n  - {id: s, config: {op: sleep, duration: 1s}}\n"));
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(p.WaitFor("s", "running"));
+  ASSERT_TRUE(p.engine->Flush());
+  {
+    std::lock_guard lock(log->mu);
+    EXPECT_EQ(log->durable, log->seen);  // everything so far is committed
+  }
+  faults_->no_space = true;
+  WaitArmed(1);
+  Advance(Millis(1000));
+  ASSERT_TRUE(p.WaitFor("s", "completed"));
+  EXPECT_FALSE(p.engine->Flush());
+  {
+    std::lock_guard lock(log->mu);
+    EXPECT_EQ(log->seen.back(), "s:completed");
+    EXPECT_NE(log->durable.back(), "s:completed");  // not written, so not told
+  }
+  faults_->no_space = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!p.engine->StoreHealthy() && std::chrono::steady_clock::now() < deadline) {
+    Advance(Millis(100));
+    std::this_thread::yield();
+  }
+  ASSERT_TRUE(p.engine->Flush());
+  std::lock_guard lock(log->mu);
+  EXPECT_EQ(log->durable, log->seen);
+  EXPECT_EQ(log->last_durable_seq, (*store_->LastEventSeq(*id)));
 }
 
 TEST_P(DurabilityTest, HealthComesBackOnItsOwnAfterAFailedSubmitOnAnIdleEngine) {

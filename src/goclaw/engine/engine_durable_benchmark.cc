@@ -38,9 +38,9 @@ struct TempDir : testing::ScratchDir {
 };
 
 std::unique_ptr<store::Store> OpenStore(StoreKind kind, const std::string& dir) {
-  if (kind == kMemory) return store::NewMemoryStore();
+  if (kind == kMemory) return std::move(*store::OpenMemoryStore({.tables = StoreTables()}));
   if (kind == kRocksDb) {
-    auto s = store::OpenRocksDbStore({.path = dir + "/data", .sync = config::SyncMode::kBatch});
+    auto s = store::OpenRocksDbStore({.path = dir + "/data", .sync = config::SyncMode::kBatch, .tables = StoreTables()});
     if (!s) std::abort();
     return std::move(*s);
   }
@@ -177,7 +177,7 @@ void BM_Recovery(benchmark::State& state) {
       if (!original->Checkpoint(dir.path() + "/copy")) std::abort();
     }
     state.ResumeTiming();
-    auto s = store::OpenRocksDbStore({.path = dir.path() + "/copy"});
+    auto s = store::OpenRocksDbStore({.path = dir.path() + "/copy", .tables = StoreTables()});
     EngineOptions options;
     options.shards = 2;
     options.store = s->get();

@@ -59,33 +59,66 @@ void MetricsRecorder::TaskMoved(TaskState from, TaskState to) {
   ++counts_.tasks_entered[Idx(to)];
 }
 
-MetricsRecorder::Pair& MetricsRecorder::For(dag::TaskType type, const std::string& lane) {
+MetricsRecorder::Pair& MetricsRecorder::For(std::string_view type, const std::string& lane) {
   auto it = by_lane_.find(lane);
-  if (it == by_lane_.end()) it = by_lane_.emplace(lane, std::array<Pair, kTaskTypeCount>{}).first;
-  return it->second[Idx(type)];
+  if (it == by_lane_.end()) it = by_lane_.emplace(lane, std::vector<Pair>{}).first;
+  for (Pair& p : it->second) {
+    if (p.type == type) return p;
+  }
+  it->second.push_back(Pair{std::string(type), {}, {}});
+  return it->second.back();
 }
 
-void MetricsRecorder::QueueWait(dag::TaskType type, const std::string& lane, double seconds) {
+void MetricsRecorder::QueueWait(std::string_view type, const std::string& lane, double seconds) {
   For(type, lane).queue_wait.Record(seconds);
 }
 
-void MetricsRecorder::AttemptDuration(dag::TaskType type, const std::string& lane, double seconds) {
+void MetricsRecorder::AttemptDuration(std::string_view type, const std::string& lane, double seconds) {
   For(type, lane).duration.Record(seconds);
 }
 
 EngineMetrics MetricsRecorder::Snapshot() const {
   EngineMetrics out = counts_;
   for (const auto& [lane, pairs] : by_lane_) {
-    for (std::size_t t = 0; t < kTaskTypeCount; ++t) {
-      const Pair& p = pairs[t];
+    for (const Pair& p : pairs) {
       if (p.duration.count() == 0 && p.queue_wait.count() == 0) continue;
-      out.timings.push_back({static_cast<dag::TaskType>(t), lane, p.duration, p.queue_wait});
+      out.timings.push_back({p.type, lane, p.duration, p.queue_wait});
     }
   }
   std::sort(out.timings.begin(), out.timings.end(), [](const TaskTimings& a, const TaskTimings& b) {
     return std::tie(a.lane, a.type) < std::tie(b.lane, b.type);
   });
   return out;
+}
+
+void MetricsObserver::OnRunAdmitted(const RunAdmission& run) {
+  MetricsRecorder& m = recorders_[run.shard];
+  if (!run.recovered) {
+    m.WorkflowArrived(run.task_count);
+    return;
+  }
+  std::array<std::int64_t, kTaskStateCount> by_state{};
+  for (std::size_t i = 0; i < by_state.size() && i < run.tasks_by_state.size(); ++i) by_state[i] = run.tasks_by_state[i];
+  m.Restored(run.state, by_state);
+}
+
+void MetricsObserver::OnEvent(const EventView& e) {
+  MetricsRecorder& m = recorders_[e.shard];
+  if (e.kind == EventKind::kWorkflowState) {
+    m.WorkflowMoved(static_cast<WorkflowState>(e.from), static_cast<WorkflowState>(e.to));
+    return;
+  }
+  if (e.kind != EventKind::kTaskState) return;
+  const auto from = static_cast<TaskState>(e.from);
+  const auto to = static_cast<TaskState>(e.to);
+  m.TaskMoved(from, to);
+  if (e.elapsed_seconds < 0 || e.task == nullptr) return;
+  // Queue wait (queued -> running) and attempt duration (running -> anything), by type and lane.
+  if (from == TaskState::kQueued && to == TaskState::kRunning) {
+    m.QueueWait(e.task->type, e.task->lane, e.elapsed_seconds);
+  } else if (from == TaskState::kRunning) {
+    m.AttemptDuration(e.task->type, e.task->lane, e.elapsed_seconds);
+  }
 }
 
 }  // namespace internal

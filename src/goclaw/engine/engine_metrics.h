@@ -4,7 +4,7 @@
 //
 // Each shard records into its own MetricsRecorder on its own thread (plain increments, no
 // atomics or locks on the hot path); Engine::Metrics visits the shards and sums their
-// snapshots.
+// snapshots. The MetricsObserver is the run observer (event.h) that feeds the recorders.
 //
 // Thread-safety: a MetricsRecorder is used only by its shard's thread; EngineMetrics is a value.
 #pragma once
@@ -15,16 +15,16 @@
 #include <unordered_map>
 #include <vector>
 
-#include "goclaw/dag/spec.h"
+#include <string_view>
+
+#include "goclaw/engine/event.h"
 #include "goclaw/engine/states.h"
 #include "goclaw/metrics/histogram.h"
 
 namespace goclaw::engine {
 
-inline constexpr std::size_t kTaskTypeCount = 5;  // dag::TaskType values
-
 struct TaskTimings {
-  dag::TaskType type = dag::TaskType::kBuiltin;
+  std::string type;  // the task type (executor registry name)
   std::string lane;
   metrics::Histogram duration;    // one observation per finished attempt (running -> next state)
   metrics::Histogram queue_wait;  // queued -> running, per attempt
@@ -52,20 +52,35 @@ class MetricsRecorder {
   void Restored(WorkflowState state, const std::array<std::int64_t, kTaskStateCount>& tasks);
   void WorkflowMoved(WorkflowState from, WorkflowState to);
   void TaskMoved(TaskState from, TaskState to);
-  void QueueWait(dag::TaskType type, const std::string& lane, double seconds);
-  void AttemptDuration(dag::TaskType type, const std::string& lane, double seconds);
+  void QueueWait(std::string_view type, const std::string& lane, double seconds);
+  void AttemptDuration(std::string_view type, const std::string& lane, double seconds);
 
   EngineMetrics Snapshot() const;
 
  private:
   struct Pair {
+    std::string type;
     metrics::Histogram duration;
     metrics::Histogram queue_wait;
   };
-  Pair& For(dag::TaskType type, const std::string& lane);
+  Pair& For(std::string_view type, const std::string& lane);
 
   EngineMetrics counts_;  // everything but timings
-  std::unordered_map<std::string, std::array<Pair, kTaskTypeCount>> by_lane_;
+  // Per lane, per type: a lane sees a handful of types, so a scan of a short vector.
+  std::unordered_map<std::string, std::vector<Pair>> by_lane_;
+};
+
+// Feeds one MetricsRecorder per shard from the events of that shard's runs.
+class MetricsObserver final : public RunObserver {
+ public:
+  explicit MetricsObserver(std::size_t shards) : recorders_(shards) {}
+  void OnRunAdmitted(const RunAdmission& run) override;
+  void OnEvent(const EventView& event) override;
+  // On shard `shard`'s thread.
+  EngineMetrics Snapshot(std::size_t shard) const { return recorders_[shard].Snapshot(); }
+
+ private:
+  std::vector<MetricsRecorder> recorders_;  // [shard]: touched only on that shard's thread
 };
 
 }  // namespace internal

@@ -33,6 +33,7 @@
 #include <boost/beast/http.hpp>
 
 #include "bench_util.h"
+#include "goclaw/exec/http_executor.h"
 #include "goclaw/dag/compiler.h"
 #include "goclaw/engine/engine.h"
 
@@ -54,7 +55,7 @@ int ThreadCount() {
   return n;
 }
 
-std::shared_ptr<const dag::Plan> IndependentTasks(std::size_t n, dag::TaskType type,
+std::shared_ptr<const dag::Plan> IndependentTasks(std::size_t n, const std::string& type,
                                                   const boost::json::object& config,
                                                   const std::string& lane = "default") {
   auto spec = std::make_shared<dag::WorkflowSpec>();
@@ -75,6 +76,13 @@ std::unique_ptr<Engine> MakeEngine(std::vector<config::LaneConfig> lanes) {
   EngineOptions options;
   options.shards = 2;
   options.lanes = std::move(lanes);
+  options.executors = [](const exec::ExecutorEnv& env) -> Result<std::unique_ptr<exec::ExecutorRegistry>> {
+    auto registry = std::make_unique<exec::ExecutorRegistry>();
+    GOCLAW_RETURN_IF_ERROR(exec::AddCoreExecutors(*registry, env));
+    GOCLAW_ASSIGN_OR_RETURN(auto http, exec::HttpExecutor::Create({}));
+    GOCLAW_RETURN_IF_ERROR(registry->Register("http", std::move(http)));
+    return registry;
+  };
   auto engine = Engine::Create(std::move(options));
   if (!engine) std::abort();
   return std::move(*engine);
@@ -93,7 +101,7 @@ config::LaneConfig WideLane(const std::string& name, std::int64_t concurrency) {
 void BM_SleepingTasks(benchmark::State& state) {
   constexpr std::size_t kTasks = 100000;
   const std::string duration = std::to_string(state.range(0)) + "s";
-  auto plan = IndependentTasks(kTasks, dag::TaskType::kBuiltin, {{"op", "sleep"}, {"duration", duration}});
+  auto plan = IndependentTasks(kTasks, "builtin", {{"op", "sleep"}, {"duration", duration}});
   double before = bench::RssMb();
   auto engine = MakeEngine({WideLane("default", 1 << 20)});
   int threads = 0;
@@ -135,7 +143,7 @@ BENCHMARK(BM_BaselineSleepingTimers)->Arg(10)->Iterations(1)->Unit(benchmark::kM
 void BM_PendingTasks(benchmark::State& state) {
   constexpr std::size_t kWorkflows = 1000;
   constexpr std::size_t kTasksEach = 1000;
-  auto plan = IndependentTasks(kTasksEach, dag::TaskType::kBuiltin, {}, "gate");
+  auto plan = IndependentTasks(kTasksEach, "builtin", {}, "gate");
   double before = bench::RssMb();
   auto engine = MakeEngine({WideLane("gate", 1)});
   auto gate = engine->lanes().Find("gate");
@@ -265,7 +273,7 @@ constexpr std::chrono::milliseconds kAgentDelay{200};
 
 void BM_HttpTasks(benchmark::State& state) {
   ChildAgent agent(kAgentDelay);
-  auto plan = IndependentTasks(kHttpTasks, dag::TaskType::kHttp,
+  auto plan = IndependentTasks(kHttpTasks, "http",
                                {{"url", agent.Url()}, {"body", {{"q", "x"}}}, {"timeout", "60s"}});
   double before = bench::RssMb();
   auto engine = MakeEngine({WideLane("default", 1 << 20)});

@@ -1,6 +1,8 @@
 // The shard journal: dirty runs -> one store batch per flush, one flush in flight.
 #include "goclaw/engine/journal.h"
 
+#include "goclaw/engine/task_log.h"
+
 #include <algorithm>
 
 #include "goclaw/engine/run_records.h"
@@ -13,13 +15,14 @@ constexpr std::chrono::milliseconds kMaxBackoff{5000};
 }  // namespace
 
 ShardJournal::ShardJournal(store::Store& store, Post post, TimerQueue& timers, const Clock& clock,
-                           std::atomic<bool>& healthy, log::Logger logger)
+                           std::atomic<bool>& healthy, log::Logger logger, OnDurable on_durable)
     : store_(store),
       post_(std::move(post)),
       timers_(timers),
       clock_(clock),
       healthy_(healthy),
-      logger_(std::move(logger)) {}
+      logger_(std::move(logger)),
+      on_durable_(std::move(on_durable)) {}
 
 void ShardJournal::List(WorkflowRun& run) {
   if (!run.in_journal) {
@@ -77,11 +80,14 @@ void ShardJournal::Flush() {
   std::vector<Written> written;
   written.reserve(dirty_.size());
   for (WorkflowRun* run : dirty_) {
-    Written w{run, run->events_written, {}, run->record_dirty};
+    Written w{run, run->events_written, run->events.size(), {}, run->record_dirty};
     if (run->record_dirty) batch.workflows.push_back(WorkflowRecordOf(*run));
     for (std::uint32_t i : run->dirty_tasks) {
       batch.tasks.push_back(TaskRecordOf(*run, i));
       run->tasks[i].dirty = false;
+      if (const TaskLog* log = run->tasks[i].log.get()) {  // with the task's record, whole
+        batch.mutations.push_back(store::TableMutation::Put(std::string(kTaskLogTable), LogKey(run->id, i), EncodeLog(*log)));
+      }
     }
     for (std::size_t k = run->events_written; k < run->events.size(); ++k) {
       batch.events.push_back(EventRecordOf(*run, k));
@@ -111,6 +117,11 @@ void ShardJournal::Committed(Status status, std::vector<Written> written, std::v
   if (status) {
     if (!healthy_.exchange(true)) logger_.Info("the store accepts writes again");
     backoff_ = std::chrono::milliseconds(0);
+    if (on_durable_) {
+      for (const Written& w : written) {
+        if (w.events_to > w.events_from) on_durable_(*w.run, w.events_from, w.events_to);
+      }
+    }
     for (Done& d : waiters) d(OkStatus());
     if (!dirty_.empty()) Flush();
     return;

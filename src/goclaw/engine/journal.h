@@ -38,9 +38,12 @@ class ShardJournal {
   using Post = std::function<void(UniqueFunction<void()>)>;  // runs a closure on the shard
   using Done = UniqueFunction<void(Status)>;
 
+  // Events [from, to) of a run were committed (called on the shard, before WhenDurable's).
+  using OnDurable = std::function<void(WorkflowRun& run, std::size_t from, std::size_t to)>;
+
   // `healthy` is shared by every shard: false from a failed write until the next good one.
   ShardJournal(store::Store& store, Post post, TimerQueue& timers, const Clock& clock,
-               std::atomic<bool>& healthy, log::Logger logger);
+               std::atomic<bool>& healthy, log::Logger logger, OnDurable on_durable = {});
   ShardJournal(const ShardJournal&) = delete;
   ShardJournal& operator=(const ShardJournal&) = delete;
 
@@ -65,6 +68,7 @@ class ShardJournal {
   struct Written {  // what one Commit carried, to mark again if it fails
     WorkflowRun* run;
     std::size_t events_from;
+    std::size_t events_to;
     std::vector<std::uint32_t> tasks;
     bool record;
   };
@@ -80,6 +84,7 @@ class ShardJournal {
   const Clock& clock_;
   std::atomic<bool>& healthy_;
   log::Logger logger_;
+  OnDurable on_durable_;
 
   static constexpr std::size_t kFlushEvery = 32768;
   std::size_t changes_ = 0;  // since the last flush

@@ -106,7 +106,7 @@ WorkflowStatus StatusFromRecords(const store::WorkflowRecord& w, const dag::Plan
   st.tasks.reserve(plan.task_count());
   for (dag::Plan::Index i = 0; i < plan.task_count(); ++i) {
     const dag::TaskSpec& spec = plan.task(i);
-    st.tasks.push_back(TaskStatus{spec.id, spec.name, std::string(dag::TaskTypeName(spec.type)),
+    st.tasks.push_back(TaskStatus{spec.id, spec.name, spec.type,
                                   TaskState::kPending, 0, std::nullopt, std::nullopt, "", nullptr});
   }
   for (const store::TaskRecord& r : tasks) {
@@ -133,14 +133,17 @@ WorkflowStatus StatusFromRecords(const store::WorkflowRecord& w, const dag::Plan
 
 Event ToEvent(const store::EventRecord& e, const std::string& workflow_id, const dag::Plan* plan) {
   const bool wf = e.task == store::EventRecord::kWorkflow;
-  auto name = [wf](std::uint8_t state) {
-    return std::string(wf ? WorkflowStateName(static_cast<WorkflowState>(state))
-                          : TaskStateName(static_cast<TaskState>(state)));
-  };
-  std::string task;
-  if (!wf && plan != nullptr && e.task < plan->task_count()) task = plan->task(e.task).id;
-  return Event{e.seq, workflow_id, std::move(task), name(e.from), name(e.to), e.attempt,
-               FromMicros(e.time_us), e.error};
+  Event out;
+  out.kind = wf ? EventKind::kWorkflowState : EventKind::kTaskState;
+  out.seq = e.seq;
+  out.workflow_id = workflow_id;
+  if (!wf && plan != nullptr && e.task < plan->task_count()) out.task_id = plan->task(e.task).id;
+  out.from = e.from;
+  out.to = e.to;
+  out.attempt = e.attempt;
+  out.time = FromMicros(e.time_us);
+  out.error = e.error;
+  return out;
 }
 
 }  // namespace goclaw::engine::internal

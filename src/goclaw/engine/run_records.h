@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "goclaw/core/status.h"
-#include "goclaw/engine/engine.h"
+#include "goclaw/engine/event.h"
+#include "goclaw/engine/types.h"
 #include "goclaw/engine/workflow_run.h"
 #include "goclaw/store/records.h"
 

@@ -80,8 +80,13 @@ boost::json::object EventToJson(const Event& e) {
   o["seq"] = e.seq;
   o["workflow_id"] = e.workflow_id;
   if (!e.task_id.empty()) o["task_id"] = e.task_id;
-  o["from"] = e.from;
-  o["to"] = e.to;
+  if (e.kind == EventKind::kWorkflowState || e.kind == EventKind::kTaskState) {
+    o["from"] = e.from_name();
+    o["to"] = e.to_name();
+  } else {
+    o["kind"] = EventKindName(e.kind);
+    o["payload"] = e.payload;
+  }
   if (e.attempt > 0) o["attempt"] = e.attempt;
   o["time"] = FormatTime(e.time);
   if (!e.error.empty()) o["error"] = e.error;

@@ -9,7 +9,8 @@
 
 #include <boost/json/object.hpp>
 
-#include "goclaw/engine/engine.h"
+#include "goclaw/engine/event.h"
+#include "goclaw/engine/types.h"
 
 namespace goclaw::engine {
 

@@ -1,5 +1,5 @@
 // Internal: the runtime state of one workflow, owned by its shard. Plain data; the scheduling
-// logic that changes it lives in engine.cc and runs only on the shard thread.
+// logic that changes it lives in scheduler.cc and runs only on the shard thread.
 #pragma once
 
 #include <memory>
@@ -12,9 +12,9 @@
 #include "goclaw/core/json_limits.h"
 #include "goclaw/core/text.h"
 #include "goclaw/dag/plan.h"
-#include "goclaw/engine/cancellation.h"
-#include "goclaw/engine/engine.h"
-#include "goclaw/engine/executor.h"
+#include "goclaw/engine/types.h"
+#include "goclaw/exec/attempt_channel.h"
+#include "goclaw/exec/executor.h"
 #include "goclaw/engine/states.h"
 #include "goclaw/lane/multi_acquire.h"
 
@@ -26,8 +26,22 @@ struct ActiveTask {
   lane::Ticket ticket;                                   // while queued in one lane
   std::shared_ptr<lane::MultiAcquisition> acquisition;  // while queued in several
   std::optional<lane::PermitSet> permits;               // while running
-  std::shared_ptr<CancellationSource> cancel;           // of the running attempt
+  std::shared_ptr<exec::AttemptChannel> channel;        // of the running attempt
   Clock::WallTime since{};  // when it was queued, then when the attempt started (for metrics)
+};
+
+// A task's log (exec/attempt_channel.h): lines of every attempt, bounded per attempt.
+struct LogLine {
+  std::int32_t attempt = 0;
+  Clock::WallTime time;
+  std::string stream;  // "log", "stderr", "status", "progress"
+  std::string text;
+};
+struct TaskLog {
+  std::vector<LogLine> lines;
+  std::int32_t attempt = 0;          // the attempt `bytes` counts
+  std::size_t bytes = 0;             // of that attempt's lines
+  std::vector<std::int32_t> truncated;  // attempts that reached the limit (lines were dropped)
 };
 
 // Times are Clock::WallTime{} until set.
@@ -43,7 +57,15 @@ struct TaskRun {
   boost::json::value config;  // resolved when the task became ready
   boost::json::value output;
   std::unique_ptr<ActiveTask> active;
+  std::unique_ptr<TaskLog> log;  // none until a line arrives
+  double progress = 0;           // the running attempt's last report
 };
+
+// Adds a line to t's log unless the attempt's lines would pass `max_bytes` (then the attempt
+// is marked truncated). Lines are made valid UTF-8 and cut at 4 KiB.
+void AppendLog(TaskRun& t, std::int32_t attempt, Clock::WallTime time, std::string stream,
+               std::string text, std::size_t max_bytes);
+TaskLogs LogsOf(const TaskRun& t);
 
 // An event as the shard keeps it: 24 bytes, no copies of ids, state names or error texts (a
 // run of n tasks records about 4n of these). Turned into an `Event` for subscribers and Events().
@@ -95,7 +117,7 @@ struct WorkflowRun {
   }
 
   explicit WorkflowRun(std::shared_ptr<const dag::Plan> p)
-      : shared_plan(std::move(p)), plan(*shared_plan), lineage_depth(LineageDepth(plan.spec().metadata)) {}
+      : shared_plan(std::move(p)), plan(*shared_plan), lineage_depth(exec::LineageDepth(plan.spec().metadata)) {}
 };
 
 }  // namespace goclaw::engine::internal

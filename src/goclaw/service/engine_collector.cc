@@ -37,12 +37,12 @@ void WriteEngineMetrics(TextWriter& w, const engine::EngineMetrics& m) {
           m.tasks_entered, engine::TaskStateName);
   w.Family("goclaw_task_duration_seconds", "histogram", "Duration of task attempts, by task type and lane.");
   for (const auto& t : m.timings) {
-    w.Histogram("goclaw_task_duration_seconds", {{"type", dag::TaskTypeName(t.type)}, {"lane", t.lane}}, t.duration);
+    w.Histogram("goclaw_task_duration_seconds", {{"type", t.type}, {"lane", t.lane}}, t.duration);
   }
   w.Family("goclaw_task_queue_wait_seconds", "histogram",
            "Time tasks waited in their lane before running, by task type and lane.");
   for (const auto& t : m.timings) {
-    w.Histogram("goclaw_task_queue_wait_seconds", {{"type", dag::TaskTypeName(t.type)}, {"lane", t.lane}}, t.queue_wait);
+    w.Histogram("goclaw_task_queue_wait_seconds", {{"type", t.type}, {"lane", t.lane}}, t.queue_wait);
   }
 }
 

@@ -20,7 +20,9 @@ namespace goclaw::service::testing {
 class ServiceTest : public ::testing::Test {
  protected:
   ServiceTest() : timers_(clock_) {
-    store_ = store::NewMemoryStore();
+    auto store = store::OpenMemoryStore({.tables = engine::StoreTables()});
+    EXPECT_TRUE(store) << store.error().ToString();
+    store_ = std::move(*store);
     engine::EngineOptions options;
     options.shards = 2;
     options.function_workers = 1;

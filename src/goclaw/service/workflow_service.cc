@@ -6,8 +6,8 @@
 
 #include "goclaw/core/names.h"
 #include "goclaw/dag/loader.h"
-#include "goclaw/engine/executor.h"
 #include "goclaw/engine/status_json.h"
+#include "goclaw/exec/executor.h"
 #include "goclaw/service/errors.h"
 
 namespace goclaw::service {
@@ -104,7 +104,7 @@ Result<int> TakeLineage(const WorkflowPolicy& policy, std::string_view lineage, 
     return MakeError(std::move(e));
   }
   if (auto* root = doc.root.if_object()) {
-    const std::string_view key = engine::kLineageDepthKey;
+    const std::string_view key = exec::kLineageDepthKey;
     if (depth > 0) {
       boost::json::value& metadata = (*root)["metadata"];
       if (metadata.is_null()) metadata.emplace_object();
@@ -140,8 +140,9 @@ Status WorkflowService::CheckId(std::string_view id) {
                          {{"id", "invalid workflow id", 0, ""}}));
 }
 
-// What this engine can run: its lanes and registered functions. Specs that use anything else
-// are refused instead of failing a task later (dag/spec_checks.h).
+// What this engine can run: its lanes and its executors' task types (each checks its own
+// config; function tasks name registered functions). Specs that use anything else are refused
+// instead of failing a task later (dag/spec_checks.h).
 dag::RunEnvironment WorkflowService::Environment() const {
   engine::Engine* engine = &engine_;
   dag::RunEnvironment env;
@@ -150,10 +151,7 @@ dag::RunEnvironment WorkflowService::Environment() const {
     if (found) return std::nullopt;
     return found.error().message() + " (this server's lanes are in GET /api/v1/lanes)";
   };
-  env.function_problem = [engine](std::string_view name) -> std::optional<std::string> {
-    if (engine->HasFunction(name)) return std::nullopt;
-    return "no function named \"" + std::string(name) + "\" is registered on this server";
-  };
+  env.task_types = &engine->executors();
   return env;
 }
 
@@ -283,6 +281,28 @@ Result<boost::json::object> WorkflowService::TaskResult(const std::string& id, c
                              {"task_id", task_id},
                              {"status", "completed"},
                              {"result", std::move(it->output)}};
+}
+
+Result<boost::json::object> WorkflowService::TaskLogs(const std::string& id, const std::string& task_id,
+                                                     int attempt) {
+  GOCLAW_RETURN_IF_ERROR(CheckId(id));
+  GOCLAW_ASSIGN_OR_RETURN(engine::TaskLogs logs, engine_.Logs(id, task_id));
+  boost::json::array lines;
+  for (const engine::TaskLogLine& l : logs.lines) {
+    if (attempt != 0 && l.attempt != attempt) continue;
+    lines.push_back(boost::json::object{{"attempt", l.attempt},
+                                        {"time", engine::FormatTime(l.time)},
+                                        {"stream", l.stream},
+                                        {"text", l.text}});
+  }
+  boost::json::array truncated;
+  for (int a : logs.truncated) {
+    if (attempt == 0 || a == attempt) truncated.push_back(a);
+  }
+  return boost::json::object{{"workflow_id", id},
+                             {"task_id", task_id},
+                             {"lines", std::move(lines)},
+                             {"truncated_attempts", std::move(truncated)}};
 }
 
 void WorkflowService::Cancel(const std::string& id, SummaryDone done) {

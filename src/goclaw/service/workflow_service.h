@@ -1,6 +1,6 @@
 // The workflow API as an application service, for every transport (the REST routes in
 // api/http/workflow_routes.cc; gRPC later): submit, validate, list, get, events, task result,
-// cancel. It owns what is not transport: reading and checking specs within the configured limits,
+// task logs, cancel. It owns what is not transport: reading and checking specs within the configured limits,
 // the lineage rule, the async-or-wait policy (default_wait, max_wait, wait_limit), the size of a
 // status (max_status_bytes), and the JSON documents the API answers with.
 //
@@ -110,8 +110,9 @@ class WorkflowService {
   // kInvalidArgument + kReasonMalformed; over limits.max_spec_bytes: kResourceExhausted +
   // kReasonTooLarge), the lineage (malformed: kReasonMalformed; too deep: kReasonLineageLimit),
   // the `async`/`wait` options (kInvalidArgument "submit options is invalid", every problem in
-  // the details), then compiles it for this engine (unknown lanes, unregistered functions, bad
-  // references: kInvalidArgument with each problem's path). Nothing is stored.
+  // the details), then compiles it for this engine (unknown lanes or task types, task configs
+  // their executor refuses, unregistered functions, bad references: kInvalidArgument with each
+  // problem's path). Nothing is stored.
   Result<PreparedSubmit> Prepare(SubmitRequest request) const;
   // Starts a prepared workflow. `done` gets its id once the workflow is durable — on the store's
   // thread, or inline without a store: be quick — or the error: kInvalidArgument when the engine
@@ -139,6 +140,10 @@ class WorkflowService {
   // {"workflow_id", "task_id", "status": "completed", "result"}; kNotFound for an unknown task,
   // kFailedPrecondition while it has not completed (the message says its state and error).
   Result<boost::json::object> TaskResult(const std::string& id, const std::string& task_id);
+  // {"workflow_id", "task_id", "lines": [{attempt, time, stream, text}], "truncated_attempts"}:
+  // what the task's attempts reported (function log lines, exec stderr, http status lines,
+  // progress), bounded per attempt; `attempt` > 0 keeps that attempt's lines only.
+  Result<boost::json::object> TaskLogs(const std::string& id, const std::string& task_id, int attempt = 0);
   // Cancels; `done` gets the summary once the cancellation is durable (store or shard thread:
   // quick), or kNotFound / kFailedPrecondition (already finished) / kUnavailable.
   void Cancel(const std::string& id, SummaryDone done);

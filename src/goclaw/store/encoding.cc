@@ -146,6 +146,73 @@ std::string EventKey(std::string_view workflow_id, std::uint64_t seq) {
   return k;
 }
 
+std::string StateIndexPrefix(std::uint8_t state) {
+  std::string k(1, kStateIndexTag);
+  k.push_back(static_cast<char>(state));
+  return k;
+}
+
+std::string StateIndexKey(std::uint8_t state, std::string_view workflow_id) {
+  std::string k = StateIndexPrefix(state);
+  k.append(workflow_id);
+  return k;
+}
+
+std::string StateCountKey(std::uint8_t state) {
+  std::string k(1, kStateCountTag);
+  k.push_back(static_cast<char>(state));
+  return k;
+}
+
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<std::uint8_t>(end.back()) == 0xff) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<std::uint8_t>(end.back()) + 1);
+  return end;
+}
+
+IndexEntry IndexEntryOf(const WorkflowRecord& r) { return {r.id, r.state, r.created_at_us, r.name}; }
+
+std::string EncodeIndexValue(const IndexEntry& e) {
+  Writer w(kValueFormat);
+  w.I64(e.created_at_us);
+  w.Bytes(e.name);
+  return w.Take();
+}
+
+Result<IndexEntry> DecodeIndexEntry(std::string_view key, std::string_view value) {
+  if (key.size() < 3 || key[0] != kStateIndexTag) {
+    return MakeError(ErrorCode::kInternal, "corrupt workflow index key (expected 's' <state> <workflow id>)");
+  }
+  IndexEntry e;
+  e.state = static_cast<std::uint8_t>(key[1]);
+  e.id = key.substr(2);
+  Reader in(value, "workflow index entry of " + e.id);
+  GOCLAW_RETURN_IF_ERROR(in.Format());
+  (void)(in.I64(&e.created_at_us) && in.Bytes(&e.name));
+  GOCLAW_RETURN_IF_ERROR(in.Done());
+  return e;
+}
+
+std::string EncodeCount(std::uint64_t n) {
+  Writer w(kValueFormat);
+  w.U64(n);
+  return w.Take();
+}
+
+Result<std::pair<std::uint8_t, std::uint64_t>> DecodeCount(std::string_view key, std::string_view value) {
+  if (key.size() != 2 || key[0] != kStateCountTag) {
+    return MakeError(ErrorCode::kInternal, "corrupt workflow count key (expected 'n' <state>)");
+  }
+  const auto state = static_cast<std::uint8_t>(key[1]);
+  Reader in(value, "workflow count of state " + std::to_string(state));
+  GOCLAW_RETURN_IF_ERROR(in.Format());
+  std::uint64_t n = 0;
+  (void)in.U64(&n);
+  GOCLAW_RETURN_IF_ERROR(in.Done());
+  return std::pair{state, n};
+}
+
 std::string EncodeWorkflow(const WorkflowRecord& r) {
   Writer w(kValueFormat);
   w.Bytes(r.id);

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "goclaw/core/status.h"
 #include "goclaw/store/records.h"
@@ -34,5 +35,34 @@ std::string TaskKey(std::string_view workflow_id, std::uint32_t index);
 std::string EventKey(std::string_view workflow_id, std::uint64_t seq);
 // Every key of one workflow in the tasks or events family starts with this.
 std::string WorkflowPrefix(std::string_view workflow_id);
+
+// The workflow_index family (storage.md, "The workflow index"):
+//   's' <state u8> <workflow id>  ->  index value (created_at, name): one per workflow
+//   'n' <state u8>                ->  count value (how many workflows are in that state)
+// A state's entries are one range in id order (= creation order); the counts are one range.
+inline constexpr char kStateIndexTag = 's';
+inline constexpr char kStateCountTag = 'n';
+std::string StateIndexKey(std::uint8_t state, std::string_view workflow_id);
+std::string StateIndexPrefix(std::uint8_t state);  // every key of one state starts with it
+std::string StateCountKey(std::uint8_t state);
+
+// What the index knows of a workflow: enough to filter a listing without its record.
+struct IndexEntry {
+  std::string id;
+  std::uint8_t state = 0;
+  std::int64_t created_at_us = 0;
+  std::string name;
+  friend bool operator==(const IndexEntry&, const IndexEntry&) = default;
+};
+IndexEntry IndexEntryOf(const WorkflowRecord& r);
+std::string EncodeIndexValue(const IndexEntry& e);  // the state and id are in the key
+Result<IndexEntry> DecodeIndexEntry(std::string_view key, std::string_view value);
+std::string EncodeCount(std::uint64_t n);
+// The state from a count key, and the count.
+Result<std::pair<std::uint8_t, std::uint64_t>> DecodeCount(std::string_view key, std::string_view value);
+
+// The smallest key greater than every key that starts with `prefix`; empty when there is none
+// (`prefix` is empty or all 0xff bytes).
+std::string PrefixEnd(std::string_view prefix);
 
 }  // namespace goclaw::store

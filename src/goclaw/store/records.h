@@ -1,13 +1,16 @@
 // What the store keeps (docs/design/storage.md): a record per workflow (its current state),
 // its spec and input (written once, at submit), a record per task (current state and result;
-// none while the task is pending with no attempt), and the append-only event history. Plain values; states are the engine's enums as numbers (the store does not
-// interpret them), times are microseconds since the Unix epoch (0 = not set).
+// none while the task is pending with no attempt), and the append-only event history. Plain
+// values; states are the engine's enums as numbers (the store does not interpret them), times
+// are microseconds since the Unix epoch (0 = not set). Beside them, a batch carries mutations
+// of the tables other modules registered (store.h, TableSpec): opaque keys and values.
 //
 // Thread-safety: plain values.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace goclaw::store {
@@ -62,19 +65,48 @@ struct EventRecord {
   friend bool operator==(const EventRecord&, const EventRecord&) = default;
 };
 
-// Changes applied together: all of them or none (one RocksDB write batch).
+// A change to a registered table (TableSpec in store.h). Keys and values are bytes the module
+// encodes; keys sort as bytes.
+struct TableMutation {
+  enum class Op : std::uint8_t {
+    kPut,          // insert or replace `key`
+    kErase,        // remove `key` (nothing if absent)
+    kErasePrefix,  // remove every key that starts with `key` (empty: the whole table)
+  };
+  Op op = Op::kPut;
+  std::string table;  // TableSpec::name
+  std::string key;
+  std::string value;  // kPut only
+
+  static TableMutation Put(std::string table, std::string key, std::string value) {
+    return {Op::kPut, std::move(table), std::move(key), std::move(value)};
+  }
+  static TableMutation Erase(std::string table, std::string key) {
+    return {Op::kErase, std::move(table), std::move(key), {}};
+  }
+  static TableMutation ErasePrefix(std::string table, std::string prefix) {
+    return {Op::kErasePrefix, std::move(table), std::move(prefix), {}};
+  }
+  friend bool operator==(const TableMutation&, const TableMutation&) = default;
+};
+
+// Changes applied together: all of them or none (one RocksDB write batch). Within a batch,
+// `erased` goes first, then the records, then `mutations` in their order; batches of one group
+// apply in the order they were committed.
 struct StoreBatch {
   std::vector<WorkflowRecord> workflows;  // put (insert or replace)
   std::vector<SpecRecord> specs;          // put
   std::vector<TaskRecord> tasks;          // put
   std::vector<EventRecord> events;        // append
   std::vector<std::string> erased;        // workflows removed with their spec, tasks and events
+  std::vector<TableMutation> mutations;   // registered tables' changes, in order
 
   bool empty() const {
-    return workflows.empty() && specs.empty() && tasks.empty() && events.empty() && erased.empty();
+    return workflows.empty() && specs.empty() && tasks.empty() && events.empty() && erased.empty() &&
+           mutations.empty();
   }
   std::size_t size() const {
-    return workflows.size() + specs.size() + tasks.size() + events.size() + erased.size();
+    return workflows.size() + specs.size() + tasks.size() + events.size() + erased.size() + mutations.size();
   }
 };
 

@@ -1,14 +1,18 @@
-// The RocksDB store: one database, a column family per kind of record (docs/design/storage.md),
-// the format version in `meta`, writes through the group committer.
+// The RocksDB store: one database, a column family per kind of record and per registered table
+// (docs/design/storage.md), the workflow index kept in step by the writer, the format version
+// and the tables' versions in `meta`, writes through the group committer.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
-#include <limits>
 #include <filesystem>
+#include <limits>
+#include <map>
 #include <shared_mutex>
 #include <thread>
+#include <unordered_map>
 
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
@@ -21,14 +25,21 @@
 #include "goclaw/store/encoding.h"
 #include "goclaw/store/group_commit.h"
 #include "goclaw/store/store.h"
+#include "goclaw/store/tables.h"
+#include "goclaw/store/workflow_index.h"
 
 namespace goclaw::store {
 namespace {
 
-constexpr const char* kFamilies[] = {"default", "workflows", "specs", "tasks", "events", "sagas", "memory", "meta"};
+using internal::kBuiltinFamilies;
 constexpr const char* kFormatKey = "format_version";
 
-enum Family { kDefault, kWorkflows, kSpecs, kTasks, kEvents, kSagas, kMemory, kMeta, kFamilyCount };
+enum Family { kDefault, kWorkflows, kSpecs, kTasks, kEvents, kSagas, kMemory, kMeta, kWorkflowIndex, kFamilyCount };
+static_assert(std::size(kBuiltinFamilies) == kFamilyCount);
+// The families every store has had since format 1 (all but workflow_index, added by format 2).
+constexpr std::size_t kFormat1Families = kWorkflowIndex;
+// The workflow index is rebuilt in write batches of this many entries (storage.md, backfill).
+constexpr std::size_t kBackfillBatch = 10000;
 
 // Failure injection (StoreOptions::faults): files whose writes fail with "no space" while the
 // flag is set, so tests see RocksDB's real reaction to a full disk.
@@ -126,10 +137,77 @@ Error FromRocks(const rocksdb::Status& s, const std::string& what) {
   return Error(code, what + ": " + s.ToString());
 }
 
+std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
+// Index writes into the write batch of a group.
+class BatchSink final : public internal::IndexSink {
+ public:
+  BatchSink(rocksdb::WriteBatch& wb, rocksdb::ColumnFamilyHandle* family) : wb_(wb), family_(family) {}
+  void Put(std::string key, std::string value) override { wb_.Put(family_, key, value); }
+  void Delete(std::string key) override { wb_.Delete(family_, key); }
+
+ private:
+  rocksdb::WriteBatch& wb_;
+  rocksdb::ColumnFamilyHandle* family_;
+};
+
+class IteratorCursor final : public internal::KeyCursor {
+ public:
+  explicit IteratorCursor(rocksdb::Iterator* it) : it_(it) {}
+  void Seek(std::string_view key) override { it_->Seek(rocksdb::Slice(key.data(), key.size())); }
+  bool Valid() const override { return it_->Valid(); }
+  std::string_view key() const override { return View(it_->key()); }
+  std::string_view value() const override { return View(it_->value()); }
+  void Next() override { it_->Next(); }
+  Status status() const override {
+    if (it_->status().ok()) return OkStatus();
+    return MakeError(FromRocks(it_->status(), "reading the workflow index"));
+  }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+class RecordIterator final : public internal::RecordCursor {
+ public:
+  explicit RecordIterator(rocksdb::Iterator* it) : it_(it) {}
+  void Seek(std::string_view id) override {
+    it_->Seek(rocksdb::Slice(id.data(), id.size()));
+    Decode();
+  }
+  bool Valid() const override { return it_->Valid() && status_.has_value(); }
+  const WorkflowRecord& record() const override { return record_; }
+  void Next() override {
+    it_->Next();
+    Decode();
+  }
+  Status status() const override {
+    if (!status_) return status_;
+    if (it_->status().ok()) return OkStatus();
+    return MakeError(FromRocks(it_->status(), "reading workflows"));
+  }
+
+ private:
+  void Decode() {
+    if (!it_->Valid()) return;
+    auto r = DecodeWorkflow(View(it_->value()));
+    if (!r) {
+      status_ = MakeError(r.error());
+      return;
+    }
+    record_ = std::move(*r);
+  }
+  std::unique_ptr<rocksdb::Iterator> it_;
+  WorkflowRecord record_;
+  Status status_ = OkStatus();
+};
+
+
 class RocksDbStore final : public Store {
  public:
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options) {
-    auto store = std::unique_ptr<RocksDbStore>(new RocksDbStore(options));
+    GOCLAW_ASSIGN_OR_RETURN(auto registry, internal::TableRegistry::Create(options.tables));
+    auto store = std::unique_ptr<RocksDbStore>(new RocksDbStore(options, std::move(registry)));
     GOCLAW_RETURN_IF_ERROR(store->CheckWatermark());
     Status opened = store->OpenDb();
     if (!opened && !options.read_only && opened.error().code() == ErrorCode::kUnavailable &&
@@ -145,7 +223,7 @@ class RocksDbStore final : public Store {
       opened = OkStatus();
     }
     GOCLAW_RETURN_IF_ERROR(opened);
-    GOCLAW_RETURN_IF_ERROR(store->CheckFormat());
+    GOCLAW_RETURN_IF_ERROR(store->PrepareAfterOpen());
     if (options.read_only) return std::unique_ptr<Store>(std::move(store));  // no writer thread
     store->committer_ = std::make_unique<GroupCommitter>(
         [s = store.get()](const std::vector<const StoreBatch*>& group) { return s->Write(group); },
@@ -161,6 +239,10 @@ class RocksDbStore final : public Store {
   void Commit(StoreBatch batch, CommitCallback done) override {
     if (!committer_) {
       if (done) done(MakeError(ErrorCode::kFailedPrecondition, "the store at " + path_ + " is open read-only"));
+      return;
+    }
+    if (Status ok = registry_.Check(batch); !ok) {
+      if (done) done(std::move(ok));
       return;
     }
     committer_->Submit(std::move(batch), std::move(done));
@@ -189,18 +271,18 @@ class RocksDbStore final : public Store {
     return e.seq;
   }
 
-  Result<std::vector<WorkflowRecord>> Workflows(const WorkflowQuery& query) override {
+  Result<WorkflowPage> ListWorkflows(const WorkflowQuery& query) override {
     std::shared_lock lock(db_mu_);
     GOCLAW_RETURN_IF_ERROR(Usable());
-    std::vector<WorkflowRecord> out;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family_[kWorkflows]));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      GOCLAW_ASSIGN_OR_RETURN(WorkflowRecord w, DecodeWorkflow(View(it->value())));
-      if (query.unfinished_only && w.state >= query.first_terminal_state) continue;
-      out.push_back(std::move(w));
-    }
-    if (!it->status().ok()) return MakeError(FromRocks(it->status(), "reading workflows from " + path_));
-    return out;
+    SnapshotView view(*this);
+    return internal::QueryWorkflows(view, query);
+  }
+
+  Result<std::map<std::uint8_t, std::uint64_t>> CountWorkflowsByState() override {
+    std::shared_lock lock(db_mu_);
+    GOCLAW_RETURN_IF_ERROR(Usable());
+    SnapshotView view(*this);
+    return internal::CountByState(view);
   }
 
   Result<std::optional<WorkflowRecord>> Workflow(const std::string& id) override {
@@ -243,6 +325,45 @@ class RocksDbStore final : public Store {
     return out;
   }
 
+  Result<std::optional<std::string>> Get(std::string_view table, std::string_view key) override {
+    GOCLAW_ASSIGN_OR_RETURN(std::size_t t, registry_.Find(table));
+    std::shared_lock lock(db_mu_);
+    GOCLAW_RETURN_IF_ERROR(Usable());
+    if (table_family_[t] == nullptr) return std::optional<std::string>();  // read-only, never created
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), table_family_[t], rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return MakeError(FromRocks(s, "reading store table \"" + std::string(table) + "\" of " + path_));
+    return std::optional<std::string>(std::move(value));
+  }
+
+  Result<std::vector<TableEntry>> Scan(std::string_view table, std::string_view prefix, std::string_view after_key,
+                                       std::size_t limit) override {
+    GOCLAW_ASSIGN_OR_RETURN(std::size_t t, registry_.Find(table));
+    std::shared_lock lock(db_mu_);
+    GOCLAW_RETURN_IF_ERROR(Usable());
+    std::vector<TableEntry> out;
+    if (table_family_[t] == nullptr) return out;
+    rocksdb::ReadOptions read;
+    const std::string end = PrefixEnd(prefix);
+    rocksdb::Slice upper(end);
+    if (!end.empty()) read.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, table_family_[t]));
+    const bool from_cursor = !after_key.empty() && after_key >= prefix;
+    const std::string_view start = from_cursor ? after_key : prefix;
+    it->Seek(rocksdb::Slice(start.data(), start.size()));
+    if (from_cursor && it->Valid() && View(it->key()) == after_key) it->Next();
+    for (; it->Valid() && View(it->key()).starts_with(prefix) && (limit == 0 || out.size() < limit); it->Next()) {
+      out.push_back({it->key().ToString(), it->value().ToString()});
+    }
+    if (!it->status().ok()) {
+      return MakeError(FromRocks(it->status(), "reading store table \"" + std::string(table) + "\" of " + path_));
+    }
+    return out;
+  }
+
+  const std::vector<TableSpec>& Tables() const override { return registry_.specs(); }
+
   Status Checkpoint(const std::string& dir) override {
     std::shared_lock lock(db_mu_);
     GOCLAW_RETURN_IF_ERROR(Usable());
@@ -264,10 +385,43 @@ class RocksDbStore final : public Store {
   }
 
  private:
-  explicit RocksDbStore(const StoreOptions& options)
-      : path_(options.path), sync_(options.sync != SyncMode::kNone), options_(options) {}
+  RocksDbStore(const StoreOptions& options, internal::TableRegistry registry)
+      : path_(options.path), sync_(options.sync != SyncMode::kNone), options_(options), registry_(std::move(registry)) {}
 
-  static std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+  // Workflows and their index as of one RocksDB snapshot; the caller holds db_mu_ (shared).
+  class SnapshotView final : public internal::WorkflowView {
+   public:
+    explicit SnapshotView(const RocksDbStore& store) : store_(store), snapshot_(store.db_->GetSnapshot()) {
+      read_.snapshot = snapshot_;
+    }
+    ~SnapshotView() override {
+      if (snapshot_ != nullptr) store_.db_->ReleaseSnapshot(snapshot_);
+    }
+    SnapshotView(const SnapshotView&) = delete;
+    SnapshotView& operator=(const SnapshotView&) = delete;
+
+    std::unique_ptr<internal::KeyCursor> Index() override {
+      // A read-only store of format 1 has no index on disk: the one built at open.
+      if (store_.memory_index_) return store_.memory_index_->Cursor();
+      return std::make_unique<IteratorCursor>(store_.db_->NewIterator(read_, store_.family_[kWorkflowIndex]));
+    }
+    std::unique_ptr<internal::RecordCursor> Records() override {
+      return std::make_unique<RecordIterator>(store_.db_->NewIterator(read_, store_.family_[kWorkflows]));
+    }
+    Result<std::optional<WorkflowRecord>> Record(const std::string& id) override {
+      std::string value;
+      rocksdb::Status s = store_.db_->Get(read_, store_.family_[kWorkflows], id, &value);
+      if (s.IsNotFound()) return std::optional<WorkflowRecord>();
+      if (!s.ok()) return MakeError(FromRocks(s, "reading workflow " + id));
+      GOCLAW_ASSIGN_OR_RETURN(WorkflowRecord w, DecodeWorkflow(value));
+      return std::optional<WorkflowRecord>(std::move(w));
+    }
+
+   private:
+    const RocksDbStore& store_;
+    const rocksdb::Snapshot* snapshot_;
+    rocksdb::ReadOptions read_;
+  };
 
   // Under db_mu_: after a failed reopen there is no database until the next write reopens it.
   Status Usable() const {
@@ -297,7 +451,8 @@ class RocksDbStore final : public Store {
     if (Status probe = ProbeWrite(); !probe) return probe;
     std::unique_lock lock(db_mu_);
     CloseDb();
-    return OpenDb();
+    GOCLAW_RETURN_IF_ERROR(OpenDb());
+    return PrepareAfterOpen();
   }
 
   // Writes, syncs and removes a small file next to the data: can the disk take writes again?
@@ -345,50 +500,130 @@ class RocksDbStore final : public Store {
     // (CheckWatermark) then tells whether that prefix lacks acknowledged writes.
     options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
     options.IncreaseParallelism(2);
-    // A family this build does not know was made by a newer goclaw: refuse rather than guess.
+    // The families to open: the built-in ones, then the registered tables'.
+    std::vector<std::string> names(std::begin(kBuiltinFamilies), std::end(kBuiltinFamilies));
+    for (const TableSpec& t : registry_.specs()) {
+      if (std::find(names.begin(), names.end(), t.column_family) == names.end()) names.push_back(t.column_family);
+    }
     std::vector<std::string> existing;
     if (rocksdb::DB::ListColumnFamilies(options, path_, &existing).ok()) {
-      for (const auto& name : existing) {
-        if (std::find(std::begin(kFamilies), std::end(kFamilies), name) == std::end(kFamilies)) {
-          return MakeError(ErrorCode::kFailedPrecondition,
-                           "the store at " + path_ + " has a column family \"" + name +
-                               "\" this goclaw does not know (written by a newer version?)");
-        }
-      }
-      // Every store has had all the families since it was created: one missing from the
+      auto exists = [&](const std::string& name) {
+        return std::find(existing.begin(), existing.end(), name) != existing.end();
+      };
+      // Every store has had the format-1 families since it was created: one missing from the
       // MANIFEST means the MANIFEST lost records (truncated or damaged), and creating the family
       // again would silently drop whatever the WAL still holds for it.
       std::vector<std::string> missing;
-      for (const char* name : kFamilies) {
-        if (std::find(existing.begin(), existing.end(), name) == existing.end()) missing.push_back(name);
+      for (std::size_t f = 0; f < kFormat1Families; ++f) {
+        if (!exists(kBuiltinFamilies[f])) missing.push_back(kBuiltinFamilies[f]);
       }
-      if (existing_db && !missing.empty()) {
-        std::string names;
-        for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
-        return MakeError(ErrorCode::kFailedPrecondition,
-                         "the store at " + path_ + " is damaged: its MANIFEST does not list the column "
-                         "families " + names + ", which every goclaw store has (a truncated or damaged "
-                         "MANIFEST file). Refusing to open it; restore a snapshot (goclaw admin snapshot)");
+      if (existing_db && !missing.empty()) return MakeError(Damaged(missing, "which every goclaw store has"));
+      std::vector<std::string> unknown;
+      for (const auto& name : existing) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) unknown.push_back(name);
       }
+      std::vector<std::string> absent;  // families this build would create
+      for (const auto& name : names) {
+        if (!exists(name)) absent.push_back(name);
+      }
+      if (existing_db && (!unknown.empty() || !absent.empty())) {
+        GOCLAW_RETURN_IF_ERROR(CheckFamiliesAgainstMeta(options, unknown, absent));
+      }
+      // A family meta records as another table (one not registered this time) is opened as it
+      // is (RocksDB opens every family for writing) and left alone.
+      if (!options_.read_only) names.insert(names.end(), unknown.begin(), unknown.end());
+      // Read-only: only the families that exist (a store made by an older build lacks some).
+      if (options_.read_only) std::erase_if(names, [&](const std::string& n) { return !exists(n); });
     }
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const char* name : kFamilies) families.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
+    for (const auto& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
     rocksdb::Status s;
     if (options_.read_only) {
-      // Only the families that exist (a store made by an older build may lack some).
-      families.erase(std::remove_if(families.begin(), families.end(),
-                                    [&](const auto& f) {
-                                      return std::find(existing.begin(), existing.end(), f.name) == existing.end();
-                                    }),
-                     families.end());
       s = rocksdb::DB::OpenForReadOnly(options, path_, families, &handles_, &db_);
     } else {
       s = rocksdb::DB::Open(options, path_, families, &handles_, &db_);
     }
-    if (s.ok()) family_ = ByFamily(families, handles_);
     if (!s.ok()) return MakeError(FromRocks(s, "cannot open the store at " + path_));
+    opened_read_only_ = options_.read_only;
+    MapFamilies(families);
     return OkStatus();
   }
+
+  Error Damaged(const std::vector<std::string>& missing, const std::string& which) const {
+    std::string names;
+    for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
+    return Error(ErrorCode::kFailedPrecondition,
+                 "the store at " + path_ + " is damaged: its MANIFEST does not list the column "
+                 "families " + names + ", " + which + " (a truncated or damaged MANIFEST file). Refusing to "
+                 "open it; restore a snapshot (goclaw admin snapshot)");
+  }
+
+  // Before opening a store that has families this build does not know (`unknown`) or lacks
+  // families it would create (`absent`), reads `meta` (read-only, creating nothing): an unknown
+  // family must be a table registered by an earlier start (else a newer goclaw made it); an
+  // absent one must be new (else the MANIFEST lost it).
+  Status CheckFamiliesAgainstMeta(const rocksdb::Options& options, const std::vector<std::string>& unknown,
+                                  const std::vector<std::string>& absent) {
+    std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+        {kBuiltinFamilies[kDefault], rocksdb::ColumnFamilyOptions(options)},
+        {kBuiltinFamilies[kMeta], rocksdb::ColumnFamilyOptions(options)}};
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    rocksdb::Status s = rocksdb::DB::OpenForReadOnly(options, path_, families, &handles, &db);
+    if (!s.ok()) return MakeError(FromRocks(s, "cannot open the store at " + path_));
+    std::map<std::string, std::string> tables;  // family -> table, as recorded
+    std::string format;
+    {
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[1]));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        const std::string_view key = View(it->key());
+        if (key == kFormatKey) format = it->value().ToString();
+        if (!key.starts_with(internal::kTableMetaPrefix)) continue;
+        auto meta = internal::ParseTableMeta(key, View(it->value()));
+        if (meta) tables[meta->family] = meta->name;
+      }
+      s = it->status();
+    }
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    db->Close();
+    delete db;
+    if (!s.ok()) return MakeError(FromRocks(s, "reading meta of the store at " + path_));
+    for (const auto& name : unknown) {
+      if (!tables.contains(name)) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "the store at " + path_ + " has a column family \"" + name +
+                             "\" this goclaw does not know (written by a newer version?)");
+      }
+    }
+    std::vector<std::string> lost;
+    for (const auto& name : absent) {
+      // The index came with format 2; a table's family, with its meta record.
+      const bool had = name == kBuiltinFamilies[kWorkflowIndex] ? format != "" && format != "1" : tables.contains(name);
+      if (had) lost.push_back(name);
+    }
+    if (!lost.empty()) return MakeError(Damaged(lost, "which it had (its meta says so)"));
+    return OkStatus();
+  }
+
+  // family_ by Family and table_family_ by registry position; families missing from a
+  // read-only store get the default one (always there, never written: reads find nothing),
+  // tables' get nullptr.
+  void MapFamilies(const std::vector<rocksdb::ColumnFamilyDescriptor>& opened) {
+    family_.assign(kFamilyCount, nullptr);
+    table_family_.assign(registry_.specs().size(), nullptr);
+    for (std::size_t i = 0; i < opened.size(); ++i) {
+      if (opened[i].name == kBuiltinFamilies[kDefault]) std::fill(family_.begin(), family_.end(), handles_[i]);
+    }
+    for (std::size_t i = 0; i < opened.size(); ++i) {
+      for (std::size_t f = 0; f < kFamilyCount; ++f) {
+        if (opened[i].name == kBuiltinFamilies[f]) family_[f] = handles_[i];
+      }
+      for (std::size_t t = 0; t < registry_.specs().size(); ++t) {
+        if (opened[i].name == registry_.specs()[t].column_family) table_family_[t] = handles_[i];
+      }
+    }
+  }
+
 
   // True when path_ holds a database (its CURRENT file), false when it holds no RocksDB file
   // at all; an error naming what is missing when it holds RocksDB files without CURRENT.
@@ -417,48 +652,185 @@ class RocksDbStore final : public Store {
                          "to start empty");
   }
 
-  // Handles indexed by Family; families missing from a read-only store get the default one
-  // (always there, never written: reads from it find nothing).
-  static std::vector<rocksdb::ColumnFamilyHandle*> ByFamily(
-      const std::vector<rocksdb::ColumnFamilyDescriptor>& opened,
-      const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
-    std::vector<rocksdb::ColumnFamilyHandle*> out(kFamilyCount, nullptr);
-    for (std::size_t i = 0; i < opened.size(); ++i) {
-      if (opened[i].name == kFamilies[kDefault]) std::fill(out.begin(), out.end(), handles[i]);
-    }
-    for (std::size_t i = 0; i < opened.size(); ++i) {
-      auto at = std::find_if(std::begin(kFamilies), std::end(kFamilies),
-                             [&](const char* n) { return opened[i].name == n; });
-      out[static_cast<std::size_t>(at - std::begin(kFamilies))] = handles[i];
-    }
-    return out;
-  }
 
-  Status CheckFormat() {
+  // After every open (and reopen): the format version (a new store gets the current one; one
+  // of format 1 gets its workflow index built), the registered tables' versions, the counts.
+  Status PrepareAfterOpen() {
+    memory_index_.reset();
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_[kMeta], kFormatKey, &value);
-    if (s.IsNotFound() && options_.read_only) return OkStatus();
-    if (s.IsNotFound()) {
+    if (s.IsNotFound() && opened_read_only_) {
+      format_version_ = 0;  // never written: nothing to read, and no index needed
+    } else if (s.IsNotFound()) {
       rocksdb::WriteOptions w;
       w.sync = true;
       s = db_->Put(w, family_[kMeta], kFormatKey, std::to_string(kStoreFormatVersion));
       if (!s.ok()) return MakeError(FromRocks(s, "writing the format version to " + path_));
       format_version_ = kStoreFormatVersion;
+    } else if (!s.ok()) {
+      return MakeError(FromRocks(s, "reading the format version of " + path_));
+    } else {
+      int version = 0;
+      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), version);
+      if (ec != std::errc() || ptr != value.data() + value.size()) {
+        return MakeError(ErrorCode::kInternal, "the store at " + path_ + " has a corrupt format version \"" + value + "\"");
+      }
+      format_version_ = version;
+      if (version > kStoreFormatVersion) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "the store at " + path_ + " has format version " + std::to_string(version) +
+                             ", written by a newer goclaw; this one reads version " +
+                             std::to_string(kStoreFormatVersion));
+      }
+      if (version < 2) GOCLAW_RETURN_IF_ERROR(opened_read_only_ ? IndexInMemory() : BuildIndex());
+    }
+    GOCLAW_RETURN_IF_ERROR(CheckTables());
+    return LoadCounts();
+  }
+
+  // Format 1 had no workflow index: builds it from the workflow records and raises the format
+  // to 2, in write batches of kBackfillBatch entries. The first batch clears the family, so a
+  // build cut short by a crash starts over at the next open; the last one (synced) writes the
+  // counts and the format, which marks the index complete.
+  Status BuildIndex() {
+    const auto start = std::chrono::steady_clock::now();
+    rocksdb::WriteOptions unsynced;
+    rocksdb::WriteBatch wb;
+    wb.DeleteRange(family_[kWorkflowIndex], "", "\xff");  // every index key starts with 'n' or 's'
+    BatchSink sink(wb, family_[kWorkflowIndex]);
+    internal::CountDeltas deltas{};
+    std::uint64_t n = 0;
+    rocksdb::ReadOptions read;
+    read.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, family_[kWorkflows]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      auto w = DecodeWorkflow(View(it->value()));
+      if (!w) return MakeError(w.error().code(), "building the workflow index of " + path_ + ": " + w.error().message());
+      const IndexEntry entry = IndexEntryOf(*w);
+      internal::UpdateIndex(nullptr, &entry, sink, deltas);
+      if (++n % kBackfillBatch == 0) {
+        if (rocksdb::Status s = db_->Write(unsynced, &wb); !s.ok()) {
+          return MakeError(FromRocks(s, "building the workflow index of " + path_));
+        }
+        wb.Clear();
+      }
+    }
+    if (!it->status().ok()) return MakeError(FromRocks(it->status(), "reading workflows of " + path_));
+    GOCLAW_ASSIGN_OR_RETURN(auto counts, internal::ApplyCounts({}, deltas, sink));
+    (void)counts;
+    wb.Put(family_[kMeta], kFormatKey, std::to_string(kStoreFormatVersion));
+    rocksdb::WriteOptions synced;
+    synced.sync = true;
+    if (rocksdb::Status s = db_->Write(synced, &wb); !s.ok()) {
+      return MakeError(FromRocks(s, "building the workflow index of " + path_));
+    }
+    options_.logger.Info("store {}: built the workflow index of {} workflows in {:.1f} ms (format {} -> {})", path_,
+                         n, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(),
+                         format_version_, kStoreFormatVersion);
+    format_version_ = kStoreFormatVersion;
+    return OkStatus();
+  }
+
+  // A read-only store of format 1 cannot build its index on disk: it is built in memory, from
+  // the records as of the open (which is all a read-only store ever sees).
+  Status IndexInMemory() {
+    auto index = std::make_unique<internal::MemoryIndex>();
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family_[kWorkflows]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      GOCLAW_ASSIGN_OR_RETURN(WorkflowRecord w, DecodeWorkflow(View(it->value())));
+      const IndexEntry entry = IndexEntryOf(w);
+      index->Apply(nullptr, &entry);
+    }
+    if (!it->status().ok()) return MakeError(FromRocks(it->status(), "reading workflows of " + path_));
+    memory_index_ = std::move(index);
+    return OkStatus();
+  }
+
+  // Each registered table's record in meta: written for a new table, raised for an older
+  // version; a newer version or another family is refused.
+  Status CheckTables() {
+    rocksdb::WriteBatch wb;
+    for (std::size_t t = 0; t < registry_.specs().size(); ++t) {
+      const TableSpec& spec = registry_.specs()[t];
+      const std::string key = internal::TableMetaKey(spec.name);
+      std::string value;
+      rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_[kMeta], key, &value);
+      if (!s.ok() && !s.IsNotFound()) return MakeError(FromRocks(s, "reading meta of " + path_));
+      if (s.ok()) {
+        GOCLAW_ASSIGN_OR_RETURN(internal::TableMeta stored, internal::ParseTableMeta(key, value));
+        if (stored.version > spec.format_version) {
+          return MakeError(ErrorCode::kFailedPrecondition,
+                           "the store at " + path_ + " has table \"" + spec.name + "\" in format version " +
+                               std::to_string(stored.version) + ", written by a newer goclaw; this one reads version " +
+                               std::to_string(spec.format_version) + " of it");
+        }
+        if (stored.family != spec.column_family) {
+          return MakeError(ErrorCode::kFailedPrecondition,
+                           "the store at " + path_ + " keeps table \"" + spec.name + "\" in column family \"" +
+                               stored.family + "\", but it is registered with column family \"" + spec.column_family +
+                               "\" (moving a table is not supported)");
+        }
+        if (stored.version == spec.format_version) continue;
+      }
+      wb.Put(family_[kMeta], key, internal::TableMetaValue(spec.format_version, spec.column_family));
+    }
+    if (wb.Count() == 0 || opened_read_only_) return OkStatus();  // read-only: recorded at the first open for writing
+    rocksdb::WriteOptions w;
+    w.sync = true;
+    if (rocksdb::Status s = db_->Write(w, &wb); !s.ok()) {
+      return MakeError(FromRocks(s, "writing table versions to " + path_));
+    }
+    return OkStatus();
+  }
+
+  // The writer's copy of the per-state counts.
+  Status LoadCounts() {
+    counts_ = {};
+    SnapshotView view(*this);
+    GOCLAW_ASSIGN_OR_RETURN(auto counts, internal::CountByState(view));
+    for (const auto& [state, n] : counts) counts_[state] = n;
+    return OkStatus();
+  }
+
+  // The writer thread: what the index holds for a workflow before this write — as an earlier
+  // batch of the group left it (`seen`), else as stored (the record, read back: recent ones
+  // are in the memtable). nullptr when the workflow does not exist.
+  Result<const IndexEntry*> Before(const std::string& id,
+                                   std::unordered_map<std::string, std::optional<IndexEntry>>& seen) {
+    auto it = seen.find(id);
+    if (it == seen.end()) {
+      rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_[kWorkflows], id, &scratch_);
+      if (!s.ok() && !s.IsNotFound()) return MakeError(FromRocks(s, "reading workflow " + id + " from " + path_));
+      std::optional<IndexEntry> before;
+      if (s.ok()) {
+        GOCLAW_ASSIGN_OR_RETURN(WorkflowRecord w, DecodeWorkflow(scratch_));
+        before = IndexEntryOf(w);
+      }
+      it = seen.emplace(id, std::move(before)).first;
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+
+  // kErasePrefix: a range delete, or — for a prefix with no end (empty, or all 0xff bytes) — a
+  // delete of each stored key and of each key an earlier mutation of this group put.
+  Status ErasePrefix(rocksdb::WriteBatch& wb, rocksdb::ColumnFamilyHandle* family, const std::string& prefix,
+                     const std::vector<const StoreBatch*>& group, std::size_t batch, std::size_t mutation) {
+    const std::string end = PrefixEnd(prefix);
+    if (!end.empty()) {
+      wb.DeleteRange(family, prefix, end);
       return OkStatus();
     }
-    if (!s.ok()) return MakeError(FromRocks(s, "reading the format version of " + path_));
-    int version = 0;
-    try {
-      version = std::stoi(value);
-    } catch (...) {
-      return MakeError(ErrorCode::kInternal, "the store at " + path_ + " has a corrupt format version \"" + value + "\"");
-    }
-    format_version_ = version;
-    if (version > kStoreFormatVersion) {
-      return MakeError(ErrorCode::kFailedPrecondition,
-                       "the store at " + path_ + " has format version " + std::to_string(version) +
-                           ", written by a newer goclaw; this one reads version " +
-                           std::to_string(kStoreFormatVersion));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) wb.Delete(family, it->key());
+    if (!it->status().ok()) return MakeError(FromRocks(it->status(), "reading a store table of " + path_));
+    const std::string& table = group[batch]->mutations[mutation].table;
+    for (std::size_t b = 0; b <= batch; ++b) {
+      const auto& ms = group[b]->mutations;
+      for (std::size_t m = 0; m < (b == batch ? mutation : ms.size()); ++m) {
+        if (ms[m].op == TableMutation::Op::kPut && ms[m].table == table && ms[m].key.starts_with(prefix)) {
+          wb.Delete(family, ms[m].key);
+        }
+      }
     }
     return OkStatus();
   }
@@ -472,8 +844,17 @@ class RocksDbStore final : public Store {
       start_error_.clear();
     }
     rocksdb::WriteBatch wb;
-    for (const StoreBatch* b : group) {
+    BatchSink index(wb, family_[kWorkflowIndex]);
+    internal::CountDeltas deltas{};
+    // Each workflow's index entry as the batches so far leave it (several puts of one workflow
+    // in a group read the store once).
+    std::unordered_map<std::string, std::optional<IndexEntry>> seen;
+    for (std::size_t bi = 0; bi < group.size(); ++bi) {
+      const StoreBatch* b = group[bi];
       for (const auto& id : b->erased) {
+        GOCLAW_ASSIGN_OR_RETURN(const IndexEntry* before, Before(id, seen));
+        internal::UpdateIndex(before, nullptr, index, deltas);
+        seen[id].reset();
         std::string begin = WorkflowPrefix(id);
         std::string end = id + '\x01';
         wb.Delete(family_[kWorkflows], id);
@@ -481,11 +862,34 @@ class RocksDbStore final : public Store {
         wb.DeleteRange(family_[kTasks], begin, end);
         wb.DeleteRange(family_[kEvents], begin, end);
       }
-      for (const auto& w : b->workflows) wb.Put(family_[kWorkflows], w.id, EncodeWorkflow(w));
+      for (const auto& w : b->workflows) {
+        GOCLAW_ASSIGN_OR_RETURN(const IndexEntry* before, Before(w.id, seen));
+        IndexEntry after = IndexEntryOf(w);
+        internal::UpdateIndex(before, &after, index, deltas);
+        seen[w.id] = std::move(after);
+        wb.Put(family_[kWorkflows], w.id, EncodeWorkflow(w));
+      }
       for (const auto& sp : b->specs) wb.Put(family_[kSpecs], sp.workflow_id, EncodeSpec(sp));
       for (const auto& t : b->tasks) wb.Put(family_[kTasks], TaskKey(t.workflow_id, t.index), EncodeTask(t));
       for (const auto& e : b->events) wb.Put(family_[kEvents], EventKey(e.workflow_id, e.seq), EncodeEvent(e));
+      for (std::size_t mi = 0; mi < b->mutations.size(); ++mi) {
+        const TableMutation& m = b->mutations[mi];
+        GOCLAW_ASSIGN_OR_RETURN(std::size_t t, registry_.Find(m.table));  // checked at Commit
+        rocksdb::ColumnFamilyHandle* family = table_family_[t];
+        switch (m.op) {
+          case TableMutation::Op::kPut:
+            wb.Put(family, m.key, m.value);
+            break;
+          case TableMutation::Op::kErase:
+            wb.Delete(family, m.key);
+            break;
+          case TableMutation::Op::kErasePrefix:
+            GOCLAW_RETURN_IF_ERROR(ErasePrefix(wb, family, m.key, group, bi, mi));
+            break;
+        }
+      }
     }
+    GOCLAW_ASSIGN_OR_RETURN(internal::StateCounts counts, internal::ApplyCounts(counts_, deltas, index));
     rocksdb::WriteOptions options;
     options.sync = sync_;
 #if defined(__SANITIZE_THREAD__)
@@ -499,9 +903,11 @@ class RocksDbStore final : public Store {
       needs_reopen_ = true;
       return MakeError(FromRocks(s, "writing to the store at " + path_));
     }
+    counts_ = counts;
     MaybeWriteWatermark();
     return OkStatus();
   }
+
 
   // True when path_ holds a database (its CURRENT file).
   bool HasDatabase() const {
@@ -577,6 +983,13 @@ class RocksDbStore final : public Store {
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // as opened (destroyed on close)
   std::vector<rocksdb::ColumnFamilyHandle*> family_;   // indexed by Family
+  const internal::TableRegistry registry_;
+  std::vector<rocksdb::ColumnFamilyHandle*> table_family_;  // by registry position; nullptr: none
+  bool opened_read_only_ = false;  // db_ was opened with OpenForReadOnly
+  // A read-only store of format 1: its workflow index, built at open (none on disk).
+  std::unique_ptr<internal::MemoryIndex> memory_index_;
+  internal::StateCounts counts_{};  // writer thread (and open): the stored per-state counts
+  std::string scratch_;             // writer thread: a value read back
   std::unique_ptr<GroupCommitter> committer_;
 };
 

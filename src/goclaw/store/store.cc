@@ -12,4 +12,9 @@ Status Store::CommitAndWait(StoreBatch batch) {
   return result.get();
 }
 
+Result<std::vector<WorkflowRecord>> Store::Workflows(const WorkflowQuery& query) {
+  GOCLAW_ASSIGN_OR_RETURN(WorkflowPage page, ListWorkflows(query));
+  return std::move(page.workflows);
+}
+
 }  // namespace goclaw::store

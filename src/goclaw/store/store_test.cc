@@ -102,7 +102,7 @@ TEST_P(StoreTest, UnfinishedQueryAndErase) {
   done.workflows[0].state = 3;  // completed
   ASSERT_TRUE(store_->CommitAndWait(done));
   EXPECT_EQ(store_->Workflows({})->size(), 2u);
-  auto unfinished = store_->Workflows({.unfinished_only = true});
+  auto unfinished = store_->Workflows({.states = {0, 1, 2}});
   ASSERT_EQ(unfinished->size(), 1u);
   EXPECT_EQ(unfinished->front().id, "wf-1");
 
@@ -273,7 +273,7 @@ TEST(RocksDbStoreTest, ReadOnlyOpenReadsAStoreThatIsOpenElsewhere) {
 // Edits a closed store with RocksDB itself, as a newer goclaw would have left it.
 void WithRawDb(const std::string& path, const std::function<void(rocksdb::DB*, std::vector<rocksdb::ColumnFamilyHandle*>&)>& fn) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name : {"default", "workflows", "specs", "tasks", "events", "sagas", "memory", "meta"}) {
+  for (const char* name : {"default", "workflows", "specs", "tasks", "events", "sagas", "memory", "meta", "workflow_index"}) {
     families.emplace_back(name, rocksdb::ColumnFamilyOptions());
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -289,15 +289,15 @@ TEST(RocksDbStoreTest, ANewerFormatOrUnknownFamilyIsRefused) {
   const std::string path = dir.path() + "/data";
   { ASSERT_TRUE(OpenRocksDbStore({.path = path})); }
   WithRawDb(path, [](rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*>& h) {
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), h[7], "format_version", "2").ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), h[7], "format_version", "3").ok());
   });
   auto newer = OpenRocksDbStore({.path = path});
   ASSERT_FALSE(newer);
   EXPECT_EQ(newer.error().code(), ErrorCode::kFailedPrecondition);
-  EXPECT_THAT(newer.error().message(), HasSubstr("format version 2, written by a newer goclaw"));
+  EXPECT_THAT(newer.error().message(), HasSubstr("format version 3, written by a newer goclaw"));
 
   WithRawDb(path, [](rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*>& h) {
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), h[7], "format_version", "1").ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), h[7], "format_version", "2").ok());
     rocksdb::ColumnFamilyHandle* extra = nullptr;
     ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "future", &extra).ok());
     db->DestroyColumnFamilyHandle(extra);

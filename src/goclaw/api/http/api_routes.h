@@ -7,6 +7,7 @@
 //   GET   /api/v1/workflows/{id}                 status with every task
 //   GET   /api/v1/workflows/{id}/events          the event history
 //   GET   /api/v1/workflows/{id}/tasks/{tid}/result
+//   GET   /api/v1/workflows/{id}/tasks/{tid}/logs   a task's log lines, per attempt
 //   POST  /api/v1/workflows/{id}/cancel          idempotent while running; 409 when finished
 //   GET   /api/v1/lanes, GET|PATCH /api/v1/lanes/{name}
 //   GET   /health, /ready, /status

@@ -47,16 +47,12 @@ std::optional<KindSet> ParseKind(std::string_view kind) {
 }
 
 std::string KindName(const engine::Event& e) {
-  return (e.task_id.empty() ? "workflow." : "task.") + e.to;
+  return (e.is_task() ? "task." : "workflow.") + std::string(e.to_name());
 }
 
 std::size_t KindBit(const engine::Event& e) {
-  if (e.task_id.empty()) {
-    auto s = engine::ParseWorkflowState(e.to);
-    return s ? static_cast<std::size_t>(*s) : 0;
-  }
-  auto s = engine::ParseTaskState(e.to);
-  return engine::kWorkflowStateCount + (s ? static_cast<std::size_t>(*s) : 0);
+  if (!e.is_task()) return static_cast<std::size_t>(e.workflow_to());
+  return engine::kWorkflowStateCount + static_cast<std::size_t>(e.task_to());
 }
 
 std::string EventMessage(const engine::Event& e) {

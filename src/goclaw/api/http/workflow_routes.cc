@@ -1,5 +1,5 @@
-// Workflow routes over service::WorkflowService: submit, list, get, events, task result,
-// cancel, validate.
+// Workflow routes over service::WorkflowService: submit, list, get, events, task result and
+// logs, cancel, validate.
 #include <limits>
 
 #include "goclaw/api/http/api_routes.h"
@@ -148,6 +148,21 @@ HttpResponse TaskResult(WorkflowService& workflows, HttpRequest& req) {
   return r ? HttpResponse::Json(200, *r) : ErrorResponse(req, r.error());
 }
 
+// A task's log lines; `attempt=<n>` keeps one attempt's.
+HttpResponse TaskLogs(WorkflowService& workflows, HttpRequest& req) {
+  std::string id;
+  HttpResponse error;
+  if (!WorkflowId(req, &id, &error)) return error;
+  Diagnostics diag;
+  QueryReader q(req, diag);
+  std::int64_t attempt = 0;
+  q.Int("attempt", &attempt, 1, 1000000);
+  q.Allow({"attempt"});
+  if (!diag.empty()) return QueryError(req, diag);
+  auto r = workflows.TaskLogs(id, req.params.at("task"), static_cast<int>(attempt));
+  return r ? HttpResponse::Json(200, *r) : ErrorResponse(req, r.error());
+}
+
 // Answered once the cancellation is durable.
 HttpResponse CancelWorkflow(WorkflowService& workflows, HttpRequest& req) {
   std::string id;
@@ -173,6 +188,7 @@ void AddWorkflowRoutes(Router& router, const ApiContext& ctx) {
   router.Add("GET", "/api/v1/workflows/{id}", "A workflow with every task: state, attempts, timings, error, result", [w](HttpRequest& r) { return GetWorkflow(*w, r); });
   router.Add("GET", "/api/v1/workflows/{id}/events", "The event history of a workflow (since=<seq> for the later ones)", [w](HttpRequest& r) { return WorkflowEvents(*w, r); });
   router.Add("GET", "/api/v1/workflows/{id}/tasks/{task}/result", "The output of one completed task", [w](HttpRequest& r) { return TaskResult(*w, r); });
+  router.Add("GET", "/api/v1/workflows/{id}/tasks/{task}/logs", "A task's log lines (attempt=<n> for one attempt): function logs, exec stderr, http status lines", [w](HttpRequest& r) { return TaskLogs(*w, r); });
   router.Add("POST", "/api/v1/workflows/{id}/cancel", "Cancel a workflow (409 once finished)", [w](HttpRequest& r) { return CancelWorkflow(*w, r); });
 }
 

@@ -1,0 +1,133 @@
+// noop, echo, sleep, fail.
+#include "goclaw/exec/builtin_executor.h"
+
+#include <algorithm>
+#include <array>
+#include <mutex>
+#include <string_view>
+
+#include "goclaw/core/document.h"
+#include "goclaw/core/json_reader.h"
+#include "goclaw/core/suggest.h"
+#include "goclaw/core/text.h"
+
+namespace goclaw::exec {
+namespace {
+
+// Completes a sleep exactly once: when its timer fires or when it is cancelled.
+struct SleepState {
+  std::mutex mu;
+  AttemptDone done;
+  void Finish(AttemptResult result) {
+    AttemptDone d;
+    {
+      std::lock_guard lock(mu);
+      d = std::move(done);
+    }
+    if (d) d(std::move(result));
+  }
+};
+
+// wait_signal joins these with signals (DESIGN.md §7).
+constexpr std::array<std::string_view, 4> kBuiltinOps{"noop", "echo", "sleep", "fail"};
+
+bool IsPlaceholder(const boost::json::value& v) {
+  return v.is_string() && v.get_string().find("{{") != boost::json::string::npos;
+}
+
+void CheckFailConfig(const boost::json::object& config, const std::string& path, Diagnostics& diag) {
+  if (const auto* times = config.if_contains("times"); times && !IsPlaceholder(*times)) {
+    if (!times->is_int64() || times->get_int64() < 0) {
+      diag.Add(JoinPath(path, "times"),
+               "expected how many attempts fail, a whole number from 0 (leave it out to fail every "
+               "attempt), got " +
+                   DescribeJson(*times));
+    }
+  }
+  if (const auto* message = config.if_contains("message"); message && !message->is_string()) {
+    diag.Add(JoinPath(path, "message"), "expected a string, got " + DescribeJson(*message));
+  }
+}
+
+}  // namespace
+
+void CheckBuiltinConfig(const boost::json::object& config, const std::string& path, Diagnostics& diag) {
+  auto it = config.find("op");
+  if (it == config.end()) return;  // noop
+  const boost::json::value& op = it->value();
+  const std::string list = "noop, echo, sleep, fail";
+  if (!op.is_string()) {
+    diag.Add(JoinPath(path, "op"), "expected one of " + list + ", got " + DescribeJson(op));
+    return;
+  }
+  std::string_view name = op.get_string();
+  if (std::find(kBuiltinOps.begin(), kBuiltinOps.end(), name) == kBuiltinOps.end()) {
+    diag.Add(JoinPath(path, "op"), "unknown builtin op " + QuoteForMessage(name) + "; accepted: " +
+                                       list + DidYouMean(name, kBuiltinOps));
+    return;
+  }
+  if (name == "fail") CheckFailConfig(config, path, diag);
+}
+
+void BuiltinExecutor::Start(Attempt attempt, AttemptDone done) {
+  const boost::json::object* config = attempt.config.if_object();
+  std::string op = "noop";
+  if (config != nullptr) {
+    if (auto it = config->find("op"); it != config->end() && it->value().is_string()) {
+      op = std::string(it->value().get_string());
+    }
+  }
+  if (op == "noop") {
+    done(AttemptResult::Ok(nullptr));
+  } else if (op == "echo") {
+    boost::json::object out = config ? *config : boost::json::object();
+    out.erase("op");
+    done(AttemptResult::Ok(out.empty() ? *attempt.input : boost::json::value(std::move(out))));
+  } else if (op == "sleep") {
+    Diagnostics diag;
+    Millis duration{0};
+    {
+      ObjectReader r(attempt.config, "config", diag);
+      r.Duration("duration", &duration);
+      r.Allow({"op"});
+      r.RejectUnknown();
+    }
+    if (!diag.empty()) {
+      done(AttemptResult::Fail(ErrorCode::kInvalidArgument,
+                               diag.details()[0].path + ": " + diag.details()[0].message, false));
+      return;
+    }
+    auto state = std::make_shared<SleepState>();
+    state->done = std::move(done);
+    attempt.channel->OnCancel([state] {
+      state->Finish(AttemptResult::Fail(ErrorCode::kCancelled, "sleep cancelled", false));
+    });
+    timers_.At(clock_.SteadyNow() + duration,
+               [state] { state->Finish(AttemptResult::Ok(nullptr)); });
+  } else if (op == "fail") {
+    std::string message = "failed on purpose";
+    std::int64_t times = -1;
+    if (config != nullptr) {
+      if (auto it = config->find("message"); it != config->end() && it->value().is_string()) {
+        message = std::string(it->value().get_string());
+      }
+      if (auto it = config->find("times"); it != config->end() && it->value().is_int64()) {
+        times = it->value().get_int64();
+      }
+    }
+    if (times < 0 || attempt.number <= times) {
+      done(AttemptResult::Fail(ErrorCode::kAborted,
+                               message + " (attempt " + std::to_string(attempt.number) + ")",
+                               true));
+    } else {
+      done(AttemptResult::Ok(boost::json::object{{"attempts", attempt.number}}));
+    }
+  } else {
+    // The spec validator only lets the ops above through.
+    done(AttemptResult::Fail(ErrorCode::kInvalidArgument,
+                             "unknown builtin op \"" + op + "\"; accepted: noop, echo, sleep, fail",
+                             false));
+  }
+}
+
+}  // namespace goclaw::exec

@@ -1,0 +1,90 @@
+// The executor interface: how one attempt of one task is run (DESIGN.md §4). An executor is
+// registered under a task type name (registry.h); the engine never names types.
+//
+//   CheckConfig  at spec-validation time (`goclaw validate`, submit): the task's config as
+//                written, problems reported with their field paths;
+//   Unavailable  why tasks of this type cannot run in this installation (e.g. exec disabled);
+//   Start        one attempt: the engine resolved the config; the executor calls `done` exactly
+//                once, from any thread, and reports progress and log lines on the attempt's
+//                channel (attempt_channel.h), which also carries cancellation;
+//   Shutdown     no more `done` calls once it returns (the engine calls it before its shards go).
+//
+// Executors must not block the calling (shard) thread: waiting happens on timers, sockets or a
+// worker pool.
+//
+// Thread-safety: Start may be called concurrently from several shards.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "goclaw/core/status.h"
+#include "goclaw/core/unique_function.h"
+#include "goclaw/core/json_reader.h"
+#include "goclaw/exec/attempt_channel.h"
+
+namespace goclaw::exec {
+
+struct Attempt {
+  std::string workflow_id;
+  std::string task_id;
+  int number = 1;                  // 1 for the first attempt
+  std::string idempotency_key;     // "workflow/task/attempt"
+  std::string type;                // the task type (registry name) it runs as
+  boost::json::value config;       // with {{...}} resolved
+  std::shared_ptr<const boost::json::value> input;  // the workflow's input (shared, never null)
+  std::shared_ptr<AttemptChannel> channel;  // cancellation, messages, reports (never null)
+  // How many http-task submits led to this workflow (0: submitted by a person or program);
+  // http tasks send it + 1 as Goclaw-Lineage.
+  int lineage_depth = 0;
+};
+
+// An attempt's outcome. A failure is retried (if the task has retries left) only when
+// `retryable`; executors decide (e.g. HTTP 5xx yes, 4xx no).
+struct AttemptResult {
+  Result<boost::json::value> output = boost::json::value();
+  bool retryable = true;
+
+  static AttemptResult Ok(boost::json::value v) { return {std::move(v), true}; }
+  static AttemptResult Fail(ErrorCode code, std::string message, bool retryable) {
+    return {MakeError(code, std::move(message)), retryable};
+  }
+};
+
+using AttemptDone = UniqueFunction<void(AttemptResult)>;
+
+// Where a workflow's lineage depth is kept: a metadata key the submit route sets from the
+// Goclaw-Lineage header (and removes when there is none), stored and shown with the spec.
+inline constexpr std::string_view kLineageDepthKey = "lineage_depth";
+inline constexpr std::string_view kLineageHeader = "Goclaw-Lineage";
+
+inline int LineageDepth(const boost::json::object& metadata) {
+  const boost::json::value* v = metadata.if_contains(kLineageDepthKey);
+  if (v == nullptr || !v->is_int64() || v->get_int64() < 0) return 0;
+  return static_cast<int>(std::min<std::int64_t>(v->get_int64(), 1 << 20));
+}
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  virtual void Start(Attempt attempt, AttemptDone done) = 0;
+  // Adds a problem per bad field of `config` (a task's config as written, before {{...}} are
+  // resolved: a string may stand for any value) to `diag`, under `path` ("tasks[2].config").
+  virtual void CheckConfig(const boost::json::object& config, const std::string& path,
+                           Diagnostics& diag) const {
+    (void)config, (void)path, (void)diag;
+  }
+  // nullopt when tasks of this type can run here; otherwise why not, and how to allow them.
+  virtual std::optional<std::string> Unavailable() const { return std::nullopt; }
+  // Stops: aborts what runs, joins threads. Idempotent; no `done` is called after it returns.
+  virtual void Shutdown() {}
+};
+
+}  // namespace goclaw::exec

@@ -1,0 +1,252 @@
+// Listing workflows through the per-state index, and keeping the index in step.
+#include "goclaw/store/workflow_index.h"
+
+#include <bitset>
+#include <vector>
+
+#include "goclaw/core/check.h"
+
+namespace goclaw::store::internal {
+namespace {
+
+class StdMapCursor final : public KeyCursor {
+ public:
+  explicit StdMapCursor(const std::map<std::string, std::string, std::less<>>& map) : map_(map), it_(map.end()) {}
+  void Seek(std::string_view key) override { it_ = map_.lower_bound(key); }
+  bool Valid() const override { return it_ != map_.end(); }
+  std::string_view key() const override { return it_->first; }
+  std::string_view value() const override { return it_->second; }
+  void Next() override { ++it_; }
+  Status status() const override { return OkStatus(); }
+
+ private:
+  const std::map<std::string, std::string, std::less<>>& map_;
+  std::map<std::string, std::string, std::less<>>::const_iterator it_;
+};
+
+// Workflows in id order after a starting id, with what a filter needs (the index entry) and,
+// for the page, the record.
+class Source {
+ public:
+  virtual ~Source() = default;
+  // Positions at the first wanted workflow whose id sorts after `after` (empty: the first).
+  virtual Status Start(std::string_view after) = 0;
+  virtual bool Valid() const = 0;
+  virtual const IndexEntry& entry() const = 0;
+  virtual Result<WorkflowRecord> record() = 0;
+  virtual Status Next() = 0;
+};
+
+// Scans the records, skipping unwanted states.
+class RecordSource final : public Source {
+ public:
+  RecordSource(WorkflowView& view, const std::bitset<256>& wanted) : cursor_(view.Records()), wanted_(wanted) {}
+
+  Status Start(std::string_view after) override {
+    cursor_->Seek(after);
+    if (cursor_->Valid() && !after.empty() && cursor_->record().id == after) cursor_->Next();
+    return Settle();
+  }
+  bool Valid() const override { return cursor_->Valid(); }
+  const IndexEntry& entry() const override { return entry_; }
+  Result<WorkflowRecord> record() override { return cursor_->record(); }
+  Status Next() override {
+    cursor_->Next();
+    return Settle();
+  }
+
+ private:
+  Status Settle() {
+    while (cursor_->Valid() && !wanted_[cursor_->record().state]) cursor_->Next();
+    if (!cursor_->Valid()) return cursor_->status();
+    entry_ = IndexEntryOf(cursor_->record());
+    return OkStatus();
+  }
+
+  std::unique_ptr<RecordCursor> cursor_;
+  const std::bitset<256>& wanted_;
+  IndexEntry entry_;
+};
+
+// Merges the index ranges of the wanted states by id; reads each page entry's record.
+class IndexSource final : public Source {
+ public:
+  IndexSource(WorkflowView& view, const std::vector<std::uint8_t>& states) : view_(view) {
+    for (std::uint8_t s : states) heads_.push_back({view.Index(), s, {}, false});
+  }
+
+  Status Start(std::string_view after) override {
+    for (Head& h : heads_) {
+      const std::string start = StateIndexKey(h.state, after);
+      h.cursor->Seek(start);
+      if (!after.empty() && h.cursor->Valid() && h.cursor->key() == start) h.cursor->Next();
+      GOCLAW_RETURN_IF_ERROR(Load(h));
+    }
+    Pick();
+    return OkStatus();
+  }
+  bool Valid() const override { return current_ != nullptr; }
+  const IndexEntry& entry() const override { return current_->entry; }
+  Result<WorkflowRecord> record() override {
+    const IndexEntry& e = current_->entry;
+    GOCLAW_ASSIGN_OR_RETURN(std::optional<WorkflowRecord> r, view_.Record(e.id));
+    if (!r || r->state != e.state) {
+      return MakeError(ErrorCode::kInternal,
+                       "the workflow index lists " + e.id + " in state " + std::to_string(e.state) + ", but " +
+                           (r ? "its record is in state " + std::to_string(r->state) : "it has no record") +
+                           " (a damaged index: reopening a store of format 1 rebuilds it)");
+    }
+    return std::move(*r);
+  }
+  Status Next() override {
+    current_->cursor->Next();
+    GOCLAW_RETURN_IF_ERROR(Load(*current_));
+    Pick();
+    return OkStatus();
+  }
+
+ private:
+  struct Head {
+    std::unique_ptr<KeyCursor> cursor;
+    std::uint8_t state;
+    IndexEntry entry;
+    bool valid;
+  };
+
+  // Decodes the head's entry, or marks it done at the end of its state's range.
+  Status Load(Head& h) {
+    const std::string prefix = StateIndexPrefix(h.state);
+    h.valid = h.cursor->Valid() && h.cursor->key().starts_with(prefix);
+    if (!h.valid) return h.cursor->status();
+    GOCLAW_ASSIGN_OR_RETURN(h.entry, DecodeIndexEntry(h.cursor->key(), h.cursor->value()));
+    return OkStatus();
+  }
+  void Pick() {  // a handful of states: a linear minimum beats a heap
+    current_ = nullptr;
+    for (Head& h : heads_) {
+      if (h.valid && (current_ == nullptr || h.entry.id < current_->entry.id)) current_ = &h;
+    }
+  }
+
+  WorkflowView& view_;
+  std::vector<Head> heads_;
+  Head* current_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<KeyCursor> MapCursor(const std::map<std::string, std::string, std::less<>>& map) {
+  return std::make_unique<StdMapCursor>(map);
+}
+
+Result<std::map<std::uint8_t, std::uint64_t>> CountByState(WorkflowView& view) {
+  std::map<std::uint8_t, std::uint64_t> out;
+  auto cursor = view.Index();
+  const std::string prefix(1, kStateCountTag);
+  for (cursor->Seek(prefix); cursor->Valid() && cursor->key().starts_with(prefix); cursor->Next()) {
+    GOCLAW_ASSIGN_OR_RETURN(auto count, DecodeCount(cursor->key(), cursor->value()));
+    if (count.second > 0) out[count.first] = count.second;
+  }
+  GOCLAW_RETURN_IF_ERROR(cursor->status());
+  return out;
+}
+
+Result<WorkflowPage> QueryWorkflows(WorkflowView& view, const WorkflowQuery& q) {
+  GOCLAW_ASSIGN_OR_RETURN(auto counts, CountByState(view));
+  std::bitset<256> wanted;
+  if (q.states.empty()) wanted.set();
+  for (std::uint8_t s : q.states) wanted.set(s);
+  std::vector<std::uint8_t> states;
+  std::uint64_t all = 0, selected = 0;
+  for (const auto& [state, n] : counts) {
+    all += n;
+    if (!wanted[state]) continue;
+    states.push_back(state);
+    selected += n;
+  }
+  const bool filtered = !q.name.empty() || q.created_after_us || q.created_before_us;
+  WorkflowPage page;
+  page.total = filtered ? 0 : selected;
+  if (states.empty()) return page;
+  auto matches = [&](const IndexEntry& e) {
+    return (q.name.empty() || e.name == q.name) && (!q.created_after_us || e.created_at_us >= *q.created_after_us) &&
+           (!q.created_before_us || e.created_at_us < *q.created_before_us);
+  };
+  std::unique_ptr<Source> source;
+  if (selected * 4 >= all) {
+    source = std::make_unique<RecordSource>(view, wanted);
+  } else {
+    source = std::make_unique<IndexSource>(view, states);
+  }
+  // The total counts the matches before the cursor too.
+  if (filtered && !q.after_id.empty()) {
+    GOCLAW_RETURN_IF_ERROR(source->Start({}));
+    while (source->Valid() && source->entry().id <= q.after_id) {
+      if (matches(source->entry())) ++page.total;
+      GOCLAW_RETURN_IF_ERROR(source->Next());
+    }
+  }
+  std::size_t skipped = 0;
+  GOCLAW_RETURN_IF_ERROR(source->Start(q.after_id));
+  while (source->Valid()) {
+    if (matches(source->entry())) {
+      if (filtered) ++page.total;
+      if (skipped < q.offset) {
+        ++skipped;
+      } else if (q.limit == 0 || page.workflows.size() < q.limit) {
+        GOCLAW_ASSIGN_OR_RETURN(WorkflowRecord r, source->record());
+        page.workflows.push_back(std::move(r));
+      } else if (!filtered) {
+        break;  // the page is full and the total known
+      }
+    }
+    GOCLAW_RETURN_IF_ERROR(source->Next());
+  }
+  return page;
+}
+
+void UpdateIndex(const IndexEntry* before, const IndexEntry* after, IndexSink& sink, CountDeltas& deltas) {
+  if (before != nullptr && after != nullptr && *before == *after) return;
+  if (before != nullptr) {
+    sink.Delete(StateIndexKey(before->state, before->id));
+    --deltas[before->state];
+  }
+  if (after != nullptr) {
+    sink.Put(StateIndexKey(after->state, after->id), EncodeIndexValue(*after));
+    ++deltas[after->state];
+  }
+}
+
+Result<StateCounts> ApplyCounts(const StateCounts& counts, const CountDeltas& deltas, IndexSink& sink) {
+  StateCounts out = counts;
+  for (std::size_t s = 0; s < deltas.size(); ++s) {
+    if (deltas[s] == 0) continue;
+    const auto n = static_cast<std::int64_t>(counts[s]) + deltas[s];
+    if (n < 0) {
+      return MakeError(ErrorCode::kInternal, "the workflow index counts " + std::to_string(counts[s]) +
+                                                 " workflows in state " + std::to_string(s) + ", but " +
+                                                 std::to_string(-deltas[s]) + " left it");
+    }
+    out[s] = static_cast<std::uint64_t>(n);
+    const auto state = static_cast<std::uint8_t>(s);
+    if (n == 0) {
+      sink.Delete(StateCountKey(state));
+    } else {
+      sink.Put(StateCountKey(state), EncodeCount(out[s]));
+    }
+  }
+  return out;
+}
+
+void MemoryIndex::Apply(const IndexEntry* before, const IndexEntry* after) {
+  CountDeltas deltas{};
+  UpdateIndex(before, after, *this, deltas);
+  // The caller's records are the truth here, so the counts cannot go below 0.
+  auto counts = ApplyCounts(counts_, deltas, *this);
+  GOCLAW_CHECK(counts.has_value());
+  counts_ = *counts;
+}
+
+std::unique_ptr<KeyCursor> MemoryIndex::Cursor() const { return MapCursor(entries_); }
+
+}  // namespace goclaw::store::internal

@@ -1,0 +1,102 @@
+// The workflow index (docs/design/storage.md, "The workflow index"): the listing query both
+// stores run (ListWorkflows, CountWorkflowsByState) over a view of their data, the index
+// writes that a workflow put or erase makes, and an in-memory index (the memory store's, and a
+// read-only RocksDB store's of format 1, which has none on disk). Internal to the adapters.
+//
+// Thread-safety: a view and its cursors are used by one thread at a time; the functions keep
+// no state. MemoryIndex is not synchronized: its owner locks.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "goclaw/core/status.h"
+#include "goclaw/store/encoding.h"
+#include "goclaw/store/store.h"
+
+namespace goclaw::store::internal {
+
+// Keys and values of one ordered keyspace (the workflow_index family), bytes in byte order.
+class KeyCursor {
+ public:
+  virtual ~KeyCursor() = default;
+  virtual void Seek(std::string_view key) = 0;  // to the first key >= `key`
+  virtual bool Valid() const = 0;
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  virtual void Next() = 0;
+  virtual Status status() const = 0;  // once !Valid(): the error that ended it, if any
+};
+
+// Workflow records in id order.
+class RecordCursor {
+ public:
+  virtual ~RecordCursor() = default;
+  virtual void Seek(std::string_view id) = 0;  // to the first workflow whose id >= `id`
+  virtual bool Valid() const = 0;
+  virtual const WorkflowRecord& record() const = 0;
+  virtual void Next() = 0;
+  virtual Status status() const = 0;  // once !Valid(): the error that ended it (a corrupt record)
+};
+
+// One consistent view of a store's workflows and their index (a snapshot, or a held lock).
+class WorkflowView {
+ public:
+  virtual ~WorkflowView() = default;
+  virtual std::unique_ptr<KeyCursor> Index() = 0;
+  virtual std::unique_ptr<RecordCursor> Records() = 0;
+  virtual Result<std::optional<WorkflowRecord>> Record(const std::string& id) = 0;
+};
+
+// Store::ListWorkflows over `view`. Pages through the index of the wanted states (merged in
+// id order, each page entry's record read by id), or through the records themselves when the
+// wanted states hold at least a quarter of all workflows (cheaper than a lookup per entry).
+Result<WorkflowPage> QueryWorkflows(WorkflowView& view, const WorkflowQuery& query);
+// Store::CountWorkflowsByState over `view`: the count keys.
+Result<std::map<std::uint8_t, std::uint64_t>> CountByState(WorkflowView& view);
+
+// Receives index writes (a RocksDB write batch, a map).
+class IndexSink {
+ public:
+  virtual void Put(std::string key, std::string value) = 0;
+  virtual void Delete(std::string key) = 0;
+
+ protected:
+  ~IndexSink() = default;
+};
+
+using StateCounts = std::array<std::uint64_t, 256>;
+using CountDeltas = std::array<std::int64_t, 256>;
+
+// The index writes that take one workflow from `before` to `after` (nullptr: absent), and their
+// change to the per-state counts. Nothing when the indexed fields did not change.
+void UpdateIndex(const IndexEntry* before, const IndexEntry* after, IndexSink& sink, CountDeltas& deltas);
+// Writes the count key of every state whose delta is not 0 (deleting counts that reach 0) and
+// returns the new counts. A count that would go below 0 is an index out of step with its
+// records: kInternal.
+Result<StateCounts> ApplyCounts(const StateCounts& counts, const CountDeltas& deltas, IndexSink& sink);
+
+// The index kept in memory, with the same keys and values as the workflow_index family.
+class MemoryIndex final : public IndexSink {
+ public:
+  // Index changes of one workflow (as UpdateIndex), counts included.
+  void Apply(const IndexEntry* before, const IndexEntry* after);
+  std::unique_ptr<KeyCursor> Cursor() const;  // valid until the next Apply
+
+  void Put(std::string key, std::string value) override { entries_[std::move(key)] = std::move(value); }
+  void Delete(std::string key) override { entries_.erase(key); }
+
+ private:
+  std::map<std::string, std::string, std::less<>> entries_;
+  StateCounts counts_{};
+};
+
+// A KeyCursor over an ordered map of strings (the memory index, tests).
+std::unique_ptr<KeyCursor> MapCursor(const std::map<std::string, std::string, std::less<>>& map);
+
+}  // namespace goclaw::store::internal

@@ -14,6 +14,7 @@
 
 #include "goclaw/api/http/http_message.h"
 #include "goclaw/api/http/request_parsing.h"
+#include "goclaw/core/json_format.h"
 #include "goclaw/engine/status_json.h"
 
 namespace goclaw::api::http {
@@ -59,7 +60,7 @@ std::string EventMessage(const engine::Event& e) {
   boost::json::object o = engine::EventToJson(e);
   o["type"] = "event";
   o["kind"] = KindName(e);
-  return boost::json::serialize(o);
+  return CompactJson(o);  // payload doubles as plain decimals
 }
 
 std::string ErrorMessage(std::string_view code, const std::string& message) {

@@ -1,7 +1,5 @@
 // Lane routes over service::LaneService: stats of every lane, of one lane, and runtime changes
 // (PATCH).
-#include <algorithm>
-
 #include <boost/json/parse.hpp>
 
 #include "goclaw/api/http/api_routes.h"

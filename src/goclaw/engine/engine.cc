@@ -215,7 +215,7 @@ class Engine::Impl {
     auto live = OnShard<TaskLogs>(id, [&](ShardScheduler&, WorkflowRun& r) -> Result<TaskLogs> {
       auto i = r.plan.Find(task_id);
       if (!i) return no_task();
-      return internal::LogsOf(r.tasks[*i]);
+      return internal::LogsOf(r.LogOf(*i));
     });
     if (live) return std::move(*live);
     GOCLAW_ASSIGN_OR_RETURN(auto stored, internal::LoadStored(store_, id));

@@ -1,4 +1,5 @@
 // Per-shard recording and the merge of shard snapshots.
+#include "goclaw/core/text.h"
 #include "goclaw/engine/engine_metrics.h"
 
 #include <algorithm>
@@ -63,7 +64,7 @@ MetricsRecorder::Pair& MetricsRecorder::For(std::string_view type, const std::st
   auto it = by_lane_.find(lane);
   if (it == by_lane_.end()) it = by_lane_.emplace(lane, std::vector<Pair>{}).first;
   for (Pair& p : it->second) {
-    if (p.type == type) return p;
+    if (SameShortName(p.type, type)) return p;
   }
   it->second.push_back(Pair{std::string(type), {}, {}});
   return it->second.back();

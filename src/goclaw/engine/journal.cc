@@ -85,7 +85,7 @@ void ShardJournal::Flush() {
     for (std::uint32_t i : run->dirty_tasks) {
       batch.tasks.push_back(TaskRecordOf(*run, i));
       run->tasks[i].dirty = false;
-      if (const TaskLog* log = run->tasks[i].log.get()) {  // with the task's record, whole
+      if (const TaskLog* log = run->LogOf(i)) {  // with the task's record, whole
         batch.mutations.push_back(store::TableMutation::Put(std::string(kTaskLogTable), LogKey(run->id, i), EncodeLog(*log)));
       }
     }

@@ -114,7 +114,21 @@ void ShardScheduler::Emit(WorkflowRun& run, std::uint32_t task, std::uint8_t fro
     }
     journal_->Counted();
   }
-  const EventView view = ViewOf(run, run.events.size() - 1, elapsed);
+  EventView view;
+  view.kind = task == StoredEvent::kWorkflow ? EventKind::kWorkflowState : EventKind::kTaskState;
+  view.seq = run.event_base + run.events.size();
+  view.workflow_id = run.id;
+  if (task != StoredEvent::kWorkflow) {
+    view.task = &run.plan.task(task);
+    view.task_id = view.task->id;
+  }
+  view.from = from;
+  view.to = to;
+  view.attempt = attempt;
+  view.time = now;
+  view.error = run.messages[error];
+  view.shard = index_;
+  view.elapsed_seconds = elapsed;
   for (const auto& o : observers_) o->OnEvent(view);
   // Without a store an event is as durable as it gets once it happened.
   if (!journal_) {
@@ -275,11 +289,7 @@ void ShardScheduler::StartAttempt(WorkflowRun& run, Index i, int attempt) {
   const dag::TaskSpec& spec = run.plan.task(i);
   const std::uint64_t h = run.handle;
   // What the attempt reports comes back to this shard, fenced by attempt number.
-  t.active->channel = std::make_shared<exec::AttemptChannel>([this, h, i, attempt](exec::AttemptReport report) {
-    PostToRun(h, [this, i, attempt, report = std::move(report)](WorkflowRun& r) mutable {
-      OnReport(r, i, attempt, std::move(report));
-    });
-  });
+  t.active->channel = std::make_shared<exec::AttemptChannel>(static_cast<exec::AttemptReportSink*>(this), exec::ReportTag{h, i, attempt});
   exec::Attempt a;
   a.workflow_id = run.id;
   a.task_id = spec.id;
@@ -331,19 +341,24 @@ void ShardScheduler::StartAttempt(WorkflowRun& run, Index i, int attempt) {
   in_start_ = false;
 }
 
+void ShardScheduler::OnReport(const exec::ReportTag& tag, exec::AttemptReport report) {
+  PostToRun(tag.run, [this, tag, report = std::move(report)](WorkflowRun& r) mutable {
+    ApplyReport(r, tag.task, tag.attempt, std::move(report));
+  });
+}
+
 // Log lines are kept (bounded per attempt) even when they arrive after the attempt finished (an
 // inline function's lines are posted before its result is handled); older attempts' are dropped.
-void ShardScheduler::OnReport(WorkflowRun& run, Index i, int attempt, exec::AttemptReport report) {
+void ShardScheduler::ApplyReport(WorkflowRun& run, Index i, int attempt, exec::AttemptReport report) {
   TaskRun& t = run.tasks[i];
   if (t.attempts != attempt) return;
   const std::size_t budget = ctx_.options.max_attempt_log_bytes;
   switch (report.kind) {
     case exec::AttemptReport::Kind::kLog:
-      AppendLog(t, attempt, ctx_.clock().Now(), std::move(report.stream), std::move(report.text), budget);
+      AppendLog(run.logs[i], attempt, ctx_.clock().Now(), std::move(report.stream), std::move(report.text), budget);
       break;
     case exec::AttemptReport::Kind::kProgress:
-      t.progress = report.fraction;
-      AppendLog(t, attempt, ctx_.clock().Now(), "progress",
+      AppendLog(run.logs[i], attempt, ctx_.clock().Now(), "progress",
                 std::to_string(static_cast<int>(report.fraction * 100)) + "%" +
                     (report.text.empty() ? "" : " " + report.text),
                 budget);

@@ -49,7 +49,7 @@ struct SchedulerContext {
   TimerQueue& timers() const { return *options.timers; }
 };
 
-class ShardScheduler {
+class ShardScheduler final : private exec::AttemptReportSink {
  public:
   using Index = dag::Plan::Index;
 
@@ -116,7 +116,9 @@ class ShardScheduler {
   void Enqueue(WorkflowRun& run, Index i);
   void OnAdmitted(WorkflowRun& run, Index i, int attempt, Result<lane::PermitSet> permits);
   void StartAttempt(WorkflowRun& run, Index i, int attempt);
-  void OnReport(WorkflowRun& run, Index i, int attempt, exec::AttemptReport report);
+  // exec::AttemptReportSink: a report of one of this shard's attempts (any thread).
+  void OnReport(const exec::ReportTag& tag, exec::AttemptReport report) override;
+  void ApplyReport(WorkflowRun& run, Index i, int attempt, exec::AttemptReport report);
   void OnAttemptDone(WorkflowRun& run, Index i, int attempt, exec::AttemptResult result);
   exec::AttemptResult AcceptOutput(WorkflowRun& run, exec::AttemptResult result);
   void ReleaseDownstream(WorkflowRun& run, Index i);

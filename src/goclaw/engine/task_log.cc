@@ -17,10 +17,8 @@ constexpr std::size_t kMaxLineBytes = 4096;
 
 }  // namespace
 
-void AppendLog(TaskRun& t, std::int32_t attempt, Clock::WallTime time, std::string stream,
+void AppendLog(TaskLog& log, std::int32_t attempt, Clock::WallTime time, std::string stream,
                std::string text, std::size_t max_bytes) {
-  if (!t.log) t.log = std::make_unique<TaskLog>();
-  TaskLog& log = *t.log;
   if (log.attempt != attempt) {
     log.attempt = attempt;
     log.bytes = 0;
@@ -39,12 +37,12 @@ void AppendLog(TaskRun& t, std::int32_t attempt, Clock::WallTime time, std::stri
   log.lines.push_back({attempt, time, std::move(stream), std::move(text)});
 }
 
-TaskLogs LogsOf(const TaskRun& t) {
+TaskLogs LogsOf(const TaskLog* log) {
   TaskLogs out;
-  if (!t.log) return out;
-  out.lines.reserve(t.log->lines.size());
-  for (const LogLine& l : t.log->lines) out.lines.push_back({l.attempt, l.time, l.stream, l.text});
-  out.truncated.assign(t.log->truncated.begin(), t.log->truncated.end());
+  if (log == nullptr) return out;
+  out.lines.reserve(log->lines.size());
+  for (const LogLine& l : log->lines) out.lines.push_back({l.attempt, l.time, l.stream, l.text});
+  out.truncated.assign(log->truncated.begin(), log->truncated.end());
   return out;
 }
 
@@ -101,12 +99,9 @@ Result<TaskLog> DecodeLog(std::string_view value) {
 
 Result<TaskLogs> LoadLogs(store::Store& store, const std::string& workflow_id, std::uint32_t task) {
   GOCLAW_ASSIGN_OR_RETURN(auto value, store.Get(kTaskLogTable, LogKey(workflow_id, task)));
-  TaskRun t;
-  if (value) {
-    GOCLAW_ASSIGN_OR_RETURN(TaskLog log, DecodeLog(*value));
-    t.log = std::make_unique<TaskLog>(std::move(log));
-  }
-  return LogsOf(t);
+  if (!value) return TaskLogs{};
+  GOCLAW_ASSIGN_OR_RETURN(TaskLog log, DecodeLog(*value));
+  return LogsOf(&log);
 }
 
 }  // namespace goclaw::engine::internal

@@ -11,12 +11,12 @@ namespace {
 Clock::WallTime At(std::int64_t us) { return FromMicros(us); }
 
 TEST(TaskLogTest, EachAttemptHasItsOwnBudget) {
-  TaskRun t;
+  TaskLog t;
   AppendLog(t, 1, At(1), "log", "aaaa", 10);    // 3 + 4 = 7 bytes
   AppendLog(t, 1, At(2), "log", "bbbb", 10);    // would be 14: dropped, attempt 1 truncated
   AppendLog(t, 1, At(3), "log", "c", 10);       // after truncation nothing more of attempt 1
   AppendLog(t, 2, At(4), "log", "dddd", 10);    // a new attempt starts again
-  TaskLogs logs = LogsOf(t);
+  TaskLogs logs = LogsOf(&t);
   ASSERT_EQ(logs.lines.size(), 2u);
   EXPECT_EQ(logs.lines[0].text, "aaaa");
   EXPECT_EQ(logs.lines[1].attempt, 2);
@@ -24,21 +24,21 @@ TEST(TaskLogTest, EachAttemptHasItsOwnBudget) {
 }
 
 TEST(TaskLogTest, LinesAreValidUtf8AndCut) {
-  TaskRun t;
+  TaskLog t;
   AppendLog(t, 1, At(1), "stderr", std::string("bad \xff\xfe bytes"), 1 << 20);
   AppendLog(t, 1, At(2), "stderr", std::string(10000, 'x'), 1 << 20);
-  TaskLogs logs = LogsOf(t);
+  TaskLogs logs = LogsOf(&t);
   ASSERT_EQ(logs.lines.size(), 2u);
   EXPECT_FALSE(FindInvalidUtf8(logs.lines[0].text));
   EXPECT_EQ(logs.lines[1].text.size(), 4096u);
 }
 
 TEST(TaskLogTest, StoredFormRoundTrips) {
-  TaskRun t;
+  TaskLog t;
   AppendLog(t, 1, At(1700000000123456), "status", "GET http://x/ -> 200 OK (3 ms)", 1 << 20);
   AppendLog(t, 2, At(1700000000223456), "log", "\"quoted\" \n and 中文", 1 << 20);
-  t.log->truncated.push_back(1);
-  auto decoded = DecodeLog(EncodeLog(*t.log));
+  t.truncated.push_back(1);
+  auto decoded = DecodeLog(EncodeLog(t));
   ASSERT_TRUE(decoded) << decoded.error().ToString();
   ASSERT_EQ(decoded->lines.size(), 2u);
   EXPECT_EQ(decoded->lines[1].text, "\"quoted\" \n and 中文");

@@ -2,6 +2,7 @@
 // logic that changes it lives in scheduler.cc and runs only on the shard thread.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,15 +58,13 @@ struct TaskRun {
   boost::json::value config;  // resolved when the task became ready
   boost::json::value output;
   std::unique_ptr<ActiveTask> active;
-  std::unique_ptr<TaskLog> log;  // none until a line arrives
-  double progress = 0;           // the running attempt's last report
 };
 
-// Adds a line to t's log unless the attempt's lines would pass `max_bytes` (then the attempt
-// is marked truncated). Lines are made valid UTF-8 and cut at 4 KiB.
-void AppendLog(TaskRun& t, std::int32_t attempt, Clock::WallTime time, std::string stream,
+// Adds a line to `log` unless the attempt's lines would pass `max_bytes` (then the attempt is
+// marked truncated). Lines are made valid UTF-8 and cut at 4 KiB.
+void AppendLog(TaskLog& log, std::int32_t attempt, Clock::WallTime time, std::string stream,
                std::string text, std::size_t max_bytes);
-TaskLogs LogsOf(const TaskRun& t);
+TaskLogs LogsOf(const TaskLog* log);
 
 // An event as the shard keeps it: 24 bytes, no copies of ids, state names or error texts (a
 // run of n tasks records about 4n of these). Turned into an `Event` for subscribers and Events().
@@ -98,6 +97,12 @@ struct WorkflowRun {
   std::vector<StoredEvent> events;  // seq event_base + 1, event_base + 2, ...
   std::vector<std::string> messages{std::string()};  // error texts; [0] is "no error"
   std::size_t output_bytes = 0;  // JSON text of every completed task's output, together
+  // Task logs by plan index: most tasks never log, so they are kept here, not in every TaskRun.
+  std::map<std::uint32_t, TaskLog> logs;
+  const TaskLog* LogOf(std::uint32_t task) const {
+    auto it = logs.find(task);
+    return it == logs.end() ? nullptr : &it->second;
+  }
 
   // Persistence (engine/journal.h). Events before event_base are in the store only (the run was
   // recovered); events from events_written on, dirty tasks and a dirty workflow record are

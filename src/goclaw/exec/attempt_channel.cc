@@ -30,9 +30,10 @@ void AttemptChannel::OnCancel(UniqueFunction<void()> cb) {
 
 std::uint64_t AttemptChannel::Send(std::string kind, boost::json::value payload) {
   std::unique_lock lock(mu_);
-  const std::uint64_t seq = next_seq_++;
-  inbox_.push_back({seq, std::move(kind), std::move(payload)});
-  if (receiver_) {
+  Messages& m = messages();
+  const std::uint64_t seq = m.next_seq++;
+  m.inbox.push_back({seq, std::move(kind), std::move(payload)});
+  if (m.receiver) {
     Flush(lock);
   } else {
     lock.unlock();
@@ -44,40 +45,42 @@ std::uint64_t AttemptChannel::Send(std::string kind, boost::json::value payload)
 // Hands queued messages to the receiver, in order, outside the lock. One thread delivers at a
 // time: a Send that finds another delivering leaves its message for that one.
 void AttemptChannel::Flush(std::unique_lock<std::mutex>& lock) {
-  if (delivering_) return;
-  delivering_ = true;
-  while (!inbox_.empty()) {
-    ChannelMessage m = std::move(inbox_.front());
-    inbox_.pop_front();
-    Receiver receiver = receiver_;
+  Messages& m = messages();
+  if (m.delivering) return;
+  m.delivering = true;
+  while (!m.inbox.empty()) {
+    ChannelMessage next = std::move(m.inbox.front());
+    m.inbox.pop_front();
+    Receiver receiver = m.receiver;
     lock.unlock();
-    receiver(m);
+    receiver(next);
     lock.lock();
   }
-  delivering_ = false;
+  m.delivering = false;
 }
 
 std::optional<ChannelMessage> AttemptChannel::Poll() {
   std::lock_guard lock(mu_);
-  if (inbox_.empty()) return std::nullopt;
-  ChannelMessage m = std::move(inbox_.front());
-  inbox_.pop_front();
+  if (!messages_ || messages_->inbox.empty()) return std::nullopt;
+  ChannelMessage m = std::move(messages_->inbox.front());
+  messages_->inbox.pop_front();
   return m;
 }
 
 std::optional<ChannelMessage> AttemptChannel::Wait(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
-  cv_.wait_for(lock, timeout, [this] { return !inbox_.empty() || cancelled(); });
-  if (inbox_.empty()) return std::nullopt;
-  ChannelMessage m = std::move(inbox_.front());
-  inbox_.pop_front();
-  return m;
+  Messages& m = messages();
+  cv_.wait_for(lock, timeout, [&] { return !m.inbox.empty() || cancelled(); });
+  if (m.inbox.empty()) return std::nullopt;
+  ChannelMessage next = std::move(m.inbox.front());
+  m.inbox.pop_front();
+  return next;
 }
 
 void AttemptChannel::OnMessage(Receiver receiver) {
   std::unique_lock lock(mu_);
-  receiver_ = std::move(receiver);
-  if (receiver_) Flush(lock);
+  messages().receiver = std::move(receiver);
+  if (messages_->receiver) Flush(lock);
 }
 
 void AttemptChannel::Progress(double fraction, std::string_view message) {

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -50,13 +51,36 @@ struct AttemptReport {
   std::uint64_t seq = 0;   // kAck: the message acknowledged
 };
 
+// Who receives an attempt's reports: the engine (one sink per shard; the tag says which
+// attempt), or a callback (tests, tools). Called on the reporting thread: quick.
+struct ReportTag {
+  std::uint64_t run = 0;
+  std::uint32_t task = 0;
+  std::int32_t attempt = 0;
+};
+class AttemptReportSink {
+ public:
+  virtual void OnReport(const ReportTag& tag, AttemptReport report) = 0;
+
+ protected:
+  ~AttemptReportSink() = default;
+};
+class CallbackReportSink final : public AttemptReportSink {
+ public:
+  explicit CallbackReportSink(std::function<void(AttemptReport)> fn) : fn_(std::move(fn)) {}
+  void OnReport(const ReportTag&, AttemptReport report) override { fn_(std::move(report)); }
+
+ private:
+  std::function<void(AttemptReport)> fn_;
+};
+
 class AttemptChannel {
  public:
-  // Receives what the attempt reports; called on the reporting thread, so it must be quick.
-  using ReportSink = std::function<void(AttemptReport)>;
   using Receiver = std::function<void(const ChannelMessage&)>;
 
-  explicit AttemptChannel(ReportSink sink = {}) : sink_(std::move(sink)) {}
+  // Reports go to `sink` (which must outlive the channel), tagged; none: they are dropped.
+  // Costs one allocation (the channel's own); the message queue is made on first use.
+  explicit AttemptChannel(AttemptReportSink* sink = nullptr, ReportTag tag = {}) : sink_(sink), tag_(tag) {}
   AttemptChannel(const AttemptChannel&) = delete;
   AttemptChannel& operator=(const AttemptChannel&) = delete;
 
@@ -85,19 +109,28 @@ class AttemptChannel {
 
  private:
   void Report(AttemptReport report) const {
-    if (sink_) sink_(std::move(report));
+    if (sink_ != nullptr) sink_->OnReport(tag_, std::move(report));
+  }
+  // Messages: most attempts never get one, so this is allocated on first use.
+  struct Messages {
+    std::deque<ChannelMessage> inbox;
+    std::uint64_t next_seq = 1;
+    Receiver receiver;
+    bool delivering = false;  // a thread is running the receiver; it delivers what queues meanwhile
+  };
+  Messages& messages() {
+    if (!messages_) messages_ = std::make_unique<Messages>();
+    return *messages_;
   }
   void Flush(std::unique_lock<std::mutex>& lock);
 
-  const ReportSink sink_;
+  AttemptReportSink* const sink_;
+  const ReportTag tag_;
   std::atomic<bool> cancelled_{false};
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<UniqueFunction<void()>> on_cancel_;
-  std::deque<ChannelMessage> inbox_;
-  std::uint64_t next_seq_ = 1;
-  Receiver receiver_;
-  bool delivering_ = false;  // a thread is running the receiver; it delivers what queues meanwhile
+  std::unique_ptr<Messages> messages_;
 };
 
 }  // namespace goclaw::exec

@@ -53,7 +53,8 @@ TEST(AttemptChannelTest, WaitEndsOnCancel) {
 
 TEST(AttemptChannelTest, ReportsReachTheSink) {
   std::vector<AttemptReport> reports;
-  AttemptChannel channel([&](AttemptReport r) { reports.push_back(std::move(r)); });
+  CallbackReportSink sink([&](AttemptReport r) { reports.push_back(std::move(r)); });
+  AttemptChannel channel(&sink);
   channel.Progress(2.0, "more than done");
   channel.Progress(std::numeric_limits<double>::quiet_NaN(), "nan");
   channel.Log("stderr", "oops");

@@ -40,8 +40,12 @@ Status ExecutorRegistry::RegisterType(std::string type, ConfigCheck check, std::
 
 const ExecutorRegistry::Entry* ExecutorRegistry::Lookup(std::string_view name) const {
   for (const Entry& e : entries_) {
-    if (e.type == name) return &e;
-    if (std::find(e.aliases.begin(), e.aliases.end(), name) != e.aliases.end()) return &e;
+    if (SameShortName(e.type, name)) return &e;
+  }
+  for (const Entry& e : entries_) {
+    for (const std::string& alias : e.aliases) {
+      if (SameShortName(alias, name)) return &e;
+    }
   }
   return nullptr;
 }

@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!ec && !parser.is_done()) parser.put_eof(ec);  // the client closed the connection
   if (!parser.is_header_done()) return 0;
   // A request whose body is cut short still has headers worth checking.
-  goclaw::api::HttpRequest req = goclaw::api::FromBeastRequest(parser.get());
+  goclaw::api::http::HttpRequest req = goclaw::api::http::FromBeastRequest(parser.get());
   FUZZ_CHECK(req.path.find('?') == std::string::npos, "a path with a query");
   goclaw::fuzz::CheckString(req.path);
   goclaw::fuzz::CheckRequest(req);

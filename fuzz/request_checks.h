@@ -13,12 +13,12 @@
 namespace goclaw::fuzz {
 
 inline void CheckString(std::string_view s) {
-  if (api::ValidId(s)) {
+  if (api::http::ValidId(s)) {
     FUZZ_CHECK(!s.empty() && s.size() <= 128, "ValidId accepted a bad length");
     FUZZ_CHECK(s.find('/') == std::string_view::npos && s.find("..") == std::string_view::npos,
                "ValidId accepted a path: " + std::string(s));
   }
-  if (auto t = api::ParseRfc3339(s)) {
+  if (auto t = api::http::ParseRfc3339(s)) {
     // Accepted times have digits where RFC 3339 has them: YYYY-MM-DDTHH:MM:SS.
     for (int i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
       FUZZ_CHECK(
@@ -28,7 +28,7 @@ inline void CheckString(std::string_view s) {
   }
   std::string decoded;
   for (bool query : {false, true}) {
-    if (api::PercentDecode(s, query, &decoded)) {
+    if (api::http::PercentDecode(s, query, &decoded)) {
       FUZZ_CHECK(decoded.size() <= s.size(), "PercentDecode grew its input");
       // %00 is refused; a raw NUL (which Beast does not let into a target) passes through.
       FUZZ_CHECK(decoded.find('\0') == std::string::npos || s.find('\0') != std::string_view::npos,
@@ -38,18 +38,18 @@ inline void CheckString(std::string_view s) {
 }
 
 // The checks the routes make, in the order a handler makes them.
-inline void CheckRequest(const api::HttpRequest& req) {
-  api::HttpResponse error;
-  if (!api::SpecFormat(req, &error)) {
+inline void CheckRequest(const api::http::HttpRequest& req) {
+  api::http::HttpResponse error;
+  if (!api::http::SpecFormat(req, &error)) {
     FUZZ_CHECK(error.status == 415 && !error.body.empty(), "SpecFormat refused without a 415");
   }
-  api::HttpResponse json_error;
-  if (!api::RequireJson(req, &json_error)) {
+  api::http::HttpResponse json_error;
+  if (!api::http::RequireJson(req, &json_error)) {
     FUZZ_CHECK(json_error.status == 415 && !json_error.body.empty(),
                "RequireJson refused without a 415");
   }
   Diagnostics diag;
-  api::QueryReader q(req, diag);
+  api::http::QueryReader q(req, diag);
   std::string s;
   std::int64_t n = 0;
   bool b = false;

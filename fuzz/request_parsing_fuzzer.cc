@@ -12,7 +12,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view rest(reinterpret_cast<const char*>(data), size);
-  goclaw::api::HttpRequest req;
+  goclaw::api::http::HttpRequest req;
   req.method = "GET";
   req.target = req.path = "/api/v1/workflows";
   bool first = true;

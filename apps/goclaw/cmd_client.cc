@@ -66,7 +66,7 @@ std::string Str(const boost::json::value& v, std::string_view key) {
   const auto* o = v.if_object();
   const auto* f = o ? o->if_contains(key) : nullptr;
   if (f == nullptr || f->is_null()) return "";
-  return f->is_string() ? std::string(f->as_string()) : boost::json::serialize(*f);
+  return f->is_string() ? std::string(f->as_string()) : CompactJson(*f);
 }
 
 // A field for printing: escaped when stdout is a terminal (terminal_text.h).
@@ -219,7 +219,7 @@ void RegisterCancel(CLI::App& app, Context& ctx) {
 
 void PrintEvent(const boost::json::value& e, bool json) {
   if (json) {
-    std::cout << Shown(boost::json::serialize(e)) << "\n";
+    std::cout << Shown(CompactJson(e)) << "\n";
   } else {
     std::cout << Field(e, "time") << "  " << (Str(e, "task_id").empty() ? "workflow" : Field(e, "task_id")) << "  "
               << Field(e, "from") << " -> " << Field(e, "to");

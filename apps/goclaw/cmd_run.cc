@@ -20,13 +20,14 @@
 #include <boost/json/serialize.hpp>
 
 #include "cli.h"
-#include "goclaw/server/executors.h"
 #include "goclaw/core/document.h"
 #include "goclaw/core/json_format.h"
 #include "goclaw/dag/loader.h"
 #include "goclaw/dag/spec_encoder.h"
 #include "goclaw/engine/engine.h"
 #include "goclaw/engine/status_json.h"
+#include "goclaw/server/executors.h"
+#include "goclaw/server/runtime.h"
 #include "terminal_text.h"
 
 namespace goclaw::cli {
@@ -151,7 +152,7 @@ void PrintSummary(const engine::WorkflowStatus& st) {
       std::printf("  ... (use --json for all)\n");
       break;
     }
-    std::string text = boost::json::serialize(t.output);
+    std::string text = CompactJson(t.output);
     if (text.size() > 200) text = text.substr(0, 200) + "...";
     std::printf("  %s: %s\n", Shown(t.id).c_str(), Shown(text).c_str());
   }
@@ -217,47 +218,43 @@ void RegisterRun(CLI::App& app, Context& ctx) {
       ctx.exit_code = kExitFailure;
       return;
     }
-    std::unique_ptr<store::Store> store;
+    // Before the runtime: the engine calls it until it is gone.
+    const bool tty = !opts->json && ::isatty(STDOUT_FILENO) == 1;
+    Progress progress(plan->task_count(), tty);
+    // With --data-dir a RocksDB store there; without, no store at all (not even memory).
+    config::Config run_config = *config;
     if (!opts->data_dir.empty()) {
-      auto opened = store::OpenRocksDbStore(
-          {.path = opts->data_dir, .sync = config->storage.sync_mode, .tables = engine::StoreTables()});
-      if (!opened) {
-        PrintError(std::cerr, "goclaw run", opened.error());
-        ctx.exit_code = kExitFailure;
-        return;
-      }
-      store = std::move(*opened);
+      run_config.storage.backend = config::StorageBackend::kRocksDb;
+      run_config.storage.path = opts->data_dir;
     }
-    engine::EngineOptions eopts = engine::EngineOptionsFromConfig(*config);
-    eopts.logger = ctx.Logger("engine");
-    eopts.store = store.get();
-    eopts.executors = server::ExecutorsFromConfig(*config);
-    auto engine = engine::Engine::Create(std::move(eopts));
-    if (!engine) {
-      PrintError(std::cerr, "goclaw run", engine.error());
+    auto runtime = server::Runtime::Build(
+        run_config, {.loggers = [&ctx](std::string_view module) { return ctx.Logger(module); },
+                     .persist = !opts->data_dir.empty()});
+    if (!runtime) {
+      PrintError(std::cerr, "goclaw run", runtime.error());
       ctx.exit_code = kExitFailure;
       return;
     }
+    engine::Engine& embedded = (*runtime)->engine();
+    store::Store* store = (*runtime)->store();
     // An interrupted run of the same spec and input in this store is resumed, not repeated.
     std::string resumed;
     if (store) {
       boost::json::object merged = plan->spec().input;
       for (const auto& kv : *input) merged[kv.key()] = kv.value();
-      resumed = FindInterrupted(**engine, *store, dag::SpecToJsonText(plan->spec()),
+      resumed = FindInterrupted(embedded, *store, dag::SpecToJsonText(plan->spec()),
                                 boost::json::serialize(boost::json::value(std::move(merged))));
     }
-    const bool tty = !opts->json && ::isatty(STDOUT_FILENO) == 1;
-    Progress progress(plan->task_count(), tty);
     if (!opts->json) {
-      (*engine)->Subscribe([&progress](const engine::Event& e) { progress.OnEvent(e); });
+      embedded.Subscribe([&progress](const engine::Event& e) { progress.OnEvent(e); });
     }
-    (*engine)->Resume();
+    (*runtime)->Resume();
     std::signal(SIGINT, OnSigint);
     SystemClock clock;
     const auto start = clock.Now();
     Result<std::string> id = resumed;
     if (resumed.empty()) {
-      id = (*engine)->Submit(std::make_shared<const dag::Plan>(std::move(*plan)), std::move(*input));
+      id = embedded.Submit(std::make_shared<const dag::Plan>(std::move(*plan)), std::move(*input));
     } else if (!opts->json) {
       std::printf("resuming %s from %s\n", Shown(resumed).c_str(), Shown(opts->data_dir).c_str());
     }
@@ -269,7 +266,7 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     bool cancelled = false;
     Result<engine::WorkflowStatus> status = MakeError(ErrorCode::kInternal, "not finished");
     while (true) {
-      status = (*engine)->Wait(*id, std::chrono::milliseconds(100));
+      status = embedded.Wait(*id, std::chrono::milliseconds(100));
       if (status) break;
       progress.Draw(clock.Now(), start);
       if (g_interrupted.load() && !cancelled) {
@@ -280,12 +277,12 @@ void RegisterRun(CLI::App& app, Context& ctx) {
                        "\ninterrupted: stopping %s (waiting up to %s for running tasks; Ctrl-C again to "
                        "stop now); run the same command again to resume it\n",
                        id->c_str(), FormatDuration(config->shutdown.drain_timeout).c_str());
-          (*engine)->Drain(config->shutdown.drain_timeout);
+          (*runtime)->Drain(config->shutdown.drain_timeout);
           ctx.exit_code = kExitInterrupted;
           return;
         }
         std::fprintf(stderr, "\ninterrupted: cancelling %s\n", id->c_str());
-        (void)(*engine)->Cancel(*id);
+        (void)embedded.Cancel(*id);
       }
     }
     std::signal(SIGINT, SIG_DFL);

@@ -15,4 +15,14 @@ bool IsValidLaneName(std::string_view name, bool allow_template) {
   return true;
 }
 
+bool IsSafeId(std::string_view id) {
+  if (id.empty() || id.size() > 128 || id.find("..") != std::string_view::npos) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.' || c == ':' || c == '*';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace goclaw

@@ -16,6 +16,10 @@ inline constexpr std::size_t kMaxLaneNameLength = 128;
 // a template of keyed lanes ("session:*").
 bool IsValidLaneName(std::string_view name, bool allow_template = false);
 
+// Ids as the API hands them out and takes them back (workflows, tasks, lanes): 1-128 of
+// letters, digits and "-_.:*", and no "..": nothing that could walk a path or need escaping.
+bool IsSafeId(std::string_view id);
+
 // Describes the rule, for error messages.
 inline constexpr std::string_view kLaneNameRule =
     "use 1 to 128 letters, digits, '_', '-', '.' or ':'";

@@ -53,6 +53,15 @@ class Error {
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }
   const std::vector<ErrorDetail>& details() const { return details_; }
+  // A stable UPPER_SNAKE word that refines the code where callers must tell cases apart
+  // (google.rpc.ErrorInfo's `reason`): "MALFORMED" input vs an invalid one, both
+  // kInvalidArgument. Empty when the code says enough. Transports map (code, reason) to
+  // their own codes in their one table (api/http/http_message.cc).
+  const std::string& reason() const { return reason_; }
+  Error& WithReason(std::string reason) {
+    reason_ = std::move(reason);
+    return *this;
+  }
 
   // Prepends context ("loading goclaw.yaml: ") to the message and returns *this.
   Error& WithContext(std::string_view context);
@@ -64,6 +73,7 @@ class Error {
   ErrorCode code_;
   std::string message_;
   std::vector<ErrorDetail> details_;
+  std::string reason_;
 };
 
 template <typename T>

@@ -47,6 +47,26 @@ TEST(StatusTest, ToStringListsDetailsWithLines) {
             "  name: expected a string");
 }
 
+Result<int> Malformed() {
+  return MakeError(Error(ErrorCode::kInvalidArgument, "not JSON").WithReason("MALFORMED"));
+}
+
+Status Forward() {
+  GOCLAW_RETURN_IF_ERROR(Malformed());
+  return OkStatus();
+}
+
+TEST(StatusTest, TheReasonTravelsWithTheError) {
+  EXPECT_EQ(Error(ErrorCode::kInvalidArgument, "x").reason(), "");
+  auto s = Forward();
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().reason(), "MALFORMED");
+  Error e = s.error();
+  e.WithContext("the body");
+  EXPECT_EQ(e.reason(), "MALFORMED");
+  EXPECT_EQ(e.message(), "the body: not JSON");
+}
+
 TEST(StatusTest, EveryCodeHasAName) {
   for (ErrorCode c : {ErrorCode::kInvalidArgument, ErrorCode::kNotFound,
                       ErrorCode::kAlreadyExists, ErrorCode::kFailedPrecondition,

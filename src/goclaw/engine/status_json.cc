@@ -3,6 +3,7 @@
 
 #include <ctime>
 
+#include "goclaw/core/json_format.h"
 #include "goclaw/core/json_limits.h"
 
 namespace goclaw::engine {
@@ -34,7 +35,7 @@ boost::json::object TaskJson(const TaskStatus& t, bool with_result) {
   PutTime(o, "started_at", t.started_at);
   PutTime(o, "completed_at", t.finished_at);
   if (t.started_at && t.finished_at) {
-    o["duration_seconds"] = std::chrono::duration<double>(*t.finished_at - *t.started_at).count();
+    o["duration_seconds"] = RoundedSeconds(*t.finished_at - *t.started_at);  // plain: json_format.h
   }
   if (!t.error.empty()) o["error"] = t.error;
   if (t.state == TaskState::kCompleted && with_result) o["result"] = t.output;

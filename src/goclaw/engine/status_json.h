@@ -1,5 +1,6 @@
 // JSON renderings of engine results, shared by the CLI (`goclaw run --json`) and the API.
-// Timestamps are RFC 3339 UTC with milliseconds; durations are seconds.
+// Timestamps are RFC 3339 UTC with milliseconds; durations are seconds, rounded to microseconds
+// (core/json_format.h RoundedSeconds).
 //
 // Thread-safety: pure functions.
 #pragma once

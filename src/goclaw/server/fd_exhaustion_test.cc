@@ -20,7 +20,7 @@
 
 #include "goclaw/api/http/http_server.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 int HighestOpenFd() {
@@ -93,4 +93,4 @@ TEST(FdExhaustionTest, AcceptBacksOffWhileOutOfDescriptorsAndRecovers) {
 }
 
 }  // namespace
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -1,8 +1,9 @@
-// Builds engine + API from config; owns their lifetimes and the shutdown order.
+// Builds the runtime, the services and the HTTP API from config; owns their lifetimes and the
+// shutdown order.
 #include "goclaw/server/server.h"
 
-#include <algorithm>
 #include <atomic>
+#include <chrono>
 
 #include "goclaw/api/http/api_routes.h"
 #include "goclaw/api/http/event_stream.h"
@@ -10,7 +11,12 @@
 #include "goclaw/api/http/http_server.h"
 #include "goclaw/core/url.h"
 #include "goclaw/core/version.h"
-#include "goclaw/server/executors.h"
+#include "goclaw/metrics/collector_registry.h"
+#include "goclaw/server/runtime.h"
+#include "goclaw/service/admin_service.h"
+#include "goclaw/service/health_service.h"
+#include "goclaw/service/lane_service.h"
+#include "goclaw/service/workflow_service.h"
 
 namespace goclaw::server {
 
@@ -20,57 +26,50 @@ class Server::Impl {
     auto logger = [&](std::string_view module) { return loggers ? loggers(module) : log::Logger(); };
     config_ = config;
     logger_ = logger("server");
-    if (config.storage.backend == config::StorageBackend::kRocksDb) {
-      store::StoreOptions sopts;
-      sopts.path = config.storage.path;
-      sopts.sync = config.storage.sync_mode;
-      sopts.faults = faults_;
-      sopts.logger = logger("store");
-      sopts.tables = engine::StoreTables();
-      GOCLAW_ASSIGN_OR_RETURN(store_, store::OpenRocksDbStore(sopts));
-      logger_.Info("store: rocksdb at {} (sync_mode {})", config.storage.path, SyncModeName(config.storage.sync_mode));
-    } else {
-      GOCLAW_ASSIGN_OR_RETURN(store_, store::OpenMemoryStore({.faults = faults_, .tables = engine::StoreTables()}));
-      logger_.Info("store: memory (nothing survives a restart)");
-    }
-    engine::EngineOptions eopts = engine::EngineOptionsFromConfig(config);
-    eopts.logger = logger("engine");
-    eopts.store = store_.get();
     // http tasks may not call this server (executors.http.egress.allow_self): a configured
     // port is known now, before Resume runs tasks; port 0 is added once bound, below.
     auto self = std::make_shared<exec::SelfEndpoints>();
     if (config.server.port != 0) self->Add(config.server.host, static_cast<std::uint16_t>(config.server.port));
-    eopts.executors = ExecutorsFromConfig(config, {.self = self});
-    GOCLAW_ASSIGN_OR_RETURN(engine_, engine::Engine::Create(std::move(eopts)));
-    if (std::size_t n = engine_->Resume(); n > 0) logger_.Info("resuming {} unfinished workflows", n);
+    GOCLAW_ASSIGN_OR_RETURN(runtime_, Runtime::Build(config, {.loggers = loggers,
+                                                              .logger = logger_,
+                                                              .executors = {.self = self},
+                                                              .faults = faults_}));
+    runtime_->Resume();
+    engine::Engine& engine = runtime_->engine();
 
-    events_ = std::make_unique<api::EventHub>(*engine_);
-    ctx_.engine = engine_.get();
-    ctx_.events = events_.get();
-    ctx_.store = store_.get();
-    ctx_.http_metrics = &http_metrics_;
-    ctx_.limits.max_tasks = static_cast<std::size_t>(config.dag.max_tasks);
-    ctx_.limits.max_spec_bytes = static_cast<std::size_t>(config.dag.max_spec_bytes);
-    ctx_.max_status_bytes = static_cast<std::size_t>(config.limits.max_status_bytes);
-    // A wait longer than request_timeout would be cut with 504: it is lowered to that instead.
-    ctx_.wait_limit = config.server.request_timeout;
-    ctx_.default_wait = std::min(ctx_.default_wait, ctx_.wait_limit);
-    if (config.storage.backend == config::StorageBackend::kRocksDb) ctx_.data_dir = config.storage.path;
-    ctx_.max_lineage_depth = static_cast<int>(config.limits.max_lineage_depth);
-    ctx_.version = kVersion;
-    ctx_.started_at = std::chrono::system_clock::now();
-    ctx_.accepting = [this] { return accepting_.load(); };
-    auto router = std::make_shared<api::Router>();
-    api::AddWorkflowRoutes(*router, ctx_);
-    api::AddLaneRoutes(*router, ctx_);
-    api::AddHealthRoutes(*router, ctx_);
-    api::AddMetricsRoute(*router, ctx_);
-    api::AddAdminRoutes(*router, ctx_);
-    api::AddEventStreamRoute(*router, ctx_);
-    api::AddOpenApiRoute(*router, ctx_);
+    // The services, then the HTTP API over them.
+    workflows_ = std::make_unique<service::WorkflowService>(engine, service::WorkflowPolicyFromConfig(config));
+    lanes_ = std::make_unique<service::LaneService>(engine.lanes());
+    admin_ = std::make_unique<service::AdminService>(runtime_->store(), engine, runtime_->data_dir());
+    health_ = std::make_unique<service::HealthService>(
+        engine, *admin_,
+        service::HealthOptions{.version = std::string(kVersion),
+                               .started_at = std::chrono::system_clock::now(),
+                               .accepting = [this] { return accepting_.load(); }});
+    events_ = std::make_unique<api::http::EventHub>(engine);
+    metrics::CollectorRegistry& collectors = runtime_->collectors();
+    collectors.Add("http", api::http::HttpCollector(http_metrics_));
+    collectors.Add("ws", api::http::EventHubCollector(*events_));
+    collectors.Add("process", metrics::ProcessCollector(std::string(kVersion)));
+
+    api::http::ApiContext ctx;
+    ctx.workflows = workflows_.get();
+    ctx.lanes = lanes_.get();
+    ctx.health = health_.get();
+    ctx.admin = admin_.get();
+    ctx.events = events_.get();
+    ctx.metrics = &collectors;
+    auto router = std::make_shared<api::http::Router>();
+    api::http::AddWorkflowRoutes(*router, ctx);
+    api::http::AddLaneRoutes(*router, ctx);
+    api::http::AddHealthRoutes(*router, ctx);
+    api::http::AddMetricsRoute(*router, ctx);
+    api::http::AddAdminRoutes(*router, ctx);
+    api::http::AddEventStreamRoute(*router, ctx);
+    api::http::AddOpenApiRoute(*router, ctx);
     router_ = router;
 
-    api::HttpServerOptions hopts;
+    api::http::HttpServerOptions hopts;
     hopts.host = config.server.host;
     hopts.port = static_cast<int>(config.server.port);
     hopts.io_threads = static_cast<int>(config.server.io_threads);
@@ -85,11 +84,11 @@ class Server::Impl {
     hopts.max_connections = config.server.max_connections;
     hopts.body_timeout = config.server.body_timeout;
     hopts.on_connection_refused = [this] { http_metrics_.ConnectionRefused(); };
-    hopts.observer = [this](const api::HttpRequest& req, int status, double seconds) {
+    hopts.observer = [this](const api::http::HttpRequest& req, int status, double seconds) {
       http_metrics_.Observe(req, status, seconds);
     };
     hopts.logger = logger("api");
-    GOCLAW_ASSIGN_OR_RETURN(http_, api::HttpServer::Start(std::move(hopts), std::move(router)));
+    GOCLAW_ASSIGN_OR_RETURN(http_, api::http::HttpServer::Start(std::move(hopts), std::move(router)));
     if (config.server.port == 0) self->Add(config.server.host, static_cast<std::uint16_t>(http_->port()));
     accepting_ = true;
     const Url listening{.scheme = "http", .host = config.server.host,
@@ -105,28 +104,38 @@ class Server::Impl {
     done_ = true;
     accepting_ = false;
     logger_.Info("shutting down: waiting up to {} for running tasks", FormatDuration(config_.shutdown.drain_timeout));
-    const std::size_t left = engine_->Drain(config_.shutdown.drain_timeout);
+    const std::size_t left = runtime_->Drain(config_.shutdown.drain_timeout);
     if (left > 0) logger_.Warn("{} task attempts still running; they run again after a restart", left);
     logger_.Info("draining requests for up to {}", FormatDuration(config_.server.drain_timeout));
     http_->Shutdown(config_.server.drain_timeout);
     events_.reset();
-    engine_.reset();
-    store_.reset();  // closes RocksDB after its last write
+    // The services stay until the Impl goes: the engine may still call their callbacks while it
+    // stops (a cancel that became durable).
+    runtime_->Shutdown();
     logger_.Info("stopped");
   }
 
-  ~Impl() { Shutdown(); }
+  ~Impl() {
+    Shutdown();
+    // Also after a failed Init: what listens to the engine goes first, then the engine, before
+    // the services its callbacks may reach.
+    http_.reset();
+    events_.reset();
+    runtime_.reset();
+  }
 
   config::Config config_;
   log::Logger logger_;
   std::shared_ptr<store::WriteFaults> faults_;  // tests only
-  std::unique_ptr<store::Store> store_;         // outlives the engine
-  std::unique_ptr<engine::Engine> engine_;
-  std::unique_ptr<api::EventHub> events_;  // before http_: connections hold it
-  api::HttpMetrics http_metrics_;
-  api::ApiContext ctx_;
-  std::shared_ptr<const api::Router> router_;
-  std::unique_ptr<api::HttpServer> http_;
+  std::unique_ptr<service::WorkflowService> workflows_;
+  std::unique_ptr<service::LaneService> lanes_;
+  std::unique_ptr<service::AdminService> admin_;
+  std::unique_ptr<service::HealthService> health_;
+  api::http::HttpMetrics http_metrics_;         // before the runtime: its collectors read it
+  std::unique_ptr<Runtime> runtime_;            // store, executors, engine; after the services
+  std::unique_ptr<api::http::EventHub> events_;  // before http_: connections hold it
+  std::shared_ptr<const api::http::Router> router_;
+  std::unique_ptr<api::http::HttpServer> http_;
   std::atomic<bool> accepting_{false};
   bool done_ = false;
 };
@@ -142,9 +151,9 @@ Result<std::unique_ptr<Server>> Server::Start(const config::Config& config, Logg
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 int Server::port() const { return impl_->http_->port(); }
-engine::Engine& Server::engine() { return *impl_->engine_; }
-store::Store& Server::store() { return *impl_->store_; }
-const api::Router& Server::router() const { return *impl_->router_; }
+engine::Engine& Server::engine() { return impl_->runtime_->engine(); }
+store::Store& Server::store() { return *impl_->runtime_->store(); }
+const api::http::Router& Server::router() const { return *impl_->router_; }
 void Server::Shutdown() { impl_->Shutdown(); }
 
 }  // namespace goclaw::server

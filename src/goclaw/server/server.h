@@ -1,8 +1,9 @@
-// The composition root of `goclaw server`: opens the store (RocksDB at storage.path, or memory),
-// builds the engine on it (which resumes unfinished workflows) and the HTTP API, serves, and
-// shuts down in order: stop admitting, let running attempts finish (shutdown.drain_timeout),
-// write everything, let requests in flight finish (server.drain_timeout), close the engine,
-// close the store.
+// The composition root of `goclaw server`: builds the runtime (runtime.h: the store — RocksDB at
+// storage.path, or memory —, the executors and the engine, which resumes unfinished
+// workflows), the application services over it (service/), the event hub and the HTTP API over
+// the services, registers the metric collectors, serves, and shuts down in order: stop
+// admitting, let running attempts finish (shutdown.drain_timeout), write everything, let
+// requests in flight finish (server.drain_timeout), close the engine, close the store.
 //
 // Thread-safety: Start, then Shutdown once, from one thread; accessors from any thread.
 #pragma once
@@ -35,7 +36,7 @@ class Server {
   int port() const;  // the bound port (server.port 0 picks one)
   engine::Engine& engine();
   store::Store& store();
-  const api::Router& router() const;  // every route the server answers
+  const api::http::Router& router() const;  // every route the server answers
   // /ready answers 503 from here on; requests in flight finish (up to server.drain_timeout).
   void Shutdown();
 

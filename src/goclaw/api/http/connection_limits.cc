@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <limits>
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 std::int64_t SoftFileLimit() {
   rlimit rl{};
@@ -27,4 +27,4 @@ Millis AcceptBackoff::Next() {
   return delay_;
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -12,7 +12,7 @@
 
 #include "goclaw/core/duration.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 inline constexpr std::int64_t kFdReserve = 256;
 inline constexpr std::int64_t kMinConnections = 16;
@@ -37,4 +37,4 @@ class AcceptBackoff {
   Millis delay_{0};
 };
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

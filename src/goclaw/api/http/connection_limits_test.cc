@@ -6,7 +6,7 @@
 
 #include <vector>
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 TEST(ConnectionLimitsTest, DefaultLeavesAReserveAndConfiguredValuesAreClamped) {
@@ -35,4 +35,4 @@ TEST(ConnectionLimitsTest, BackoffDoublesFrom10msTo1sAndRestartsPerEpisode) {
 }
 
 }  // namespace
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -14,9 +14,10 @@
 
 #include "goclaw/api/http/http_message.h"
 #include "goclaw/api/http/request_parsing.h"
+#include "goclaw/core/json_format.h"
 #include "goclaw/engine/status_json.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 constexpr std::size_t kKinds = engine::kWorkflowStateCount + engine::kTaskStateCount;
@@ -59,7 +60,7 @@ std::string EventMessage(const engine::Event& e) {
   boost::json::object o = engine::EventToJson(e);
   o["type"] = "event";
   o["kind"] = KindName(e);
-  return boost::json::serialize(o);
+  return CompactJson(o);  // payload doubles as plain decimals
 }
 
 std::string ErrorMessage(std::string_view code, const std::string& message) {
@@ -354,4 +355,4 @@ void EventHub::OnEvent(const engine::Event& e) {
   for (const auto& client : listening_) client->Offer(e, bit, message);
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -32,7 +32,7 @@
 #include "goclaw/api/http/websocket.h"
 #include "goclaw/engine/engine.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 class EventHub {
  public:
@@ -69,4 +69,4 @@ class EventHub {
   std::atomic<std::uint64_t> slow_disconnects_{0};
 };
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

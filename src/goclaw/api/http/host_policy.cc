@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 std::string Lower(std::string_view s) {
@@ -111,4 +111,4 @@ std::string HostPolicy::Describe() const {
          "); add the name there to serve it";
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

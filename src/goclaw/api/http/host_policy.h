@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 // 127.0.0.0/8 literals, "::1" (bracketed or not) and "localhost".
 bool IsLoopbackHost(std::string_view host);
@@ -43,4 +43,4 @@ class HostPolicy {
   std::vector<std::string> cors_origins_;
 };
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 using ::testing::HasSubstr;
@@ -63,4 +63,4 @@ TEST(HostPolicyTest, OriginsPassByTheHostRuleNeverByEqualityWithHostAlone) {
 }
 
 }  // namespace
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

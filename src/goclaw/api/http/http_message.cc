@@ -3,9 +3,10 @@
 
 #include <cctype>
 
-#include <boost/json/serialize.hpp>
+#include "goclaw/core/json_format.h"
+#include "goclaw/service/errors.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 std::string_view HttpRequest::Header(std::string_view lower_name) const {
   for (const auto& [name, value] : headers) {
@@ -26,7 +27,7 @@ std::string HttpRequest::MediaType() const {
 HttpResponse HttpResponse::Json(int status, const boost::json::value& value) {
   HttpResponse r;
   r.status = status;
-  r.body = boost::json::serialize(value);
+  r.body = CompactJson(value);  // doubles as plain decimals (core/json_format.h)
   return r;
 }
 
@@ -64,25 +65,36 @@ HttpResponse ErrorResponse(const HttpRequest& req, int status, std::string_view 
                                                           {"request_id", req.request_id}}}});
 }
 
-HttpResponse ErrorResponse(const HttpRequest& req, const Error& error) {
+HttpError HttpErrorOf(const Error& error) {
+  const std::string& reason = error.reason();
   switch (error.code()) {
     case ErrorCode::kInvalidArgument:
-      return ErrorResponse(req, 400, kValidationFailed, error.message(), error.details());
+      if (reason == service::kReasonMalformed) return {400, kBadRequest};
+      if (reason == service::kReasonLineageLimit) return {400, kLineageLimit};
+      return {400, kValidationFailed};
     case ErrorCode::kNotFound:
-      return ErrorResponse(req, 404, kNotFound, error.message(), error.details());
+      return {404, kNotFound};
     case ErrorCode::kAlreadyExists:
     case ErrorCode::kFailedPrecondition:
     case ErrorCode::kAborted:
-      return ErrorResponse(req, 409, kConflict, error.message(), error.details());
+      return {409, kConflict};
     case ErrorCode::kResourceExhausted:
-      return ErrorResponse(req, 429, kTooManyRequests, error.message(), error.details());
+      if (reason == service::kReasonTooLarge) return {413, kPayloadTooLarge};
+      return {429, kTooManyRequests};
     case ErrorCode::kUnavailable:
-      return ErrorResponse(req, 503, kUnavailable, error.message(), error.details());
+      return {503, kUnavailable};
     case ErrorCode::kDeadlineExceeded:
-      return ErrorResponse(req, 504, kTimeout, error.message(), error.details());
-    default:
-      return ErrorResponse(req, 500, kInternal, error.message(), error.details());
+      return {504, kTimeout};
+    case ErrorCode::kCancelled:
+    case ErrorCode::kInternal:
+      break;
   }
+  return {500, kInternal};
+}
+
+HttpResponse ErrorResponse(const HttpRequest& req, const Error& error) {
+  const HttpError e = HttpErrorOf(error);
+  return ErrorResponse(req, e.status, e.code, error.message(), error.details());
 }
 
 namespace {
@@ -117,4 +129,4 @@ bool PercentDecode(std::string_view in, bool query, std::string* out) {
   return true;
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -17,7 +17,7 @@
 
 #include "goclaw/core/status.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
@@ -53,6 +53,7 @@ struct HttpResponse {
   using Reply = std::function<void(HttpResponse)>;
   std::function<void(Reply)> defer;
 
+  // The body is core/json_format.h CompactJson: doubles as plain decimals ("0.000035").
   static HttpResponse Json(int status, const boost::json::value& value);
   static HttpResponse Text(int status, std::string text, std::string content_type = "text/plain; charset=utf-8");
   void SetHeader(std::string name, std::string value);
@@ -78,13 +79,28 @@ inline constexpr std::string_view kTimeout = "TIMEOUT";                       //
 
 HttpResponse ErrorResponse(const HttpRequest& req, int status, std::string_view code,
                            std::string_view message, const std::vector<ErrorDetail>& details = {});
-// Maps an engine/library error to the API: kInvalidArgument -> 400 VALIDATION_FAILED,
-// kNotFound -> 404, kFailedPrecondition/kAlreadyExists/kAborted -> 409, kResourceExhausted -> 429,
-// kUnavailable -> 503, kDeadlineExceeded -> 504, the rest -> 500.
+// The one table from goclaw errors to HTTP: the status and the API code of an error, decided by
+// its code and, where one code covers cases a client must tell apart, its reason
+// (service/errors.h):
+//
+//   kInvalidArgument      400 VALIDATION_FAILED; reason MALFORMED: 400 BAD_REQUEST;
+//                         reason LINEAGE_LIMIT: 400 LINEAGE_LIMIT
+//   kNotFound             404 NOT_FOUND
+//   kAlreadyExists, kFailedPrecondition, kAborted   409 CONFLICT
+//   kResourceExhausted    429 TOO_MANY_REQUESTS; reason TOO_LARGE: 413 PAYLOAD_TOO_LARGE
+//   kUnavailable          503 UNAVAILABLE
+//   kDeadlineExceeded     504 TIMEOUT
+//   kCancelled, kInternal 500 INTERNAL
+struct HttpError {
+  int status;
+  std::string_view code;
+};
+HttpError HttpErrorOf(const Error& error);
+// The error body for `error` with HttpErrorOf's status and code, its message and details.
 HttpResponse ErrorResponse(const HttpRequest& req, const Error& error);
 
 // Percent-decoding of a path segment or query component ('+' is a space only in queries).
 // Fails on malformed escapes and on decoded NUL bytes.
 bool PercentDecode(std::string_view in, bool query, std::string* out);
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

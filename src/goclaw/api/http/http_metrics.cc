@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <string_view>
 
-namespace goclaw::api {
+#include "goclaw/api/http/event_stream.h"
+
+namespace goclaw::api::http {
 namespace {
 
 constexpr std::array<std::string_view, 8> kMethodNames = {"GET",    "POST",    "PUT",  "PATCH",
@@ -71,4 +73,20 @@ void HttpMetrics::Write(metrics::TextWriter& w) const {
   }
 }
 
-}  // namespace goclaw::api
+metrics::Collector HttpCollector(const HttpMetrics& metrics) {
+  return [&metrics](metrics::TextWriter& w) { metrics.Write(w); };
+}
+
+metrics::Collector EventHubCollector(const EventHub& hub) {
+  return [&hub](metrics::TextWriter& w) {
+    const EventHub::Stats s = hub.stats();
+    w.Family("goclaw_ws_clients", "gauge", "Connected /ws/events clients.");
+    w.Sample("goclaw_ws_clients", {}, static_cast<double>(s.clients));
+    w.Family("goclaw_ws_events_sent_total", "counter", "Event messages queued to /ws/events clients.");
+    w.Sample("goclaw_ws_events_sent_total", {}, static_cast<double>(s.events_sent));
+    w.Family("goclaw_ws_slow_disconnects_total", "counter", "Clients disconnected for falling behind.");
+    w.Sample("goclaw_ws_slow_disconnects_total", {}, static_cast<double>(s.slow_disconnects));
+  };
+}
+
+}  // namespace goclaw::api::http

@@ -1,5 +1,6 @@
 // What the HTTP server answered: requests by method, route and status code, and their
-// durations by method and route. Fed by HttpServerOptions::observer; written by /metrics.
+// durations by method and route. Fed by HttpServerOptions::observer; exposed through the
+// collector below (registered by the server's wiring), as is the event hub's.
 // Routes are the matched patterns ("/api/v1/workflows/{id}"), or "unmatched", so the number of
 // series stays bounded whatever paths clients send. Observe allocates only the first time a
 // (route, method, code) is seen.
@@ -17,10 +18,13 @@
 #include <vector>
 
 #include "goclaw/api/http/http_message.h"
+#include "goclaw/metrics/collector_registry.h"
 #include "goclaw/metrics/histogram.h"
 #include "goclaw/metrics/text_format.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
+
+class EventHub;
 
 class HttpMetrics {
  public:
@@ -42,4 +46,11 @@ class HttpMetrics {
   std::atomic<std::uint64_t> refused_connections_{0};
 };
 
-}  // namespace goclaw::api
+// goclaw_http_requests_total, goclaw_http_connections_refused_total and
+// goclaw_http_request_duration_seconds. `metrics` must outlive the collector.
+metrics::Collector HttpCollector(const HttpMetrics& metrics);
+// goclaw_ws_clients, goclaw_ws_events_sent_total, goclaw_ws_slow_disconnects_total (/ws/events).
+// `hub` must outlive the collector.
+metrics::Collector EventHubCollector(const EventHub& hub);
+
+}  // namespace goclaw::api::http

@@ -36,11 +36,11 @@
 #include "goclaw/core/clock.h"
 #include "goclaw/core/uuid.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace http = beast::http;
+namespace beast_http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
@@ -58,10 +58,10 @@ bool ValidRequestId(std::string_view id) {
 }
 
 bool IsParseError(const beast::error_code& ec) {
-  static const auto& category = http::make_error_code(http::error::bad_target).category();
-  return ec.category() == category && ec != http::error::end_of_stream &&
-         ec != http::error::partial_message && ec != http::error::body_limit &&
-         ec != http::error::header_limit;
+  static const auto& category = beast_http::make_error_code(beast_http::error::bad_target).category();
+  return ec.category() == category && ec != beast_http::error::end_of_stream &&
+         ec != beast_http::error::partial_message && ec != beast_http::error::body_limit &&
+         ec != beast_http::error::header_limit;
 }
 
 bool IEquals(std::string_view a, std::string_view b) {
@@ -224,7 +224,7 @@ class HttpServer::Impl {
     internal::ReadDeadline deadline(stream);
     bool first = true;
     while (!stopping_) {
-      http::request_parser<http::string_body> parser;
+      beast_http::request_parser<beast_http::string_body> parser;
       parser.header_limit(kHeaderLimit);
       parser.body_limit(options_.max_body_bytes);
       // Between keep-alive requests the idle timeout runs until the next request's first byte;
@@ -237,7 +237,7 @@ class HttpServer::Impl {
       }
       first = false;
       deadline.Arm(options_.header_timeout);
-      auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+      auto [hec, hn] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
       if (deadline.Disarm() && hec) {
         co_await Reply(stream, Refusal(408, kRequestTimeout,
                                        "the request headers did not arrive within server.header_timeout (" +
@@ -245,9 +245,9 @@ class HttpServer::Impl {
         co_return;
       }
       if (hec) {
-        if (hec == http::error::body_limit) {  // a Content-Length over the limit
+        if (hec == beast_http::error::body_limit) {  // a Content-Length over the limit
           co_await Reply(stream, TooLarge());
-        } else if (hec == http::error::header_limit) {
+        } else if (hec == beast_http::error::header_limit) {
           co_await Reply(stream, Refusal(431, kBadRequest, "request headers are larger than 16 KiB"));
         } else if (IsParseError(hec)) {
           co_await Reply(stream, Refusal(400, kBadRequest, "malformed HTTP request: " + hec.message()));
@@ -272,7 +272,7 @@ class HttpServer::Impl {
         co_await Reply(stream, TooLarge());  // at once: with Expect: 100-continue, no body was sent
         co_return;
       }
-      if (!parser.is_done() && IEquals(parser.get()[http::field::expect], "100-continue")) {
+      if (!parser.is_done() && IEquals(parser.get()[beast_http::field::expect], "100-continue")) {
         // curl and others wait (a second) for this before sending a body.
         stream.expires_after(options_.request_timeout);
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -283,7 +283,7 @@ class HttpServer::Impl {
       beast::error_code bec;
       while (!bec && !parser.is_done()) {
         deadline.Arm(options_.body_timeout);
-        auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, kTuple);
+        auto [ec, n] = co_await beast_http::async_read_some(stream, buffer, parser, kTuple);
         bec = ec;
         if (deadline.Disarm() && bec) {
           co_await Reply(stream, Refusal(408, kRequestTimeout,
@@ -292,7 +292,7 @@ class HttpServer::Impl {
           co_return;
         }
       }
-      if (bec == http::error::body_limit) {
+      if (bec == beast_http::error::body_limit) {
         co_await Reply(stream, TooLarge());
         co_return;
       }
@@ -322,8 +322,8 @@ class HttpServer::Impl {
   }
 
   // A WebSocket upgrade: the middleware's checks, then the connection until it ends.
-  asio::awaitable<void> Upgrade(beast::tcp_stream stream, http::request<http::string_body> upgrade,
-                                const goclaw::api::Route& route, std::map<std::string, std::string> params) {
+  asio::awaitable<void> Upgrade(beast::tcp_stream stream, beast_http::request<beast_http::string_body> upgrade,
+                                const goclaw::api::http::Route& route, std::map<std::string, std::string> params) {
     const auto start = std::chrono::steady_clock::now();
     HttpRequest req = FromBeastRequest(upgrade);
     AssignRequestId(req);
@@ -370,13 +370,13 @@ class HttpServer::Impl {
 
   // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2); the name must be one this server
   // serves (DNS rebinding, host_policy.h). A refusal to send, or none.
-  std::optional<HttpResponse> CheckHost(const http::request<http::string_body>& m) {
-    const auto hosts = m.count(http::field::host);
+  std::optional<HttpResponse> CheckHost(const beast_http::request<beast_http::string_body>& m) {
+    const auto hosts = m.count(beast_http::field::host);
     if (hosts > 1 || (hosts == 0 && m.version() >= 11)) {
       return Refusal(400, kBadRequest,
                      "an HTTP/1.1 request needs exactly one Host header; got " + std::to_string(hosts));
     }
-    std::string_view host = m[http::field::host];
+    std::string_view host = m[beast_http::field::host];
     if (hosts_.HostAllowed(host)) return std::nullopt;
     std::string shown(host.substr(0, 128));
     for (char& c : shown) {
@@ -449,7 +449,7 @@ class HttpServer::Impl {
     }
     req.route = m.route->pattern;
     req.params = std::move(m.params);
-    const goclaw::api::Route& route = *m.route;
+    const goclaw::api::http::Route& route = *m.route;
     // (The jobs are named locals: GCC 12 mishandles temporaries inside co_await expressions.)
     if (route.options.blocking) {
       std::function<HttpResponse(HttpRequest&)> job = [this, &route](HttpRequest& r) {
@@ -569,17 +569,17 @@ class HttpServer::Impl {
   asio::awaitable<std::tuple<beast::error_code, std::size_t>> Write(beast::tcp_stream& stream,
                                                                      const HttpResponse& r,
                                                                      bool keep_alive) {
-    http::response<http::string_body> msg;
+    beast_http::response<beast_http::string_body> msg;
     msg.version(11);
     msg.result(static_cast<unsigned>(r.status));
-    if (!r.content_type.empty()) msg.set(http::field::content_type, r.content_type);
-    msg.set(http::field::server, "goclaw");
+    if (!r.content_type.empty()) msg.set(beast_http::field::content_type, r.content_type);
+    msg.set(beast_http::field::server, "goclaw");
     for (const auto& [name, value] : r.headers) msg.set(name, value);
     msg.body() = r.body;
     msg.keep_alive(keep_alive);
     msg.prepare_payload();
     stream.expires_after(options_.request_timeout);
-    co_return co_await http::async_write(stream, msg, kTuple);
+    co_return co_await beast_http::async_write(stream, msg, kTuple);
   }
 
   // A refusal before the request could be read: the connection closes after it. What the
@@ -636,4 +636,4 @@ int HttpServer::port() const { return impl_->port(); }
 std::int64_t HttpServer::max_connections() const { return impl_->max_connections(); }
 void HttpServer::Shutdown(Millis drain) { impl_->Shutdown(drain); }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

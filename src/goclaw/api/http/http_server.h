@@ -34,7 +34,7 @@
 #include "goclaw/core/status.h"
 #include "goclaw/log/log.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
@@ -76,4 +76,4 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -4,7 +4,7 @@
 
 #include "goclaw/api/http/api_routes.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 boost::json::object Typed(std::string_view type) { return {{"type", type}}; }
@@ -70,8 +70,8 @@ boost::json::object Operation(const Route& r) {
 
 void AddOpenApiRoute(Router& router, const ApiContext& ctx) {
   const Router* table = &router;
-  const ApiContext* c = &ctx;
-  router.Add("GET", "/api/v1/openapi.json", "This document", [table, c](HttpRequest&) {
+  std::string version = ctx.health != nullptr ? ctx.health->version() : std::string();
+  router.Add("GET", "/api/v1/openapi.json", "This document", [table, version](HttpRequest&) {
     boost::json::object paths;
     for (const Route& r : table->routes()) {
       std::string method = r.method;
@@ -82,10 +82,10 @@ void AddOpenApiRoute(Router& router, const ApiContext& ctx) {
     }
     return HttpResponse::Json(200, boost::json::object{
                                        {"openapi", "3.1.0"},
-                                       {"info", {{"title", "goclaw"}, {"version", c->version}}},
+                                       {"info", {{"title", "goclaw"}, {"version", version}}},
                                        {"paths", std::move(paths)},
                                        {"components", {{"schemas", {{"Error", ErrorSchema()}}}}}});
   });
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

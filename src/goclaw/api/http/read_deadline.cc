@@ -1,7 +1,7 @@
 // Read deadlines that cancel instead of closing.
 #include "goclaw/api/http/read_deadline.h"
 
-namespace goclaw::api::internal {
+namespace goclaw::api::http::internal {
 
 ReadDeadline::ReadDeadline(boost::beast::tcp_stream& stream) : stream_(stream), timer_(stream.get_executor()) {}
 
@@ -27,4 +27,4 @@ bool ReadDeadline::Disarm() {
   return fired;
 }
 
-}  // namespace goclaw::api::internal
+}  // namespace goclaw::api::http::internal

@@ -12,7 +12,7 @@
 
 #include "goclaw/core/duration.h"
 
-namespace goclaw::api::internal {
+namespace goclaw::api::http::internal {
 
 class ReadDeadline {
  public:
@@ -36,4 +36,4 @@ class ReadDeadline {
   std::shared_ptr<State> state_;
 };
 
-}  // namespace goclaw::api::internal
+}  // namespace goclaw::api::http::internal

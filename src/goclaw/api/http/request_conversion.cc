@@ -6,7 +6,7 @@
 
 #include "goclaw/api/http/request_parsing.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 HttpRequest FromBeastRequest(boost::beast::http::request<boost::beast::http::string_body>& m) {
   HttpRequest req;
@@ -43,4 +43,4 @@ void ParseQueryString(std::string_view query, HttpRequest* req) {
   }
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

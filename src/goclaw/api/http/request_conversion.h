@@ -13,7 +13,7 @@
 
 #include "goclaw/api/http/http_message.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 // Moves the body out of `m`.
 HttpRequest FromBeastRequest(boost::beast::http::request<boost::beast::http::string_body>& m);
@@ -21,4 +21,4 @@ HttpRequest FromBeastRequest(boost::beast::http::request<boost::beast::http::str
 // Parses "a=1&b=x%20y" into req->query.
 void ParseQueryString(std::string_view query, HttpRequest* req);
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

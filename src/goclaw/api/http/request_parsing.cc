@@ -6,9 +6,10 @@
 #include <span>
 #include <vector>
 
+#include "goclaw/core/names.h"
 #include "goclaw/core/suggest.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 namespace {
 
@@ -63,15 +64,7 @@ bool RequireJson(const HttpRequest& req, HttpResponse* error) {
   return false;
 }
 
-bool ValidId(std::string_view id) {
-  if (id.empty() || id.size() > 128 || id.find("..") != std::string_view::npos) return false;
-  for (char c : id) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' && c != ':' && c != '*') {
-      return false;
-    }
-  }
-  return true;
-}
+bool ValidId(std::string_view id) { return IsSafeId(id); }
 
 namespace {
 
@@ -252,4 +245,4 @@ void QueryReader::Allow(std::initializer_list<std::string_view> known) {
   }
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -15,7 +15,7 @@
 #include "goclaw/core/document.h"
 #include "goclaw/core/json_reader.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 // JSON for application/json, YAML for application/yaml (also x-yaml, text/yaml). Anything else
 // sets `error` to 415, as does a charset other than utf-8 or us-ascii (here and in RequireJson).
@@ -50,4 +50,4 @@ class QueryReader {
   Diagnostics& diag_;
 };
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 using ::testing::HasSubstr;
@@ -169,4 +169,4 @@ TEST(MediaTypeTest, SpecFormatsAndRefusals) {
 }
 
 }  // namespace
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

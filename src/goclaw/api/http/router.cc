@@ -5,7 +5,7 @@
 
 #include "goclaw/core/check.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 std::vector<std::string> Split(std::string_view path) {
@@ -82,4 +82,4 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
   return m;
 }
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

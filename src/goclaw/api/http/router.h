@@ -13,7 +13,7 @@
 #include "goclaw/api/http/http_message.h"
 #include "goclaw/api/http/websocket.h"
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 using Handler = std::function<HttpResponse(HttpRequest&)>;
 
@@ -52,4 +52,4 @@ class Router {
   std::vector<Route> routes_;
 };
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 namespace {
 
 HttpResponse Named(std::string name) { return HttpResponse::Text(200, std::move(name)); }
@@ -75,4 +75,4 @@ TEST(PercentDecodeTest, DecodesPathsAndQueries) {
 }
 
 }  // namespace
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

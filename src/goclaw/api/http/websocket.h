@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-namespace goclaw::api {
+namespace goclaw::api::http {
 
 struct HttpRequest;
 
@@ -55,4 +55,4 @@ class WebSocketSession {
 using WebSocketHandler =
     std::function<std::shared_ptr<WebSocketSession>(const HttpRequest&, std::shared_ptr<WebSocketPeer>)>;
 
-}  // namespace goclaw::api
+}  // namespace goclaw::api::http

@@ -16,7 +16,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 
-namespace goclaw::api::internal {
+namespace goclaw::api::http::internal {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -179,4 +179,4 @@ asio::awaitable<void> ServeWebSocket(beast::tcp_stream stream,
   if (hooks.ended) hooks.ended(peer);
 }
 
-}  // namespace goclaw::api::internal
+}  // namespace goclaw::api::http::internal

@@ -17,7 +17,7 @@
 #include "goclaw/api/http/websocket.h"
 #include "goclaw/core/duration.h"
 
-namespace goclaw::api::internal {
+namespace goclaw::api::http::internal {
 
 struct WebSocketLimits {
   std::size_t max_queued_bytes = 32u << 20;  // messages waiting for a slow client
@@ -40,4 +40,4 @@ boost::asio::awaitable<void> ServeWebSocket(boost::beast::tcp_stream stream,
                                             HttpRequest request, const WebSocketHandler& handler,
                                             WebSocketLimits limits, WebSocketHooks hooks);
 
-}  // namespace goclaw::api::internal
+}  // namespace goclaw::api::http::internal

@@ -1,0 +1,88 @@
+// The one runtime builder, used by `goclaw server` (server.cc) and `goclaw run`
+// (apps/goclaw/cmd_run.cc): from a configuration it opens the store (RocksDB at storage.path,
+// memory, or none), builds the executor registry (executors.h) and the engine with its lanes
+// on them, and registers their metric collectors; later also the signal bus, the saga
+// orchestrator and the memory hub. It shuts them down in the reverse order: the engine (after
+// an optional Drain), then the store, after its last write.
+//
+//   auto runtime = Runtime::Build(config, {.loggers = loggers});
+//   runtime->engine().RegisterFunction(...);    // before Resume
+//   runtime->Resume();                           // unfinished workflows run again
+//   ...
+//   runtime->Drain(config.shutdown.drain_timeout);
+//   runtime->Shutdown();
+//
+// What sits on top (the services, the HTTP API, a CLI's progress display) is the caller's, and
+// must be stopped before Shutdown.
+//
+// Thread-safety: Build, Resume, Drain and Shutdown from one thread; the accessors from any
+// thread until Shutdown.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "goclaw/config/config.h"
+#include "goclaw/core/duration.h"
+#include "goclaw/core/status.h"
+#include "goclaw/engine/engine.h"
+#include "goclaw/log/log.h"
+#include "goclaw/metrics/collector_registry.h"
+#include "goclaw/server/executors.h"
+#include "goclaw/store/store.h"
+
+namespace goclaw::server {
+
+struct RuntimeOptions {
+  // The logger of each module ("engine", "store"); none: logs are discarded.
+  std::function<log::Logger(std::string_view module)> loggers;
+  // Where the runtime says what it opened and resumed (the server's log); none: quiet.
+  log::Logger logger;
+  // false: no store at all, whatever storage.backend says — nothing is written anywhere, not
+  // even to memory (`goclaw run` without --data-dir).
+  bool persist = true;
+  // Passed to ExecutorsFromConfig: the listeners http tasks may not call, where functions are.
+  ExecutorsOptions executors;
+  // Tests only: write failures injected into the store.
+  std::shared_ptr<store::WriteFaults> faults;
+};
+
+class Runtime {
+ public:
+  // Errors: the store's (kUnavailable for a directory it cannot open or lock, kFailedPrecondition
+  // for a format it cannot read) and the engine's (kInvalidArgument for bad lanes or executors).
+  static Result<std::unique_ptr<Runtime>> Build(const config::Config& config, RuntimeOptions options = {});
+  ~Runtime();  // Shutdown() if not done
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  engine::Engine& engine();
+  // Null without a store (RuntimeOptions::persist false).
+  store::Store* store();
+  // The live store's directory (storage.path with RocksDB), else "".
+  const std::string& data_dir() const;
+  // The engine's, the lanes' and the store's collectors; the caller adds its own (HTTP, process).
+  metrics::CollectorRegistry& collectors();
+
+  // Runs the unfinished workflows the store holds again (Engine::Resume; after RegisterFunction).
+  std::size_t Resume();
+  // Graceful stop, step one (Engine::Drain): no new submits or attempts, running attempts get
+  // `timeout`, everything is written. Returns the attempts still running.
+  std::size_t Drain(Millis timeout);
+  // Destroys the engine, then closes the store. Idempotent.
+  void Shutdown();
+
+ private:
+  Runtime() = default;
+
+  log::Logger logger_;
+  std::string data_dir_;
+  metrics::CollectorRegistry collectors_;
+  std::unique_ptr<store::Store> store_;  // outlives the engine
+  std::unique_ptr<engine::Engine> engine_;
+};
+
+}  // namespace goclaw::server

@@ -282,7 +282,10 @@ void RegisterRun(CLI::App& app, Context& ctx) {
           return;
         }
         std::fprintf(stderr, "\ninterrupted: cancelling %s\n", id->c_str());
-        (void)embedded.Cancel(*id);
+        // kFailedPrecondition: it finished meanwhile, and the summary below says how.
+        if (Status st = embedded.Cancel(*id); !st && st.error().code() != ErrorCode::kFailedPrecondition) {
+          PrintError(std::cerr, "goclaw run", st.error());
+        }
       }
     }
     std::signal(SIGINT, SIG_DFL);

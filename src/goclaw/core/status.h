@@ -76,13 +76,32 @@ class Error {
   std::string reason_;
 };
 
+// A value or an Error. `[[nodiscard]]`: dropping a Result drops its error, so the compiler
+// reports every call whose Result is not looked at. Where ignoring one is right, say why with
+// IgnoreError(result, "why") below.
+//
+// It is a tl::expected (same members, same monadic operations) that adds only the attribute;
+// the constructors from the base make the results of map()/and_then()/or_else(), which are
+// plain tl::expected, convert back.
 template <typename T>
-using Result = tl::expected<T, Error>;
+class [[nodiscard]] Result : public tl::expected<T, Error> {
+ public:
+  using Base = tl::expected<T, Error>;
+  using Base::Base;
+  Result() = default;
+  Result(const Base& other) : Base(other) {}             // NOLINT(google-explicit-constructor)
+  Result(Base&& other) : Base(std::move(other)) {}       // NOLINT(google-explicit-constructor)
+};
 
 // Result of an operation that returns nothing on success. `OkStatus()` is success.
 using Status = Result<void>;
 
 inline Status OkStatus() { return {}; }
+
+// Drops a Result on purpose. `why` is for the reader (and grep): why losing the error is right
+// here, e.g. "best effort: the process exits next" or "the caller already reported it".
+template <typename T>
+inline void IgnoreError(const Result<T>& /*result*/, std::string_view /*why*/) {}
 
 // Builds the unexpected value for a Result: `return MakeError(ErrorCode::kNotFound, "...")`.
 inline tl::unexpected<Error> MakeError(ErrorCode code, std::string message) {
@@ -93,8 +112,10 @@ inline tl::unexpected<Error> MakeError(Error error) {
 }
 
 namespace internal {
+// Takes a tl::expected so that the macros also accept the plain tl::expected that map() and
+// and_then() return.
 template <typename T>
-Error TakeError(Result<T>& r) {
+Error TakeError(tl::expected<T, Error>& r) {
   return std::move(r.error());
 }
 }  // namespace internal

@@ -37,6 +37,25 @@ TEST(StatusTest, ReturnIfErrorPropagates) {
   EXPECT_EQ(s.error().message(), "odd: 5");
 }
 
+TEST(StatusTest, MonadicResultsConvertBackAndPropagate) {
+  // map() and and_then() return a plain tl::expected; it converts to a Result, and the macros
+  // take it as well.
+  Result<int> doubled = Half(8).map([](int h) { return h * 4; });
+  ASSERT_TRUE(doubled);
+  EXPECT_EQ(*doubled, 16);
+  auto quarter_of_odd = [](int x) -> Result<int> {
+    GOCLAW_ASSIGN_OR_RETURN(int h, Half(x).map([](int v) { return v; }));
+    return h;
+  };
+  ASSERT_FALSE(quarter_of_odd(3));
+  EXPECT_EQ(quarter_of_odd(3).error().message(), "odd: 3");
+  Status s = MakeError(ErrorCode::kNotFound, "gone");
+  EXPECT_EQ(s.error().code(), ErrorCode::kNotFound);
+  s = OkStatus();
+  EXPECT_TRUE(s);
+  IgnoreError(CheckEven(3), "the test only needs it to compile");
+}
+
 TEST(StatusTest, ToStringListsDetailsWithLines) {
   Error e(ErrorCode::kInvalidArgument, "spec is invalid",
           {{"tasks[0].id", "is required", 3}, {"name", "expected a string", 0}});

@@ -111,11 +111,16 @@ class Engine::Impl {
     // still running run again after a restart), and what happened is written.
     closing_ = true;
     OnEveryShard([](ShardScheduler&) {});  // every shard has seen closing_
-    (void)FlushAll();
+    if (Status st = FlushAll(); !st) {
+      options_.logger.Error("stopping: not everything was written to the store ({}); "
+                            "unfinished work runs again after a restart", st.error().message());
+    }
     // Store callbacks post to shards from the store's thread; an empty commit queued after all
     // of ours completes only once every earlier callback has returned, so none is still inside
     // a shard's Post when the shards go (found by TSan).
-    if (store_ != nullptr) (void)store_->CommitAndWait({});
+    if (store_ != nullptr) {
+      IgnoreError(store_->CommitAndWait({}), "a barrier: only its completion matters");
+    }
     if (executors_) executors_->Shutdown();   // workers joined, processes killed, requests aborted
     if (owned_timers_) owned_timers_->Stop();  // no more timer callbacks (At still safe)
     for (auto& s : schedulers_) s->Stop();     // loops joined; later posts are dropped
@@ -384,7 +389,9 @@ class Engine::Impl {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
       running = RunningAttempts();
     }
-    (void)FlushAll();
+    // A failed write is logged by the journal (and retried); ~Engine flushes again and says
+    // what is still not written.
+    IgnoreError(FlushAll(), "logged by the journal");
     return running;
   }
 

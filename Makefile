@@ -7,6 +7,7 @@
 #   make test-asan  unit and integration suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-tsan  unit and integration suites under ThreadSanitizer
 #   make fuzz       build the libFuzzer targets (clang, ASan+UBSan) and run each for FUZZ_SECONDS
+#   make thread-safety  clang's -Wthread-safety over the libraries (GOCLAW_GUARDED_BY & co.)
 #   make crash-test kill -9 the real server 200 times while it works; check nothing was lost
 #   make bench      run the benchmarks (BENCH_ARGS=... passes flags to Google Benchmark)
 #   make build | fmt | clean
@@ -22,7 +23,7 @@ else
 CMAKE_FLAGS += -DGOCLAW_WERROR=OFF
 endif
 
-.PHONY: all bootstrap configure build run test test-asan test-tsan fuzz crash-test bench bench-scale fmt clean
+.PHONY: all bootstrap configure build run test test-asan test-tsan fuzz thread-safety crash-test bench bench-scale fmt clean
 
 all: build
 
@@ -59,6 +60,11 @@ fuzz: bootstrap
 		|| { cat build/fuzz.configure.log; exit 1; }
 	@cmake --build build/fuzz -j $(JOBS) --target goclaw_fuzzers
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run_fuzzers.sh build/fuzz
+
+# Clang's thread-safety analysis (core/thread_annotations.h) with the configured tree's flags
+# (compile_commands.json): needs no build, fails on any -Wthread-safety diagnostic.
+thread-safety: configure
+	@JOBS=$(JOBS) bash scripts/thread_safety_check.sh $(BUILD_DIR)
 
 crash-test: build
 	@GOCLAW_CRASH_ITERATIONS=$${GOCLAW_CRASH_ITERATIONS:-200} $(BUILD_DIR)/tests/e2e/crash_test

@@ -11,6 +11,7 @@
 
 #include "goclaw/core/check.h"
 #include "goclaw/core/json_text.h"
+#include "goclaw/core/mutex.h"
 #include "goclaw/core/uuid.h"
 #include "goclaw/dag/spec_encoder.h"
 #include "goclaw/engine/recovery.h"

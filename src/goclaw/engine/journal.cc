@@ -32,9 +32,13 @@ void ShardJournal::List(WorkflowRun& run) {
   ScheduleFlush();
 }
 
-void ShardJournal::Touch(WorkflowRun& run) { List(run); }
+void ShardJournal::Touch(WorkflowRun& run) {
+  on_shard_.Assume();
+  List(run);
+}
 
 void ShardJournal::TouchTask(WorkflowRun& run, std::uint32_t task) {
+  on_shard_.Assume();
   TaskRun& t = run.tasks[task];
   if (!t.dirty) {
     t.dirty = true;
@@ -44,11 +48,13 @@ void ShardJournal::TouchTask(WorkflowRun& run, std::uint32_t task) {
 }
 
 void ShardJournal::TouchRecord(WorkflowRun& run) {
+  on_shard_.Assume();
   run.record_dirty = true;
   List(run);
 }
 
 void ShardJournal::WhenDurable(Done done) {
+  on_shard_.Assume();
   if (retry_armed_) {  // the store is failing: acknowledge nothing until it writes again
     done(MakeError(ErrorCode::kUnavailable, "the store cannot write (retrying); nothing was acknowledged"));
     return;
@@ -68,6 +74,7 @@ void ShardJournal::ScheduleFlush() {
   if (flush_posted_ || in_flight_ || retry_armed_) return;
   flush_posted_ = true;
   post_([this] {
+    on_shard_.Assume();
     flush_posted_ = false;
     Flush();
   });
@@ -103,8 +110,10 @@ void ShardJournal::Flush() {
   in_flight_ = true;
   in_flight_waiters_ = std::move(next_waiters_);
   next_waiters_.clear();
+  // The store calls back on its own thread: only posting to the shard is allowed there.
   store_.Commit(std::move(batch), [this, written = std::move(written)](Status status) mutable {
     post_([this, status = std::move(status), written = std::move(written)]() mutable {
+      on_shard_.Assume();
       std::vector<Done> waiters = std::move(in_flight_waiters_);
       in_flight_waiters_.clear();
       Committed(std::move(status), std::move(written), std::move(waiters));
@@ -150,6 +159,7 @@ void ShardJournal::Committed(Status status, std::vector<Written> written, std::v
   retry_armed_ = true;
   timers_.At(clock_.SteadyNow() + backoff_, [this] {
     post_([this] {
+      on_shard_.Assume();
       retry_armed_ = false;
       Flush();
     });

@@ -14,6 +14,8 @@
 // is lost while the process lives, and it is written once the store accepts writes again.
 //
 // Thread-safety: every method runs on the shard thread; store callbacks are posted back to it.
+// No lock: the state is the shard's, which the `on_shard_` role (core/mutex.h) tells clang's
+// thread-safety analysis, so code running on the store's or the timer's thread cannot touch it.
 // Runs listed as dirty must stay alive until they are written (eviction waits for WhenDurable).
 #pragma once
 
@@ -24,6 +26,7 @@
 #include <vector>
 
 #include "goclaw/core/clock.h"
+#include "goclaw/core/mutex.h"
 #include "goclaw/core/status.h"
 #include "goclaw/core/timer_queue.h"
 #include "goclaw/core/unique_function.h"
@@ -53,6 +56,7 @@ class ShardJournal {
   // never yields to the posted flush) flushes every kFlushEvery changes, so the store writes
   // while the shard keeps working.
   void Counted() {
+    on_shard_.Assume();
     if (++changes_ >= kFlushEvery) Flush();
   }
   void TouchTask(WorkflowRun& run, std::uint32_t task);
@@ -62,7 +66,10 @@ class ShardJournal {
   void WhenDurable(Done done);
 
   // Nothing waits to be written and nothing is in flight.
-  bool idle() const { return dirty_.empty() && !in_flight_; }
+  bool idle() const {
+    on_shard_.Assume();
+    return dirty_.empty() && !in_flight_;
+  }
 
  private:
   struct Written {  // what one Commit carried, to mark again if it fails
@@ -73,10 +80,11 @@ class ShardJournal {
     bool record;
   };
 
-  void List(WorkflowRun& run);
-  void ScheduleFlush();
-  void Flush();
-  void Committed(Status status, std::vector<Written> written, std::vector<Done> waiters);
+  void List(WorkflowRun& run) GOCLAW_REQUIRES(on_shard_);
+  void ScheduleFlush() GOCLAW_REQUIRES(on_shard_);
+  void Flush() GOCLAW_REQUIRES(on_shard_);
+  void Committed(Status status, std::vector<Written> written, std::vector<Done> waiters)
+      GOCLAW_REQUIRES(on_shard_);
 
   store::Store& store_;
   Post post_;
@@ -87,14 +95,16 @@ class ShardJournal {
   OnDurable on_durable_;
 
   static constexpr std::size_t kFlushEvery = 32768;
-  std::size_t changes_ = 0;  // since the last flush
-  std::vector<WorkflowRun*> dirty_;
-  std::vector<Done> next_waiters_;       // satisfied by the next Commit
-  std::vector<Done> in_flight_waiters_;  // by the one in flight
-  bool in_flight_ = false;
-  bool flush_posted_ = false;
-  bool retry_armed_ = false;
-  std::chrono::milliseconds backoff_{0};
+  ThreadRole on_shard_;  // held by code running on the shard thread
+  std::size_t changes_ GOCLAW_GUARDED_BY(on_shard_) = 0;  // since the last flush
+  std::vector<WorkflowRun*> dirty_ GOCLAW_GUARDED_BY(on_shard_);
+  // Satisfied by the next Commit, and by the one in flight.
+  std::vector<Done> next_waiters_ GOCLAW_GUARDED_BY(on_shard_);
+  std::vector<Done> in_flight_waiters_ GOCLAW_GUARDED_BY(on_shard_);
+  bool in_flight_ GOCLAW_GUARDED_BY(on_shard_) = false;
+  bool flush_posted_ GOCLAW_GUARDED_BY(on_shard_) = false;
+  bool retry_armed_ GOCLAW_GUARDED_BY(on_shard_) = false;
+  std::chrono::milliseconds backoff_ GOCLAW_GUARDED_BY(on_shard_){0};
 };
 
 }  // namespace goclaw::engine::internal

@@ -503,7 +503,7 @@ void ShardScheduler::Evict(WorkflowRun& run) {
 void ShardScheduler::Deliver(Admission a) {
   bool post = false;
   {
-    std::lock_guard lock(inbox_mu_);
+    MutexLock lock(inbox_mu_);
     inbox_.push_back(std::move(a));
     post = !std::exchange(inbox_posted_, true);
   }
@@ -517,7 +517,7 @@ void ShardScheduler::DrainInbox() {
   std::vector<Admission> batch;
   bool more = false;
   {
-    std::lock_guard lock(inbox_mu_);
+    MutexLock lock(inbox_mu_);
     std::size_t n = std::min(kInboxBatch, inbox_.size());
     batch.reserve(n);
     for (std::size_t k = 0; k < n; ++k) {

@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "goclaw/core/mutex.h"
 #include "goclaw/core/timer_queue.h"
 #include "goclaw/engine/engine_options.h"
 #include "goclaw/engine/event.h"
@@ -146,9 +147,9 @@ class ShardScheduler final : private exec::AttemptReportSink {
   std::vector<std::shared_ptr<RunObserver>> observers_;
   std::vector<RunObserver*> durable_observers_;
   // The one part other threads touch: lane admissions waiting for the shard.
-  std::mutex inbox_mu_;
-  std::deque<Admission> inbox_;
-  bool inbox_posted_ = false;  // a DrainInbox is posted and will see new entries
+  Mutex inbox_mu_;
+  std::deque<Admission> inbox_ GOCLAW_GUARDED_BY(inbox_mu_);
+  bool inbox_posted_ GOCLAW_GUARDED_BY(inbox_mu_) = false;  // a DrainInbox will see new entries
 };
 
 template <typename F>

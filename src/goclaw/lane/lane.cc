@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "goclaw/core/check.h"
+#include "goclaw/core/mutex.h"
 #include "goclaw/lane/lane_queue.h"
 
 namespace goclaw::lane {
@@ -110,7 +111,7 @@ std::string LaneGroup::DisplayName(std::string_view key) const {
 }
 
 void LaneGroup::set_redirect_target(std::shared_ptr<LaneGroup> target) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   redirect_ = std::move(target);
 }
 
@@ -163,8 +164,9 @@ Ticket LaneGroup::AcquireWithHops(std::string_view key, const AcquireRequest& re
   Ticket ticket;
   std::shared_ptr<LaneGroup> redirect_to;
   {
-    std::lock_guard lock(mu_);
-    auto refuse = [&](ErrorCode code, std::string message, std::uint64_t& counter) {
+    MutexLock lock(mu_);
+    auto refuse = [&](ErrorCode code, std::string message, std::uint64_t& counter)
+                      GOCLAW_REQUIRES(mu_) {
       ++counter;
       out.Add(std::move(done), MakeError(code, std::move(message)));
     };
@@ -259,7 +261,7 @@ Ticket LaneGroup::AcquireWithHops(std::string_view key, const AcquireRequest& re
 }
 
 std::optional<Permit> LaneGroup::TryAcquire(std::string_view key, const AcquireRequest& request) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (closed_ || keyed_ == key.empty() || !(request.cost > 0)) return std::nullopt;
   LaneQueue& q = QueueFor(key);
   if (options_.rate) Refill(q, Now());
@@ -397,7 +399,7 @@ void LaneGroup::MaybeEvict(LaneQueue& q) {
 void LaneGroup::OnTimer(const std::string& key) {
   Completions out;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     LaneQueue* q = FindQueue(key);
     if (q == nullptr) return;
     const Clock::SteadyTime now = Now();
@@ -413,7 +415,7 @@ void LaneGroup::OnTimer(const std::string& key) {
 void LaneGroup::Release(LaneQueue* q) {
   Completions out;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     --q->running;
     --stats_.running;
     if (q->HasWaiters()) {
@@ -433,7 +435,7 @@ void LaneGroup::Release(LaneQueue* q) {
 bool LaneGroup::CancelTicket(const std::string& key, std::uint64_t seq, std::uint32_t slot) {
   Completions out;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     LaneQueue* q = FindQueue(key);
     if (q == nullptr || !q->wait || slot >= q->wait->slots.size() ||
         q->wait->slots[slot].seq != seq) {
@@ -465,10 +467,10 @@ bool LaneGroup::CancelTicket(const std::string& key, std::uint64_t seq, std::uin
 void LaneGroup::Close(CloseMode mode) {
   Completions out;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     closed_ = true;
     stats_.closed = true;
-    auto cancel_all = [&](LaneQueue& q) {
+    auto cancel_all = [&](LaneQueue& q) GOCLAW_REQUIRES(mu_) {
       if (!q.wait) return;
       for (internal::Waiter& w : q.wait->slots) {
         if (w.seq == 0) continue;
@@ -507,11 +509,11 @@ void LaneGroup::PumpAll(Clock::SteadyTime now, Completions& out) {
 void LaneGroup::Update(const LaneUpdate& update) {
   Completions out;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     const Clock::SteadyTime now = Now();
     if (update.rate) {
       const std::optional<RateConfig>& rate = *update.rate;
-      auto adjust = [&](LaneQueue& q) {
+      auto adjust = [&](LaneQueue& q) GOCLAW_REQUIRES(mu_) {
         Refill(q, now);
         if (rate) {
           q.tokens = options_.rate ? std::min(q.tokens, rate->burst) : rate->burst;
@@ -547,7 +549,7 @@ void LaneGroup::SetRate(std::optional<RateConfig> rate) {
 }
 
 LaneStats LaneGroup::Stats() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   LaneStats s = stats_;
   s.keys = keys_.size();
   if (single_ && options_.rate) {
@@ -560,7 +562,7 @@ LaneStats LaneGroup::Stats() const {
 }
 
 std::size_t LaneGroup::key_count() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return keys_.size();
 }
 

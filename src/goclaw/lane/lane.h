@@ -17,7 +17,8 @@
 // deadlines — and never while the lane's lock is held, so they may call back into lanes.
 //
 // Thread-safety: all methods may be called from any thread. One mutex per LaneGroup guards
-// all of its queues and statistics; it is never held while user callbacks run.
+// all of its queues and statistics; it is never held while user callbacks run (annotated for
+// clang's thread-safety analysis: `make thread-safety`).
 #pragma once
 
 #include <cstdint>
@@ -32,6 +33,7 @@
 #include "goclaw/core/adaptive_mutex.h"
 #include "goclaw/core/clock.h"
 #include "goclaw/core/status.h"
+#include "goclaw/core/thread_annotations.h"
 #include "goclaw/core/timer_queue.h"
 #include "goclaw/core/unique_function.h"
 #include "goclaw/lane/permit.h"
@@ -129,24 +131,26 @@ class LaneGroup : public std::enable_shared_from_this<LaneGroup> {
   // `key` selects the queue of a template and must be empty for a single lane.
   // Runs `done` exactly once: before returning when the item is admitted or refused at once,
   // later otherwise. The returned ticket can cancel a waiting item.
-  Ticket Acquire(std::string_view key, const AcquireRequest& request, AcquireCallback done);
+  Ticket Acquire(std::string_view key, const AcquireRequest& request, AcquireCallback done)
+      GOCLAW_EXCLUDES(mu_);
   // Admits only if that can happen now without overtaking anyone; never queues.
-  std::optional<Permit> TryAcquire(std::string_view key, const AcquireRequest& request);
+  std::optional<Permit> TryAcquire(std::string_view key, const AcquireRequest& request)
+      GOCLAW_EXCLUDES(mu_);
 
   // Idempotent; kCancel after kDrain cancels what is still waiting.
-  void Close(CloseMode mode);
+  void Close(CloseMode mode) GOCLAW_EXCLUDES(mu_);
 
   // Runtime changes; queued items are kept, and admitted if the change makes room.
-  void Update(const LaneUpdate& update);
-  void SetMaxConcurrency(std::int64_t max_concurrency);
-  void SetCapacity(std::int64_t capacity);
-  void SetRate(std::optional<RateConfig> rate);
+  void Update(const LaneUpdate& update) GOCLAW_EXCLUDES(mu_);
+  void SetMaxConcurrency(std::int64_t max_concurrency) GOCLAW_EXCLUDES(mu_);
+  void SetCapacity(std::int64_t capacity) GOCLAW_EXCLUDES(mu_);
+  void SetRate(std::optional<RateConfig> rate) GOCLAW_EXCLUDES(mu_);
 
-  LaneStats Stats() const;
-  std::size_t key_count() const;
+  LaneStats Stats() const GOCLAW_EXCLUDES(mu_);
+  std::size_t key_count() const GOCLAW_EXCLUDES(mu_);
 
   // Where items go when full and on_full is redirect (set by the registry).
-  void set_redirect_target(std::shared_ptr<LaneGroup> target);
+  void set_redirect_target(std::shared_ptr<LaneGroup> target) GOCLAW_EXCLUDES(mu_);
 
  private:
   friend class Permit;
@@ -157,23 +161,27 @@ class LaneGroup : public std::enable_shared_from_this<LaneGroup> {
             std::uint32_t order);
 
   Ticket AcquireWithHops(std::string_view key, const AcquireRequest& request,
-                         AcquireCallback done, int hops);
-  void Release(internal::LaneQueue* queue);
-  bool CancelTicket(const std::string& key, std::uint64_t seq, std::uint32_t slot);
-  void OnTimer(const std::string& key);
+                         AcquireCallback done, int hops) GOCLAW_EXCLUDES(mu_);
+  void Release(internal::LaneQueue* queue) GOCLAW_EXCLUDES(mu_);
+  bool CancelTicket(const std::string& key, std::uint64_t seq, std::uint32_t slot)
+      GOCLAW_EXCLUDES(mu_);
+  void OnTimer(const std::string& key) GOCLAW_EXCLUDES(mu_);
 
-  // All below run with mu_ held.
-  internal::LaneQueue* FindQueue(std::string_view key);
-  internal::LaneQueue& QueueFor(std::string_view key);
-  void Refill(internal::LaneQueue& q, Clock::SteadyTime now);
-  void Pump(internal::LaneQueue& q, Clock::SteadyTime now, Completions& out);
-  void Expire(internal::LaneQueue& q, Clock::SteadyTime now, Completions& out);
+  // All below run with mu_ held. The queues (internal::LaneQueue) are reached only through
+  // single_ and keys_, so mu_ guards them too.
+  internal::LaneQueue* FindQueue(std::string_view key) GOCLAW_REQUIRES(mu_);
+  internal::LaneQueue& QueueFor(std::string_view key) GOCLAW_REQUIRES(mu_);
+  void Refill(internal::LaneQueue& q, Clock::SteadyTime now) GOCLAW_REQUIRES(mu_);
+  void Pump(internal::LaneQueue& q, Clock::SteadyTime now, Completions& out)
+      GOCLAW_REQUIRES(mu_);
+  void Expire(internal::LaneQueue& q, Clock::SteadyTime now, Completions& out)
+      GOCLAW_REQUIRES(mu_);
   // Pump and ScheduleWake for every queue, after a settings change.
-  void PumpAll(Clock::SteadyTime now, Completions& out);
-  void ScheduleWake(internal::LaneQueue& q, Clock::SteadyTime now);
-  void MaybeEvict(internal::LaneQueue& q);
+  void PumpAll(Clock::SteadyTime now, Completions& out) GOCLAW_REQUIRES(mu_);
+  void ScheduleWake(internal::LaneQueue& q, Clock::SteadyTime now) GOCLAW_REQUIRES(mu_);
+  void MaybeEvict(internal::LaneQueue& q) GOCLAW_REQUIRES(mu_);
   Clock::SteadyTime Now() const { return clock_.SteadyNow(); }
-  std::string FullMessage(const internal::LaneQueue& q) const;
+  std::string FullMessage(const internal::LaneQueue& q) const GOCLAW_REQUIRES(mu_);
 
   const std::string name_;
   const bool keyed_;
@@ -182,13 +190,15 @@ class LaneGroup : public std::enable_shared_from_this<LaneGroup> {
   TimerQueue& timers_;
 
   mutable AdaptiveMutex mu_;
-  LaneOptions options_;  // current settings (changed at runtime by Set*)
-  bool closed_ = false;
-  std::uint64_t next_seq_ = 1;
-  std::shared_ptr<LaneGroup> redirect_;
-  LaneStats stats_;
-  std::unique_ptr<internal::LaneQueue> single_;  // the queue of a single lane
-  std::unordered_map<std::string, internal::LaneQueue> keys_;  // queues of a template
+  LaneOptions options_ GOCLAW_GUARDED_BY(mu_);  // current settings (changed at runtime by Set*)
+  bool closed_ GOCLAW_GUARDED_BY(mu_) = false;
+  std::uint64_t next_seq_ GOCLAW_GUARDED_BY(mu_) = 1;
+  std::shared_ptr<LaneGroup> redirect_ GOCLAW_GUARDED_BY(mu_);
+  LaneStats stats_ GOCLAW_GUARDED_BY(mu_);
+  // The queue of a single lane (set once, by the constructor; its contents are guarded).
+  std::unique_ptr<internal::LaneQueue> single_ GOCLAW_PT_GUARDED_BY(mu_);
+  // Queues of a template.
+  std::unordered_map<std::string, internal::LaneQueue> keys_ GOCLAW_GUARDED_BY(mu_);
 };
 
 }  // namespace goclaw::lane

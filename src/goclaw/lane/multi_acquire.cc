@@ -2,7 +2,9 @@
 #include "goclaw/lane/multi_acquire.h"
 
 #include <algorithm>
-#include <mutex>
+#include <optional>
+
+#include "goclaw/core/mutex.h"
 
 namespace goclaw::lane {
 namespace {
@@ -17,14 +19,14 @@ class Acquisition final : public MultiAcquisition,
   }
 
   // Takes the next lane, or finishes. Each step's callback calls Step again.
-  void Step() {
-    std::unique_lock lock(mu_);
-    if (cancelled_) {
-      Finish(lock, MakeError(ErrorCode::kCancelled, "acquisition cancelled"));
-      return;
-    }
-    if (next_ == claims_.size()) {
-      Finish(lock, PermitSet(std::move(permits_)));
+  void Step() GOCLAW_EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    if (cancelled_ || next_ == claims_.size()) {
+      Finished finished = cancelled_
+                              ? Finish(MakeError(ErrorCode::kCancelled, "acquisition cancelled"))
+                              : Finish(PermitSet(std::move(permits_)));
+      lock.Unlock();
+      finished.Run();
       return;
     }
     const std::size_t step = next_;
@@ -32,26 +34,26 @@ class Acquisition final : public MultiAcquisition,
     AcquireRequest request = request_;
     request.cost = claim.cost;
     LaneRef lane = claim.lane;
-    lock.unlock();
+    lock.Unlock();
     Ticket ticket = lane.Acquire(request, [self = shared_from_this(), name = lane.name()](
                                               Result<Permit> permit) {
       self->OnPermit(name, std::move(permit));
     });
-    lock.lock();
+    lock.Lock();
     // Keep the ticket only while this step is still the one waiting (its callback may already
     // have run on another thread and moved on).
     if (!ticket.empty() && !finished_ && next_ == step) ticket_ = std::move(ticket);
     if (cancelled_ && next_ == step && !finished_) {
       Ticket pending = std::move(ticket_);
-      lock.unlock();
+      lock.Unlock();
       pending.Cancel();
     }
   }
 
-  void Cancel() override {
+  void Cancel() GOCLAW_EXCLUDES(mu_) override {
     Ticket ticket;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       if (finished_) return;
       cancelled_ = true;
       ticket = std::move(ticket_);
@@ -62,40 +64,50 @@ class Acquisition final : public MultiAcquisition,
   }
 
  private:
-  void OnPermit(const std::string& lane, Result<Permit> permit) {
-    std::unique_lock lock(mu_);
+  // What finishing leaves to do once the lock is released: give back what was taken (after an
+  // error), then run the callback. Empty when the acquisition had finished already.
+  struct Finished {
+    std::vector<Permit> taken;
+    AcquireAllCallback done;
+    std::optional<Result<PermitSet>> result;
+    void Run() {
+      taken.clear();  // release (after an error) before the callback
+      if (done) done(std::move(*result));
+    }
+  };
+
+  void OnPermit(const std::string& lane, Result<Permit> permit) GOCLAW_EXCLUDES(mu_) {
+    MutexLock lock(mu_);
     ticket_ = Ticket();
     if (!permit) {
       Error error = permit.error();
-      Finish(lock, MakeError(error.WithContext("lane \"" + lane + "\"")));
+      Finished finished = Finish(MakeError(error.WithContext("lane \"" + lane + "\"")));
+      lock.Unlock();
+      finished.Run();
       return;
     }
     permits_.push_back(std::move(*permit));
     ++next_;
-    lock.unlock();
+    lock.Unlock();
     Step();
   }
 
-  // Runs the callback once, outside the lock; on error, releases what was taken first.
-  void Finish(std::unique_lock<std::mutex>& lock, Result<PermitSet> result) {
-    if (finished_) return;
+  // Marks the acquisition finished (once); the caller unlocks, then runs the result.
+  Finished Finish(Result<PermitSet> result) GOCLAW_REQUIRES(mu_) {
+    if (finished_) return {};
     finished_ = true;
-    std::vector<Permit> taken = std::move(permits_);
-    AcquireAllCallback done = std::move(done_);
-    lock.unlock();
-    taken.clear();  // release (after an error) outside the lock
-    done(std::move(result));
+    return Finished{std::move(permits_), std::move(done_), std::move(result)};
   }
 
-  std::mutex mu_;
-  std::vector<LaneClaim> claims_;
-  AcquireRequest request_;
-  AcquireAllCallback done_;
-  std::vector<Permit> permits_;
-  std::size_t next_ = 0;
-  Ticket ticket_;
-  bool cancelled_ = false;
-  bool finished_ = false;
+  Mutex mu_;
+  const std::vector<LaneClaim> claims_;
+  const AcquireRequest request_;
+  AcquireAllCallback done_ GOCLAW_GUARDED_BY(mu_);
+  std::vector<Permit> permits_ GOCLAW_GUARDED_BY(mu_);
+  std::size_t next_ GOCLAW_GUARDED_BY(mu_) = 0;
+  Ticket ticket_ GOCLAW_GUARDED_BY(mu_);
+  bool cancelled_ GOCLAW_GUARDED_BY(mu_) = false;
+  bool finished_ GOCLAW_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace

@@ -95,7 +95,7 @@ class EventHub::Client final : public WebSocketSession, public std::enable_share
       return;
     }
     if (unsubscribe) {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       active_ = false;
       replaying_.clear();
       peer_->Send(std::string(R"({"type":"unsubscribed"})"));
@@ -107,7 +107,7 @@ class EventHub::Client final : public WebSocketSession, public std::enable_share
         {"type", "subscribed"}, {"workflow_ids", std::move(ids)}, {"kinds", sub->kind_names}});
     {
       // The acknowledgement goes out before any event of the new subscription.
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       sub_ = *sub;
       active_ = true;
       replaying_.clear();
@@ -122,7 +122,7 @@ class EventHub::Client final : public WebSocketSession, public std::enable_share
 
   void OnClose() override {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       active_ = false;
     }
     hub_.Detach(this);
@@ -131,7 +131,7 @@ class EventHub::Client final : public WebSocketSession, public std::enable_share
 
   // An engine event (shard thread). `message` builds the JSON once for all clients.
   void Offer(const engine::Event& e, std::size_t bit, const std::function<WsMessage()>& message) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!active_ || !sub_.Matches(e, bit)) return;
     if (auto it = replaying_.find(e.workflow_id); it != replaying_.end()) {
       if (++stashed_ > kMaxStashed) {
@@ -162,7 +162,7 @@ class EventHub::Client final : public WebSocketSession, public std::enable_share
           last = e.seq;
         }
       }
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       auto it = replaying_.find(id);
       if (it == replaying_.end() || !active_) return;  // unsubscribed or closed meanwhile
       for (WsMessage& m : messages) SendLocked(std::move(m));
@@ -174,7 +174,7 @@ class EventHub::Client final : public WebSocketSession, public std::enable_share
     }
   }
 
-  void SendLocked(WsMessage msg) {
+  void SendLocked(WsMessage msg) GOCLAW_REQUIRES(mu_) {
     if (!active_) return;
     switch (peer_->Send(std::move(msg))) {
       case SendResult::kQueued:
@@ -285,18 +285,19 @@ class EventHub::Client final : public WebSocketSession, public std::enable_share
 
   EventHub& hub_;
   std::shared_ptr<WebSocketPeer> peer_;
-  std::mutex mu_;
-  bool active_ = false;
-  Subscription sub_;
+  Mutex mu_;
+  bool active_ GOCLAW_GUARDED_BY(mu_) = false;
+  Subscription sub_ GOCLAW_GUARDED_BY(mu_);
   // Workflows being replayed: their live events wait here (seq, message) until the replay ends.
-  std::map<std::string, std::vector<std::pair<std::uint64_t, WsMessage>>> replaying_;
-  std::size_t stashed_ = 0;
+  std::map<std::string, std::vector<std::pair<std::uint64_t, WsMessage>>> replaying_
+      GOCLAW_GUARDED_BY(mu_);
+  std::size_t stashed_ GOCLAW_GUARDED_BY(mu_) = 0;
 };
 
 EventHub::EventHub(engine::Engine& engine) : engine_(engine) {}
 
 EventHub::~EventHub() {
-  std::lock_guard lock(subscription_mu_);
+  MutexLock lock(subscription_mu_);
   if (subscription_ != 0) engine_.Unsubscribe(subscription_);
 }
 
@@ -312,10 +313,10 @@ EventHub::Stats EventHub::stats() const {
 }
 
 void EventHub::Attach(const std::shared_ptr<Client>& client) {
-  std::lock_guard sub_lock(subscription_mu_);
+  MutexLock sub_lock(subscription_mu_);
   bool first = false;
   {
-    std::unique_lock lock(list_mu_);
+    MutexLock lock(list_mu_);
     if (std::find(listening_.begin(), listening_.end(), client) != listening_.end()) return;
     listening_.push_back(client);
     first = listening_.size() == 1;
@@ -327,10 +328,10 @@ void EventHub::Attach(const std::shared_ptr<Client>& client) {
 }
 
 void EventHub::Detach(const Client* client) {
-  std::lock_guard sub_lock(subscription_mu_);
+  MutexLock sub_lock(subscription_mu_);
   bool last = false;
   {
-    std::unique_lock lock(list_mu_);
+    MutexLock lock(list_mu_);
     auto it = std::find_if(listening_.begin(), listening_.end(),
                            [client](const std::shared_ptr<Client>& c) { return c.get() == client; });
     if (it == listening_.end()) return;
@@ -344,7 +345,7 @@ void EventHub::Detach(const Client* client) {
 }
 
 void EventHub::OnEvent(const engine::Event& e) {
-  std::shared_lock lock(list_mu_);
+  ReaderLock lock(list_mu_);
   if (listening_.empty()) return;
   const std::size_t bit = KindBit(e);
   WsMessage built;

@@ -19,17 +19,19 @@
 // server.ws_max_queued_bytes behind is disconnected with 1008 and a reason.
 //
 // Thread-safety: events arrive on engine shard threads, client messages on connection strands;
-// the hub's lists are locked, and it holds no lock while calling into the engine.
+// the hub's lists are locked, and it holds no lock while calling into the engine. Lock order:
+// subscription_mu_, then list_mu_, then a client's own mutex (annotated for clang's
+// thread-safety analysis: `make thread-safety`).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <vector>
 
 #include "goclaw/api/http/websocket.h"
+#include "goclaw/core/mutex.h"
+#include "goclaw/core/thread_annotations.h"
 #include "goclaw/engine/engine.h"
 
 namespace goclaw::api::http {
@@ -55,15 +57,17 @@ class EventHub {
   class Client;
   friend class Client;
 
-  void Attach(const std::shared_ptr<Client>& client);  // starts listening to the engine if first
-  void Detach(const Client* client);                   // stops listening if last
-  void OnEvent(const engine::Event& e);                // shard threads
+  // Attach starts listening to the engine if it is the first client; Detach stops if last.
+  void Attach(const std::shared_ptr<Client>& client) GOCLAW_EXCLUDES(subscription_mu_, list_mu_);
+  void Detach(const Client* client) GOCLAW_EXCLUDES(subscription_mu_, list_mu_);
+  void OnEvent(const engine::Event& e) GOCLAW_EXCLUDES(list_mu_);  // shard threads
 
   engine::Engine& engine_;
-  std::mutex subscription_mu_;  // held while (un)subscribing to the engine; before list_mu_
-  std::uint64_t subscription_ = 0;
-  mutable std::shared_mutex list_mu_;
-  std::vector<std::shared_ptr<Client>> listening_;
+  // Held while (un)subscribing to the engine.
+  Mutex subscription_mu_ GOCLAW_ACQUIRED_BEFORE(list_mu_);
+  std::uint64_t subscription_ GOCLAW_GUARDED_BY(subscription_mu_) = 0;
+  mutable SharedMutex list_mu_;
+  std::vector<std::shared_ptr<Client>> listening_ GOCLAW_GUARDED_BY(list_mu_);
   std::atomic<std::int64_t> clients_{0};
   std::atomic<std::uint64_t> events_sent_{0};
   std::atomic<std::uint64_t> slow_disconnects_{0};

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "goclaw/core/check.h"
+#include "goclaw/core/hash.h"
 #include "goclaw/core/json_text.h"
 #include "goclaw/core/mutex.h"
 #include "goclaw/core/uuid.h"
@@ -403,13 +404,14 @@ class Engine::Impl {
  private:
   // ---- placement ----
 
-  // A run's engine-unique handle and its shard. The shard comes from a hash of the id.
+  // A run's engine-unique handle and its shard: a stable hash of its id (core/hash.h), the same
+  // on every build.
   void Place(WorkflowRun& run) {
     run.handle = next_handle_.fetch_add(1, std::memory_order_relaxed);
-    run.shard = static_cast<std::uint32_t>(std::hash<std::string>{}(run.id) % schedulers_.size());
+    run.shard = static_cast<std::uint32_t>(StableHash64(run.id) % schedulers_.size());
   }
   ShardScheduler& SchedulerOf(const std::string& id) {
-    return *schedulers_[std::hash<std::string>{}(id) % schedulers_.size()];
+    return *schedulers_[StableHash64(id) % schedulers_.size()];
   }
 
   // Indexed at once (a caller told the id may ask about it before its shard saw it).

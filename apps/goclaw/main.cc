@@ -1,11 +1,16 @@
 // The `goclaw` command: parses the command line and hands off to one command. Thin on
 // purpose; each command lives in its own cmd_*.cc and calls the libraries.
+#include <csignal>
 #include <iostream>
 
 #include "cli.h"
 #include "goclaw/core/version.h"
 
 int main(int argc, char** argv) {
+  // The one place SIGPIPE is handled, for the whole process: a peer or a pipe that goes away
+  // (a client closing its socket, `goclaw ... | head`, a command that does not read its input)
+  // makes the write fail with EPIPE, which the code handles, instead of ending the server.
+  std::signal(SIGPIPE, SIG_IGN);
   using namespace goclaw::cli;
   CLI::App app{"goclaw — multi-agent orchestration engine", "goclaw"};
   app.require_subcommand(1);

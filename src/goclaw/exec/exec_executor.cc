@@ -194,8 +194,12 @@ void CloseFrom(int first) {
     ::setpgid(0, 0);
     struct sigaction dfl {};
     dfl.sa_handler = SIG_DFL;
-    ::sigaction(SIGPIPE, &dfl, nullptr);  // the engine ignores SIGPIPE; the command should not
+    ::sigaction(SIGPIPE, &dfl, nullptr);  // goclaw ignores SIGPIPE; the command should not
     ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    sigset_t pipe_signal;  // nor have it blocked (the reactor thread blocks it)
+    sigemptyset(&pipe_signal);
+    sigaddset(&pipe_signal, SIGPIPE);
+    ::sigprocmask(SIG_UNBLOCK, &pipe_signal, nullptr);
     if (cwd != nullptr && ::chdir(cwd) != 0) {
       int e = errno;
       (void)!::write(status_fd, &e, sizeof e);
@@ -246,9 +250,6 @@ void CloseFrom(int first) {
 }  // namespace
 
 ExecExecutor::ExecExecutor(ExecOptions options) : options_(std::move(options)) {
-  // A child that exits without reading all of its input must not kill the engine with SIGPIPE
-  // when we write to it; the write then fails with EPIPE instead.
-  ::signal(SIGPIPE, SIG_IGN);
   if (::pipe2(wake_pipe_, O_CLOEXEC | O_NONBLOCK) != 0) wake_pipe_[0] = wake_pipe_[1] = -1;
   reactor_ = std::jthread([this](std::stop_token stop) { Run(stop); });
 }
@@ -437,6 +438,14 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
 }
 
 void ExecExecutor::Run(std::stop_token stop) {
+  // Only this thread writes to the commands' stdin. A command that exits without reading all
+  // of it must not end the process with SIGPIPE: blocked here, the write fails with EPIPE and
+  // the signal stays pending on this thread (cleared below), whatever the process's SIGPIPE
+  // disposition (main ignores it in goclaw; a program embedding the engine need not).
+  sigset_t pipe_signal;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
   std::vector<pollfd> fds;
   std::vector<std::pair<std::shared_ptr<Process>, int*>> owners;
   char buf[65536];
@@ -475,8 +484,13 @@ void ExecExecutor::Run(std::stop_token stop) {
       int* fd = owners[k].second;
       if (fd == &p.in) {
         ssize_t n = ::write(p.in, p.input.data() + p.written, p.input.size() - p.written);
+        const int write_error = n < 0 ? errno : 0;
         if (n > 0) p.written += static_cast<std::size_t>(n);
-        if (n < 0 && errno != EAGAIN) p.written = p.input.size();  // reader gone
+        if (write_error == EPIPE) {
+          const timespec now{0, 0};
+          ::sigtimedwait(&pipe_signal, nullptr, &now);  // consume the pending SIGPIPE, if any
+        }
+        if (n < 0 && write_error != EAGAIN) p.written = p.input.size();  // reader gone
         if (p.written == p.input.size()) CloseFd(p.in);
         continue;
       }

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <future>
 #include <string>
 #include <vector>
@@ -108,6 +109,54 @@ TEST_F(ExecExecutorTest, CancelKillsTheProcessGroup) {
   auto r = f.get();
   ASSERT_FALSE(r.output);
   EXPECT_EQ(r.output.error().code(), ErrorCode::kCancelled);
+}
+
+// Restores the process's SIGPIPE disposition when the test ends.
+class ScopedSigpipe {
+ public:
+  explicit ScopedSigpipe(void (*handler)(int)) {
+    struct sigaction sa {};
+    sa.sa_handler = handler;
+    ::sigaction(SIGPIPE, &sa, &old_);
+  }
+  ~ScopedSigpipe() { ::sigaction(SIGPIPE, &old_, nullptr); }
+
+ private:
+  struct sigaction old_ {};
+};
+
+// The goclaw binary ignores SIGPIPE in main; a program that embeds the engine need not. A
+// command that exits without reading its input must fail the write with EPIPE, not end the
+// process with SIGPIPE.
+TEST_F(ExecExecutorTest, ACommandThatDoesNotReadItsInputDoesNotKillTheProcess) {
+  ExecExecutor exec(Options());
+  const std::string big(1 << 20, 'x');  // far more than a pipe holds
+  // Set after the executor exists (it must not rely on changing it), then as in goclaw.
+  for (auto* action : {SIG_DFL, SIG_IGN}) {
+    ScopedSigpipe sigpipe(action);
+    for (int i = 0; i < 3; ++i) {
+      auto r = Start(exec, R"({"command": ["sh", "-c", "echo done"]})", boost::json::value(big)).get();
+      ASSERT_TRUE(r.output) << r.output.error().message();
+      EXPECT_EQ(*r.output, "done\n");
+    }
+  }
+}
+
+// Whatever the engine does with SIGPIPE, a command starts with the default action, neither
+// ignored nor blocked (`yes | head` must end).
+TEST_F(ExecExecutorTest, CommandsStartWithTheDefaultSigpipe) {
+  ScopedSigpipe ignored(SIG_IGN);  // as in the goclaw binary
+  ExecExecutor exec(Options());
+  auto r = Start(exec, R"({"command": ["sh", "-c", "grep -E '^Sig(Blk|Ign):' /proc/self/status"]})").get();
+  ASSERT_TRUE(r.output) << r.output.error().message();
+  ASSERT_TRUE(r.output->is_string());
+  const std::string status(r.output->as_string());
+  for (const char* field : {"SigBlk:", "SigIgn:"}) {
+    const std::size_t at = status.find(field);
+    ASSERT_NE(at, std::string::npos) << status;
+    const unsigned long long mask = std::strtoull(status.c_str() + at + std::strlen(field), nullptr, 16);
+    EXPECT_EQ(mask & (1ull << (SIGPIPE - 1)), 0u) << field << " has SIGPIPE: " << status;
+  }
 }
 
 TEST_F(ExecExecutorTest, OversizedStdoutIsCutOff) {

@@ -7,59 +7,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include "goclaw/core/document.h"
+#include "goclaw/core/json_text.h"
 
 namespace goclaw {
 namespace {
-
-// The escapes of boost::json::serialize: \" \\ \b \t \n \f \r, other control characters as
-// \u00xx; everything else (UTF-8 included) as is.
-void AppendString(std::string_view s, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t run = 0;  // start of the characters not yet appended
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xf];
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
-}
-
-template <typename Int>
-void AppendInteger(Int n, std::string& out) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
-  out.append(buf, end);
-}
 
 void WriteIndent(std::string& out, int depth) { out.append(static_cast<std::size_t>(depth) * 2, ' '); }
 
@@ -75,7 +26,7 @@ void WritePretty(std::string& out, const boost::json::value& v, int depth) {
       if (!first) out += ",\n";
       first = false;
       WriteIndent(out, depth + 1);
-      AppendString(kv.key(), out);
+      AppendJsonString(kv.key(), out);
       out += ": ";
       WritePretty(out, kv.value(), depth + 1);
     }
@@ -161,52 +112,7 @@ std::string PlainNumber(double d) {
   return out;
 }
 
-void AppendCompactJson(const boost::json::value& v, std::string& out) {
-  switch (v.kind()) {
-    case boost::json::kind::null:
-      out += "null";
-      return;
-    case boost::json::kind::bool_:
-      out += v.get_bool() ? "true" : "false";
-      return;
-    case boost::json::kind::int64:
-      AppendInteger(v.get_int64(), out);
-      return;
-    case boost::json::kind::uint64:
-      AppendInteger(v.get_uint64(), out);
-      return;
-    case boost::json::kind::double_:
-      out += PlainNumber(v.get_double());
-      return;
-    case boost::json::kind::string:
-      AppendString(v.get_string(), out);
-      return;
-    case boost::json::kind::array: {
-      out += '[';
-      bool first = true;
-      for (const boost::json::value& item : v.get_array()) {
-        if (!first) out += ',';
-        first = false;
-        AppendCompactJson(item, out);
-      }
-      out += ']';
-      return;
-    }
-    case boost::json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& kv : v.get_object()) {
-        if (!first) out += ',';
-        first = false;
-        AppendString(kv.key(), out);
-        out += ':';
-        AppendCompactJson(kv.value(), out);
-      }
-      out += '}';
-      return;
-    }
-  }
-}
+void AppendCompactJson(const boost::json::value& v, std::string& out) { AppendJsonWith(v, out, PlainNumber); }
 
 std::string CompactJson(const boost::json::value& v) {
   std::string out;

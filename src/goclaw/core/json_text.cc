@@ -2,6 +2,7 @@
 // use it) and the reader with goclaw's nesting limit.
 #include "goclaw/core/json_text.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -51,7 +52,56 @@ double MantissaCandidate(double nearest, int step) {
   return x;
 }
 
-void AppendString(boost::json::string_view s, std::string& out) { out += boost::json::serialize(s); }
+// The escapes of boost::json::serialize: \" \\ \b \t \n \f \r, other control characters as
+// \u00xx; everything else (UTF-8 included) as is.
+void AppendStringEscaped(std::string_view s, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the characters not yet appended
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+template <typename Int>
+void AppendInteger(Int n, std::string& out) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, end);
+}
+
 
 }  // namespace
 
@@ -107,7 +157,9 @@ void MakeDoublesExact(boost::json::value& v) {
   }
 }
 
-void AppendJsonText(const boost::json::value& v, std::string& out) {
+void AppendJsonString(std::string_view s, std::string& out) { AppendStringEscaped(s, out); }
+
+void AppendJsonWith(const boost::json::value& v, std::string& out, std::string (*format_double)(double)) {
   switch (v.kind()) {
     case boost::json::kind::null:
       out += "null";
@@ -116,16 +168,16 @@ void AppendJsonText(const boost::json::value& v, std::string& out) {
       out += v.get_bool() ? "true" : "false";
       return;
     case boost::json::kind::int64:
-      out += std::to_string(v.get_int64());
+      AppendInteger(v.get_int64(), out);
       return;
     case boost::json::kind::uint64:
-      out += std::to_string(v.get_uint64());
+      AppendInteger(v.get_uint64(), out);
       return;
     case boost::json::kind::double_:
-      out += DoubleText(v.get_double());
+      out += format_double(v.get_double());
       return;
     case boost::json::kind::string:
-      AppendString(v.get_string(), out);
+      AppendJsonString(v.get_string(), out);
       return;
     case boost::json::kind::array: {
       out += '[';
@@ -133,7 +185,7 @@ void AppendJsonText(const boost::json::value& v, std::string& out) {
       for (const boost::json::value& item : v.get_array()) {
         if (!first) out += ',';
         first = false;
-        AppendJsonText(item, out);
+        AppendJsonWith(item, out, format_double);
       }
       out += ']';
       return;
@@ -144,15 +196,17 @@ void AppendJsonText(const boost::json::value& v, std::string& out) {
       for (const auto& kv : v.get_object()) {
         if (!first) out += ',';
         first = false;
-        AppendString(kv.key(), out);
+        AppendJsonString(kv.key(), out);
         out += ':';
-        AppendJsonText(kv.value(), out);
+        AppendJsonWith(kv.value(), out, format_double);
       }
       out += '}';
       return;
     }
   }
 }
+
+void AppendJsonText(const boost::json::value& v, std::string& out) { AppendJsonWith(v, out, DoubleText); }
 
 std::string JsonText(const boost::json::value& v) {
   std::string out;

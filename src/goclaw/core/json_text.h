@@ -24,6 +24,11 @@ namespace goclaw {
 
 // Appends the exact text of `v` to `out`.
 void AppendJsonText(const boost::json::value& v, std::string& out);
+// Compact JSON with doubles written by `format_double` (JsonText: DoubleText; the readable
+// writers of json_format.h: PlainNumber) — the one JSON writer both use. Strings are escaped as
+// boost::json::serialize escapes them (AppendJsonString).
+void AppendJsonWith(const boost::json::value& v, std::string& out, std::string (*format_double)(double));
+void AppendJsonString(std::string_view s, std::string& out);
 std::string JsonText(const boost::json::value& v);
 
 // The text of one double that parses back as the same double (see above).

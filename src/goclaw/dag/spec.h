@@ -44,6 +44,10 @@ struct RetryPolicy {
 // What happens to the workflow when a task finally fails.
 enum class OnFailure { kFail, kContinue };
 
+// What an `interrupt` signal does to the task's attempt once it ends (docs/design/signals.md):
+// the task fails as interrupted, or runs again with the interrupt's payload as extra input.
+enum class OnInterrupt { kFail, kRestart };
+
 inline constexpr std::string_view kDefaultLane = "default";
 
 struct TaskSpec {
@@ -59,6 +63,7 @@ struct TaskSpec {
   std::string session;        // session lane key; empty = none
   double estimate = 1.0;      // relative cost, for the critical path
   OnFailure on_failure = OnFailure::kFail;
+  OnInterrupt on_interrupt = OnInterrupt::kFail;
 
   // Field-wise, so that a spec compiled again from its stored encoding (spec_encoder.h) can be
   // checked against the one that was submitted.

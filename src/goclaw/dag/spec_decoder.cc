@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::array<std::string_view, 2> kBackoffs{"fixed", "exponential"};
 constexpr std::array<std::string_view, 2> kOnFailure{"fail", "continue"};
+constexpr std::array<std::string_view, 2> kOnInterrupt{"fail", "restart"};
 constexpr std::int64_t kMaxRetries = 1000;
 constexpr std::int64_t kMaxPriority = 1000000;
 constexpr double kMaxEstimate = 1e12;
@@ -214,6 +215,10 @@ TaskSpec DecodeTask(const boost::json::value& v, const std::string& path,
   r.Double("estimate", &task.estimate, 0.0, kMaxEstimate);
   if (!DecodeOnFailure(r, &task.on_failure) && !r.Has("on_failure") && defaults.on_failure) {
     task.on_failure = *defaults.on_failure;
+  }
+  std::string on_interrupt;
+  if (r.Enum("on_interrupt", &on_interrupt, kOnInterrupt) && r.Has("on_interrupt")) {
+    task.on_interrupt = on_interrupt == "restart" ? OnInterrupt::kRestart : OnInterrupt::kFail;
   }
   r.Allow({"description"});
 

@@ -44,6 +44,7 @@ boost::json::object TaskToJson(const TaskSpec& task) {
   if (!task.session.empty()) out["session"] = task.session;
   out["estimate"] = task.estimate;
   out["on_failure"] = OnFailureName(task.on_failure);
+  if (task.on_interrupt == OnInterrupt::kRestart) out["on_interrupt"] = "restart";
   return out;
 }
 

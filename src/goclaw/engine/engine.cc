@@ -18,6 +18,7 @@
 #include "goclaw/engine/recovery.h"
 #include "goclaw/engine/retention.h"
 #include "goclaw/engine/run_records.h"
+#include "goclaw/engine/run_signals.h"
 #include "goclaw/engine/scheduler.h"
 #include "goclaw/engine/stored_runs.h"
 #include "goclaw/engine/task_log.h"
@@ -218,7 +219,7 @@ class Engine::Impl {
   std::array<std::size_t, kWorkflowStateCount> CountByState() const { return index_->CountByState(); }
 
   Result<TaskLogs> Logs(const std::string& id, const std::string& task_id) {
-    auto no_task = [&] { return MakeError(ErrorCode::kNotFound, "workflow " + id + " has no task \"" + task_id + "\""); };
+    auto no_task = [&] { return internal::NoTask(id, task_id); };
     auto live = OnShard<TaskLogs>(id, [&](ShardScheduler&, WorkflowRun& r) -> Result<TaskLogs> {
       auto i = r.plan.Find(task_id);
       if (!i) return no_task();
@@ -328,6 +329,64 @@ class Engine::Impl {
       }
       s.journal()->WhenDurable(std::move(done));
     });
+  }
+
+  // ---- signals ----
+
+  // Checked here, accepted on the shard, answered once durable, then delivered.
+  void SignalAsync(const std::string& id, SignalRequest request, SignalCallback done) {
+    if (Status ok = CheckSignalRequest(request, options_.signals); !ok) return done(MakeError(ok.error()));
+    auto summary = Summary(id);
+    if (!summary) return done(MakeError(summary.error()));
+    auto finished = [id](WorkflowState state) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "workflow \"" + id + "\" already " + std::string(WorkflowStateName(state)));
+    };
+    if (IsTerminal(summary->state)) return done(finished(summary->state));
+    ShardScheduler& s = SchedulerOf(id);
+    s.Post([&s, id, finished, request = std::move(request), done = std::move(done)]() mutable {
+      WorkflowRun* run = s.Find(id);
+      if (run == nullptr) return done(finished(WorkflowState::kCompleted));  // evicted meanwhile
+      auto seq = s.AcceptSignal(*run, std::move(request));
+      if (!seq) return done(MakeError(seq.error()));
+      SignalStatus accepted = s.SignalStatusOf(*run, *seq);
+      if (s.journal() == nullptr) return done(std::move(accepted));
+      const std::uint64_t h = run->handle;
+      s.journal()->WhenDurable([&s, h, seq = *seq, accepted = std::move(accepted),
+                                done = std::move(done)](Status written) mutable {
+        if (!written) return done(MakeError(written.error()));
+        done(std::move(accepted));
+        if (WorkflowRun* r = s.FindHandle(h)) s.SignalStored(*r, seq);
+      });
+    });
+  }
+
+  Result<SignalStatus> Signal(const std::string& id, SignalRequest request) {
+    GOCLAW_CHECK(!SchedulerOf(id).OnShardThread());
+    std::promise<Result<SignalStatus>> promise;
+    auto future = promise.get_future();
+    SignalAsync(id, std::move(request), [&promise](Result<SignalStatus> r) { promise.set_value(std::move(r)); });
+    return future.get();
+  }
+
+  Result<std::vector<SignalStatus>> Signals(const std::string& id, const std::string& task) {
+    auto live = OnShard<std::vector<SignalStatus>>(
+        id, [&](ShardScheduler& s, WorkflowRun& r) -> Result<std::vector<SignalStatus>> {
+          if (!task.empty() && !r.plan.Find(task)) return internal::NoTask(id, task);
+          return s.SignalsOf(r, task);
+        });
+    if (live) return std::move(*live);
+    GOCLAW_ASSIGN_OR_RETURN(auto stored, internal::LoadStored(store_, id));
+    if (!task.empty() && !stored.plan->Find(task)) return internal::NoTask(id, task);
+    GOCLAW_ASSIGN_OR_RETURN(auto signals, internal::LoadSignals(*store_, id));
+    std::vector<SignalStatus> out;
+    for (const internal::RunSignal& signal : signals) {
+      SignalStatus status = internal::StatusOf(signal, id, *stored.plan);
+      const bool to_task = status.task == task || std::any_of(status.deliveries.begin(), status.deliveries.end(),
+                                                               [&](const auto& d) { return d.task == task; });
+      if (task.empty() || to_task) out.push_back(std::move(status));
+    }
+    return out;
   }
 
   // ---- observers ----
@@ -566,7 +625,7 @@ class Engine::Impl {
 
 // ---- Engine ----
 
-std::vector<store::TableSpec> StoreTables() { return {internal::LogTable()}; }
+std::vector<store::TableSpec> StoreTables() { return {internal::LogTable(), internal::SignalTable()}; }
 
 EngineOptions EngineOptionsFromConfig(const config::Config& config) {
   EngineOptions options;
@@ -626,6 +685,15 @@ Result<TaskLogs> Engine::Logs(const std::string& workflow_id, const std::string&
 }
 Result<std::vector<Event>> Engine::Events(const std::string& id, std::uint64_t since) {
   return impl_->Events(id, since);
+}
+void Engine::SignalAsync(const std::string& id, SignalRequest request, SignalCallback done) {
+  impl_->SignalAsync(id, std::move(request), std::move(done));
+}
+Result<SignalStatus> Engine::Signal(const std::string& id, SignalRequest request) {
+  return impl_->Signal(id, std::move(request));
+}
+Result<std::vector<SignalStatus>> Engine::Signals(const std::string& id, const std::string& task) {
+  return impl_->Signals(id, task);
 }
 lane::LaneRegistry& Engine::lanes() { return impl_->lanes(); }
 

@@ -44,6 +44,7 @@
 #include "goclaw/engine/engine_metrics.h"
 #include "goclaw/engine/engine_options.h"
 #include "goclaw/engine/event.h"
+#include "goclaw/engine/signal_types.h"
 #include "goclaw/engine/states.h"
 #include "goclaw/engine/types.h"
 #include "goclaw/exec/function_registry.h"
@@ -129,6 +130,18 @@ class Engine {
   Result<TaskLogs> Logs(const std::string& workflow_id, const std::string& task_id);
   // The event history (seq > since), from memory and the store.
   Result<std::vector<Event>> Events(const std::string& id, std::uint64_t since = 0);
+
+  // Sends a durable signal (signal_types.h, docs/design/signals.md): `done` gets it, pending,
+  // once it is stored; it is then delivered to its targets' running attempts. kInvalidArgument
+  // for a bad request or an unknown task (field paths in the details), kResourceExhausted for a
+  // payload over signals.max_payload_bytes or a workflow past signals.max_per_workflow,
+  // kNotFound for an unknown workflow, kFailedPrecondition when the workflow or task finished,
+  // kUnavailable when it could not be stored.
+  void SignalAsync(const std::string& workflow_id, SignalRequest request, SignalCallback done);
+  Result<SignalStatus> Signal(const std::string& workflow_id, SignalRequest request);
+  // A workflow's signals in seq order with their deliveries; with `task`, those addressed or
+  // delivered to it. kNotFound for an unknown workflow or task.
+  Result<std::vector<SignalStatus>> Signals(const std::string& workflow_id, const std::string& task = {});
 
   // Graceful stop, step one: refuses new submits (kUnavailable), starts no new attempts (queued
   // tasks stay queued, for the next start), waits up to `timeout` for running attempts to

@@ -12,6 +12,7 @@
 #include "goclaw/core/clock.h"
 #include "goclaw/core/duration.h"
 #include "goclaw/core/timer_queue.h"
+#include "goclaw/engine/signal_types.h"
 #include "goclaw/exec/core_executors.h"
 #include "goclaw/log/log.h"
 #include "goclaw/store/store.h"
@@ -30,6 +31,7 @@ struct EngineOptions {
   std::size_t max_config_bytes = 1u << 20;            // a task's config after {{...}}
   std::size_t max_workflow_output_bytes = 64u << 20;  // all outputs of one workflow
   std::size_t max_attempt_log_bytes = 64u << 10;      // one attempt's log lines, together
+  SignalOptions signals;                              // signals.* (signal_types.h)
   const Clock* clock = nullptr;                       // default: the system clock
   TimerQueue* timers = nullptr;                       // default: a timer thread owned by the engine
   log::Logger logger;

@@ -1,12 +1,15 @@
 // Event names and conversions (event.h).
 #include "goclaw/engine/event.h"
 
+#include "goclaw/engine/signal_types.h"
+
 namespace goclaw::engine {
 namespace {
 
 std::string_view StateName(EventKind kind, std::uint8_t state) {
   if (kind == EventKind::kWorkflowState) return WorkflowStateName(static_cast<WorkflowState>(state));
   if (kind == EventKind::kTaskState) return TaskStateName(static_cast<TaskState>(state));
+  if (kind == EventKind::kSignal && state < kSignalStateCount) return SignalStateName(static_cast<SignalState>(state));
   return {};
 }
 

@@ -32,7 +32,7 @@ namespace goclaw::engine {
 enum class EventKind : std::uint8_t {
   kWorkflowState,  // from/to are WorkflowStates
   kTaskState,      // from/to are TaskStates; task_id names the task
-  kSignal,         // payload: signals (later issues)
+  kSignal,         // from/to are SignalStates of one delivery; payload {seq, kind, task, state}
   kSaga,           // payload: saga steps
   kMemory,         // payload: memory hub
   kCustom,         // payload: anything a module records

@@ -47,6 +47,12 @@ void ShardJournal::TouchTask(WorkflowRun& run, std::uint32_t task) {
   List(run);
 }
 
+void ShardJournal::TouchSignal(WorkflowRun& run, std::uint64_t seq) {
+  on_shard_.Assume();
+  run.signals->Touch(static_cast<std::uint32_t>(seq - 1));
+  List(run);
+}
+
 void ShardJournal::TouchRecord(WorkflowRun& run) {
   on_shard_.Assume();
   run.record_dirty = true;
@@ -95,6 +101,16 @@ void ShardJournal::Flush() {
       if (const TaskLog* log = run->LogOf(i)) {  // with the task's record, whole
         batch.mutations.push_back(store::TableMutation::Put(std::string(kTaskLogTable), LogKey(run->id, i), EncodeLog(*log)));
       }
+    }
+    if (run->signals) {
+      for (std::uint32_t k : run->signals->dirty) {
+        RunSignal& signal = run->signals->list[k];
+        signal.dirty = false;
+        batch.mutations.push_back(store::TableMutation::Put(std::string(kSignalTable), SignalKey(run->id, signal.seq),
+                                                            EncodeSignal(signal)));
+      }
+      w.signals = std::move(run->signals->dirty);
+      run->signals->dirty.clear();
     }
     for (std::size_t k = run->events_written; k < run->events.size(); ++k) {
       batch.events.push_back(EventRecordOf(*run, k));
@@ -148,6 +164,7 @@ void ShardJournal::Committed(Status status, std::vector<Written> written, std::v
       }
     }
     run.record_dirty |= w.record;
+    for (std::uint32_t k : w.signals) run.signals->Touch(k);
     if (!run.in_journal) {
       run.in_journal = true;
       dirty_.push_back(&run);

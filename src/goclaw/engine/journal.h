@@ -61,6 +61,8 @@ class ShardJournal {
   }
   void TouchTask(WorkflowRun& run, std::uint32_t task);
   void TouchRecord(WorkflowRun& run);
+  // Signal `seq` of the run changed (run_signals.h); its record is written whole.
+  void TouchSignal(WorkflowRun& run, std::uint64_t seq);
 
   // Runs `done` on the shard thread once everything touched so far is durable.
   void WhenDurable(Done done);
@@ -78,6 +80,7 @@ class ShardJournal {
     std::size_t events_to;
     std::vector<std::uint32_t> tasks;
     bool record;
+    std::vector<std::uint32_t> signals = {};
   };
 
   void List(WorkflowRun& run) GOCLAW_REQUIRES(on_shard_);

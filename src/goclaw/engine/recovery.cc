@@ -6,6 +6,7 @@
 
 #include "goclaw/core/json_text.h"
 #include "goclaw/engine/run_records.h"
+#include "goclaw/engine/run_signals.h"
 #include "goclaw/engine/stored_runs.h"
 
 namespace goclaw::engine::internal {
@@ -88,6 +89,11 @@ Result<std::unique_ptr<WorkflowRun>> Recovery::Rebuild(
   GOCLAW_ASSIGN_OR_RETURN(auto task_records, store_.Tasks(w.id));
   GOCLAW_RETURN_IF_ERROR(RestoreTasks(*run, task_records));
   GOCLAW_ASSIGN_OR_RETURN(run->event_base, store_.LastEventSeq(w.id));
+  GOCLAW_ASSIGN_OR_RETURN(auto signals, LoadSignals(store_, w.id));
+  if (!signals.empty()) {
+    run->signals = std::make_unique<RunSignals>();
+    run->signals->list = std::move(signals);
+  }
   run->unfinished = 0;
   for (const TaskRun& t : run->tasks) run->unfinished += IsTerminal(t.state) ? 0 : 1;
   return run;
@@ -95,6 +101,7 @@ Result<std::unique_ptr<WorkflowRun>> Recovery::Rebuild(
 
 void Recovery::ResumeRun(ShardScheduler& scheduler, WorkflowRun& run) {
   std::vector<Recovering>& pending = pending_[scheduler.index()];
+  if (run.signals) scheduler.ResumeSignals(run);
   if (run.state != WorkflowState::kRunning) {
     scheduler.StartWorkflow(run);
     return;

@@ -5,6 +5,7 @@
 
 #include "goclaw/engine/run_records.h"
 #include "goclaw/engine/status_json.h"
+#include "goclaw/engine/run_signals.h"
 #include "goclaw/engine/task_log.h"
 
 namespace goclaw::engine::internal {
@@ -40,8 +41,9 @@ std::size_t Retention::Sweep() {
     for (const store::WorkflowRecord& w : page->workflows) {
       if (w.finished_at_us == 0 || FromMicros(w.finished_at_us) >= cutoff) continue;
       evict_(w.id);  // still in memory: out, once written
-      batch.mutations.push_back(
-          store::TableMutation::ErasePrefix(std::string(kTaskLogTable), w.id + std::string(1, '\0')));
+      for (std::string_view table : {kTaskLogTable, kSignalTable}) {
+        batch.mutations.push_back(store::TableMutation::ErasePrefix(std::string(table), w.id + std::string(1, '\0')));
+      }
       batch.erased.push_back(w.id);
     }
     if (!batch.erased.empty()) {

@@ -60,6 +60,14 @@ store::EventRecord EventRecordOf(const WorkflowRun& run, std::size_t k) {
   r.to = e.to;
   r.attempt = e.attempt;
   r.time_us = ToMicros(e.time);
+  if (e.kind == EventKind::kSignal) {
+    r.kind = static_cast<std::uint8_t>(EventKind::kSignal);
+    if (run.signals && e.error >= 1 && e.error <= run.signals->list.size()) {
+      r.payload_json = JsonText(SignalEventPayload(run.signals->list[e.error - 1], run.plan, e.task,
+                                                   static_cast<SignalState>(e.to)));
+    }
+    return r;
+  }
   r.error = run.messages[e.error];
   return r;
 }
@@ -135,6 +143,10 @@ Event ToEvent(const store::EventRecord& e, const std::string& workflow_id, const
   const bool wf = e.task == store::EventRecord::kWorkflow;
   Event out;
   out.kind = wf ? EventKind::kWorkflowState : EventKind::kTaskState;
+  if (e.kind != 0) {
+    out.kind = static_cast<EventKind>(e.kind);
+    if (auto payload = ParseJsonText(e.payload_json); payload) out.payload = std::move(*payload);
+  }
   out.seq = e.seq;
   out.workflow_id = workflow_id;
   if (!wf && plan != nullptr && e.task < plan->task_count()) out.task_id = plan->task(e.task).id;

@@ -80,11 +80,16 @@ WorkflowRun* ShardScheduler::FindHandle(std::uint64_t handle) {
 
 // ---- events and transitions ----
 
-EventView ShardScheduler::ViewOf(const WorkflowRun& run, std::size_t k, double elapsed) const {
+EventView ShardScheduler::ViewOf(const WorkflowRun& run, std::size_t k, double elapsed,
+                                 boost::json::value& payload) const {
   const StoredEvent& s = run.events[k];
   const bool wf = s.task == StoredEvent::kWorkflow;
   EventView v;
-  v.kind = wf ? EventKind::kWorkflowState : EventKind::kTaskState;
+  v.kind = s.kind;
+  if (s.kind == EventKind::kSignal) {
+    payload = SignalEventPayload(run.signals->list[s.error - 1], run.plan, s.task, static_cast<SignalState>(s.to));
+    v.payload = &payload;
+  }
   v.seq = run.event_base + k + 1;
   v.workflow_id = run.id;
   if (!wf) {
@@ -95,17 +100,21 @@ EventView ShardScheduler::ViewOf(const WorkflowRun& run, std::size_t k, double e
   v.to = s.to;
   v.attempt = s.attempt;
   v.time = s.time;
-  v.error = run.messages[s.error];
+  if (s.kind != EventKind::kSignal) v.error = run.messages[s.error];
   v.shard = index_;
   v.elapsed_seconds = elapsed;
   return v;
 }
 
-Event ShardScheduler::ToEvent(const WorkflowRun& run, std::size_t k) const { return ViewOf(run, k, -1).ToEvent(); }
+Event ShardScheduler::ToEvent(const WorkflowRun& run, std::size_t k) const {
+  boost::json::value payload;
+  return ViewOf(run, k, -1, payload).ToEvent();
+}
 
 void ShardScheduler::Emit(WorkflowRun& run, std::uint32_t task, std::uint8_t from, std::uint8_t to, int attempt,
                           Clock::WallTime now, std::uint32_t error, double elapsed) {
-  run.events.push_back({now, task, attempt, error, from, to});
+  run.events.push_back({now, task, attempt, error, from, to,
+                        task == StoredEvent::kWorkflow ? EventKind::kWorkflowState : EventKind::kTaskState});
   if (journal_) {
     if (task == StoredEvent::kWorkflow) {
       journal_->TouchRecord(run);
@@ -139,8 +148,9 @@ void ShardScheduler::Emit(WorkflowRun& run, std::uint32_t task, std::uint8_t fro
 // Events [from, to) of `run` were committed.
 void ShardScheduler::Durable(WorkflowRun& run, std::size_t from, std::size_t to) {
   if (durable_observers_.empty()) return;
+  boost::json::value payload;
   for (std::size_t k = from; k < to; ++k) {
-    const EventView view = ViewOf(run, k, -1);
+    const EventView view = ViewOf(run, k, -1, payload);
     for (RunObserver* o : durable_observers_) o->OnDurable(view);
   }
 }
@@ -154,7 +164,10 @@ void ShardScheduler::SetWorkflowState(WorkflowRun& run, WorkflowState to) {
   if (IsTerminal(to)) run.finished_at = now;
   Emit(run, StoredEvent::kWorkflow, static_cast<std::uint8_t>(from), static_cast<std::uint8_t>(to), 0, now,
        to == WorkflowState::kFailed ? run.AddMessage(run.error) : 0, -1);
-  if (IsTerminal(to)) ScheduleEviction(run);
+  if (IsTerminal(to)) {
+    if (run.signals) ExpireUndelivered(run, StoredEvent::kWorkflow, "the workflow finished");
+    ScheduleEviction(run);
+  }
 }
 
 void ShardScheduler::SetTaskState(WorkflowRun& run, Index i, TaskState to, std::string error) {
@@ -184,6 +197,7 @@ void ShardScheduler::SetTaskState(WorkflowRun& run, Index i, TaskState to, std::
     --run.unfinished;
   }
   Emit(run, i, static_cast<std::uint8_t>(from), static_cast<std::uint8_t>(to), t.attempts, now, message, elapsed);
+  if (run.signals && IsTerminal(to)) ExpireUndelivered(run, i, "the task finished before it was delivered");
 }
 
 // ---- scheduling ----
@@ -300,6 +314,7 @@ void ShardScheduler::StartAttempt(WorkflowRun& run, Index i, int attempt) {
   a.input = run.input;
   a.channel = t.active->channel;
   a.lineage_depth = run.lineage_depth;
+  if (spec.on_interrupt == dag::OnInterrupt::kRestart && run.signals) a.interrupt = RestartPayload(run, i);
   if (spec.timeout) {
     ctx_.timers().At(ctx_.clock().SteadyNow() + *spec.timeout, [this, h, i, attempt] {
       PostToRun(h, [this, i, attempt](WorkflowRun& r) {
@@ -330,6 +345,9 @@ void ShardScheduler::StartAttempt(WorkflowRun& run, Index i, int attempt) {
       OnAttemptDone(r, i, attempt, std::move(result));
     });
   });
+  // Signals waiting for this task (or sent to an earlier attempt and not acknowledged) go to the
+  // attempt now that its executor listens.
+  if (run.signals && t.state == TaskState::kRunning && t.attempts == attempt) DeliverWaiting(run, i);
   if (!outermost) return;  // the outermost Start's loop below handles what this one queued
   // A trampoline, not recursion: completing a task readies and starts the next ones, whose
   // synchronous completions queue up here (a 1M-task chain would otherwise overflow the stack).
@@ -364,8 +382,10 @@ void ShardScheduler::ApplyReport(WorkflowRun& run, Index i, int attempt, exec::A
                 budget);
       break;
     case exec::AttemptReport::Kind::kAck:
+      SignalAcknowledged(run, i, attempt, report.seq);
+      return;
     case exec::AttemptReport::Kind::kHeartbeat:
-      return;  // signals (acks) and pull workers (heartbeats) act on these
+      return;  // pull workers act on these
   }
   if (journal_) journal_->TouchTask(run, i);
 }
@@ -384,6 +404,14 @@ void ShardScheduler::OnAttemptDone(WorkflowRun& run, Index i, int attempt, exec:
   // task leaves `running`.
   t.active->permits.reset();
   t.active->channel.reset();
+  const std::uint64_t interrupt = std::exchange(t.active->interrupted_by, 0);
+  if (interrupt != 0) {
+    SignalAcknowledged(run, i, attempt, interrupt);  // the attempt ended: the interrupt took effect
+    if (!result.output) {
+      InterruptedAttemptEnded(run, i, interrupt);
+      return;
+    }
+  }
   if (result.output) {
     try {
       result = AcceptOutput(run, std::move(result));
@@ -449,14 +477,18 @@ void ShardScheduler::TaskFailed(WorkflowRun& run, Index i, std::string error) {
 }
 
 void ShardScheduler::CancelWorkflow(WorkflowRun& run) {
+  // Every waiting ticket is withdrawn before any permit goes back: otherwise a permit
+  // released by one task would be granted to a queued task of this same run, and the lane
+  // would count it as running until the shard dropped the grant.
   for (Index i = 0; i < run.plan.task_count(); ++i) {
     TaskRun& t = run.tasks[i];
-    if (IsTerminal(t.state)) continue;
-    if (t.active) {
-      if (t.active->acquisition) t.active->acquisition->Cancel();
-      if (!t.active->ticket.empty()) t.active->ticket.Cancel();
-      if (t.active->channel) t.active->channel->Cancel();
-    }
+    if (IsTerminal(t.state) || !t.active) continue;
+    if (t.active->acquisition) t.active->acquisition->Cancel();
+    if (!t.active->ticket.empty()) t.active->ticket.Cancel();
+    if (t.active->channel) t.active->channel->Cancel();
+  }
+  for (Index i = 0; i < run.plan.task_count(); ++i) {
+    if (IsTerminal(run.tasks[i].state)) continue;
     // SetTaskState times the cancelled attempt, then releases what the task held.
     SetTaskState(run, i, TaskState::kCancelled, "workflow cancelled");
   }

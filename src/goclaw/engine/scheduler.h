@@ -29,6 +29,7 @@
 #include "goclaw/engine/event.h"
 #include "goclaw/engine/journal.h"
 #include "goclaw/engine/shard.h"
+#include "goclaw/engine/signal_types.h"
 #include "goclaw/engine/types.h"
 #include "goclaw/engine/workflow_run.h"
 #include "goclaw/exec/registry.h"
@@ -98,6 +99,17 @@ class ShardScheduler final : private exec::AttemptReportSink {
   WorkflowStatus Snapshot(const WorkflowRun& run) const;
   Event ToEvent(const WorkflowRun& run, std::size_t k) const;
 
+  // ---- signals (scheduler_signals.cc; shard thread) ----
+  // Checks a signal against the run (its task exists and has not finished; the run's limit)
+  // and records it, pending, to be written by the journal; returns its seq. It is delivered
+  // only once SignalStored says it is durable, so a crash cannot deliver a signal it forgets.
+  Result<std::uint64_t> AcceptSignal(WorkflowRun& run, SignalRequest request);
+  void SignalStored(WorkflowRun& run, std::uint64_t seq);
+  SignalStatus SignalStatusOf(const WorkflowRun& run, std::uint64_t seq) const;
+  std::vector<SignalStatus> SignalsOf(const WorkflowRun& run, const std::string& task) const;
+  // A recovered run's undelivered signals expire on their original schedule.
+  void ResumeSignals(WorkflowRun& run);
+
   // A lane admission for a queued task (any thread): batched through the inbox.
   struct Admission {
     std::uint64_t handle;
@@ -112,7 +124,19 @@ class ShardScheduler final : private exec::AttemptReportSink {
   void Emit(WorkflowRun& run, std::uint32_t task, std::uint8_t from, std::uint8_t to, int attempt,
             Clock::WallTime now, std::uint32_t error, double elapsed);
   void Durable(WorkflowRun& run, std::size_t from, std::size_t to);
-  EventView ViewOf(const WorkflowRun& run, std::size_t k, double elapsed) const;
+  // `payload` holds what the view's payload points to (signal events).
+  EventView ViewOf(const WorkflowRun& run, std::size_t k, double elapsed, boost::json::value& payload) const;
+  // Signals (scheduler_signals.cc).
+  void EmitSignal(WorkflowRun& run, std::uint64_t seq, std::uint32_t task, SignalState from, SignalState to,
+                  int attempt);
+  void DeliverWaiting(WorkflowRun& run, Index i);
+  void Handoff(WorkflowRun& run, std::uint64_t seq, Index i);
+  void SignalAcknowledged(WorkflowRun& run, Index i, int attempt, std::uint64_t seq);
+  void ExpireUndelivered(WorkflowRun& run, std::uint32_t task, const std::string& reason);
+  void ExpireAfterTtl(WorkflowRun& run, std::uint64_t seq);
+  void EndInterruptedAttempt(WorkflowRun& run, Index i, int attempt, std::uint64_t seq);
+  void InterruptedAttemptEnded(WorkflowRun& run, Index i, std::uint64_t seq);
+  boost::json::value RestartPayload(const WorkflowRun& run, Index i) const;
   bool ResolveConfig(WorkflowRun& run, Index i);
   void Enqueue(WorkflowRun& run, Index i);
   void OnAdmitted(WorkflowRun& run, Index i, int attempt, Result<lane::PermitSet> permits);

@@ -25,6 +25,11 @@ struct StoredRun {
 // kNotFound when the store has no such workflow (or there is no store).
 Result<StoredRun> LoadStored(store::Store* store, const std::string& id);
 
+// kNotFound for a task id the workflow does not have.
+inline auto NoTask(const std::string& workflow_id, const std::string& task) {
+  return MakeError(ErrorCode::kNotFound, "workflow " + workflow_id + " has no task \"" + task + "\"");
+}
+
 // Specs were valid when submitted: neither today's limits nor rules added since apply to them.
 // Task types are resolved against `types` when given.
 Result<std::shared_ptr<const dag::Plan>> CompileStored(const std::string& spec_json, const std::string& id,

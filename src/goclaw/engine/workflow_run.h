@@ -13,6 +13,8 @@
 #include "goclaw/core/json_limits.h"
 #include "goclaw/core/text.h"
 #include "goclaw/dag/plan.h"
+#include "goclaw/engine/event.h"
+#include "goclaw/engine/run_signals.h"
 #include "goclaw/engine/types.h"
 #include "goclaw/exec/attempt_channel.h"
 #include "goclaw/exec/executor.h"
@@ -29,6 +31,7 @@ struct ActiveTask {
   std::optional<lane::PermitSet> permits;               // while running
   std::shared_ptr<exec::AttemptChannel> channel;        // of the running attempt
   Clock::WallTime since{};  // when it was queued, then when the attempt started (for metrics)
+  std::uint64_t interrupted_by = 0;  // the seq of the interrupt signal ending this attempt; 0: none
 };
 
 // A task's log (exec/attempt_channel.h): lines of every attempt, bounded per attempt.
@@ -68,14 +71,17 @@ TaskLogs LogsOf(const TaskLog* log);
 
 // An event as the shard keeps it: 24 bytes, no copies of ids, state names or error texts (a
 // run of n tasks records about 4n of these). Turned into an `Event` for subscribers and Events().
+// Signal events (kind kSignal) keep the signal's seq in `error` and its delivery states in
+// from/to; their payload is built from the run's signals when asked for.
 struct StoredEvent {
   static constexpr std::uint32_t kWorkflow = ~std::uint32_t{0};
   Clock::WallTime time;
   std::uint32_t task = kWorkflow;  // plan index, or kWorkflow
   std::int32_t attempt = 0;
-  std::uint32_t error = 0;         // WorkflowRun::messages index; 0 = none
-  std::uint8_t from = 0;           // TaskState or WorkflowState, by `task`
+  std::uint32_t error = 0;         // WorkflowRun::messages index; 0 = none (signals: the seq)
+  std::uint8_t from = 0;           // TaskState or WorkflowState, by `task` (signals: SignalState)
   std::uint8_t to = 0;
+  EventKind kind = EventKind::kWorkflowState;  // kWorkflowState / kTaskState by `task`, or kSignal
 };
 static_assert(sizeof(StoredEvent) == 24);
 
@@ -99,6 +105,8 @@ struct WorkflowRun {
   std::size_t output_bytes = 0;  // JSON text of every completed task's output, together
   // Task logs by plan index: most tasks never log, so they are kept here, not in every TaskRun.
   std::map<std::uint32_t, TaskLog> logs;
+  // Signals (run_signals.h): made by the first one.
+  std::unique_ptr<RunSignals> signals;
   const TaskLog* LogOf(std::uint32_t task) const {
     auto it = logs.find(task);
     return it == logs.end() ? nullptr : &it->second;

@@ -28,10 +28,11 @@ void AttemptChannel::OnCancel(UniqueFunction<void()> cb) {
   cb();
 }
 
-std::uint64_t AttemptChannel::Send(std::string kind, boost::json::value payload) {
+std::uint64_t AttemptChannel::Send(std::string kind, boost::json::value payload, std::uint64_t seq) {
   std::unique_lock lock(mu_);
   Messages& m = messages();
-  const std::uint64_t seq = m.next_seq++;
+  if (seq == 0) seq = m.next_seq;
+  m.next_seq = std::max(m.next_seq, seq + 1);
   m.inbox.push_back({seq, std::move(kind), std::move(payload)});
   if (m.receiver) {
     Flush(lock);

@@ -1,8 +1,8 @@
 // The per-attempt channel: the one line between the engine and one running attempt.
 //
 //   engine → attempt   Cancel(); Send(kind, payload): messages delivered in order, each with a
-//                      sequence number counted from 1 per attempt (signals and pull workers
-//                      build on this). The attempt reads them with Poll / Wait, or gets them
+//                      sequence number, counted from 1 per attempt or given by the sender
+//                      (signals keep their workflow-wide seq, so a receiver can drop repeats). The attempt reads them with Poll / Wait, or gets them
 //                      pushed with OnMessage.
 //   attempt → engine   Progress, Log (one line of a stream: "log", "stderr", "status", ...),
 //                      Ack(seq), Heartbeat. Each becomes an AttemptReport handed to the sink the
@@ -37,7 +37,7 @@
 namespace goclaw::exec {
 
 struct ChannelMessage {
-  std::uint64_t seq = 0;  // from 1 per attempt, in the order sent
+  std::uint64_t seq = 0;  // increasing in the order sent
   std::string kind;       // what the sender calls it ("steer", "interrupt", a signal name, ...)
   boost::json::value payload;
 };
@@ -91,8 +91,9 @@ class AttemptChannel {
   void OnCancel(UniqueFunction<void()> cb);
 
   // ---- messages (engine → attempt) ----
-  // Queues a message (or hands it to the receiver) and returns its sequence number.
-  std::uint64_t Send(std::string kind, boost::json::value payload);
+  // Queues a message (or hands it to the receiver) and returns its sequence number: `seq`
+  // when given (it must be above every earlier one), otherwise the next after the last.
+  std::uint64_t Send(std::string kind, boost::json::value payload, std::uint64_t seq = 0);
   // The next message not yet read, if any.
   std::optional<ChannelMessage> Poll();
   // Waits up to `timeout` for the next message; nullopt on timeout or cancel. Blocks: only

@@ -1,4 +1,4 @@
-// noop, echo, sleep, fail.
+// noop, echo, sleep, fail (wait_signal and collect: builtin_signal_ops.cc).
 #include "goclaw/exec/builtin_executor.h"
 
 #include <algorithm>
@@ -10,26 +10,12 @@
 #include "goclaw/core/json_reader.h"
 #include "goclaw/core/suggest.h"
 #include "goclaw/core/text.h"
+#include "goclaw/exec/builtin_signal_ops.h"
 
 namespace goclaw::exec {
 namespace {
 
-// Completes a sleep exactly once: when its timer fires or when it is cancelled.
-struct SleepState {
-  std::mutex mu;
-  AttemptDone done;
-  void Finish(AttemptResult result) {
-    AttemptDone d;
-    {
-      std::lock_guard lock(mu);
-      d = std::move(done);
-    }
-    if (d) d(std::move(result));
-  }
-};
-
-// wait_signal joins these with signals (DESIGN.md §7).
-constexpr std::array<std::string_view, 4> kBuiltinOps{"noop", "echo", "sleep", "fail"};
+constexpr std::array<std::string_view, 6> kBuiltinOps{"noop", "echo", "sleep", "fail", "wait_signal", "collect"};
 
 bool IsPlaceholder(const boost::json::value& v) {
   return v.is_string() && v.get_string().find("{{") != boost::json::string::npos;
@@ -55,7 +41,7 @@ void CheckBuiltinConfig(const boost::json::object& config, const std::string& pa
   auto it = config.find("op");
   if (it == config.end()) return;  // noop
   const boost::json::value& op = it->value();
-  const std::string list = "noop, echo, sleep, fail";
+  const std::string list = "noop, echo, sleep, fail, wait_signal, collect";
   if (!op.is_string()) {
     diag.Add(JoinPath(path, "op"), "expected one of " + list + ", got " + DescribeJson(op));
     return;
@@ -67,6 +53,17 @@ void CheckBuiltinConfig(const boost::json::object& config, const std::string& pa
     return;
   }
   if (name == "fail") CheckFailConfig(config, path, diag);
+  if (name == "wait_signal" || name == "collect") CheckSignalOpConfig(name, config, path, diag);
+}
+
+std::optional<std::string> BuiltinExecutor::AwaitedSignal(const boost::json::object& config) const {
+  const auto* op = config.if_contains("op");
+  if (op == nullptr || !op->is_string()) return std::nullopt;
+  if (op->get_string() == "collect") return std::string("collect");
+  if (op->get_string() != "wait_signal") return std::nullopt;
+  const auto* name = config.if_contains("name");
+  if (name == nullptr || !name->is_string()) return std::nullopt;
+  return std::string(name->get_string());
 }
 
 void BuiltinExecutor::Start(Attempt attempt, AttemptDone done) {
@@ -97,13 +94,17 @@ void BuiltinExecutor::Start(Attempt attempt, AttemptDone done) {
                                diag.details()[0].path + ": " + diag.details()[0].message, false));
       return;
     }
-    auto state = std::make_shared<SleepState>();
+    auto state = std::make_shared<OnceDone>();
     state->done = std::move(done);
     attempt.channel->OnCancel([state] {
       state->Finish(AttemptResult::Fail(ErrorCode::kCancelled, "sleep cancelled", false));
     });
     timers_.At(clock_.SteadyNow() + duration,
                [state] { state->Finish(AttemptResult::Ok(nullptr)); });
+  } else if (op == "wait_signal") {
+    StartWaitSignal(std::move(attempt), std::move(done), clock_, timers_);
+  } else if (op == "collect") {
+    StartCollect(std::move(attempt), std::move(done), clock_, timers_);
   } else if (op == "fail") {
     std::string message = "failed on purpose";
     std::int64_t times = -1;
@@ -125,7 +126,7 @@ void BuiltinExecutor::Start(Attempt attempt, AttemptDone done) {
   } else {
     // The spec validator only lets the ops above through.
     done(AttemptResult::Fail(ErrorCode::kInvalidArgument,
-                             "unknown builtin op \"" + op + "\"; accepted: noop, echo, sleep, fail",
+                             "unknown builtin op \"" + op + "\"; accepted: noop, echo, sleep, fail, wait_signal, collect",
                              false));
   }
 }

@@ -6,6 +6,11 @@
 //                          queue: no thread per sleeper; cancellation ends it early
 //   fail   {message, times} — fails (retryable) while attempt <= times (all attempts when
 //                          `times` is absent), then succeeds with {"attempts": n}
+//   wait_signal {name, timeout} — waits for a signal of kind `name` and outputs its payload
+//                          (human approval without code); fails after `timeout` (none: waits)
+//   collect {count, timeout} — gathers `collect` signals into {"results": [...], "complete"}:
+//                          complete once `count` (default 1) arrived; at `timeout`, with what
+//                          arrived (fails if nothing did)
 //
 // Thread-safety: Start may be called from any thread.
 #pragma once
@@ -29,6 +34,7 @@ class BuiltinExecutor final : public Executor {
                    Diagnostics& diag) const override {
     CheckBuiltinConfig(config, path, diag);
   }
+  std::optional<std::string> AwaitedSignal(const boost::json::object& config) const override;
 
  private:
   const Clock& clock_;

@@ -41,6 +41,10 @@ struct Attempt {
   boost::json::value config;       // with {{...}} resolved
   std::shared_ptr<const boost::json::value> input;  // the workflow's input (shared, never null)
   std::shared_ptr<AttemptChannel> channel;  // cancellation, messages, reports (never null)
+  // on_interrupt: restart — the payload of the interrupt signal that restarted the task; null
+  // otherwise. Functions see it in their context, exec tasks in GOCLAW_INTERRUPT, http tasks in
+  // the Goclaw-Interrupt header (docs/design/signals.md).
+  boost::json::value interrupt;
   // How many http-task submits led to this workflow (0: submitted by a person or program);
   // http tasks send it + 1 as Goclaw-Lineage.
   int lineage_depth = 0;
@@ -80,6 +84,13 @@ class Executor {
   virtual void CheckConfig(const boost::json::object& config, const std::string& path,
                            Diagnostics& diag) const {
     (void)config, (void)path, (void)diag;
+  }
+  // The signal kind a task of this type with this config waits for (builtin wait_signal and
+  // collect), if any: a signal sent to the whole workflow also goes to such tasks, started or
+  // not.
+  virtual std::optional<std::string> AwaitedSignal(const boost::json::object& config) const {
+    (void)config;
+    return std::nullopt;
   }
   // nullopt when tasks of this type can run here; otherwise why not, and how to allow them.
   virtual std::optional<std::string> Unavailable() const { return std::nullopt; }

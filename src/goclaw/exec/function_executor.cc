@@ -103,7 +103,7 @@ void FunctionExecutor::Run(Call& call) const {
   }
   log::Logger logger = logger_.With("workflow_id", a.workflow_id).With("task_id", a.task_id);
   TaskContext ctx{a.workflow_id, a.task_id, a.number, a.idempotency_key, *args, *a.input,
-                  *a.channel, logger};
+                  *a.channel, logger, a.interrupt};
   AttemptResult result;
   try {
     Result<boost::json::value> out = call.fn->fn(ctx);

@@ -35,15 +35,25 @@ struct TaskContext {
   const boost::json::value& input;  // the workflow input
   AttemptChannel& channel;          // cancellation, messages in, progress and logs out
   log::Logger logger;
+  // on_interrupt: restart — the payload of the interrupt signal that restarted this task
+  // (`reason`, ...); null otherwise.
+  const boost::json::value& interrupt;
 
   bool cancelled() const { return channel.cancelled(); }
   // Reported to the engine: progress shows in the task's status, log lines in its logs
   // (GET /api/v1/workflows/{id}/tasks/{task}/logs, bounded per attempt).
   void progress(double fraction, std::string_view message) { channel.Progress(fraction, message); }
   void log(std::string_view line) { channel.Log("log", line); }
-  // Messages the engine sends to this attempt (signals), in order, each with its seq.
-  std::optional<ChannelMessage> poll() { return channel.Poll(); }
-  std::optional<ChannelMessage> wait(std::chrono::milliseconds timeout) { return channel.Wait(timeout); }
+  // Signals sent to this attempt, in order, each with its workflow-wide seq; reading one
+  // acknowledges it. `wait` returns nullopt after `timeout` or when the attempt is cancelled.
+  std::optional<ChannelMessage> poll() { return Acked(channel.Poll()); }
+  std::optional<ChannelMessage> wait(std::chrono::milliseconds timeout) { return Acked(channel.Wait(timeout)); }
+
+ private:
+  std::optional<ChannelMessage> Acked(std::optional<ChannelMessage> m) {
+    if (m) channel.Ack(m->seq);
+    return m;
+  }
 };
 
 using TaskFunction = std::function<Result<boost::json::value>(TaskContext&)>;

@@ -91,6 +91,7 @@ class Reader {
     in_.remove_prefix(n);
     return true;
   }
+  bool AtEnd() const { return in_.empty(); }
   Status Done() {
     if (!error_.empty()) return MakeError(Corrupt(error_));
     // Trailing bytes are fields of a later minor format: ignored on purpose.
@@ -253,6 +254,10 @@ std::string EncodeEvent(const EventRecord& r) {
   w.I64(r.attempt);
   w.I64(r.time_us);
   w.Bytes(r.error);
+  if (r.kind != 0 || !r.payload_json.empty()) {  // trailing: records of state changes stay as they were
+    w.U64(r.kind);
+    w.Bytes(r.payload_json);
+  }
   return w.Take();
 }
 
@@ -299,7 +304,7 @@ Result<EventRecord> DecodeEvent(std::string_view key, std::string_view value) {
   Reader in(value, "event record of " + r.workflow_id);
   GOCLAW_RETURN_IF_ERROR(in.Format());
   (void)(in.Small(&r.task) && in.Small(&r.from) && in.Small(&r.to) && in.I32(&r.attempt) && in.I64(&r.time_us) &&
-      in.Bytes(&r.error));
+      in.Bytes(&r.error) && (in.AtEnd() || (in.Small(&r.kind) && in.Bytes(&r.payload_json))));
   GOCLAW_RETURN_IF_ERROR(in.Done());
   return r;
 }

@@ -61,6 +61,11 @@ struct EventRecord {
   std::int32_t attempt = 0;
   std::int64_t time_us = 0;
   std::string error;
+  // 0 for state changes (workflow or task, by `task`); otherwise the engine's EventKind, with
+  // its JSON payload (signals, sagas, ...). Written after the fields above, so state-change
+  // records keep their format-2 bytes.
+  std::uint8_t kind = 0;
+  std::string payload_json;
 
   friend bool operator==(const EventRecord&, const EventRecord&) = default;
 };

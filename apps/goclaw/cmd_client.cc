@@ -1,4 +1,5 @@
-// The commands that talk to a running server: submit, status, list, cancel, events. The server
+// The commands that talk to a running server: submit, status, list, cancel, events, signal,
+// signals. The server
 // comes from --server or GOCLAW_SERVER (default http://127.0.0.1:8080).
 #include <chrono>
 #include <functional>
@@ -218,8 +219,13 @@ void RegisterCancel(CLI::App& app, Context& ctx) {
 }
 
 void PrintEvent(const boost::json::value& e, bool json) {
+  const boost::json::value* payload = e.as_object().if_contains("payload");
   if (json) {
     std::cout << Shown(CompactJson(e)) << "\n";
+  } else if (payload != nullptr && payload->is_object() && payload->as_object().contains("seq")) {
+    std::cout << Field(e, "time") << "  " << (Str(e, "task_id").empty() ? "workflow" : Field(e, "task_id"))
+              << "  signal " << Field(*payload, "seq") << " (" << Field(*payload, "kind") << ") "
+              << Field(e, "from") << " -> " << Field(e, "to") << "\n";
   } else {
     std::cout << Field(e, "time") << "  " << (Str(e, "task_id").empty() ? "workflow" : Field(e, "task_id")) << "  "
               << Field(e, "from") << " -> " << Field(e, "to");
@@ -296,6 +302,65 @@ void RegisterEvents(CLI::App& app, Context& ctx) {
   });
 }
 
+// goclaw signal ID KIND [--task T] [--data JSON]: answered once the signal is durable.
+void RegisterSignal(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("signal", "Send a durable signal to a running workflow (or one of its tasks)");
+  struct Opts : ClientOptions {
+    std::string id, kind, task, data = "{}";
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("id", o->id, "Workflow id")->required();
+  cmd->add_option("kind", o->kind, "steer, interrupt, collect, or a name of your own")->required();
+  cmd->add_option("--task", o->task, "Only to this task (default: every running task, and tasks waiting for KIND)");
+  cmd->add_option("--data", o->data, "The payload, a JSON object (steer: {\"parameters\": {...}})")->capture_default_str();
+  AddClientOptions(cmd, *o);
+  cmd->callback([&ctx, o] {
+    boost::system::error_code ec;
+    boost::json::value payload = boost::json::parse(o->data, ec);
+    if (ec || !payload.is_object()) {
+      PrintError(std::cerr, "goclaw signal", Error(ErrorCode::kInvalidArgument, "--data must be a JSON object"));
+      ctx.exit_code = kExitUsage;
+      return;
+    }
+    boost::json::object body{{"kind", o->kind}, {"payload", std::move(payload)}};
+    if (!o->task.empty()) body["task"] = o->task;
+    auto res = Call(ctx, *o,
+                    {.method = "POST", .target = "/api/v1/workflows/" + o->id + "/signals",
+                     .body = boost::json::serialize(body), .content_type = "application/json"},
+                    "goclaw signal");
+    if (!res) return;
+    if (o->json) return PrintJson(*res);
+    std::cout << "signal " << Field(*res, "seq") << " (" << Field(*res, "kind") << ") " << Field(*res, "state") << "\n";
+  });
+}
+
+// goclaw signals ID [--task T]: the history, with each delivery's state.
+void RegisterSignals(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("signals", "List a workflow's signals and their deliveries");
+  struct Opts : ClientOptions {
+    std::string id, task;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("id", o->id, "Workflow id")->required();
+  cmd->add_option("--task", o->task, "Only those sent or delivered to this task");
+  AddClientOptions(cmd, *o);
+  cmd->callback([&ctx, o] {
+    std::string target = "/api/v1/workflows/" + o->id + "/signals";
+    if (!o->task.empty()) target += "?task=" + o->task;
+    auto res = Call(ctx, *o, {.target = target}, "goclaw signals");
+    if (!res) return;
+    if (o->json) return PrintJson(*res);
+    for (const auto& s : res->at("signals").as_array()) {
+      std::cout << Field(s, "seq") << "  " << Field(s, "kind") << "  " << Field(s, "state") << "  "
+                << Field(s, "created_at");
+      for (const auto& d : s.at("deliveries").as_array()) {
+        std::cout << "  " << Field(d, "task") << ":" << Field(d, "state");
+      }
+      std::cout << "\n";
+    }
+  });
+}
+
 }  // namespace
 
 void RegisterClientCommands(CLI::App& app, Context& ctx) {
@@ -304,6 +369,8 @@ void RegisterClientCommands(CLI::App& app, Context& ctx) {
   RegisterList(app, ctx);
   RegisterCancel(app, ctx);
   RegisterEvents(app, ctx);
+  RegisterSignal(app, ctx);
+  RegisterSignals(app, ctx);
 }
 
 }  // namespace goclaw::cli

@@ -133,8 +133,8 @@ class Engine {
 
   // Sends a durable signal (signal_types.h, docs/design/signals.md): `done` gets it, pending,
   // once it is stored; it is then delivered to its targets' running attempts. kInvalidArgument
-  // for a bad request or an unknown task (field paths in the details), kResourceExhausted for a
-  // payload over signals.max_payload_bytes or a workflow past signals.max_per_workflow,
+  // for a bad request, a payload over signals.max_payload_bytes or an unknown task (field paths
+  // in the details), kResourceExhausted for a workflow past signals.max_per_workflow,
   // kNotFound for an unknown workflow, kFailedPrecondition when the workflow or task finished,
   // kUnavailable when it could not be stored.
   void SignalAsync(const std::string& workflow_id, SignalRequest request, SignalCallback done);

@@ -21,6 +21,9 @@ void EngineMetrics::Merge(const EngineMetrics& other) {
     tasks[i] += other.tasks[i];
     tasks_entered[i] += other.tasks_entered[i];
   }
+  signals_sent += other.signals_sent;
+  for (std::size_t i = 0; i < kSignalStateCount; ++i) signal_deliveries[i] += other.signal_deliveries[i];
+  signal_delivery_latency.Merge(other.signal_delivery_latency);
   for (const TaskTimings& t : other.timings) {
     auto it = std::lower_bound(timings.begin(), timings.end(), t, [](const TaskTimings& a, const TaskTimings& b) {
       return std::tie(a.lane, a.type) < std::tie(b.lane, b.type);
@@ -103,8 +106,21 @@ void MetricsObserver::OnRunAdmitted(const RunAdmission& run) {
   m.Restored(run.state, by_state);
 }
 
+void MetricsRecorder::Signal(SignalState from, SignalState to, double latency_seconds) {
+  if (from == SignalState::kPending && to == SignalState::kPending) {
+    ++counts_.signals_sent;
+    return;
+  }
+  ++counts_.signal_deliveries[static_cast<std::size_t>(to)];
+  if (latency_seconds >= 0) counts_.signal_delivery_latency.Record(latency_seconds);
+}
+
 void MetricsObserver::OnEvent(const EventView& e) {
   MetricsRecorder& m = recorders_[e.shard];
+  if (e.kind == EventKind::kSignal) {
+    m.Signal(static_cast<SignalState>(e.from), static_cast<SignalState>(e.to), e.elapsed_seconds);
+    return;
+  }
   if (e.kind == EventKind::kWorkflowState) {
     m.WorkflowMoved(static_cast<WorkflowState>(e.from), static_cast<WorkflowState>(e.to));
     return;

@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "goclaw/engine/event.h"
+#include "goclaw/engine/signal_types.h"
 #include "goclaw/engine/states.h"
 #include "goclaw/metrics/histogram.h"
 
@@ -36,6 +37,10 @@ struct EngineMetrics {
   std::array<std::int64_t, kTaskStateCount> tasks{};                  // now, by TaskState
   std::array<std::uint64_t, kTaskStateCount> tasks_entered{};
   std::vector<TaskTimings> timings;  // sorted by lane, then type
+  // Signals: sent (accepted), and deliveries that reached each state since start.
+  std::uint64_t signals_sent = 0;
+  std::array<std::uint64_t, kSignalStateCount> signal_deliveries{};  // by SignalState
+  metrics::Histogram signal_delivery_latency;  // accepted -> handed to the attempt
   std::size_t in_memory = 0;         // workflows held in memory (the rest are in the store)
 
   // Adds `other` (another shard's numbers) into this.
@@ -54,6 +59,7 @@ class MetricsRecorder {
   void TaskMoved(TaskState from, TaskState to);
   void QueueWait(std::string_view type, const std::string& lane, double seconds);
   void AttemptDuration(std::string_view type, const std::string& lane, double seconds);
+  void Signal(SignalState from, SignalState to, double latency_seconds);
 
   EngineMetrics Snapshot() const;
 

@@ -180,7 +180,7 @@ TEST_F(SignalsTest, BadRequestsAreRefusedWithWhatAndWhere) {
             ErrorCode::kInvalidArgument);
   EXPECT_EQ(code({"interrupt", "l", boost::json::object{{"graceful", "yes"}}}), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code({"note", "l", boost::json::array{1}}), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(code({"note", "l", boost::json::object{{"big", std::string(70000, 'x')}}}), ErrorCode::kResourceExhausted);
+  EXPECT_EQ(code({"note", "l", boost::json::object{{"big", std::string(70000, 'x')}}}), ErrorCode::kInvalidArgument);
   auto unknown_task = engine_->Signal(id, {"note", "nope", {}});
   ASSERT_FALSE(unknown_task);
   EXPECT_EQ(unknown_task.error().code(), ErrorCode::kInvalidArgument);

@@ -79,12 +79,13 @@ Status CheckSignalRequest(const SignalRequest& request, const SignalOptions& opt
   } else if (kind == kSteerSignal) {
     diag.Add("payload.parameters", "is required for a steer signal (an object of what to change)");
   }
-  if (!diag.empty()) return MakeError(diag.ToError("signal"));
-  if (const std::size_t size = JsonText(payload).size(); size > options.max_payload_bytes) {
-    return MakeError(ErrorCode::kResourceExhausted, "payload: " + std::to_string(size) +
-                                                        " bytes of JSON is over signals.max_payload_bytes (" +
-                                                        std::to_string(options.max_payload_bytes) + ")");
+  if (diag.empty()) {
+    if (const std::size_t size = JsonText(payload).size(); size > options.max_payload_bytes) {
+      diag.Add("payload", "is " + std::to_string(size) + " bytes of JSON; the limit is signals.max_payload_bytes (" +
+                              std::to_string(options.max_payload_bytes) + ")");
+    }
   }
+  if (!diag.empty()) return MakeError(diag.ToError("signal"));
   return OkStatus();
 }
 

@@ -85,8 +85,8 @@ struct SignalOptions {
 // Checks a request before it reaches a workflow: the kind's syntax, the payload's type and
 // size, and the payloads of the kinds the engine acts on (steer: non-empty `parameters`;
 // interrupt: `graceful` bool, `reason` string, `timeout` nanoseconds or a duration string).
-// kInvalidArgument naming the field ("kind", "payload.parameters"); kResourceExhausted for a
-// payload over the limit.
+// kInvalidArgument naming the field ("kind", "payload.parameters", "payload" when over the
+// limit).
 Status CheckSignalRequest(const SignalRequest& request, const SignalOptions& options);
 // The interrupt payload of a checked request.
 InterruptRequest ReadInterrupt(const boost::json::value& payload);

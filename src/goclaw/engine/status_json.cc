@@ -80,10 +80,11 @@ boost::json::object EventToJson(const Event& e) {
   o["seq"] = e.seq;
   o["workflow_id"] = e.workflow_id;
   if (!e.task_id.empty()) o["task_id"] = e.task_id;
-  if (e.kind == EventKind::kWorkflowState || e.kind == EventKind::kTaskState) {
+  if (!e.to_name().empty()) {  // state changes, and a signal delivery's states
     o["from"] = e.from_name();
     o["to"] = e.to_name();
-  } else {
+  }
+  if (e.kind != EventKind::kWorkflowState && e.kind != EventKind::kTaskState) {
     o["kind"] = EventKindName(e.kind);
     o["payload"] = e.payload;
   }

@@ -14,12 +14,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <utility>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "goclaw/core/document.h"
+#include "goclaw/core/json_text.h"
 #include "goclaw/core/text.h"
 
 extern char** environ;
@@ -38,6 +40,12 @@ struct ExecExecutor::Process {
   AttemptDone done;
   std::shared_ptr<AttemptChannel> channel;  // stderr lines go to the attempt's log
   std::string stderr_line;                  // the line being read
+  // Signals (GOCLAW_SIGNAL_FD): our end of the command's signal pipe, the JSON lines not yet
+  // written, and where each line ends with its seq (acknowledged once written whole). The
+  // executor's mu_ guards them: the shard appends, the reactor writes.
+  int sig = -1;
+  std::string sig_out;
+  std::deque<std::pair<std::size_t, std::uint64_t>> sig_ends;
 
   // Reports each complete stderr line (and, with `flush`, what is left) to the task's log.
   // Lines longer than kMaxLine are reported in pieces.
@@ -344,9 +352,12 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
     }
   }
 
-  int in_pipe[2], out_pipe[2], err_pipe[2], status_pipe[2];
+  env_strings->push_back("GOCLAW_SIGNAL_FD=" + std::to_string(kSignalFd));
+  if (!attempt.interrupt.is_null()) env_strings->push_back("GOCLAW_INTERRUPT=" + JsonText(attempt.interrupt));
+  int in_pipe[2], out_pipe[2], err_pipe[2], status_pipe[2], sig_pipe[2];
   if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0 ||
-      ::pipe2(err_pipe, O_CLOEXEC) != 0 || ::pipe2(status_pipe, O_CLOEXEC) != 0) {
+      ::pipe2(err_pipe, O_CLOEXEC) != 0 || ::pipe2(status_pipe, O_CLOEXEC) != 0 ||
+      ::pipe2(sig_pipe, O_CLOEXEC) != 0) {
     done(AttemptResult::Fail(ErrorCode::kUnavailable,
                              std::string("cannot create pipes: ") + std::strerror(errno), true));
     return;
@@ -369,8 +380,10 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
     // starts (see RunHelper). Only async-signal-safe calls from here on.
     // The helper never execs, so O_CLOEXEC does not protect the engine's other descriptors
     // (other tasks' pipes: a stdin write end held here would keep that task's EOF away).
-    // Keep 0/1/2 and the status pipe (as 3), close everything else.
+    // Keep 0/1/2, the status pipe (as 3) and the signal pipe's read end (as 4, inherited by
+    // the command), close everything else.
     int status_fd = ::fcntl(status_pipe[1], F_DUPFD_CLOEXEC, 3);
+    const int sig_fd = ::fcntl(sig_pipe[0], F_DUPFD, kSignalFd + 1);  // above what dup2 below overwrites
     ::dup2(in_pipe[0], 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
@@ -378,7 +391,8 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
       ::dup2(status_fd, 3);
       ::fcntl(3, F_SETFD, FD_CLOEXEC);
     }
-    CloseFrom(4);
+    ::dup2(sig_fd, kSignalFd);  // without FD_CLOEXEC
+    CloseFrom(kSignalFd + 1);
     RunHelper(args.data(), envp.data(), cwd.empty() ? nullptr : cwd.c_str(), 3, helper_signals,
               old_mask);
   }
@@ -387,7 +401,9 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   ::close(status_pipe[1]);
+  ::close(sig_pipe[0]);
   if (pid < 0) {
+    ::close(sig_pipe[1]);
     ::close(in_pipe[1]);
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
@@ -405,6 +421,7 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
   ::close(status_pipe[0]);
   if (n == sizeof child_errno) {
     ::waitpid(pid, nullptr, 0);
+    ::close(sig_pipe[1]);
     ::close(in_pipe[1]);
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
@@ -418,7 +435,8 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
   p->in = in_pipe[1];
   p->out = out_pipe[0];
   p->err = err_pipe[0];
-  for (int fd : {p->in, p->out, p->err}) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  p->sig = sig_pipe[1];
+  for (int fd : {p->in, p->out, p->err, p->sig}) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   p->input = boost::json::serialize(*attempt.input);
   p->done = std::move(done);
   p->channel = attempt.channel;
@@ -434,7 +452,43 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
       ::kill(proc->pid, SIGTERM);  // the helper kills the command and everything it started
     }
   });
+  // Each signal becomes one JSON line on the command's GOCLAW_SIGNAL_FD.
+  attempt.channel->OnMessage([this, weak](const ChannelMessage& m) {
+    {
+      std::lock_guard lock(mu_);
+      auto proc = weak.lock();
+      if (!proc || proc->sig < 0) return;
+      proc->sig_out += JsonText(boost::json::object{{"seq", m.seq}, {"kind", m.kind}, {"payload", m.payload}});
+      proc->sig_out += '\n';
+      proc->sig_ends.emplace_back(proc->sig_out.size(), m.seq);
+    }
+    Wake();
+  });
   Wake();
+}
+
+// Writes what is waiting for the command's signal pipe; returns the seqs written whole.
+std::vector<std::uint64_t> ExecExecutor::WriteSignals(Process& p) {
+  std::vector<std::uint64_t> written;
+  std::lock_guard lock(mu_);
+  if (p.sig < 0 || p.sig_out.empty()) return written;
+  const ssize_t n = ::write(p.sig, p.sig_out.data(), p.sig_out.size());
+  if (n < 0) {
+    if (errno != EAGAIN) {  // the command closed its end: it wants no signals
+      CloseFd(p.sig);
+      p.sig_out.clear();
+      p.sig_ends.clear();
+    }
+    return written;
+  }
+  const auto done = static_cast<std::size_t>(n);
+  p.sig_out.erase(0, done);
+  for (auto& [end, seq] : p.sig_ends) end -= std::min(end, done);
+  while (!p.sig_ends.empty() && p.sig_ends.front().first == 0) {
+    written.push_back(p.sig_ends.front().second);
+    p.sig_ends.pop_front();
+  }
+  return written;
 }
 
 void ExecExecutor::Run(std::stop_token stop) {
@@ -469,6 +523,10 @@ void ExecExecutor::Run(std::stop_token stop) {
           fds.push_back({p->err, POLLIN, 0});
           owners.emplace_back(p, &p->err);
         }
+        if (p->sig >= 0 && !p->sig_out.empty()) {
+          fds.push_back({p->sig, POLLOUT, 0});
+          owners.emplace_back(p, &p->sig);
+        }
       }
     }
     // Processes whose pipes closed are reaped without blocking; poll briefly until they exit.
@@ -482,6 +540,12 @@ void ExecExecutor::Run(std::stop_token stop) {
       if (fds[k].revents == 0) continue;
       Process& p = *owners[k].first;
       int* fd = owners[k].second;
+      if (fd == &p.sig) {
+        for (std::uint64_t seq : WriteSignals(p)) p.channel->Ack(seq);
+        const timespec now{0, 0};
+        ::sigtimedwait(&pipe_signal, nullptr, &now);  // a closed reader raised SIGPIPE: consumed
+        continue;
+      }
       if (fd == &p.in) {
         ssize_t n = ::write(p.in, p.input.data() + p.written, p.input.size() - p.written);
         const int write_error = n < 0 ? errno : 0;
@@ -521,6 +585,7 @@ void ExecExecutor::Run(std::stop_token stop) {
       for (auto it = processes_.begin(); it != processes_.end();) {
         if ((*it)->out < 0 && (*it)->err < 0) {
           CloseFd((*it)->in);
+          CloseFd((*it)->sig);
           exiting_.push_back(*it);
           it = processes_.erase(it);
         } else {

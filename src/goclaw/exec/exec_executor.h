@@ -15,6 +15,11 @@
 //
 //   config: {command: ["python3", "agent.py", "--fast"], env: {KEY: value}, cwd: "/tmp"}
 //
+// Signals sent to the attempt arrive as JSON lines {"seq", "kind", "payload"} on the file
+// descriptor named by GOCLAW_SIGNAL_FD (4), in order; a line written whole acknowledges the
+// signal. A task restarted by an interrupt (on_interrupt: restart) finds its payload in
+// GOCLAW_INTERRUPT.
+//
 // Thread-safety: Start may be called from any thread.
 #pragma once
 
@@ -64,6 +69,8 @@ class ExecExecutor final : public Executor {
   struct Process;
   void Run(std::stop_token stop);
   void Finish(Process& p, int status);
+  std::vector<std::uint64_t> WriteSignals(Process& p);
+  static constexpr int kSignalFd = 4;
   void Wake();
 
   ExecOptions options_;

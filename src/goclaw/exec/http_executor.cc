@@ -13,7 +13,9 @@
 #include <boost/json/serialize.hpp>
 
 #include "goclaw/core/json_reader.h"
+#include "goclaw/core/json_text.h"
 #include "goclaw/core/url.h"
+#include "goclaw/exec/http_signal_forwarder.h"
 #include "goclaw/net/async_http_client.h"
 
 namespace goclaw::exec {
@@ -91,6 +93,16 @@ class HttpExecutor::Impl {
       r->done(AttemptResult{tl::unexpected<Error>(s.error()), false});
       return;
     }
+    if (const auto* c = attempt.config.if_object(); c != nullptr && c->contains("signal_url")) {
+      const boost::json::value& v = c->at("signal_url");
+      auto signal_url = v.is_string() ? ParseUrl(v.get_string(), {.what = "config.signal_url"})
+                                      : Result<Url>(MakeError(ErrorCode::kInvalidArgument, "config.signal_url: expected a URL string"));
+      if (!signal_url) {
+        r->done(AttemptResult{tl::unexpected<Error>(signal_url.error()), false});
+        return;
+      }
+      ForwardSignals(attempt, std::move(*signal_url), *client_, options_.timers, options_.clock);
+    }
     r->line = request.method + " " + request.url.scheme + "://" + request.url.Authority() + request.url.target;
     r->started = std::chrono::steady_clock::now();
     net::RequestHandle handle =
@@ -160,6 +172,14 @@ class HttpExecutor::Impl {
       GOCLAW_RETURN_IF_ERROR(CheckHeader(name, value));
       content_type = content_type || (EqualsIgnoreCase(name, "content-type") && !value.empty());
       out.headers.emplace_back(std::move(name), std::move(value));
+    }
+    // A task restarted by an interrupt (on_interrupt: restart) is told why, as ASCII JSON.
+    if (!a.interrupt.is_null()) {
+      std::string interrupt = JsonText(a.interrupt);
+      for (char& c : interrupt) {
+        if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+      }
+      out.headers.emplace_back("Goclaw-Interrupt", std::move(interrupt));
     }
     // How many workflows deep this call is: the submit route refuses past limits.max_lineage_depth.
     out.headers.emplace_back(std::string(kLineageHeader), std::to_string(a.lineage_depth + 1));

@@ -4,7 +4,11 @@
 // attempt's output or failure.
 //
 //   config: {method: POST, url: "http://127.0.0.1:9000/search", headers: {X-Key: abc},
-//            body: {q: "lanes"}, timeout: 30s, expect_status: [200, 201]}
+//            body: {q: "lanes"}, timeout: 30s, expect_status: [200, 201],
+//            signal_url: "http://127.0.0.1:9000/signals"}
+//
+// With `signal_url`, signals sent to the attempt are POSTed there (http_signal_forwarder.h).
+// A task restarted by an interrupt gets the interrupt's payload in a Goclaw-Interrupt header.
 //
 // `method` (GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS; nothing else is sent) defaults to
 // GET, or POST when there is a body; a JSON `body` is sent as
@@ -40,7 +44,9 @@
 
 #include <memory>
 
+#include "goclaw/core/clock.h"
 #include "goclaw/core/duration.h"
+#include "goclaw/core/timer_queue.h"
 #include "goclaw/exec/egress.h"
 #include "goclaw/exec/executor.h"
 
@@ -52,6 +58,9 @@ struct HttpOptions {
   std::size_t max_idle_per_host = 32;
   std::string ca_file;  // PEM certificates trusted in addition to the system's roots
   EgressOptions egress;  // which hosts tasks may call; default: any but this server itself
+  // For the backoff of signal deliveries (http_signal_forwarder.h); none: retried at once.
+  TimerQueue* timers = nullptr;
+  const Clock* clock = nullptr;
 };
 
 // `url` (required) and `method` strings, `headers` an object, no keys the executor does not

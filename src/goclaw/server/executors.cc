@@ -36,6 +36,8 @@ exec::ExecutorFactory ExecutorsFromConfig(const config::Config& config, Executor
     http.egress.deny = config.executors.http.egress.deny;
     http.egress.allow_self = config.executors.http.egress.allow_self;
     http.egress.self = options.self;
+    http.timers = &env.timers;
+    http.clock = &env.clock;
     GOCLAW_ASSIGN_OR_RETURN(auto http_executor, exec::HttpExecutor::Create(std::move(http)));
     GOCLAW_RETURN_IF_ERROR(registry->Register("http", std::move(http_executor)));
     // Registered even when disabled: specs naming it get "exec tasks are disabled" (how to

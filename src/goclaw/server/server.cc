@@ -16,6 +16,7 @@
 #include "goclaw/service/admin_service.h"
 #include "goclaw/service/health_service.h"
 #include "goclaw/service/lane_service.h"
+#include "goclaw/service/signal_service.h"
 #include "goclaw/service/workflow_service.h"
 
 namespace goclaw::server {
@@ -40,6 +41,7 @@ class Server::Impl {
     // The services, then the HTTP API over them.
     workflows_ = std::make_unique<service::WorkflowService>(engine, service::WorkflowPolicyFromConfig(config));
     lanes_ = std::make_unique<service::LaneService>(engine.lanes());
+    signals_ = std::make_unique<service::SignalService>(engine);
     admin_ = std::make_unique<service::AdminService>(runtime_->store(), engine, runtime_->data_dir());
     health_ = std::make_unique<service::HealthService>(
         engine, *admin_,
@@ -55,6 +57,7 @@ class Server::Impl {
     api::http::ApiContext ctx;
     ctx.workflows = workflows_.get();
     ctx.lanes = lanes_.get();
+    ctx.signals = signals_.get();
     ctx.health = health_.get();
     ctx.admin = admin_.get();
     ctx.events = events_.get();
@@ -62,6 +65,7 @@ class Server::Impl {
     auto router = std::make_shared<api::http::Router>();
     api::http::AddWorkflowRoutes(*router, ctx);
     api::http::AddLaneRoutes(*router, ctx);
+    api::http::AddSignalRoutes(*router, ctx);
     api::http::AddHealthRoutes(*router, ctx);
     api::http::AddMetricsRoute(*router, ctx);
     api::http::AddAdminRoutes(*router, ctx);
@@ -129,6 +133,7 @@ class Server::Impl {
   std::shared_ptr<store::WriteFaults> faults_;  // tests only
   std::unique_ptr<service::WorkflowService> workflows_;
   std::unique_ptr<service::LaneService> lanes_;
+  std::unique_ptr<service::SignalService> signals_;
   std::unique_ptr<service::AdminService> admin_;
   std::unique_ptr<service::HealthService> health_;
   api::http::HttpMetrics http_metrics_;         // before the runtime: its collectors read it

@@ -39,6 +39,17 @@ void WriteEngineMetrics(TextWriter& w, const engine::EngineMetrics& m) {
   for (const auto& t : m.timings) {
     w.Histogram("goclaw_task_duration_seconds", {{"type", t.type}, {"lane", t.lane}}, t.duration);
   }
+  w.Family("goclaw_signals_sent_total", "counter", "Signals accepted (stored) for workflows.");
+  w.Sample("goclaw_signals_sent_total", {}, static_cast<double>(m.signals_sent));
+  w.Family("goclaw_signal_deliveries_total", "counter",
+           "Signal deliveries that reached each state: delivered (handed to the attempt), acknowledged, expired.");
+  for (auto s : {engine::SignalState::kDelivered, engine::SignalState::kAcknowledged, engine::SignalState::kExpired}) {
+    w.Sample("goclaw_signal_deliveries_total", {{"state", engine::SignalStateName(s)}},
+             static_cast<double>(m.signal_deliveries[static_cast<std::size_t>(s)]));
+  }
+  w.Family("goclaw_signal_delivery_latency_seconds", "histogram",
+           "Time from a signal's acceptance to its delivery to the target's running attempt.");
+  w.Histogram("goclaw_signal_delivery_latency_seconds", {}, m.signal_delivery_latency);
   w.Family("goclaw_task_queue_wait_seconds", "histogram",
            "Time tasks waited in their lane before running, by task type and lane.");
   for (const auto& t : m.timings) {

@@ -20,7 +20,8 @@
 namespace goclaw::api::http {
 namespace {
 
-constexpr std::size_t kKinds = engine::kWorkflowStateCount + engine::kTaskStateCount;
+constexpr std::size_t kSignalBase = engine::kWorkflowStateCount + engine::kTaskStateCount;
+constexpr std::size_t kKinds = kSignalBase + engine::kSignalStateCount;
 constexpr std::size_t kMaxIds = 1000;       // workflow ids in one subscribe
 constexpr std::size_t kMaxStashed = 65536;  // live events held back while a replay runs
 using KindSet = std::bitset<kKinds>;
@@ -40,18 +41,27 @@ std::optional<KindSet> ParseKind(std::string_view kind) {
     out.set(base + static_cast<std::size_t>(*state));
     return true;
   };
+  auto signal_state = [](std::string_view name) -> std::optional<engine::SignalState> {
+    for (std::size_t s = 0; s < engine::kSignalStateCount; ++s) {
+      if (engine::SignalStateName(static_cast<engine::SignalState>(s)) == name) return static_cast<engine::SignalState>(s);
+    }
+    return std::nullopt;
+  };
   if (scope("workflow.", 0, engine::kWorkflowStateCount, engine::ParseWorkflowState) ||
-      scope("task.", engine::kWorkflowStateCount, engine::kTaskStateCount, engine::ParseTaskState)) {
+      scope("task.", engine::kWorkflowStateCount, engine::kTaskStateCount, engine::ParseTaskState) ||
+      scope("signal.", kSignalBase, engine::kSignalStateCount, signal_state)) {
     return out;
   }
   return std::nullopt;
 }
 
 std::string KindName(const engine::Event& e) {
+  if (e.kind == engine::EventKind::kSignal) return "signal." + std::string(e.to_name());
   return (e.is_task() ? "task." : "workflow.") + std::string(e.to_name());
 }
 
 std::size_t KindBit(const engine::Event& e) {
+  if (e.kind == engine::EventKind::kSignal) return kSignalBase + std::min<std::size_t>(e.to, engine::kSignalStateCount - 1);
   if (!e.is_task()) return static_cast<std::size_t>(e.workflow_to());
   return engine::kWorkflowStateCount + static_cast<std::size_t>(e.task_to());
 }

@@ -14,7 +14,8 @@
 //   {"type": "event", "kind": "task.completed", "seq": 7, "workflow_id": "wf-…", "task_id": "b",
 //    "from": "running", "to": "completed", "attempt": 1, "time": "…", "error": "…"}
 //   {"type": "error", "error": {"code": "BAD_REQUEST", "message": "…"}}  (subscription unchanged)
-// Kinds are "workflow.<state>" and "task.<state>" (engine/states.h), or "workflow.*" / "task.*".
+// Kinds are "workflow.<state>", "task.<state>" (engine/states.h) and "signal.<state>" (pending,
+// delivered, acknowledged, expired: engine/signal_types.h), or "workflow.*" / "task.*" / "signal.*".
 // Events of one workflow arrive in seq order. A client that falls more than
 // server.ws_max_queued_bytes behind is disconnected with 1008 and a reason.
 //

@@ -86,7 +86,7 @@ TEST(ExecutorRegistryTest, BuiltinRefusesBadFailSettings) {
                      "c.times: " + times + "string \"twice\"",
                      "d.times: " + times + "number 1.5",
                      "d.message: expected a string, got number 7",
-                     "f.op: unknown builtin op \"slep\"; accepted: noop, echo, sleep, fail; did you mean \"sleep\"?",
+                     "f.op: unknown builtin op \"slep\"; accepted: noop, echo, sleep, fail, wait_signal, collect; did you mean \"sleep\"?",
                  }));
 }
 

@@ -24,13 +24,15 @@ void SessionRouter::Decide(SessionPtr s, boost::json::value input, InputCallback
   if (!run.empty()) {
     switch (kind.queue_mode) {
       case QueueMode::kSteer:
+        if (waiting) break;  // inputs not yet steered go first: this one waits behind them
         return Steer(std::move(s), std::move(run), std::move(input), std::move(done), std::move(next));
       case QueueMode::kInterrupt:
         return Interrupt(std::move(s), std::move(run), std::move(input), std::move(done), std::move(next));
       case QueueMode::kFollowup:
       case QueueMode::kCollect:
-        return Queue(std::move(s), std::move(input), std::move(done), std::move(next), {});
+        break;
     }
+    return Queue(std::move(s), std::move(input), std::move(done), std::move(next), {});
   }
   if (!waiting && kind.debounce <= Millis(0)) {
     return StartNow(std::move(s), std::move(input), std::move(done), std::move(next));
@@ -133,10 +135,11 @@ void SessionRouter::Queue(SessionPtr s, boost::json::value input, InputCallback 
       for (const internal::Waiting& w : s->waiting) change.removed.push_back(w.seq);
     }
     ahead = s->waiting.size() - change.removed.size();
-    if (ahead + 1 > static_cast<std::size_t>(kind.cap)) {
+    const auto cap = static_cast<std::size_t>(kind.cap);
+    if (ahead + 1 > cap) {
       if (kind.drop == DropPolicy::kOldest) {
-        change.removed.push_back(s->waiting.front().seq);
-        --ahead;
+        // Usually one; more when the cap was lowered since these inputs came.
+        for (std::size_t i = 0; ahead + 1 > cap; ++i, --ahead) change.removed.push_back(s->waiting[i].seq);
       } else if (kind.drop == DropPolicy::kNewest) {
         lock.Unlock();
         out.action = InputAction::kDropped;  // refused: nothing is stored
@@ -217,7 +220,14 @@ void SessionRouter::AfterQueued(const SessionPtr& s) {
     run = !s->active.empty();
     s->stalled = false;  // a new input retries a start that failed for a passing reason
   }
-  if (run) return;  // the run's end starts what waits
+  if (run) {
+    // Steer mode: the input waits only behind others not yet steered; send them on (again, if
+    // an earlier try failed). Other modes: the run's end starts what waits.
+    if (kinds_[s->kind].queue_mode == QueueMode::kSteer) {
+      Post(s, [this](SessionPtr self, Next next) { Drain(std::move(self), std::move(next)); });
+    }
+    return;
+  }
   if (kinds_[s->kind].debounce > Millis(0)) {
     ArmDebounce(s);
   } else {

@@ -270,6 +270,30 @@ TEST(SessionModesTest, DebounceInSteerModeSteersTheRestIntoTheNewRun) {
   EXPECT_EQ(h.Waiting("chat:a"), J("[]"));
 }
 
+TEST(SessionModesTest, SteerKeepsOrderBehindInputsNotYetSteered) {
+  Harness h({Kind("chat:*", QueueMode::kSteer, 20, DropPolicy::kOldest, Millis(100))});
+  ASSERT_TRUE(h.Send("chat:a", "one"));
+  ASSERT_TRUE(h.Send("chat:a", "two"));
+  h.backend.signal_result = [](const FakeBackend::SignalCall&) -> Status {
+    return MakeError(ErrorCode::kUnavailable, "signal store busy");
+  };
+  h.clock.Advance(std::chrono::milliseconds(100));
+  h.timers.RunDue();
+  h.router->WaitIdle();
+  EXPECT_EQ(h.Active("chat:a"), "wf-1");
+  EXPECT_EQ(h.Waiting("chat:a"), J(R"(["two"])"));  // steering it failed: it still waits
+  h.backend.signal_result = nullptr;
+  auto three = h.Send("chat:a", "three");
+  EXPECT_EQ(three->action, InputAction::kQueued);  // not ahead of "two"
+  h.router->WaitIdle();
+  auto signals = h.backend.signals();
+  ASSERT_EQ(signals.size(), 3u);
+  EXPECT_EQ(signals[1].payload.at("parameters").at("input"), "two");
+  EXPECT_EQ(signals[2].payload.at("parameters").at("input"), "three");
+  EXPECT_EQ(h.Waiting("chat:a"), J("[]"));
+  EXPECT_EQ(h.Send("chat:a", "four")->action, InputAction::kSteered);
+}
+
 TEST(SessionModesTest, FailedStartOfAWaitingInput) {
   Harness h({Kind("chat:*", QueueMode::kFollowup)});
   ASSERT_TRUE(h.Send("chat:a", "one"));

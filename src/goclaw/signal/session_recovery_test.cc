@@ -123,6 +123,20 @@ TEST(SessionRecoveryTest, SessionsNoKindServesStayStoredUntouched) {
   EXPECT_EQ(h.backend.starts().size(), 2u);
 }
 
+TEST(SessionRecoveryTest, LoweredCapDropsEveryInputOverIt) {
+  Harness h(Kinds(), /*with_store=*/true);
+  Prepare(h);  // three waiting
+  auto b = h.router->Get("chat:a")->waiting;
+  h.Restart({Kind("chat:*", QueueMode::kFollowup, 2)});
+  ASSERT_TRUE(h.router->Recover());
+  auto e = h.Send("chat:a", "e");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->position, 2u);
+  EXPECT_EQ(e->dropped, (std::vector<std::uint64_t>{b[0].seq, b[1].seq}));
+  EXPECT_EQ(h.Waiting("chat:a"), J(R"(["d", "e"])"));
+  EXPECT_EQ((*h.store->Scan(kSessionInputsTable, "")).size(), 2u);
+}
+
 TEST(SessionRecoveryTest, RecoverRunsOnceBeforeInputs) {
   Harness h(Kinds(), /*with_store=*/true);
   ASSERT_TRUE(h.router->Recover());

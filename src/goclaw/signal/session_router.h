@@ -18,7 +18,8 @@
 // the session's active run are written to the `sessions` / `session_inputs` tables
 // (session_tables.h) first, runs and signals by the backend. After a restart, Recover settles
 // stored active runs that have finished and starts the next waiting input: waiting inputs keep
-// their order and are started once.
+// their order and are started once (except across a crash between the backend's start of a
+// waiting input and the router's write that records it: then at least once; README.md).
 //
 // Thread-safety: every method may be called from any thread. One mutex guards the sessions; it
 // is never held while the backend, the store or a caller's callback runs. Each session's work

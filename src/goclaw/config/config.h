@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/value.hpp>
+
 #include "goclaw/core/duration.h"
 
 namespace goclaw::config {
@@ -113,6 +115,36 @@ struct ExecutorsConfig {
   HttpConfig http;
 };
 
+// Durable signals to running workflows (DESIGN.md §7): how long and how large they may be.
+struct SignalsConfig {
+  Millis pending_ttl{10LL * 60 * 1000};     // a signal not yet delivered is dropped after this
+  std::int64_t max_payload_bytes = 65536;  // one signal's payload, as JSON text
+  Millis interrupt_grace{10000};           // a graceful interrupt waits this long, then cancels
+  std::int64_t max_per_workflow = 10000;   // signals one workflow may receive
+};
+
+// What a new input to a session does while the session's run is active (signal/README.md).
+enum class QueueMode { kSteer, kFollowup, kCollect, kInterrupt };
+// Which input goes when more than `cap` inputs would wait.
+enum class DropPolicy { kOldest, kNewest, kSummarize };
+
+// A kind of session: the keys it serves, the workflow a run starts, and its queue mode.
+struct SessionKindConfig {
+  // "chat:alice" (that key only) or a prefix followed by '*' ("chat:*"); the exact pattern wins,
+  // then the longest prefix.
+  std::string match;
+  // A path to a spec file (string; the runtime resolves and loads it) or an inline spec
+  // (object; the runtime compiles it). Kept as written.
+  boost::json::value workflow;
+  QueueMode queue_mode = QueueMode::kFollowup;
+  std::int64_t cap = 20;  // waiting inputs at most (1..100000)
+  DropPolicy drop = DropPolicy::kOldest;
+  Millis debounce{0};  // an idle session starts its run once no input came for this long
+  // With drop: summarize, the task ({type, config, ...}) that merges the waiting inputs into
+  // one; null otherwise. Kept as written: the runtime checks it against the executors.
+  boost::json::value summarize;
+};
+
 struct Config {
   ServerConfig server;
   StorageConfig storage;
@@ -123,11 +155,15 @@ struct Config {
   ExecutorsConfig executors;
   // Always contains a lane named "default" (added with defaults when not configured).
   std::vector<LaneConfig> lanes;
+  SignalsConfig signals;
+  std::vector<SessionKindConfig> sessions;  // matched by key; none: no sessions are served
 };
 
 std::string_view SyncModeName(SyncMode m);
 std::string_view StorageBackendName(StorageBackend b);
 std::string_view LogFormatName(LogFormat f);
 std::string_view OnFullName(OnFull p);
+std::string_view QueueModeName(QueueMode m);
+std::string_view DropPolicyName(DropPolicy p);
 
 }  // namespace goclaw::config

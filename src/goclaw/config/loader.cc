@@ -19,8 +19,8 @@ namespace goclaw::config {
 namespace {
 
 constexpr std::string_view kEnvPrefix = "GOCLAW_";
-constexpr std::string_view kSections[] = {"server", "storage", "shutdown", "log", "dag", "executors", "lanes",
-                                          "limits"};
+constexpr std::string_view kSections[] = {"server", "storage", "shutdown", "log",     "dag",
+                                          "executors", "lanes", "limits", "signals", "sessions"};
 constexpr std::size_t kMaxConfigBytes = 4u << 20;
 
 // A value given as text (environment, --set): read as a YAML scalar or flow collection, so
@@ -68,7 +68,7 @@ std::string EnvToPath(std::string_view name) {
     rest += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   for (std::string_view section : kSections) {
-    if (rest == section && section == "lanes") return "lanes";
+    if (rest == section && (section == "lanes" || section == "sessions")) return rest;
     if (rest.size() > section.size() + 1 && rest.compare(0, section.size(), section) == 0 &&
         rest[section.size()] == '_') {
       std::string key = rest.substr(section.size() + 1);

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "goclaw/config/sessions_schema.h"
 #include "goclaw/core/host_pattern.h"
 #include "goclaw/core/names.h"
 #include "goclaw/core/suggest.h"
@@ -280,6 +281,8 @@ void DecodeConfig(const boost::json::value& root, Config* config, Diagnostics& d
   if (const auto* v = r.Get("dag")) DecodeDag(*v, &config->dag, diag);
   if (const auto* v = r.Get("limits")) DecodeLimits(*v, &config->limits, diag);
   if (const auto* v = r.Get("executors")) DecodeExecutors(*v, &config->executors, diag);
+  if (const auto* v = r.Get("signals")) DecodeSignals(*v, &config->signals, diag);
+  if (const auto* v = r.Get("sessions")) DecodeSessions(*v, &config->sessions, diag);
   if (const auto* v = r.Get("lanes")) {
     const boost::json::array* arr = v->if_array();
     if (arr == nullptr) {
@@ -294,6 +297,7 @@ void DecodeConfig(const boost::json::value& root, Config* config, Diagnostics& d
 }
 
 void ValidateConfig(Config* config, Diagnostics& diag) {
+  ValidateSessions(config->sessions, diag);
   std::map<std::string, std::size_t> by_name;
   for (std::size_t i = 0; i < config->lanes.size(); ++i) {
     const LaneConfig& lane = config->lanes[i];
@@ -421,6 +425,8 @@ boost::json::object EncodeConfig(const Config& c) {
     lanes.emplace_back(std::move(l));
   }
   out["lanes"] = std::move(lanes);
+  out["signals"] = EncodeSignals(c.signals);
+  out["sessions"] = EncodeSessions(c.sessions);
   return out;
 }
 

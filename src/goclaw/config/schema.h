@@ -16,8 +16,8 @@ namespace goclaw::config {
 // recording problems in `diag`. Cross-field checks (lane redirects) are in ValidateConfig.
 void DecodeConfig(const boost::json::value& root, Config* config, Diagnostics& diag);
 
-// Checks that need the whole config: unique lane names, redirect targets and loops. Also adds
-// the "default" lane when missing.
+// Checks that need the whole config: unique lane names, redirect targets and loops, unique
+// session patterns. Also adds the "default" lane when missing.
 void ValidateConfig(Config* config, Diagnostics& diag);
 
 // The whole effective config as a JSON document, in the same shape the files use.

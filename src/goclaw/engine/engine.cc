@@ -113,7 +113,9 @@ class Engine::Impl {
     // From here on completions, timeouts and admissions are ignored (with a store, the attempts
     // still running run again after a restart), and what happened is written.
     closing_ = true;
-    OnEveryShard([](ShardScheduler&) {});  // every shard has seen closing_
+    // Every shard has seen closing_; attempts still running are told to stop (a function in
+    // ctx.wait wakes up), and whatever they answer is ignored: they run again after a restart.
+    OnEveryShard([](ShardScheduler& s) { s.CancelRunningAttempts(); });
     if (Status st = FlushAll(); !st) {
       options_.logger.Error("stopping: not everything was written to the store ({}); "
                             "unfinished work runs again after a restart", st.error().message());
@@ -636,6 +638,10 @@ EngineOptions EngineOptionsFromConfig(const config::Config& config) {
   options.max_config_bytes = static_cast<std::size_t>(config.limits.max_config_bytes);
   options.max_workflow_output_bytes = static_cast<std::size_t>(config.limits.max_workflow_output_bytes);
   options.max_attempt_log_bytes = static_cast<std::size_t>(config.limits.max_task_log_bytes);
+  options.signals.pending_ttl = config.signals.pending_ttl;
+  options.signals.max_payload_bytes = static_cast<std::size_t>(config.signals.max_payload_bytes);
+  options.signals.interrupt_grace = config.signals.interrupt_grace;
+  options.signals.max_per_workflow = static_cast<std::size_t>(config.signals.max_per_workflow);
   return options;
 }
 

@@ -496,6 +496,14 @@ void ShardScheduler::CancelWorkflow(WorkflowRun& run) {
   SetWorkflowState(run, WorkflowState::kCancelled);
 }
 
+void ShardScheduler::CancelRunningAttempts() {
+  for (auto& [id, run] : runs_) {
+    for (TaskRun& t : run->tasks) {
+      if (t.state == TaskState::kRunning && t.active && t.active->channel) t.active->channel->Cancel();
+    }
+  }
+}
+
 void ShardScheduler::MaybeFinish(WorkflowRun& run) {
   if (run.unfinished > 0 || run.state != WorkflowState::kRunning) return;
   SetWorkflowState(run, run.error.empty() ? WorkflowState::kCompleted : WorkflowState::kFailed);

@@ -91,6 +91,8 @@ class ShardScheduler final : private exec::AttemptReportSink {
   void Requeue(WorkflowRun& run, Index i);
   void SetTaskState(WorkflowRun& run, Index i, TaskState to, std::string error = {});
   void CancelWorkflow(WorkflowRun& run);
+  // The engine stops: cancels the channel of every running attempt (their outcomes are ignored).
+  void CancelRunningAttempts();
   void MaybeFinish(WorkflowRun& run);
   // Counts an attempt that was running when the engine stopped (recovery moves it on).
   void CountRecoveredAttempt() { running_.store(running_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }

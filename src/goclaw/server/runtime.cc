@@ -3,9 +3,20 @@
 
 #include "goclaw/lane/lane_metrics.h"
 #include "goclaw/service/engine_collector.h"
+#include "goclaw/signal/session_tables.h"
 #include "goclaw/store/store_metrics.h"
 
 namespace goclaw::server {
+namespace {
+
+// Every table a module keeps in the store: the engine's and the session router's.
+std::vector<store::TableSpec> StoreTables() {
+  std::vector<store::TableSpec> tables = engine::StoreTables();
+  for (auto& t : signal::SessionTables()) tables.push_back(std::move(t));
+  return tables;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Runtime>> Runtime::Build(const config::Config& config, RuntimeOptions options) {
   auto logger = [&](std::string_view module) { return options.loggers ? options.loggers(module) : log::Logger(); };
@@ -19,12 +30,12 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const config::Config& config, Ru
     sopts.sync = config.storage.sync_mode;
     sopts.faults = options.faults;
     sopts.logger = logger("store");
-    sopts.tables = engine::StoreTables();
+    sopts.tables = StoreTables();
     GOCLAW_ASSIGN_OR_RETURN(rt->store_, store::OpenRocksDbStore(sopts));
     rt->data_dir_ = config.storage.path;
     rt->logger_.Info("store: rocksdb at {} (sync_mode {})", config.storage.path, SyncModeName(config.storage.sync_mode));
   } else {
-    GOCLAW_ASSIGN_OR_RETURN(rt->store_, store::OpenMemoryStore({.faults = options.faults, .tables = engine::StoreTables()}));
+    GOCLAW_ASSIGN_OR_RETURN(rt->store_, store::OpenMemoryStore({.faults = options.faults, .tables = StoreTables()}));
     rt->logger_.Info("store: memory (nothing survives a restart)");
   }
 

@@ -16,6 +16,7 @@
 #include "goclaw/service/admin_service.h"
 #include "goclaw/service/health_service.h"
 #include "goclaw/service/lane_service.h"
+#include "goclaw/service/session_service.h"
 #include "goclaw/service/signal_service.h"
 #include "goclaw/service/workflow_service.h"
 
@@ -35,6 +36,7 @@ class Server::Impl {
                                                               .logger = logger_,
                                                               .executors = {.self = self},
                                                               .faults = faults_}));
+    if (setup_) setup_(runtime_->engine());
     runtime_->Resume();
     engine::Engine& engine = runtime_->engine();
 
@@ -42,6 +44,8 @@ class Server::Impl {
     workflows_ = std::make_unique<service::WorkflowService>(engine, service::WorkflowPolicyFromConfig(config));
     lanes_ = std::make_unique<service::LaneService>(engine.lanes());
     signals_ = std::make_unique<service::SignalService>(engine);
+    GOCLAW_ASSIGN_OR_RETURN(sessions_, service::SessionService::Create(engine, *workflows_, config, runtime_->store(),
+                                                                       logger("signal")));
     admin_ = std::make_unique<service::AdminService>(runtime_->store(), engine, runtime_->data_dir());
     health_ = std::make_unique<service::HealthService>(
         engine, *admin_,
@@ -58,6 +62,7 @@ class Server::Impl {
     ctx.workflows = workflows_.get();
     ctx.lanes = lanes_.get();
     ctx.signals = signals_.get();
+    ctx.sessions = sessions_.get();
     ctx.health = health_.get();
     ctx.admin = admin_.get();
     ctx.events = events_.get();
@@ -66,6 +71,7 @@ class Server::Impl {
     api::http::AddWorkflowRoutes(*router, ctx);
     api::http::AddLaneRoutes(*router, ctx);
     api::http::AddSignalRoutes(*router, ctx);
+    api::http::AddSessionRoutes(*router, ctx);
     api::http::AddHealthRoutes(*router, ctx);
     api::http::AddMetricsRoute(*router, ctx);
     api::http::AddAdminRoutes(*router, ctx);
@@ -113,6 +119,7 @@ class Server::Impl {
     logger_.Info("draining requests for up to {}", FormatDuration(config_.server.drain_timeout));
     http_->Shutdown(config_.server.drain_timeout);
     events_.reset();
+    if (sessions_) sessions_->Shutdown();  // no run starts while the engine stops
     // The services stay until the Impl goes: the engine may still call their callbacks while it
     // stops (a cancel that became durable).
     runtime_->Shutdown();
@@ -125,15 +132,18 @@ class Server::Impl {
     // the services its callbacks may reach.
     http_.reset();
     events_.reset();
+    sessions_.reset();  // it observes the engine
     runtime_.reset();
   }
 
   config::Config config_;
   log::Logger logger_;
   std::shared_ptr<store::WriteFaults> faults_;  // tests only
+  Server::Setup setup_;
   std::unique_ptr<service::WorkflowService> workflows_;
   std::unique_ptr<service::LaneService> lanes_;
   std::unique_ptr<service::SignalService> signals_;
+  std::unique_ptr<service::SessionService> sessions_;  // observes the engine: stopped before it
   std::unique_ptr<service::AdminService> admin_;
   std::unique_ptr<service::HealthService> health_;
   api::http::HttpMetrics http_metrics_;         // before the runtime: its collectors read it
@@ -146,9 +156,10 @@ class Server::Impl {
 };
 
 Result<std::unique_ptr<Server>> Server::Start(const config::Config& config, Loggers loggers,
-                                              std::shared_ptr<store::WriteFaults> faults) {
+                                              std::shared_ptr<store::WriteFaults> faults, Setup setup) {
   auto impl = std::make_unique<Impl>();
   impl->faults_ = std::move(faults);
+  impl->setup_ = std::move(setup);
   GOCLAW_RETURN_IF_ERROR(impl->Init(config, loggers));
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }

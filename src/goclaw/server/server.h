@@ -25,10 +25,13 @@ class Server {
  public:
   // The logger of each module ("server", "engine", "api"); none: logs are discarded.
   using Loggers = std::function<log::Logger(std::string_view module)>;
+  // Called with the engine before recovered workflows resume: register functions here.
+  using Setup = std::function<void(engine::Engine&)>;
   // kUnavailable when the port cannot be bound, kInvalidArgument for bad settings.
   // `faults` (tests only) injects write failures into the store.
   static Result<std::unique_ptr<Server>> Start(const config::Config& config, Loggers loggers = {},
-                                               std::shared_ptr<store::WriteFaults> faults = nullptr);
+                                               std::shared_ptr<store::WriteFaults> faults = nullptr,
+                                               Setup setup = {});
   ~Server();  // Shutdown() if not done
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

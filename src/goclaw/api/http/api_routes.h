@@ -10,6 +10,8 @@
 //   GET   /api/v1/workflows/{id}/tasks/{tid}/logs   a task's log lines, per attempt
 //   POST  /api/v1/workflows/{id}/cancel          idempotent while running; 409 when finished
 //   POST|GET /api/v1/workflows/{id}/signals      send a durable signal (202); its history
+//   POST  /api/v1/sessions/{key}/input           a session input, by the session's queue mode
+//   GET   /api/v1/sessions, /api/v1/sessions/{key}
 //   GET   /api/v1/lanes, GET|PATCH /api/v1/lanes/{name}
 //   GET   /health, /ready, /status
 //   POST  /api/v1/admin/snapshot                 online snapshot of the store into a directory
@@ -30,6 +32,7 @@
 #include "goclaw/service/admin_service.h"
 #include "goclaw/service/health_service.h"
 #include "goclaw/service/lane_service.h"
+#include "goclaw/service/session_service.h"
 #include "goclaw/service/signal_service.h"
 #include "goclaw/service/workflow_service.h"
 
@@ -42,6 +45,7 @@ struct ApiContext {
   service::WorkflowService* workflows = nullptr;  // /api/v1/workflows...
   service::LaneService* lanes = nullptr;          // /api/v1/lanes...
   service::SignalService* signals = nullptr;      // /api/v1/workflows/{id}/signals
+  service::SessionService* sessions = nullptr;    // /api/v1/sessions...
   service::HealthService* health = nullptr;       // /health, /ready, /status; the API's version
   service::AdminService* admin = nullptr;         // /api/v1/admin/...
   EventHub* events = nullptr;                     // /ws/events
@@ -51,6 +55,7 @@ struct ApiContext {
 void AddWorkflowRoutes(Router& router, const ApiContext& ctx);
 void AddLaneRoutes(Router& router, const ApiContext& ctx);
 void AddSignalRoutes(Router& router, const ApiContext& ctx);
+void AddSessionRoutes(Router& router, const ApiContext& ctx);
 void AddHealthRoutes(Router& router, const ApiContext& ctx);
 void AddMetricsRoute(Router& router, const ApiContext& ctx);
 void AddAdminRoutes(Router& router, const ApiContext& ctx);

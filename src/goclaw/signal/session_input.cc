@@ -207,8 +207,8 @@ void SessionRouter::Answer(SessionPtr s, Change change, InputOutcome out, InputC
       done(MakeError(std::move(ok.error().WithContext("storing the input to session " + s->key))));
       return next();
     }
+    AfterQueued(s);  // before the answer: a caller that heard "queued" finds the timer armed
     done(std::move(out));
-    AfterQueued(s);
     next();
   });
 }

@@ -208,6 +208,8 @@ class SessionRouter {
   void ArmDebounce(const SessionPtr& s);
   bool EnqueueDebounce(const SessionPtr& s, std::uint64_t generation) GOCLAW_EXCLUDES(mu_);
   void DebounceExpired(SessionPtr s, std::uint64_t generation, Next next);
+  // The stored sessions a kind serves, each with whether its stored active run has ended.
+  Result<std::vector<std::pair<SessionPtr, bool>>> LoadStored();
   std::uint64_t BeginStart() GOCLAW_EXCLUDES(mu_);
   void EndStart(const SessionPtr& s, std::uint64_t start, const Result<std::string>& id) GOCLAW_EXCLUDES(mu_);
 

@@ -236,15 +236,7 @@ void SessionRouter::EndStart(const SessionPtr& s, std::uint64_t start, const Res
   }
 }
 
-Status SessionRouter::Recover() {
-  {
-    MutexLock lock(mu_);
-    if (recovered_ || !sessions_.empty()) {
-      return MakeError(ErrorCode::kFailedPrecondition, "Recover runs once, before the first input");
-    }
-    recovered_ = true;
-  }
-  if (options_.store == nullptr) return OkStatus();
+Result<std::vector<std::pair<SessionRouter::SessionPtr, bool>>> SessionRouter::LoadStored() {
   GOCLAW_ASSIGN_OR_RETURN(auto stored, LoadSessions(*options_.store));
   std::vector<std::pair<SessionPtr, bool>> loaded;  // the session, and whether its run ended
   for (auto& [key, entry] : stored) {
@@ -267,19 +259,33 @@ Status SessionRouter::Recover() {
     }
     loaded.emplace_back(std::move(s), ended);
   }
+  return loaded;
+}
+
+Status SessionRouter::Recover() {
+  {
+    MutexLock lock(mu_);
+    if (recovered_ || !sessions_.empty()) {
+      return MakeError(ErrorCode::kFailedPrecondition, "Recover runs once, before the first input");
+    }
+    recovered_ = true;
+  }
+  if (options_.store == nullptr) return OkStatus();
+  GOCLAW_ASSIGN_OR_RETURN(auto loaded, LoadStored());
   std::vector<SessionPtr> to_pump;
   {
     MutexLock lock(mu_);
     for (auto& [s, ended] : loaded) {
       sessions_[s->key] = s;
       if (!s->active.empty()) runs_[s->active] = s;
-      if (!ended && (!s->active.empty() || s->waiting.empty())) continue;
-      const bool pump = ended ? EnqueueLocked(s, [this, run = s->active](SessionPtr self, Next next) {
-        RunEnded(std::move(self), run, std::move(next));
-      })
-                              : EnqueueLocked(s, [this](SessionPtr self, Next next) {
-                                  Drain(std::move(self), std::move(next));
-                                });
+      bool pump = false;
+      if (ended) {
+        pump = EnqueueLocked(s, [this, run = s->active](SessionPtr self, Next next) {
+          RunEnded(std::move(self), run, std::move(next));
+        });
+      } else if (s->active.empty() && !s->waiting.empty()) {  // e.g. it was debouncing
+        pump = EnqueueLocked(s, [this](SessionPtr self, Next next) { Drain(std::move(self), std::move(next)); });
+      }
       if (pump) to_pump.push_back(s);
     }
   }

@@ -381,14 +381,7 @@ class Engine::Impl {
     GOCLAW_ASSIGN_OR_RETURN(auto stored, internal::LoadStored(store_, id));
     if (!task.empty() && !stored.plan->Find(task)) return internal::NoTask(id, task);
     GOCLAW_ASSIGN_OR_RETURN(auto signals, internal::LoadSignals(*store_, id));
-    std::vector<SignalStatus> out;
-    for (const internal::RunSignal& signal : signals) {
-      SignalStatus status = internal::StatusOf(signal, id, *stored.plan);
-      const bool to_task = status.task == task || std::any_of(status.deliveries.begin(), status.deliveries.end(),
-                                                               [&](const auto& d) { return d.task == task; });
-      if (task.empty() || to_task) out.push_back(std::move(status));
-    }
-    return out;
+    return internal::StatusesOf(signals, id, *stored.plan, task);
   }
 
   // ---- observers ----

@@ -1,6 +1,8 @@
 // A run's signals and their stored form (run_signals.h).
 #include "goclaw/engine/run_signals.h"
 
+#include <algorithm>
+
 #include "goclaw/core/json_text.h"
 #include "goclaw/engine/run_records.h"
 
@@ -147,6 +149,18 @@ SignalStatus StatusOf(const RunSignal& s, const std::string& workflow_id, const 
   for (const SignalDelivery& d : s.deliveries) {
     out.deliveries.push_back(
         {task_id(d.task), d.state, d.attempt, Optional(d.delivered_at), Optional(d.acknowledged_at), d.reason});
+  }
+  return out;
+}
+
+std::vector<SignalStatus> StatusesOf(const std::vector<RunSignal>& signals, const std::string& workflow_id,
+                                     const dag::Plan& plan, const std::string& task) {
+  std::vector<SignalStatus> out;
+  for (const RunSignal& signal : signals) {
+    SignalStatus status = StatusOf(signal, workflow_id, plan);
+    const bool to_task = status.task == task || std::any_of(status.deliveries.begin(), status.deliveries.end(),
+                                                             [&](const SignalDeliveryStatus& d) { return d.task == task; });
+    if (task.empty() || to_task) out.push_back(std::move(status));
   }
   return out;
 }

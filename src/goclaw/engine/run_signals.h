@@ -75,6 +75,9 @@ Result<std::vector<RunSignal>> LoadSignals(store::Store& store, const std::strin
 
 // As callers see it.
 SignalStatus StatusOf(const RunSignal& signal, const std::string& workflow_id, const dag::Plan& plan);
+// Every signal, or with `task` those addressed or delivered to it.
+std::vector<SignalStatus> StatusesOf(const std::vector<RunSignal>& signals, const std::string& workflow_id,
+                                     const dag::Plan& plan, const std::string& task);
 // The payload of the kSignal events about one delivery (or about the signal, task = kWorkflow).
 boost::json::value SignalEventPayload(const RunSignal& signal, const dag::Plan& plan, std::uint32_t task,
                                       SignalState state);

@@ -116,18 +116,8 @@ SignalStatus ShardScheduler::SignalStatusOf(const WorkflowRun& run, std::uint64_
 }
 
 std::vector<SignalStatus> ShardScheduler::SignalsOf(const WorkflowRun& run, const std::string& task) const {
-  std::vector<SignalStatus> out;
-  if (!run.signals) return out;
-  for (const RunSignal& s : run.signals->list) {
-    SignalStatus status = StatusOf(s, run.id, run.plan);
-    if (!task.empty() && status.task != task &&
-        std::none_of(status.deliveries.begin(), status.deliveries.end(),
-                     [&](const SignalDeliveryStatus& d) { return d.task == task; })) {
-      continue;
-    }
-    out.push_back(std::move(status));
-  }
-  return out;
+  if (!run.signals) return {};
+  return StatusesOf(run.signals->list, run.id, run.plan, task);
 }
 
 void ShardScheduler::EmitSignal(WorkflowRun& run, std::uint64_t seq, std::uint32_t task, SignalState from,

@@ -9,6 +9,7 @@
 
 #include "goclaw/client/test_http_client.h"
 #include "goclaw/server/server.h"
+#include "goclaw/server/test_server_fixture.h"
 
 namespace goclaw::server {
 namespace {
@@ -16,36 +17,12 @@ namespace {
 using ClientResponse = client::Response;
 using client::testing::TestHttpClient;
 
-config::Config LogsConfig(const std::string& data_dir) {
-  config::Config c;
-  c.server.port = 0;
-  c.storage.path = data_dir;
-  config::LaneConfig def;
-  def.name = "default";
-  c.lanes = {def};
-  return c;
-}
-
-class LogsTest : public ::testing::Test {
+class LogsTest : public testing::ServerFixture {
  protected:
-  LogsTest() {
-    char tmpl[] = "/tmp/goclaw-logs-XXXXXX";
-    data_dir_ = ::mkdtemp(tmpl);
-    StartServer();
-  }
-  ~LogsTest() override {
-    client_.reset();
-    server_.reset();
-    std::filesystem::remove_all(data_dir_);
-  }
+  LogsTest() { StartServer(); }
 
   void StartServer() {
-    client_.reset();
-    server_.reset();
-    auto s = Server::Start(LogsConfig(data_dir_));
-    ASSERT_TRUE(s) << s.error().ToString();
-    server_ = std::move(*s);
-    client_ = std::make_unique<TestHttpClient>(server_->port());
+    Restart(Config());
     // Fails its first attempt after two lines; the second attempt logs one line and succeeds.
     ASSERT_TRUE(server_->engine().RegisterFunction("chatty", [](engine::TaskContext& ctx) -> Result<boost::json::value> {
       ctx.log("starting attempt " + std::to_string(ctx.attempt));
@@ -57,10 +34,6 @@ class LogsTest : public ::testing::Test {
       return boost::json::value("done");
     }));
   }
-
-  std::string data_dir_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<TestHttpClient> client_;
 };
 
 TEST_F(LogsTest, AFunctionsLinesPerAttemptSurviveARestart) {

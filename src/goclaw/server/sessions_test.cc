@@ -14,6 +14,7 @@
 
 #include "goclaw/client/test_http_client.h"
 #include "goclaw/server/server.h"
+#include "goclaw/server/test_server_fixture.h"
 
 namespace goclaw::server {
 namespace {
@@ -34,34 +35,18 @@ config::SessionKindConfig Kind(const std::string& match, config::QueueMode mode,
   return k;
 }
 
-class SessionsApiTest : public ::testing::Test {
+class SessionsApiTest : public testing::ServerFixture {
  protected:
-  SessionsApiTest() {
-    char tmpl[] = "/tmp/goclaw-sessions-XXXXXX";
-    data_dir_ = ::mkdtemp(tmpl);
-    StartServer();
-  }
-  ~SessionsApiTest() override {
-    client_.reset();
-    server_.reset();
-    std::filesystem::remove_all(data_dir_);
-  }
+  SessionsApiTest() { StartServer(); }
 
   void StartServer() {
-    client_.reset();
-    server_.reset();
-    config::Config c;
-    c.server.port = 0;
-    c.storage.path = data_dir_;
-    config::LaneConfig def;
-    def.name = "default";
-    c.lanes = {def};
+    config::Config c = Config();
     c.shutdown.drain_timeout = std::chrono::milliseconds(100);
     c.sessions = {Kind("f:*", config::QueueMode::kFollowup), Kind("s:*", config::QueueMode::kSteer),
                   Kind("c:*", config::QueueMode::kCollect), Kind("i:*", config::QueueMode::kInterrupt),
                   Kind("d:*", config::QueueMode::kFollowup, 1, config::DropPolicy::kNewest)};
     // Resume runs the recovered runs at once: the function must exist before the server starts.
-    auto s = Server::Start(c, {}, nullptr, [](engine::Engine& e) {
+    Restart(c, [](engine::Engine& e) {
       (void)e.RegisterFunction("reply", [](engine::TaskContext& ctx) -> Result<boost::json::value> {
         boost::json::array steered;
         while (auto m = ctx.wait(std::chrono::seconds(30))) {
@@ -72,9 +57,6 @@ class SessionsApiTest : public ::testing::Test {
         return MakeError(ErrorCode::kCancelled, "cancelled");
       });
     });
-    ASSERT_TRUE(s) << s.error().ToString();
-    server_ = std::move(*s);
-    client_ = std::make_unique<TestHttpClient>(server_->port());
   }
 
   boost::json::object Input(const std::string& key, const std::string& body, int status = 202) {
@@ -120,9 +102,6 @@ class SessionsApiTest : public ::testing::Test {
     ADD_FAILURE() << id << " never ran";
   }
 
-  std::string data_dir_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<TestHttpClient> client_;
 };
 
 TEST_F(SessionsApiTest, FollowupQueuesInputsAndRunsThemOneAfterAnother) {

@@ -18,6 +18,7 @@
 #include "goclaw/client/test_http_client.h"
 #include "goclaw/net/test_loopback_server.h"
 #include "goclaw/server/server.h"
+#include "goclaw/server/test_server_fixture.h"
 
 namespace goclaw::server {
 namespace {
@@ -100,35 +101,16 @@ class Agent {
   net::testing::LoopbackServer server_;  // last: its threads stop first
 };
 
-class SignalsApiTest : public ::testing::Test {
+class SignalsApiTest : public testing::ServerFixture {
  protected:
-  SignalsApiTest() {
-    char tmpl[] = "/tmp/goclaw-signals-XXXXXX";
-    data_dir_ = ::mkdtemp(tmpl);
-    StartServer();
-  }
-  ~SignalsApiTest() override {
-    client_.reset();
-    server_.reset();
-    std::filesystem::remove_all(data_dir_);
-  }
+  SignalsApiTest() { StartServer(); }
 
   void StartServer() {
-    client_.reset();
-    server_.reset();
-    config::Config c;
-    c.server.port = 0;
-    c.storage.path = data_dir_;
-    config::LaneConfig def;
-    def.name = "default";
-    c.lanes = {def};
+    config::Config c = Config();
     c.executors.exec.enabled = true;
     c.executors.exec.allow = {"sh", "sleep"};
     c.shutdown.drain_timeout = std::chrono::milliseconds(100);  // a restart does not wait for the gate
-    auto s = Server::Start(c);
-    ASSERT_TRUE(s) << s.error().ToString();
-    server_ = std::move(*s);
-    client_ = std::make_unique<TestHttpClient>(server_->port());
+    Restart(c);
   }
 
   std::string Submit(const std::string& spec) {
@@ -155,9 +137,6 @@ class SignalsApiTest : public ::testing::Test {
     return st ? *st : engine::WorkflowStatus{};
   }
 
-  std::string data_dir_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<TestHttpClient> client_;
 };
 
 TEST_F(SignalsApiTest, AnHttpAgentIsSteeredMidCallAtItsSignalUrl) {

@@ -61,14 +61,16 @@ struct Forwarder : std::enable_shared_from_this<Forwarder> {
                                                 {"kind", m.kind},
                                                 {"payload", m.payload}});
     const auto started = std::chrono::steady_clock::now();
-    in_flight = client->Start(std::move(request), [self = shared_from_this(), seq = m.seq, kind = m.kind, tries,
-                                                    started](Result<net::HttpResponse> res) {
-      self->Answered(seq, kind, tries, started, std::move(res));
+    // The channel is held while the exchange runs: an agent may acknowledge after the attempt
+    // ended (it answered the task's call first), and the acknowledgement still counts.
+    in_flight = client->Start(std::move(request), [self = shared_from_this(), ch = channel.lock(), seq = m.seq,
+                                                    kind = m.kind, tries, started](Result<net::HttpResponse> res) {
+      self->Answered(ch, seq, kind, tries, started, std::move(res));
     });
   }
 
-  void Answered(std::uint64_t seq, const std::string& kind, int tries, std::chrono::steady_clock::time_point started,
-                Result<net::HttpResponse> res) {
+  void Answered(const std::shared_ptr<AttemptChannel>& ch, std::uint64_t seq, const std::string& kind, int tries,
+                std::chrono::steady_clock::time_point started, Result<net::HttpResponse> res) {
     const bool ok = res && res->status >= 200 && res->status < 300;
     const bool retry = !ok && tries < kRetries &&
                        (!res ? res.error().code() == ErrorCode::kUnavailable ||
@@ -79,9 +81,9 @@ struct Forwarder : std::enable_shared_from_this<Forwarder> {
                        (res ? std::to_string(res->status) + " " + std::string(net::StatusReason(res->status))
                             : "error: " + res.error().message()) +
                        " (" + std::to_string(ms.count()) + " ms)" + (retry ? "; retrying" : "");
-    if (auto c = channel.lock()) {
-      c->Log("signal", line);
-      if (ok) c->Ack(seq);
+    if (ch) {
+      ch->Log("signal", line);
+      if (ok) ch->Ack(seq);
     }
     if (retry) {
       const Millis delay = kFirstBackoff * (1 << tries);

@@ -151,5 +151,39 @@ TEST(ServerE2eTest, ClientCommandsTalkToTheServer) {
   EXPECT_THAT(down.err, HasSubstr("cannot reach the goclaw server"));
 }
 
+TEST(ServerE2eTest, SignalCommandsApproveAWaitingStep) {
+  ServerProcess server;
+  ASSERT_GT(server.port(), 0) << server.Stderr();
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
+  CommandResult submitted = RunGoclaw({"submit", SourcePath("examples/approval.yaml"), "--server", url});
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  const std::string id = submitted.out.substr(0, submitted.out.find_first_of(" \n"));
+  CommandResult sent = RunGoclaw({"signal", id, "approval", "--data", R"({"by": "alice"})", "--server", url});
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  EXPECT_EQ(sent.out, "signal 1 (approval) pending\n");
+  CommandResult events = RunGoclaw({"events", id, "--server", url, "--follow"});  // until it finishes
+  EXPECT_EQ(events.exit_code, 0) << events.err;
+  EXPECT_THAT(events.out, HasSubstr("approve  signal 1 (approval) delivered -> acknowledged"));
+  EXPECT_THAT(events.out, HasSubstr("workflow  running -> completed"));
+  CommandResult listed = RunGoclaw({"signals", id, "--server", url});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("1  approval  acknowledged"));
+  EXPECT_THAT(RunGoclaw({"status", id, "--server", url, "--json"}).out, HasSubstr("\"approved_by\": \"alice\""));
+
+  CommandResult bad_data = RunGoclaw({"signal", id, "approval", "--data", "[1]", "--server", url});
+  EXPECT_EQ(bad_data.exit_code, 2);
+  EXPECT_THAT(bad_data.err, HasSubstr("--data must be a JSON object"));
+  CommandResult finished = RunGoclaw({"signal", id, "approval", "--server", url});
+  EXPECT_EQ(finished.exit_code, 1);
+  EXPECT_THAT(finished.err, HasSubstr("already completed"));
+  CommandResult bad_kind = RunGoclaw({"signal", id, "no good", "--server", url});
+  EXPECT_EQ(bad_kind.exit_code, 1);
+  EXPECT_THAT(bad_kind.err, HasSubstr("kind"));
+  CommandResult unknown = RunGoclaw({"signals", "wf-00000000-0000-7000-8000-000000000000", "--server", url});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("no workflow"));
+  EXPECT_EQ(server.Stop(SIGTERM), 0);
+}
+
 }  // namespace
 }  // namespace goclaw::testing

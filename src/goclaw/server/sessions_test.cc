@@ -44,9 +44,19 @@ class SessionsApiTest : public testing::ServerFixture {
     c.shutdown.drain_timeout = std::chrono::milliseconds(100);
     c.sessions = {Kind("f:*", config::QueueMode::kFollowup), Kind("s:*", config::QueueMode::kSteer),
                   Kind("c:*", config::QueueMode::kCollect), Kind("i:*", config::QueueMode::kInterrupt),
-                  Kind("d:*", config::QueueMode::kFollowup, 1, config::DropPolicy::kNewest)};
+                  Kind("d:*", config::QueueMode::kFollowup, 1, config::DropPolicy::kNewest),
+                  Kind("m:*", config::QueueMode::kFollowup, 1, config::DropPolicy::kSummarize)};
+    c.sessions.back().summarize = boost::json::object{{"type", "function"}, {"config", {{"name", "merge"}}}};
     // Resume runs the recovered runs at once: the function must exist before the server starts.
     Restart(c, [](engine::Engine& e) {
+      // Merges the waiting inputs' messages into one input.
+      (void)e.RegisterFunction("merge", [](engine::TaskContext& ctx) -> Result<boost::json::value> {
+        std::string joined;
+        for (const auto& in : ctx.input.at("inputs").as_array()) {
+          joined += (joined.empty() ? "" : " + ") + std::string(in.at("message").as_string());
+        }
+        return boost::json::object{{"message", joined}};
+      });
       (void)e.RegisterFunction("reply", [](engine::TaskContext& ctx) -> Result<boost::json::value> {
         boost::json::array steered;
         while (auto m = ctx.wait(std::chrono::seconds(30))) {
@@ -180,6 +190,20 @@ TEST_F(SessionsApiTest, PastTheCapDropNewestRefusesTheInput) {
   EXPECT_EQ(Input("d:eve", R"({"input": {"n": 3}})", 200).at("action"), "dropped");
   EXPECT_EQ(Session("d:eve").at("waiting").as_array().size(), 1u);
   Finish(first);
+}
+
+TEST_F(SessionsApiTest, PastTheCapSummarizeMergesTheWaitingInputsWithItsTask) {
+  const std::string first(Input("m:gus", R"({"input": {"message": "a"}})").at("workflow_id").as_string());
+  WaitRunning(first);
+  EXPECT_EQ(Input("m:gus", R"({"input": {"message": "b"}})").at("action"), "queued");
+  EXPECT_EQ(Input("m:gus", R"({"input": {"message": "c"}})").at("action"), "coalesced");
+  boost::json::object view = Session("m:gus");
+  ASSERT_EQ(view.at("waiting").as_array().size(), 1u);
+  EXPECT_EQ(view.at("waiting").at(0).at("input").at("message"), "b + c");
+  Finish(first);
+  const std::string second = NextRun("m:gus", first);
+  Finish(second);
+  EXPECT_EQ(Wait(second).tasks[0].output.at("input").at("message"), "b + c");
 }
 
 TEST_F(SessionsApiTest, BadInputGetsAClearErrorAndChangesNothing) {

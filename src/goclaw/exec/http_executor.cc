@@ -81,7 +81,11 @@ class HttpExecutor::Impl {
       return egress_.Check(url.host, url.port, addresses);
     };
     GOCLAW_ASSIGN_OR_RETURN(client_, net::AsyncHttpClient::Create(std::move(o)));
+    signals_ = std::make_shared<SignalClient>(client_.get());
     return OkStatus();
+  }
+  ~Impl() {
+    if (signals_) signals_->Close();  // before client_ goes: a late retry sends nothing
   }
 
   void Start(Attempt attempt, AttemptDone done) {
@@ -101,7 +105,7 @@ class HttpExecutor::Impl {
         r->done(AttemptResult{tl::unexpected<Error>(signal_url.error()), false});
         return;
       }
-      ForwardSignals(attempt, std::move(*signal_url), *client_, options_.timers, options_.clock);
+      ForwardSignals(attempt, std::move(*signal_url), signals_, options_.timers, options_.clock);
     }
     r->line = request.method + " " + request.url.scheme + "://" + request.url.Authority() + request.url.target;
     r->started = std::chrono::steady_clock::now();
@@ -239,6 +243,7 @@ class HttpExecutor::Impl {
   HttpOptions options_;
   EgressPolicy egress_;  // before client_: its check runs on the client's thread until it is gone
   std::unique_ptr<net::AsyncHttpClient> client_;
+  std::shared_ptr<SignalClient> signals_;  // signal deliveries' way to client_, closed first
 };
 
 Result<std::unique_ptr<HttpExecutor>> HttpExecutor::Create(HttpOptions options) {

@@ -17,7 +17,7 @@ struct Forwarder : std::enable_shared_from_this<Forwarder> {
   int attempt = 0;
   int lineage = 0;
   Url url;
-  net::AsyncHttpClient* client = nullptr;
+  std::shared_ptr<SignalClient> client;
   TimerQueue* timers = nullptr;
   const Clock* clock = nullptr;
   std::weak_ptr<AttemptChannel> channel;
@@ -63,10 +63,15 @@ struct Forwarder : std::enable_shared_from_this<Forwarder> {
     const auto started = std::chrono::steady_clock::now();
     // The channel is held while the exchange runs: an agent may acknowledge after the attempt
     // ended (it answered the task's call first), and the acknowledgement still counts.
-    in_flight = client->Start(std::move(request), [self = shared_from_this(), ch = channel.lock(), seq = m.seq,
-                                                    kind = m.kind, tries, started](Result<net::HttpResponse> res) {
-      self->Answered(ch, seq, kind, tries, started, std::move(res));
-    });
+    const bool sent = client->Start(
+        std::move(request),
+        [self = shared_from_this(), ch = channel.lock(), seq = m.seq, kind = m.kind, tries,
+         started](Result<net::HttpResponse> res) { self->Answered(ch, seq, kind, tries, started, std::move(res)); },
+        &in_flight);
+    if (!sent) {  // the executor stopped: nothing more goes out
+      cancelled = true;
+      queue.clear();
+    }
   }
 
   void Answered(const std::shared_ptr<AttemptChannel>& ch, std::uint64_t seq, const std::string& kind, int tries,
@@ -107,7 +112,19 @@ struct Forwarder : std::enable_shared_from_this<Forwarder> {
 
 }  // namespace
 
-void ForwardSignals(const Attempt& attempt, Url signal_url, net::AsyncHttpClient& client, TimerQueue* timers,
+bool SignalClient::Start(net::HttpRequest request, net::AsyncHttpClient::Callback done, net::RequestHandle* handle) {
+  std::lock_guard lock(mu_);  // Close waits for a Start in progress
+  if (client_ == nullptr) return false;
+  *handle = client_->Start(std::move(request), std::move(done));
+  return true;
+}
+
+void SignalClient::Close() {
+  std::lock_guard lock(mu_);
+  client_ = nullptr;
+}
+
+void ForwardSignals(const Attempt& attempt, Url signal_url, std::shared_ptr<SignalClient> client, TimerQueue* timers,
                     const Clock* clock) {
   auto f = std::make_shared<Forwarder>();
   f->workflow_id = attempt.workflow_id;
@@ -115,7 +132,7 @@ void ForwardSignals(const Attempt& attempt, Url signal_url, net::AsyncHttpClient
   f->attempt = attempt.number;
   f->lineage = attempt.lineage_depth;
   f->url = std::move(signal_url);
-  f->client = &client;
+  f->client = std::move(client);
   f->timers = timers;
   f->clock = clock;
   f->channel = attempt.channel;

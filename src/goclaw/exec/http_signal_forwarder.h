@@ -13,6 +13,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "goclaw/core/clock.h"
@@ -23,10 +24,23 @@
 
 namespace goclaw::exec {
 
-// Starts forwarding the attempt's messages to `signal_url` (already parsed and checked). The
-// client must outlive the attempt's channel callbacks (the executor aborts requests at stop);
-// without timers, retries go at once.
-void ForwardSignals(const Attempt& attempt, Url signal_url, net::AsyncHttpClient& client, TimerQueue* timers,
+// The client signals go out on. A retry may fire on the timer thread after the executor
+// stopped: the executor closes this before its client goes, and a closed one sends nothing.
+class SignalClient {
+ public:
+  explicit SignalClient(net::AsyncHttpClient* client) : client_(client) {}
+  // False (and `done` is not called) once closed.
+  bool Start(net::HttpRequest request, net::AsyncHttpClient::Callback done, net::RequestHandle* handle);
+  void Close();
+
+ private:
+  std::mutex mu_;
+  net::AsyncHttpClient* client_;  // null once closed
+};
+
+// Starts forwarding the attempt's messages to `signal_url` (already parsed and checked); without
+// timers, retries go at once.
+void ForwardSignals(const Attempt& attempt, Url signal_url, std::shared_ptr<SignalClient> client, TimerQueue* timers,
                     const Clock* clock);
 
 }  // namespace goclaw::exec

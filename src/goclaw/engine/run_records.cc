@@ -15,12 +15,11 @@ Clock::WallTime FromMicros(std::int64_t us) {
   return Clock::WallTime(std::chrono::duration_cast<Clock::WallTime::duration>(std::chrono::microseconds(us)));
 }
 
-namespace {
-std::optional<Clock::WallTime> OptionalTime(std::int64_t us) {
-  if (us == 0) return std::nullopt;
-  return FromMicros(us);
+std::optional<Clock::WallTime> OptionalTime(Clock::WallTime t) {
+  if (t == Clock::WallTime{}) return std::nullopt;
+  return t;
 }
-}  // namespace
+
 
 store::WorkflowRecord WorkflowRecordOf(const WorkflowRun& run) {
   store::WorkflowRecord w;
@@ -107,8 +106,8 @@ WorkflowStatus StatusFromRecords(const store::WorkflowRecord& w, const dag::Plan
   st.name = w.name;
   st.state = static_cast<WorkflowState>(w.state);
   st.created_at = FromMicros(w.created_at_us);
-  st.started_at = OptionalTime(w.started_at_us);
-  st.finished_at = OptionalTime(w.finished_at_us);
+  st.started_at = OptionalTime(FromMicros(w.started_at_us));
+  st.finished_at = OptionalTime(FromMicros(w.finished_at_us));
   st.error = w.error;
   st.metadata = metadata;
   st.tasks.reserve(plan.task_count());
@@ -122,8 +121,8 @@ WorkflowStatus StatusFromRecords(const store::WorkflowRecord& w, const dag::Plan
     TaskStatus& t = st.tasks[r.index];
     t.state = static_cast<TaskState>(r.state);
     t.attempts = r.attempts;
-    t.started_at = OptionalTime(r.started_at_us);
-    t.finished_at = OptionalTime(r.finished_at_us);
+    t.started_at = OptionalTime(FromMicros(r.started_at_us));
+    t.finished_at = OptionalTime(FromMicros(r.finished_at_us));
     t.error = r.error;
     if (!r.output_json.empty()) {
       // Everything the engine stores reads back (json_text.h); should a record be damaged,

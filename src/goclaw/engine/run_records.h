@@ -21,6 +21,7 @@ namespace goclaw::engine::internal {
 
 std::int64_t ToMicros(Clock::WallTime t);  // 0 for "not set"
 Clock::WallTime FromMicros(std::int64_t us);
+std::optional<Clock::WallTime> OptionalTime(Clock::WallTime t);  // nullopt for "not set"
 
 store::WorkflowRecord WorkflowRecordOf(const WorkflowRun& run);
 store::TaskRecord TaskRecordOf(const WorkflowRun& run, dag::Plan::Index i);

@@ -9,11 +9,6 @@
 namespace goclaw::engine::internal {
 namespace {
 
-std::optional<Clock::WallTime> Optional(Clock::WallTime t) {
-  if (t == Clock::WallTime{}) return std::nullopt;
-  return t;
-}
-
 std::int64_t IntOr(const boost::json::object& o, std::string_view key, std::int64_t fallback) {
   const boost::json::value* v = o.if_contains(key);
   return v != nullptr && v->is_int64() ? v->get_int64() : fallback;
@@ -148,7 +143,7 @@ SignalStatus StatusOf(const RunSignal& s, const std::string& workflow_id, const 
   out.created_at = s.created_at;
   for (const SignalDelivery& d : s.deliveries) {
     out.deliveries.push_back(
-        {task_id(d.task), d.state, d.attempt, Optional(d.delivered_at), Optional(d.acknowledged_at), d.reason});
+        {task_id(d.task), d.state, d.attempt, OptionalTime(d.delivered_at), OptionalTime(d.acknowledged_at), d.reason});
   }
   return out;
 }

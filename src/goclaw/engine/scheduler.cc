@@ -6,6 +6,7 @@
 #include "goclaw/core/check.h"
 #include "goclaw/core/json_limits.h"
 #include "goclaw/engine/retry.h"
+#include "goclaw/engine/run_records.h"
 #include "goclaw/engine/run_inputs.h"
 #include "goclaw/engine/task_log.h"
 #include "goclaw/lane/multi_acquire.h"
@@ -18,11 +19,6 @@ Result<lane::PermitSet> ToPermitSet(Result<lane::Permit> permit) {
   std::vector<lane::Permit> permits;
   permits.push_back(std::move(*permit));
   return lane::PermitSet(std::move(permits));
-}
-
-std::optional<Clock::WallTime> Optional(Clock::WallTime t) {
-  if (t == Clock::WallTime{}) return std::nullopt;
-  return t;
 }
 
 }  // namespace
@@ -591,8 +587,8 @@ WorkflowStatus ShardScheduler::Snapshot(const WorkflowRun& run) const {
   for (Index i = 0; i < run.plan.task_count(); ++i) {
     const TaskRun& t = run.tasks[i];
     const dag::TaskSpec& spec = run.plan.task(i);
-    st.tasks.push_back(TaskStatus{spec.id, spec.name, spec.type, t.state, t.attempts, Optional(t.started_at),
-                                  Optional(t.finished_at), run.messages[t.error], t.output});
+    st.tasks.push_back(TaskStatus{spec.id, spec.name, spec.type, t.state, t.attempts, OptionalTime(t.started_at),
+                                  OptionalTime(t.finished_at), run.messages[t.error], t.output});
   }
   return st;
 }

@@ -130,25 +130,12 @@ void ShardScheduler::EmitSignal(WorkflowRun& run, std::uint64_t seq, std::uint32
     journal_->TouchSignal(run, seq);
     journal_->Counted();
   }
-  boost::json::value payload = SignalEventPayload(s, run.plan, task, to);
-  EventView view;
-  view.kind = EventKind::kSignal;
-  view.seq = run.event_base + run.events.size();
-  view.workflow_id = run.id;
-  if (task != StoredEvent::kWorkflow) {
-    view.task = &run.plan.task(task);
-    view.task_id = view.task->id;
-  }
-  view.from = static_cast<std::uint8_t>(from);
-  view.to = static_cast<std::uint8_t>(to);
-  view.attempt = attempt;
-  view.time = now;
-  view.payload = &payload;
-  view.shard = index_;
   // Delivered: how long the signal waited since it was accepted (metrics time it).
-  if (to == SignalState::kDelivered && from == SignalState::kPending) {
-    view.elapsed_seconds = std::max(0.0, std::chrono::duration<double>(now - s.created_at).count());
-  }
+  const double waited = to == SignalState::kDelivered && from == SignalState::kPending
+                            ? std::max(0.0, std::chrono::duration<double>(now - s.created_at).count())
+                            : -1;
+  boost::json::value payload;
+  const EventView view = ViewOf(run, run.events.size() - 1, waited, payload);
   for (const auto& o : observers_) o->OnEvent(view);
   if (!journal_) {
     for (RunObserver* o : durable_observers_) o->OnDurable(view);

@@ -17,10 +17,6 @@ namespace {
 
 constexpr std::array<std::string_view, 6> kBuiltinOps{"noop", "echo", "sleep", "fail", "wait_signal", "collect"};
 
-bool IsPlaceholder(const boost::json::value& v) {
-  return v.is_string() && v.get_string().find("{{") != boost::json::string::npos;
-}
-
 void CheckFailConfig(const boost::json::object& config, const std::string& path, Diagnostics& diag) {
   if (const auto* times = config.if_contains("times"); times && !IsPlaceholder(*times)) {
     if (!times->is_int64() || times->get_int64() < 0) {

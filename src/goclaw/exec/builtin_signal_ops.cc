@@ -10,10 +10,6 @@
 namespace goclaw::exec {
 namespace {
 
-bool IsPlaceholder(const boost::json::value& v) {
-  return v.is_string() && v.get_string().find("{{") != boost::json::string::npos;
-}
-
 // The op's settings as resolved at start; the first problem fails the attempt (not retried).
 struct SignalOpConfig {
   std::string name;

@@ -64,6 +64,12 @@ struct AttemptResult {
 
 using AttemptDone = UniqueFunction<void(AttemptResult)>;
 
+// A config value written as a {{...}} placeholder: CheckConfig sees it before it is resolved
+// (it may stand for any value), so it is checked only once the task starts.
+inline bool IsPlaceholder(const boost::json::value& v) {
+  return v.is_string() && v.get_string().find("{{") != boost::json::string::npos;
+}
+
 // Where a workflow's lineage depth is kept: a metadata key the submit route sets from the
 // Goclaw-Lineage header (and removes when there is none), stored and shown with the spec.
 inline constexpr std::string_view kLineageDepthKey = "lineage_depth";

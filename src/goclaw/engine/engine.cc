@@ -8,11 +8,13 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <unordered_set>
 
 #include "goclaw/core/check.h"
 #include "goclaw/core/hash.h"
 #include "goclaw/core/json_text.h"
 #include "goclaw/core/mutex.h"
+#include "goclaw/core/text.h"
 #include "goclaw/core/uuid.h"
 #include "goclaw/dag/spec_encoder.h"
 #include "goclaw/engine/recovery.h"
@@ -152,7 +154,45 @@ class Engine::Impl {
     return future.get();
   }
 
+  std::string NewWorkflowId() { return "wf-" + ids_->Next().ToString(); }
+
+  // A caller-chosen id: well formed, and neither known nor being submitted. Claimed until the
+  // submit is admitted (the index knows it) or failed.
+  Status ClaimId(const std::string& id) {
+    if (id.size() != 39 || id.rfind("wf-", 0) != 0 || !Uuid::Parse(std::string_view(id).substr(3))) {
+      return MakeError(ErrorCode::kInvalidArgument, "workflow id " + QuoteForMessage(id) +
+                                                        ": expected wf-<uuid> (Engine::NewWorkflowId)");
+    }
+    std::lock_guard<std::mutex> lock(claimed_mu_);
+    if (claimed_.contains(id) || index_->Summary(id)) {
+      return MakeError(ErrorCode::kAlreadyExists, "workflow " + id + " already exists");
+    }
+    claimed_.insert(id);
+    return OkStatus();
+  }
+  void ReleaseId(const std::string& id) {
+    std::lock_guard<std::mutex> lock(claimed_mu_);
+    claimed_.erase(id);
+  }
+
+  void SubmitAsync(std::shared_ptr<const dag::Plan> shared_plan, boost::json::object input, SubmitOptions options,
+                   SubmitCallback done) {
+    if (options.id.empty()) return SubmitAsync(std::move(shared_plan), std::move(input), std::move(done));
+    if (Status ok = ClaimId(options.id); !ok) return done(MakeError(ok.error()));
+    std::string id = options.id;
+    SubmitAsync(std::move(shared_plan), std::move(input), std::move(id),
+                [this, claimed = options.id, done = std::move(done)](Result<std::string> r) mutable {
+                  ReleaseId(claimed);
+                  done(std::move(r));
+                });
+  }
+
   void SubmitAsync(std::shared_ptr<const dag::Plan> shared_plan, boost::json::object input, SubmitCallback done) {
+    SubmitAsync(std::move(shared_plan), std::move(input), std::string(), std::move(done));
+  }
+
+  void SubmitAsync(std::shared_ptr<const dag::Plan> shared_plan, boost::json::object input, std::string chosen_id,
+                   SubmitCallback done) {
     GOCLAW_CHECK(shared_plan != nullptr);
     const dag::Plan& plan = *shared_plan;
     if (draining_.load()) {
@@ -166,7 +206,7 @@ class Engine::Impl {
     boost::json::object merged = plan.spec().input;
     for (auto& kv : input) merged[kv.key()] = std::move(kv.value());
     auto run = std::make_unique<WorkflowRun>(std::move(shared_plan));
-    run->id = "wf-" + ids_->Next().ToString();
+    run->id = chosen_id.empty() ? NewWorkflowId() : std::move(chosen_id);
     Place(*run);
     run->input = std::make_shared<const boost::json::value>(std::move(merged));
     run->created_at = options_.clock->Now();
@@ -596,6 +636,8 @@ class Engine::Impl {
   std::shared_ptr<exec::FunctionRegistry> functions_ = std::make_shared<exec::FunctionRegistry>();
   std::unique_ptr<exec::ExecutorRegistry> executors_;
   std::unique_ptr<UuidGenerator> ids_;
+  std::mutex claimed_mu_;
+  std::unordered_set<std::string> claimed_;  // caller-chosen ids being submitted (ClaimId)
   store::Store* store_ = nullptr;
   std::atomic<bool> store_healthy_{true};
   std::atomic<bool> probe_armed_{false};  // a ProbeStoreLater commit is pending
@@ -661,6 +703,11 @@ Result<std::string> Engine::Submit(std::shared_ptr<const dag::Plan> plan, boost:
 void Engine::SubmitAsync(std::shared_ptr<const dag::Plan> plan, boost::json::object input, SubmitCallback done) {
   impl_->SubmitAsync(std::move(plan), std::move(input), std::move(done));
 }
+void Engine::SubmitAsync(std::shared_ptr<const dag::Plan> plan, boost::json::object input, SubmitOptions options,
+                         SubmitCallback done) {
+  impl_->SubmitAsync(std::move(plan), std::move(input), std::move(options), std::move(done));
+}
+std::string Engine::NewWorkflowId() { return impl_->NewWorkflowId(); }
 void Engine::CancelAsync(const std::string& id, StatusCallback done) { impl_->CancelAsync(id, std::move(done)); }
 std::size_t Engine::Drain(std::chrono::milliseconds timeout) { return impl_->Drain(timeout); }
 bool Engine::StoreHealthy() const { return impl_->StoreHealthy(); }

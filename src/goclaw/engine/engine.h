@@ -97,6 +97,12 @@ class Engine {
   // The same without blocking: `done` gets the id once the workflow is durable (with a store),
   // or the error (kUnavailable when it could not be stored: nothing of it remains).
   void SubmitAsync(std::shared_ptr<const dag::Plan> plan, boost::json::object input, SubmitCallback done);
+  // With options (types.h): a caller-chosen id is kInvalidArgument unless it has the form
+  // NewWorkflowId gives, kAlreadyExists when a workflow has it (or is being submitted with it).
+  void SubmitAsync(std::shared_ptr<const dag::Plan> plan, boost::json::object input, SubmitOptions options,
+                   SubmitCallback done);
+  // A fresh workflow id ("wf-<uuidv7>"), for SubmitOptions::id.
+  std::string NewWorkflowId();
 
   Result<WorkflowStatus> Get(const std::string& id);
   // Id, name, state and creation time only: cheap (no trip to the workflow's shard).

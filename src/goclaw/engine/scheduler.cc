@@ -304,7 +304,7 @@ void ShardScheduler::StartAttempt(WorkflowRun& run, Index i, int attempt) {
   a.workflow_id = run.id;
   a.task_id = spec.id;
   a.number = t.attempts;
-  a.idempotency_key = run.id + "/" + spec.id + "/" + std::to_string(t.attempts);
+  a.idempotency_key = exec::IdempotencyKeyOf(run.idempotency_key_template, run.id, spec.id, t.attempts);
   a.type = spec.type;
   a.config = t.config;
   a.input = run.input;

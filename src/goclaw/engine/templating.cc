@@ -168,6 +168,41 @@ class Resolver {
 
 }  // namespace
 
+Result<boost::json::value> RewritePlaceholders(const boost::json::value& config, const PlaceholderRewrite& rewrite) {
+  if (const auto* str = config.if_string()) {
+    const std::string_view s = *str;
+    std::string out;
+    std::size_t pos = 0, open = 0;
+    while ((open = s.find("{{", pos)) != std::string_view::npos) {
+      const std::size_t close = s.find("}}", open + 2);
+      if (close == std::string_view::npos) break;
+      GOCLAW_ASSIGN_OR_RETURN(std::string expr, rewrite(Trim(s.substr(open + 2, close - open - 2))));
+      out.append(s.substr(pos, open - pos));
+      out += "{{" + expr + "}}";
+      pos = close + 2;
+    }
+    out.append(s.substr(pos));
+    return boost::json::value(out);
+  }
+  if (const auto* obj = config.if_object()) {
+    boost::json::object out;
+    for (const auto& kv : *obj) {
+      GOCLAW_ASSIGN_OR_RETURN(boost::json::value v, RewritePlaceholders(kv.value(), rewrite));
+      out.emplace(kv.key(), std::move(v));
+    }
+    return boost::json::value(std::move(out));
+  }
+  if (const auto* arr = config.if_array()) {
+    boost::json::array out;
+    for (const auto& item : *arr) {
+      GOCLAW_ASSIGN_OR_RETURN(boost::json::value v, RewritePlaceholders(item, rewrite));
+      out.push_back(std::move(v));
+    }
+    return boost::json::value(std::move(out));
+  }
+  return config;
+}
+
 Result<boost::json::value> ResolveTemplates(const boost::json::value& config,
                                             const TemplateRoots& roots, std::size_t max_bytes) {
   Resolver resolver(roots, max_bytes);

@@ -31,4 +31,11 @@ Result<boost::json::value> ResolveTemplates(const boost::json::value& config,
                                             const TemplateRoots& roots,
                                             std::size_t max_bytes = static_cast<std::size_t>(-1));
 
+// Rewrites the expression of every placeholder in `config`'s strings ("{{step.output.id}}" ->
+// "{{input.steps.book.output.id}}"), leaving the text around them as it is; `rewrite` gets each
+// expression trimmed and may refuse it (its error is returned). How sagas turn a compensation's
+// references into references to its compensation workflow's input.
+using PlaceholderRewrite = std::function<Result<std::string>(std::string_view expr)>;
+Result<boost::json::value> RewritePlaceholders(const boost::json::value& config, const PlaceholderRewrite& rewrite);
+
 }  // namespace goclaw::engine

@@ -84,6 +84,14 @@ struct TaskLogs {
   std::vector<int> truncated;      // attempts whose lines passed the limit (later lines dropped)
 };
 
+// How a workflow is submitted beyond its plan and input.
+struct SubmitOptions {
+  // The workflow's id, chosen by the caller (from Engine::NewWorkflowId) so that it can record
+  // the id durably before the submit and, after a crash, tell whether the submit happened:
+  // resubmitting an id that exists is kAlreadyExists. Empty: the engine picks one.
+  std::string id;
+};
+
 // Run once, on a store or shard thread (or the caller's, when nothing must be written): quick.
 using SubmitCallback = UniqueFunction<void(Result<std::string>)>;
 using StatusCallback = UniqueFunction<void(Status)>;

@@ -92,6 +92,7 @@ struct WorkflowRun {
   std::shared_ptr<const dag::Plan> shared_plan;  // shared by every run of the same compiled spec
   const dag::Plan& plan;
   const int lineage_depth;  // of the spec's metadata (executor.h), read once, not per attempt
+  const std::string idempotency_key_template;  // of the spec's metadata (executor.h); usually empty
   std::shared_ptr<const boost::json::value> input;  // shared with every attempt
   WorkflowState state = WorkflowState::kPending;
   Clock::WallTime created_at;
@@ -130,7 +131,8 @@ struct WorkflowRun {
   }
 
   explicit WorkflowRun(std::shared_ptr<const dag::Plan> p)
-      : shared_plan(std::move(p)), plan(*shared_plan), lineage_depth(exec::LineageDepth(plan.spec().metadata)) {}
+      : shared_plan(std::move(p)), plan(*shared_plan), lineage_depth(exec::LineageDepth(plan.spec().metadata)),
+        idempotency_key_template(exec::IdempotencyKeyTemplate(plan.spec().metadata)) {}
 };
 
 }  // namespace goclaw::engine::internal

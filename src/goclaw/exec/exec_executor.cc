@@ -353,6 +353,8 @@ void ExecExecutor::Start(Attempt attempt, AttemptDone done) {
   }
 
   env_strings->push_back("GOCLAW_SIGNAL_FD=" + std::to_string(kSignalFd));
+  env_strings->push_back("GOCLAW_IDEMPOTENCY_KEY=" + attempt.idempotency_key);
+  env_strings->push_back("GOCLAW_ATTEMPT=" + std::to_string(attempt.number));
   if (!attempt.interrupt.is_null()) env_strings->push_back("GOCLAW_INTERRUPT=" + JsonText(attempt.interrupt));
   int in_pipe[2], out_pipe[2], err_pipe[2], status_pipe[2], sig_pipe[2];
   if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0 ||

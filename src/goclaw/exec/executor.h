@@ -36,7 +36,10 @@ struct Attempt {
   std::string workflow_id;
   std::string task_id;
   int number = 1;                  // 1 for the first attempt
-  std::string idempotency_key;     // "workflow/task/attempt"
+  // "workflow/task/attempt"; or, for a workflow whose metadata sets `idempotency_key` (a
+  // template with "{task}": sagas' compensations), that template with the task id: the same
+  // key for every attempt and every resubmit (IdempotencyKeyOf).
+  std::string idempotency_key;
   std::string type;                // the task type (registry name) it runs as
   boost::json::value config;       // with {{...}} resolved
   std::shared_ptr<const boost::json::value> input;  // the workflow's input (shared, never null)
@@ -79,6 +82,28 @@ inline int LineageDepth(const boost::json::object& metadata) {
   const boost::json::value* v = metadata.if_contains(kLineageDepthKey);
   if (v == nullptr || !v->is_int64() || v->get_int64() < 0) return 0;
   return static_cast<int>(std::min<std::int64_t>(v->get_int64(), 1 << 20));
+}
+
+// The metadata key of a workflow's idempotency key template ("saga-1/{task}/compensate").
+inline constexpr std::string_view kIdempotencyKeyTemplate = "idempotency_key";
+
+// The template `metadata` sets (a string containing "{task}"), or empty.
+inline std::string IdempotencyKeyTemplate(const boost::json::object& metadata) {
+  const boost::json::value* v = metadata.if_contains(kIdempotencyKeyTemplate);
+  if (v == nullptr || !v->is_string() || v->get_string().find("{task}") == boost::json::string::npos) return {};
+  return std::string(v->get_string());
+}
+
+// An attempt's key: `key_template` with {task} replaced, or "workflow/task/attempt".
+inline std::string IdempotencyKeyOf(std::string_view key_template, std::string_view workflow_id,
+                                    std::string_view task_id, int attempt) {
+  if (key_template.empty()) {
+    return std::string(workflow_id) + "/" + std::string(task_id) + "/" + std::to_string(attempt);
+  }
+  std::string key(key_template);
+  const std::size_t at = key.find("{task}");
+  key.replace(at, 6, task_id);
+  return key;
 }
 
 class Executor {

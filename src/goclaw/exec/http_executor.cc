@@ -168,6 +168,7 @@ class HttpExecutor::Impl {
       }
     }
     out.headers.emplace_back("Idempotency-Key", a.idempotency_key);
+    out.headers.emplace_back("Goclaw-Attempt", std::to_string(a.number));
     bool content_type = false;
     for (const auto& kv : headers) {
       std::string name(kv.key());

@@ -12,6 +12,7 @@
 #include "goclaw/core/clock.h"
 #include "goclaw/core/timer_queue.h"
 #include "goclaw/engine/engine.h"
+#include "goclaw/saga/saga_record.h"
 #include "goclaw/service/workflow_service.h"
 #include "goclaw/store/store.h"
 
@@ -20,7 +21,9 @@ namespace goclaw::service::testing {
 class ServiceTest : public ::testing::Test {
  protected:
   ServiceTest() : timers_(clock_) {
-    auto store = store::OpenMemoryStore({.tables = engine::StoreTables()});
+    std::vector<store::TableSpec> tables = engine::StoreTables();
+    for (auto& t : saga::SagaTables()) tables.push_back(std::move(t));
+    auto store = store::OpenMemoryStore({.tables = std::move(tables)});
     EXPECT_TRUE(store) << store.error().ToString();
     store_ = std::move(*store);
     engine::EngineOptions options;

@@ -169,13 +169,17 @@ Result<Document> WorkflowService::ReadSpec(std::string_view spec, DocumentFormat
   return MakeError(Malformed(doc.error().message(), doc.error().details()));
 }
 
+Result<std::shared_ptr<const dag::Plan>> WorkflowService::Compile(const Document& doc) const {
+  auto plan = dag::CompileDocument(doc, policy_.limits, Environment());
+  if (!plan) return MakeError(SpecProblem(plan.error()));
+  return std::make_shared<const dag::Plan>(std::move(*plan));
+}
+
 Result<PreparedSubmit> WorkflowService::Prepare(SubmitRequest request) const {
   GOCLAW_ASSIGN_OR_RETURN(Document doc, ReadSpec(request.spec, request.format));
   GOCLAW_ASSIGN_OR_RETURN(int depth, TakeLineage(policy_, request.lineage, doc));
   GOCLAW_ASSIGN_OR_RETURN(PreparedSubmit prepared, TakeSubmitOptions(policy_, request, doc));
-  auto plan = dag::CompileDocument(doc, policy_.limits, Environment());
-  if (!plan) return MakeError(SpecProblem(plan.error()));
-  prepared.plan = std::make_shared<const dag::Plan>(std::move(*plan));
+  GOCLAW_ASSIGN_OR_RETURN(prepared.plan, Compile(doc));
   prepared.lineage_depth = depth;
   return prepared;
 }

@@ -153,9 +153,13 @@ class WorkflowService {
   // before reading the rest of a request call it first.
   static Status CheckId(std::string_view id);
 
+  // The pieces of Prepare, for services that build on workflows (sagas): reads a spec text
+  // within the limits (errors as Prepare's), and compiles a document for this engine.
+  Result<Document> ReadSpec(std::string_view spec, DocumentFormat format) const;
+  Result<std::shared_ptr<const dag::Plan>> Compile(const Document& doc) const;
+
  private:
   dag::RunEnvironment Environment() const;
-  Result<Document> ReadSpec(std::string_view spec, DocumentFormat format) const;
 
   engine::Engine& engine_;
   const WorkflowPolicy policy_;

@@ -9,25 +9,9 @@
 namespace goclaw::signal {
 namespace {
 
-constexpr std::size_t kScanPage = 1024;
-
 Error Corrupt(std::string_view table, std::string_view key, std::string_view what) {
   return Error(ErrorCode::kInternal, "corrupt entry " + QuoteForMessage(key) + " in the store table " +
                                          std::string(table) + ": " + std::string(what));
-}
-
-// Every entry of `table`, a page at a time.
-Result<std::vector<store::TableEntry>> ScanAll(store::Store& store, std::string_view table) {
-  std::vector<store::TableEntry> all;
-  std::string after;
-  while (true) {
-    GOCLAW_ASSIGN_OR_RETURN(auto page, store.Scan(table, "", after, kScanPage));
-    if (page.empty()) return all;
-    after = page.back().key;
-    const bool last = page.size() < kScanPage;
-    for (auto& e : page) all.push_back(std::move(e));
-    if (last) return all;
-  }
 }
 
 std::string DescribeInput(std::string_view key, std::string_view value) {
@@ -111,13 +95,13 @@ Result<InputRecord> DecodeInputRecord(std::uint64_t seq, std::string_view value)
 
 Result<std::map<std::string, StoredSession>> LoadSessions(store::Store& store) {
   std::map<std::string, StoredSession> out;
-  GOCLAW_ASSIGN_OR_RETURN(auto records, ScanAll(store, kSessionsTable));
+  GOCLAW_ASSIGN_OR_RETURN(auto records, store.ScanAll(kSessionsTable));
   for (const store::TableEntry& e : records) {
     auto r = DecodeSessionRecord(e.value);
     if (!r) return MakeError(Corrupt(kSessionsTable, e.key, r.error().message()));
     out[e.key].record = std::move(*r);
   }
-  GOCLAW_ASSIGN_OR_RETURN(auto inputs, ScanAll(store, kSessionInputsTable));
+  GOCLAW_ASSIGN_OR_RETURN(auto inputs, store.ScanAll(kSessionInputsTable));
   for (const store::TableEntry& e : inputs) {
     GOCLAW_ASSIGN_OR_RETURN(auto key, ParseInputKey(e.key));
     auto r = DecodeInputRecord(key.second, e.value);

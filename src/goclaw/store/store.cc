@@ -12,6 +12,19 @@ Status Store::CommitAndWait(StoreBatch batch) {
   return result.get();
 }
 
+Result<std::vector<TableEntry>> Store::ScanAll(std::string_view table, std::string_view prefix) {
+  constexpr std::size_t kPage = 1024;
+  std::vector<TableEntry> all;
+  std::string after;
+  while (true) {
+    GOCLAW_ASSIGN_OR_RETURN(auto page, Scan(table, prefix, after, kPage));
+    const bool last = page.size() < kPage;
+    if (!page.empty()) after = page.back().key;
+    for (auto& e : page) all.push_back(std::move(e));
+    if (last) return all;
+  }
+}
+
 Result<std::vector<WorkflowRecord>> Store::Workflows(const WorkflowQuery& query) {
   GOCLAW_ASSIGN_OR_RETURN(WorkflowPage page, ListWorkflows(query));
   return std::move(page.workflows);

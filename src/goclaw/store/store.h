@@ -136,6 +136,9 @@ class Store {
   // in key order, at most `limit` of them (0: no limit). Page with after_key = the last key.
   virtual Result<std::vector<TableEntry>> Scan(std::string_view table, std::string_view prefix,
                                                std::string_view after_key = {}, std::size_t limit = 0) = 0;
+  // Every entry of a registered table whose key starts with `prefix`, in key order (Scan, a
+  // page at a time).
+  Result<std::vector<TableEntry>> ScanAll(std::string_view table, std::string_view prefix = {});
   // The registered tables, for inspection.
   virtual const std::vector<TableSpec>& Tables() const = 0;
 

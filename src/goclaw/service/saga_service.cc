@@ -1,0 +1,550 @@
+// The saga service: requests, persistence, views, events and metrics (saga_service.h); the
+// state machine is in saga_transitions.cc.
+#include "goclaw/service/saga_service.h"
+
+#include <algorithm>
+#include <future>
+
+#include "goclaw/core/json_text.h"
+#include "goclaw/engine/status_json.h"
+#include "goclaw/saga/compensation_plan.h"
+#include "goclaw/service/errors.h"
+#include "goclaw/service/saga_service_internal.h"
+
+namespace goclaw::service {
+namespace {
+
+boost::json::value TimeOrNull(std::int64_t us) {
+  return us == 0 ? boost::json::value(nullptr) : boost::json::value(engine::FormatTime(FromUs(us)));
+}
+
+Error Unavailable() { return Error(ErrorCode::kUnavailable, "the saga service is shutting down; try again after it restarts"); }
+
+Error UnknownSaga(const std::string& id) {
+  return Error(ErrorCode::kNotFound, "no saga " + id + " (GET /api/v1/sagas lists them)");
+}
+
+// Moves detail paths of a one-task check ("tasks[0].config.url") under the step's compensate
+// block ("tasks[2].compensate.config.url").
+Error UnderCompensate(const Error& e, std::size_t index) {
+  const std::string from = "tasks[0]";
+  const std::string to = IndexPath("tasks", index) + ".compensate";
+  std::vector<ErrorDetail> details = e.details();
+  for (auto& d : details) {
+    if (d.path.rfind(from, 0) == 0) d.path = to + d.path.substr(from.size());
+    d.line = 0;
+  }
+  if (details.empty()) details.push_back(ErrorDetail{to, e.message()});
+  return Error(ErrorCode::kInvalidArgument, "saga spec is invalid: a compensate block", std::move(details));
+}
+
+}  // namespace
+
+class SagaService::Observer final : public engine::RunObserver {
+ public:
+  explicit Observer(SagaService& s) : s_(s) {}
+  bool WantsDurable() const override { return true; }
+  void OnDurable(const engine::EventView& e) override {
+    if (e.kind != engine::EventKind::kWorkflowState && e.kind != engine::EventKind::kTaskState) return;
+    std::string saga_id;
+    bool forward = false;
+    {
+      std::lock_guard<std::mutex> lock(s_.watch_mu_);
+      auto it = s_.by_workflow_.find(std::string(e.workflow_id));
+      if (it == s_.by_workflow_.end()) return;
+      saga_id = it->second;
+      forward = saga_id.size() > 0 && saga_id[0] == '+';
+      if (forward) saga_id.erase(0, 1);
+      if (e.kind == engine::EventKind::kTaskState && s_.listener_) {
+        const auto to = static_cast<engine::TaskState>(e.to);
+        if (to == engine::TaskState::kRunning || engine::IsTerminal(to)) {
+          engine::Event out;
+          out.kind = engine::EventKind::kSaga;
+          out.workflow_id = saga_id;
+          out.task_id = std::string(e.task_id);
+          out.attempt = e.attempt;
+          out.time = e.time;
+          out.error = std::string(e.error);
+          out.payload = boost::json::object{
+              {"event", std::string(forward ? "saga.step." : "saga.compensation.") +
+                            std::string(engine::TaskStateName(to))},
+              {"saga_id", saga_id},
+              {"step", std::string(e.task_id)},
+              {"workflow_id", std::string(e.workflow_id)}};
+          s_.listener_(out);
+        }
+      }
+    }
+    if (e.kind == engine::EventKind::kWorkflowState && engine::IsTerminal(static_cast<engine::WorkflowState>(e.to))) {
+      s_.OnWorkflowFinished(std::string(e.workflow_id));
+    }
+  }
+
+ private:
+  SagaService& s_;
+};
+
+SagaService::SagaService(engine::Engine& engine, WorkflowService& workflows, store::Store* store, log::Logger logger)
+    : engine_(engine), workflows_(workflows), store_(store), logger_(std::move(logger)) {}
+
+Result<std::unique_ptr<SagaService>> SagaService::Create(engine::Engine& engine, WorkflowService& workflows,
+                                                         store::Store* store, log::Logger logger) {
+  std::unique_ptr<SagaService> s(new SagaService(engine, workflows, store, std::move(logger)));
+  s->metrics_ = std::make_unique<Metrics>();
+  s->timers_ = std::make_unique<ThreadTimerQueue>();
+  std::map<std::string, saga::StoredSaga> stored;
+  if (store != nullptr) {
+    GOCLAW_ASSIGN_OR_RETURN(stored, saga::LoadSagas(*store));
+  }
+  for (auto& [id, st] : stored) {
+    auto l = std::make_unique<Live>();
+    l->record = std::move(st.record);
+    l->definition = std::make_shared<const saga::SagaDefinition>(std::move(st.definition));
+    l->input = std::move(st.input);
+    l->published = l->record.state;
+    {
+      std::lock_guard<std::mutex> lock(s->settled_mu_);
+      s->states_[id] = l->record.state;
+    }
+    if (!saga::IsTerminal(l->record.state)) {
+      s->Watch(l->record.forward_id, "+" + id);
+      if (!l->record.compensation_id.empty()) s->Watch(l->record.compensation_id, id);
+    }
+    s->sagas_[id] = std::move(l);
+  }
+  s->worker_ = std::make_unique<SerialWorker>();
+  s->observer_ = engine.AddObserver(std::make_shared<Observer>(*s));
+  // After the observer: a workflow that ends from now on is heard; one that ended before is
+  // found by Reconcile (both are safe to see twice).
+  SagaService* self = s.get();
+  self->Post([self] {
+    for (auto& [id, l] : self->sagas_) {
+      if (!saga::IsTerminal(l->record.state)) self->Reconcile(*l);
+    }
+  });
+  return s;
+}
+
+SagaService::~SagaService() { Shutdown(); }
+
+void SagaService::Shutdown() {
+  if (stopped_.exchange(true)) return;
+  engine_.RemoveObserver(observer_);
+  timers_->Stop();
+  worker_.reset();  // runs what is queued (each sees stopped_), then joins
+  settled_cv_.notify_all();
+}
+
+void SagaService::SetEventListener(EventListener listener) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  listener_ = std::move(listener);
+}
+
+void SagaService::Post(UniqueFunction<void()> fn) { worker_->Post(std::move(fn)); }
+
+void SagaService::WithSaga(const std::string& id, UniqueFunction<void(Live&)> fn) {
+  auto it = sagas_.find(id);
+  if (it == sagas_.end()) return;
+  Live& l = *it->second;
+  if (l.writing) {
+    l.waiting.push_back(std::move(fn));
+    return;
+  }
+  fn(l);
+}
+
+void SagaService::Watch(const std::string& workflow_id, const std::string& saga_id) {
+  if (workflow_id.empty()) return;
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  by_workflow_[workflow_id] = saga_id;
+}
+
+std::int64_t SagaService::NowUs() const { return ToUs(clock_.Now()); }
+
+void SagaService::Persist(Live& l, bool with_spec, UniqueFunction<void(Live&, Status)> after) {
+  l.record.updated_at_us = NowUs();
+  l.writing = true;
+  const std::string id = l.record.id;
+  auto finish = [this, id, after = std::move(after)](Status st) mutable {
+    Post([this, id, st = std::move(st), after = std::move(after)]() mutable {
+      auto it = sagas_.find(id);
+      if (it == sagas_.end()) return;
+      Live& cur = *it->second;
+      cur.writing = false;
+      if (st) Settled(cur);
+      if (!st) logger_.Error("saga {}: its state ({}) was not stored: {}", id, saga::SagaStateName(cur.record.state), st.error().message());
+      after(cur, std::move(st));
+      // `after` may have dropped the saga (a submit that was not stored): look it up again.
+      for (auto again = sagas_.find(id); again != sagas_.end();) {
+        Live& next_l = *again->second;
+        if (next_l.writing || next_l.waiting.empty()) break;
+        auto next = std::move(next_l.waiting.front());
+        next_l.waiting.pop_front();
+        next(next_l);
+        again = sagas_.find(id);
+      }
+    });
+  };
+  if (store_ == nullptr) return finish(OkStatus());
+  store::StoreBatch batch;
+  batch.mutations.push_back(
+      store::TableMutation::Put(std::string(saga::kSagasTable), id, saga::EncodeSagaRecord(l.record)));
+  if (with_spec) {
+    batch.mutations.push_back(store::TableMutation::Put(std::string(saga::kSagaSpecsTable), id,
+                                                        saga::EncodeSagaSpec(*l.definition, l.input)));
+  }
+  store_->Commit(std::move(batch), std::move(finish));
+}
+
+// After a durable transition: waiters, the event, the metrics, and no more watching of a
+// finished saga's workflows.
+void SagaService::Settled(Live& l) {
+  const saga::SagaState state = l.record.state;
+  {
+    std::lock_guard<std::mutex> lock(settled_mu_);
+    states_[l.record.id] = state;
+  }
+  settled_cv_.notify_all();
+  if (l.published == state) return;
+  l.published = state;
+  switch (state) {
+    case saga::SagaState::kCompleted: ++metrics_->completed; break;
+    case saga::SagaState::kCompensated: ++metrics_->compensated; break;
+    case saga::SagaState::kCompensationFailed: ++metrics_->compensation_failed; break;
+    case saga::SagaState::kPendingCompensation: ++metrics_->pending; break;
+    default: break;
+  }
+  if (saga::IsTerminal(state)) {
+    std::lock_guard<std::mutex> lock(watch_mu_);
+    by_workflow_.erase(l.record.forward_id);
+    by_workflow_.erase(l.record.compensation_id);
+  }
+  Publish(l);
+}
+
+void SagaService::Publish(Live& l) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  if (!listener_) return;
+  engine::Event e;
+  e.kind = engine::EventKind::kSaga;
+  e.workflow_id = l.record.id;
+  e.time = FromUs(l.record.updated_at_us);
+  e.error = l.record.failure_reason;
+  e.payload = boost::json::object{{"event", "saga." + std::string(saga::SagaStateName(l.record.state))},
+                                  {"saga_id", l.record.id},
+                                  {"name", l.record.name},
+                                  {"state", saga::SagaStateName(l.record.state)},
+                                  {"failed_step", l.record.failed_step},
+                                  {"workflow_id", l.record.forward_id},
+                                  {"compensation_workflow_id", l.record.compensation_id}};
+  listener_(e);
+}
+
+const std::vector<std::string>& SagaService::EventNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (std::size_t s = 0; s < saga::kSagaStateCount; ++s) {
+      out.push_back("saga." + std::string(saga::SagaStateName(static_cast<saga::SagaState>(s))));
+    }
+    for (std::string_view prefix : {"saga.step.", "saga.compensation."}) {
+      for (std::size_t t = 0; t < engine::kTaskStateCount; ++t) {
+        out.push_back(std::string(prefix) + std::string(engine::TaskStateName(static_cast<engine::TaskState>(t))));
+      }
+    }
+    return out;
+  }();
+  return names;
+}
+
+// ---- requests ----
+
+Status SagaService::CheckCompensations(const saga::SagaDefinition& d) const {
+  const auto steps = d.Steps();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (!d.compensations.contains(steps[i])) continue;
+    auto task = saga::CompensationTask(d, steps[i], {});
+    if (!task) {
+      return MakeError(Error(ErrorCode::kInvalidArgument, "saga spec is invalid: a compensate block",
+                             {ErrorDetail{IndexPath("tasks", i) + ".compensate.config", task.error().message()}}));
+    }
+    Document doc;
+    doc.root = boost::json::object{{"name", "compensation-check"}, {"tasks", boost::json::array{std::move(*task)}}};
+    auto plan = workflows_.Compile(doc);
+    if (!plan) return MakeError(UnderCompensate(plan.error(), i));
+  }
+  return OkStatus();
+}
+
+void SagaService::Submit(std::string_view spec, DocumentFormat format, JsonDone done) {
+  if (stopped_) return done(MakeError(Unavailable()));
+  auto doc = workflows_.ReadSpec(spec, format);
+  if (!doc) return done(MakeError(doc.error()));
+  Diagnostics diag(&*doc);
+  saga::SagaDefinition d = saga::TakeSagaKeys(*doc, diag);
+  if (!diag.empty()) return done(MakeError(diag.ToError("saga spec")));
+  // Ids first: the forward workflow carries its saga's id in its metadata.
+  const std::string forward_id = engine_.NewWorkflowId();
+  const std::string id = "saga-" + forward_id.substr(3);
+  auto& root = doc->root.as_object();
+  boost::json::value& metadata = root["metadata"];
+  if (metadata.is_null()) metadata = boost::json::object();
+  if (auto* m = metadata.if_object()) {
+    (*m)[saga::kSagaMetadataKey] = id;
+    (*m)[saga::kSagaRoleMetadataKey] = "forward";
+  }
+  auto plan = workflows_.Compile(*doc);
+  if (!plan) return done(MakeError(plan.error()));
+  d.workflow = root;
+  if (Status ok = CheckCompensations(d); !ok) return done(MakeError(ok.error()));
+
+  auto l = std::make_unique<Live>();
+  l->record.id = id;
+  l->record.name = d.name;
+  l->record.forward_id = forward_id;
+  l->record.created_at_us = NowUs();
+  if (d.timeout) l->record.deadline_us = l->record.created_at_us + d.timeout->count() * 1000;
+  l->input = (*plan)->spec().input;
+  l->definition = std::make_shared<const saga::SagaDefinition>(std::move(d));
+  ++metrics_->submitted;
+  Post([this, l = std::move(l), plan = std::move(*plan), done = std::move(done)]() mutable {
+    if (stopped_) return done(MakeError(Unavailable()));
+    const std::string saga_id = l->record.id;
+    Live& live = *l;
+    sagas_[saga_id] = std::move(l);
+    Watch(live.record.forward_id, "+" + saga_id);
+    Persist(live, true, [this, plan = std::move(plan), done = std::move(done)](Live& w, Status st) mutable {
+      if (!st) {
+        std::lock_guard<std::mutex> lock(watch_mu_);
+        by_workflow_.erase(w.record.forward_id);
+        done(MakeError(ErrorCode::kUnavailable, "the saga was not stored, so it was not accepted: " + st.error().message()));
+        const std::string dropped = w.record.id;
+        sagas_.erase(dropped);  // w dies here: last
+        return;
+      }
+      SubmitForward(w, std::move(plan), std::move(done));
+    });
+  });
+}
+
+Result<boost::json::object> SagaService::Get(const std::string& id) {
+  if (stopped_) return MakeError(Unavailable());
+  std::promise<Result<boost::json::object>> promise;
+  auto future = promise.get_future();
+  Post([this, id, &promise] {
+    auto it = sagas_.find(id);
+    if (it == sagas_.end()) return promise.set_value(MakeError(UnknownSaga(id)));
+    promise.set_value(View(*it->second));
+  });
+  return future.get();
+}
+
+Result<boost::json::object> SagaService::List(std::optional<saga::SagaState> state, std::size_t limit,
+                                              std::size_t offset) {
+  if (stopped_) return MakeError(Unavailable());
+  std::promise<boost::json::object> promise;
+  auto future = promise.get_future();
+  Post([&] {
+    boost::json::array items;
+    std::size_t total = 0;
+    for (const auto& [id, l] : sagas_) {  // ids are uuidv7: creation order
+      if (state && l->record.state != *state) continue;
+      if (total++ < offset || items.size() >= limit) continue;
+      items.emplace_back(boost::json::object{{"saga_id", id},
+                                             {"name", l->record.name},
+                                             {"state", saga::SagaStateName(l->record.state)},
+                                             {"created_at", TimeOrNull(l->record.created_at_us)},
+                                             {"completed_at", TimeOrNull(l->record.finished_at_us)}});
+    }
+    promise.set_value(boost::json::object{{"items", std::move(items)},
+                                          {"total", total},
+                                          {"limit", limit},
+                                          {"offset", offset}});
+  });
+  return future.get();
+}
+
+void SagaService::Compensate(const std::string& id, std::string reason, JsonDone done) {
+  if (stopped_) return done(MakeError(Unavailable()));
+  Post([this, id, reason = std::move(reason), done = std::move(done)]() mutable {
+    if (!sagas_.contains(id)) return done(MakeError(UnknownSaga(id)));
+    WithSaga(id, [this, reason = std::move(reason), done = std::move(done)](Live& s) mutable {
+      const saga::SagaState state = s.record.state;
+      if (reason.empty()) reason = "compensation requested";
+      if (state == saga::SagaState::kRunning || state == saga::SagaState::kCreated) {
+        s.record.compensation_requested = true;
+        s.record.reason = reason;
+        s.record.state = saga::SagaState::kCompensating;
+        Persist(s, false, [this, done = std::move(done)](Live& w, Status st) mutable {
+          if (!st) return done(MakeError(ErrorCode::kUnavailable, st.error().message()));
+          done(boost::json::object{{"saga_id", w.record.id}, {"state", saga::SagaStateName(w.record.state)}});
+          const std::string forward = w.record.forward_id;
+          engine_.CancelAsync(forward, [this, forward](Status cancelled) {
+            // Already finished: its end may have been handled while the saga was running.
+            if (!cancelled) OnWorkflowFinished(forward);
+          });
+        });
+        return;
+      }
+      if (state == saga::SagaState::kPendingCompensation) {
+        s.record.compensation_requested = true;
+        s.record.reason = reason;
+        return StartCompensation(s, std::move(done));
+      }
+      done(MakeError(ErrorCode::kFailedPrecondition,
+                     "saga " + s.record.id + " is " + std::string(saga::SagaStateName(state)) +
+                         "; compensate needs it running or pending-compensation"));
+    });
+  });
+}
+
+void SagaService::Recover(const std::string& id, JsonDone done) {
+  if (stopped_) return done(MakeError(Unavailable()));
+  Post([this, id, done = std::move(done)]() mutable {
+    if (!sagas_.contains(id)) return done(MakeError(UnknownSaga(id)));
+    WithSaga(id, [this, done = std::move(done)](Live& s) mutable {
+      if (s.record.state != saga::SagaState::kCompensationFailed) {
+        return done(MakeError(ErrorCode::kFailedPrecondition,
+                              "saga " + s.record.id + " is " + std::string(saga::SagaStateName(s.record.state)) +
+                                  "; recover needs it compensation-failed"));
+      }
+      StartCompensation(s, std::move(done));
+    });
+  });
+}
+
+Result<boost::json::object> SagaService::Wait(const std::string& id, std::chrono::milliseconds timeout) {
+  {
+    std::unique_lock<std::mutex> lock(settled_mu_);
+    auto settled = [&] {
+      if (stopped_) return true;
+      auto it = states_.find(id);
+      if (it == states_.end()) return true;  // unknown: Get says so
+      return saga::IsTerminal(it->second) || it->second == saga::SagaState::kPendingCompensation;
+    };
+    if (!settled_cv_.wait_for(lock, timeout, settled)) {
+      return MakeError(ErrorCode::kDeadlineExceeded, "saga " + id + " did not settle within the wait");
+    }
+  }
+  return Get(id);
+}
+
+// ---- views ----
+
+boost::json::object SagaService::View(Live& l) {
+  const saga::SagaRecord& r = l.record;
+  boost::json::array steps, completed, compensated;
+  boost::json::object results;
+  // Before the forward workflow ended, its tasks are the steps; a running compensation's
+  // tasks say where each compensation is.
+  std::map<std::string, const engine::TaskStatus*> comp_tasks;
+  std::optional<engine::WorkflowStatus> forward, comp;
+  if (r.steps.empty()) {
+    if (auto st = engine_.Get(r.forward_id)) forward = std::move(*st);
+  }
+  if (r.state == saga::SagaState::kCompensating && !r.compensation_id.empty()) {
+    if (auto st = engine_.Get(r.compensation_id)) comp = std::move(*st);
+  }
+  if (comp) {
+    for (const auto& t : comp->tasks) comp_tasks[t.id] = &t;
+  }
+  auto compensation_json = [&](const std::string& step, saga::CompensationState state, int attempts,
+                               const std::string& error, std::int64_t at) {
+    if (!l.definition->compensations.contains(step)) return boost::json::value(nullptr);
+    if (auto it = comp_tasks.find(step); it != comp_tasks.end() && state == saga::CompensationState::kPending) {
+      const engine::TaskStatus& t = *it->second;
+      if (t.state == engine::TaskState::kRunning || t.state == engine::TaskState::kQueued ||
+          t.state == engine::TaskState::kReady) {
+        state = saga::CompensationState::kRunning;
+      }
+      attempts += t.attempts;
+      if (!t.error.empty()) return boost::json::value(boost::json::object{
+          {"state", saga::CompensationStateName(state)}, {"attempts", attempts}, {"error", t.error}, {"compensated_at", TimeOrNull(at)}});
+    }
+    return boost::json::value(boost::json::object{{"state", saga::CompensationStateName(state)},
+                                                  {"attempts", attempts},
+                                                  {"error", error},
+                                                  {"compensated_at", TimeOrNull(at)}});
+  };
+  if (!r.steps.empty()) {
+    for (const auto& s : r.steps) {
+      if (s.state == "completed") {
+        completed.emplace_back(s.id);
+        results[s.id] = s.output;
+      }
+      steps.emplace_back(boost::json::object{
+          {"id", s.id}, {"state", s.state}, {"attempts", s.attempts}, {"error", s.error},
+          {"compensation", compensation_json(s.id, s.compensation, s.compensation_attempts, s.compensation_error,
+                                             s.compensated_at_us)}});
+    }
+  } else {
+    for (const auto& id : l.definition->Steps()) {
+      boost::json::object step{{"id", id}, {"state", "pending"}, {"attempts", 0}, {"error", ""}};
+      if (forward) {
+        for (const auto& t : forward->tasks) {
+          if (t.id != id) continue;
+          step["state"] = engine::TaskStateName(t.state);
+          step["attempts"] = t.attempts;
+          step["error"] = t.error;
+          if (t.state == engine::TaskState::kCompleted) {
+            completed.emplace_back(id);
+            results[id] = t.output;
+          }
+        }
+      }
+      step["compensation"] = compensation_json(id, saga::CompensationState::kNone, 0, "", 0);
+      steps.emplace_back(std::move(step));
+    }
+  }
+  for (const auto& s : r.compensated) compensated.emplace_back(s);
+  boost::json::object out{{"saga_id", r.id},
+                          {"name", r.name},
+                          {"state", saga::SagaStateName(r.state)},
+                          {"policy", saga::PolicyName(l.definition->policy)},
+                          {"completed_steps", std::move(completed)},
+                          {"compensated_steps", std::move(compensated)},
+                          {"failed_step", r.failed_step},
+                          {"failure_reason", r.failure_reason},
+                          {"step_results", std::move(results)},
+                          {"created_at", TimeOrNull(r.created_at_us)},
+                          {"updated_at", TimeOrNull(r.updated_at_us)},
+                          {"started_at", TimeOrNull(r.started_at_us)},
+                          {"completed_at", TimeOrNull(r.finished_at_us)},
+                          {"workflow_id", r.forward_id},
+                          {"compensation_workflow_id", r.compensation_id},
+                          {"compensation_round", r.round},
+                          {"compensation_requested", r.compensation_requested},
+                          {"compensation_skipped", r.compensation_skipped},
+                          {"reason", r.reason},
+                          {"deadline", TimeOrNull(r.deadline_us)},
+                          {"compensation_deadline", TimeOrNull(r.compensation_deadline_us)},
+                          {"steps", std::move(steps)}};
+  return out;
+}
+
+// ---- metrics ----
+
+metrics::Collector SagaService::Collector() {
+  Metrics* m = metrics_.get();
+  return [m](metrics::TextWriter& w) {
+    w.Family("goclaw_sagas_submitted_total", "counter", "Sagas accepted.");
+    w.Sample("goclaw_sagas_submitted_total", {}, static_cast<double>(m->submitted.load()));
+    w.Family("goclaw_sagas_total", "counter", "Sagas that reached a settled state, by outcome.");
+    w.Sample("goclaw_sagas_total", {{"outcome", "completed"}}, static_cast<double>(m->completed.load()));
+    w.Sample("goclaw_sagas_total", {{"outcome", "compensated"}}, static_cast<double>(m->compensated.load()));
+    w.Sample("goclaw_sagas_total", {{"outcome", "compensation-failed"}},
+             static_cast<double>(m->compensation_failed.load()));
+    w.Sample("goclaw_sagas_total", {{"outcome", "pending-compensation"}}, static_cast<double>(m->pending.load()));
+    w.Family("goclaw_saga_compensations_total", "counter", "Step compensations that ended, by result.");
+    w.Sample("goclaw_saga_compensations_total", {{"result", "compensated"}},
+             static_cast<double>(m->steps_compensated.load()));
+    w.Sample("goclaw_saga_compensations_total", {{"result", "failed"}}, static_cast<double>(m->steps_failed.load()));
+    w.Family("goclaw_saga_compensation_retries_total", "counter", "Compensation attempts after a step's first.");
+    w.Sample("goclaw_saga_compensation_retries_total", {}, static_cast<double>(m->retries.load()));
+    w.Family("goclaw_saga_compensation_duration_seconds", "histogram",
+             "From a compensation round's start to the saga compensated.");
+    std::lock_guard<std::mutex> lock(m->mu);
+    w.Histogram("goclaw_saga_compensation_duration_seconds", {}, m->latency);
+  };
+}
+
+}  // namespace goclaw::service

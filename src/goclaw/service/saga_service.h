@@ -1,0 +1,154 @@
+// Sagas as an application service (docs/design/saga.md), for every transport (REST in
+// api/http/saga_routes.cc; the CLI through it). A saga runs as two kinds of engine workflow:
+// the forward workflow (the saga's steps, compensate blocks removed) and, after a failure, a
+// timeout, a cancel or a request, one compensation workflow per round (compensation_plan.h) —
+// so steps and compensations get lanes, retries, timeouts, logs and crash recovery from the
+// engine. This service owns the saga's own state (saga/saga_record.h), and every transition is
+// durable before it is acted on:
+//
+//   submit:   record (created, forward id chosen) -> forward workflow submitted -> running
+//   forward ended (observed once durable): completed | compensating | pending-compensation |
+//             compensation-failed (policy skip)
+//   compensating: record (round n, compensation id chosen) -> compensation workflow submitted
+//   compensation ended: compensated | compensation-failed (POST recover starts round n + 1)
+//
+// Workflow ids are chosen before their submit and stored, so after a crash at any point the
+// saga finds its workflows (or submits them) and resumes forward or backward where it stopped.
+// Compensations carry the idempotency key "<saga id>/<step>/compensate" on every attempt.
+//
+// Errors: kInvalidArgument (+ kReasonMalformed when the body does not parse) with field paths,
+// kNotFound for unknown sagas, kFailedPrecondition for compensate/recover in the wrong state,
+// kUnavailable when the store cannot write or the service stopped.
+//
+// Thread-safety: every method may be called from any thread; the saga logic runs on one
+// thread of its own (a SerialWorker), so no saga is changed by two threads. Get, List and Wait
+// block on that thread (not from an engine callback). Shutdown before the engine goes.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <boost/json/object.hpp>
+
+#include "goclaw/core/clock.h"
+#include "goclaw/core/document.h"
+#include "goclaw/core/timer_queue.h"
+#include "goclaw/engine/engine.h"
+#include "goclaw/log/log.h"
+#include "goclaw/metrics/collector_registry.h"
+#include "goclaw/metrics/histogram.h"
+#include "goclaw/saga/saga_record.h"
+#include "goclaw/service/engine_session_backend.h"
+#include "goclaw/service/workflow_service.h"
+#include "goclaw/store/store.h"
+
+namespace goclaw::service {
+
+using JsonDone = UniqueFunction<void(Result<boost::json::object>)>;
+
+// Sagas returned by one List call at most.
+inline constexpr std::size_t kMaxSagaListLimit = 1000;
+
+class SagaService {
+ public:
+  // Loads the stored sagas (null store: nothing persisted), observes the engine, and resumes
+  // every unfinished saga (after Engine::Resume).
+  static Result<std::unique_ptr<SagaService>> Create(engine::Engine& engine, WorkflowService& workflows,
+                                                     store::Store* store, log::Logger logger);
+  ~SagaService();
+  SagaService(const SagaService&) = delete;
+  SagaService& operator=(const SagaService&) = delete;
+
+  // A saga spec (saga/saga_definition.h); done({saga_id, name, status, created_at}) once it is
+  // durable and its forward workflow is.
+  void Submit(std::string_view spec, DocumentFormat format, JsonDone done);
+  // {saga_id, name, state, policy, completed_steps, compensated_steps, failed_step,
+  //  failure_reason, step_results, created_at, updated_at, started_at, completed_at,
+  //  workflow_id, compensation_workflow_id, compensation_round, steps: [{id, state, attempts,
+  //  error, compensation: {state, attempts, error}}], ...}
+  Result<boost::json::object> Get(const std::string& id);
+  // {items: [{saga_id, name, state, created_at, completed_at}], total, limit, offset}, oldest first.
+  Result<boost::json::object> List(std::optional<saga::SagaState> state, std::size_t limit, std::size_t offset);
+  // Running: cancels the forward workflow, then compensates what completed; pending-
+  // compensation: compensates. done({saga_id, state}) once that is durable.
+  void Compensate(const std::string& id, std::string reason, JsonDone done);
+  // compensation-failed: a new round for the steps not yet compensated.
+  void Recover(const std::string& id, JsonDone done);
+  // Blocks until the saga settles (a terminal state or pending-compensation) or `timeout`
+  // passes (kDeadlineExceeded); then Get.
+  Result<boost::json::object> Wait(const std::string& id, std::chrono::milliseconds timeout);
+
+  // Saga events (engine::EventKind::kSaga, workflow_id = the saga id, payload {"event":
+  // "saga.<state>" | "saga.step.<task state>" | "saga.compensation.<task state>", ...}), once
+  // durable, on service or engine threads: quick.
+  using EventListener = std::function<void(const engine::Event&)>;
+  void SetEventListener(EventListener listener);
+  // goclaw_sagas_total{outcome}, goclaw_saga_compensations_total{result},
+  // goclaw_saga_compensation_retries_total, goclaw_saga_compensation_duration_seconds.
+  metrics::Collector Collector();
+
+  // Stops observing the engine and refuses new requests; work in flight finishes. Idempotent.
+  void Shutdown();
+
+  // Every event name a saga event may carry, for subscribers' filters.
+  static const std::vector<std::string>& EventNames();
+
+ private:
+  class Observer;
+  struct Live;
+  struct Metrics;
+  SagaService(engine::Engine& engine, WorkflowService& workflows, store::Store* store, log::Logger logger);
+
+  // Worker-thread parts (saga_service.cc, saga_transitions.cc).
+  void Post(UniqueFunction<void()> fn);
+  void WithSaga(const std::string& id, UniqueFunction<void(Live&)> fn);
+  void Persist(Live& l, bool with_spec, UniqueFunction<void(Live&, Status)> after);
+  void Settled(Live& l);
+  void Watch(const std::string& workflow_id, const std::string& saga_id);
+  void SubmitForward(Live& l, std::shared_ptr<const dag::Plan> plan, JsonDone reply);
+  void ForwardEnded(Live& l);
+  void StartCompensation(Live& l, JsonDone reply);
+  void SubmitCompensation(Live& l);
+  void CompensationEnded(Live& l);
+  void Reconcile(Live& l);
+  void ArmDeadline(Live& l);
+  void ArmCompensationDeadline(Live& l);
+  void OnWorkflowFinished(const std::string& workflow_id);
+  void Publish(Live& l);
+  boost::json::object View(Live& l);
+  Result<std::shared_ptr<const dag::Plan>> CompileForward(const Live& l) const;
+  Status CheckCompensations(const saga::SagaDefinition& d) const;
+  std::int64_t NowUs() const;
+
+  engine::Engine& engine_;
+  WorkflowService& workflows_;
+  store::Store* store_;
+  log::Logger logger_;
+  SystemClock clock_;
+  std::unique_ptr<ThreadTimerQueue> timers_;
+  std::unique_ptr<SerialWorker> worker_;
+  std::uint64_t observer_ = 0;
+  std::atomic<bool> stopped_{false};
+  std::unique_ptr<Metrics> metrics_;
+
+  std::map<std::string, std::unique_ptr<Live>> sagas_;  // worker thread only
+
+  std::mutex watch_mu_;  // the observer's lookup: workflow id -> saga id
+  std::unordered_map<std::string, std::string> by_workflow_;
+  EventListener listener_;  // set before use (server wiring), read under watch_mu_
+
+  std::mutex settled_mu_;  // Wait: the saga states that settled, as last persisted
+  std::condition_variable settled_cv_;
+  std::unordered_map<std::string, saga::SagaState> states_;
+};
+
+}  // namespace goclaw::service

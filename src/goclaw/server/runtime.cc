@@ -3,16 +3,18 @@
 
 #include "goclaw/lane/lane_metrics.h"
 #include "goclaw/service/engine_collector.h"
+#include "goclaw/saga/saga_record.h"
 #include "goclaw/signal/session_tables.h"
 #include "goclaw/store/store_metrics.h"
 
 namespace goclaw::server {
 namespace {
 
-// Every table a module keeps in the store: the engine's and the session router's.
+// Every table a module keeps in the store: the engine's, the session router's and the sagas'.
 std::vector<store::TableSpec> StoreTables() {
   std::vector<store::TableSpec> tables = engine::StoreTables();
   for (auto& t : signal::SessionTables()) tables.push_back(std::move(t));
+  for (auto& t : saga::SagaTables()) tables.push_back(std::move(t));
   return tables;
 }
 

@@ -16,6 +16,7 @@
 #include "goclaw/service/admin_service.h"
 #include "goclaw/service/health_service.h"
 #include "goclaw/service/lane_service.h"
+#include "goclaw/service/saga_service.h"
 #include "goclaw/service/session_service.h"
 #include "goclaw/service/signal_service.h"
 #include "goclaw/service/workflow_service.h"
@@ -46,6 +47,7 @@ class Server::Impl {
     signals_ = std::make_unique<service::SignalService>(engine);
     GOCLAW_ASSIGN_OR_RETURN(sessions_, service::SessionService::Create(engine, *workflows_, config, runtime_->store(),
                                                                        logger("signal")));
+    GOCLAW_ASSIGN_OR_RETURN(sagas_, service::SagaService::Create(engine, *workflows_, runtime_->store(), logger("saga")));
     admin_ = std::make_unique<service::AdminService>(runtime_->store(), engine, runtime_->data_dir());
     health_ = std::make_unique<service::HealthService>(
         engine, *admin_,
@@ -56,6 +58,9 @@ class Server::Impl {
     metrics::CollectorRegistry& collectors = runtime_->collectors();
     collectors.Add("http", api::http::HttpCollector(http_metrics_));
     collectors.Add("ws", api::http::EventHubCollector(*events_));
+    collectors.Add("saga", sagas_->Collector());
+    api::http::EventHub* hub = events_.get();
+    sagas_->SetEventListener([hub](const engine::Event& e) { hub->Publish(e); });
     collectors.Add("process", metrics::ProcessCollector(std::string(kVersion)));
 
     api::http::ApiContext ctx;
@@ -63,6 +68,7 @@ class Server::Impl {
     ctx.lanes = lanes_.get();
     ctx.signals = signals_.get();
     ctx.sessions = sessions_.get();
+    ctx.sagas = sagas_.get();
     ctx.health = health_.get();
     ctx.admin = admin_.get();
     ctx.events = events_.get();
@@ -72,6 +78,7 @@ class Server::Impl {
     api::http::AddLaneRoutes(*router, ctx);
     api::http::AddSignalRoutes(*router, ctx);
     api::http::AddSessionRoutes(*router, ctx);
+    api::http::AddSagaRoutes(*router, ctx);
     api::http::AddHealthRoutes(*router, ctx);
     api::http::AddMetricsRoute(*router, ctx);
     api::http::AddAdminRoutes(*router, ctx);
@@ -118,8 +125,10 @@ class Server::Impl {
     if (left > 0) logger_.Warn("{} task attempts still running; they run again after a restart", left);
     logger_.Info("draining requests for up to {}", FormatDuration(config_.server.drain_timeout));
     http_->Shutdown(config_.server.drain_timeout);
+    if (sagas_) sagas_->SetEventListener(nullptr);  // the hub goes next
     events_.reset();
     if (sessions_) sessions_->Shutdown();  // no run starts while the engine stops
+    if (sagas_) sagas_->Shutdown();        // nor a saga's workflow
     // The services stay until the Impl goes: the engine may still call their callbacks while it
     // stops (a cancel that became durable).
     runtime_->Shutdown();
@@ -131,8 +140,10 @@ class Server::Impl {
     // Also after a failed Init: what listens to the engine goes first, then the engine, before
     // the services its callbacks may reach.
     http_.reset();
+    if (sagas_) sagas_->SetEventListener(nullptr);
     events_.reset();
     sessions_.reset();  // it observes the engine
+    sagas_.reset();     // so does it
     runtime_.reset();
   }
 
@@ -144,6 +155,7 @@ class Server::Impl {
   std::unique_ptr<service::LaneService> lanes_;
   std::unique_ptr<service::SignalService> signals_;
   std::unique_ptr<service::SessionService> sessions_;  // observes the engine: stopped before it
+  std::unique_ptr<service::SagaService> sagas_;        // the same
   std::unique_ptr<service::AdminService> admin_;
   std::unique_ptr<service::HealthService> health_;
   api::http::HttpMetrics http_metrics_;         // before the runtime: its collectors read it

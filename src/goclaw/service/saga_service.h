@@ -101,6 +101,7 @@ class SagaService {
 
   // Every event name a saga event may carry, for subscribers' filters.
   static const std::vector<std::string>& EventNames();
+  static constexpr std::size_t kEventNameCount = saga::kSagaStateCount + 2 * engine::kTaskStateCount;
 
  private:
   class Observer;

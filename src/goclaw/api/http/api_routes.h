@@ -12,6 +12,9 @@
 //   POST|GET /api/v1/workflows/{id}/signals      send a durable signal (202); its history
 //   POST  /api/v1/sessions/{key}/input           a session input, by the session's queue mode
 //   GET   /api/v1/sessions, /api/v1/sessions/{key}
+//   POST  /api/v1/sagas                          submit a saga (steps with compensations)
+//   GET   /api/v1/sagas, /api/v1/sagas/{id}      list (state, limit, offset); status (wait)
+//   POST  /api/v1/sagas/{id}/compensate|recover  202; 409 in the wrong state
 //   GET   /api/v1/lanes, GET|PATCH /api/v1/lanes/{name}
 //   GET   /health, /ready, /status
 //   POST  /api/v1/admin/snapshot                 online snapshot of the store into a directory
@@ -32,6 +35,7 @@
 #include "goclaw/service/admin_service.h"
 #include "goclaw/service/health_service.h"
 #include "goclaw/service/lane_service.h"
+#include "goclaw/service/saga_service.h"
 #include "goclaw/service/session_service.h"
 #include "goclaw/service/signal_service.h"
 #include "goclaw/service/workflow_service.h"
@@ -46,6 +50,7 @@ struct ApiContext {
   service::LaneService* lanes = nullptr;          // /api/v1/lanes...
   service::SignalService* signals = nullptr;      // /api/v1/workflows/{id}/signals
   service::SessionService* sessions = nullptr;    // /api/v1/sessions...
+  service::SagaService* sagas = nullptr;          // /api/v1/sagas...
   service::HealthService* health = nullptr;       // /health, /ready, /status; the API's version
   service::AdminService* admin = nullptr;         // /api/v1/admin/...
   EventHub* events = nullptr;                     // /ws/events
@@ -56,6 +61,7 @@ void AddWorkflowRoutes(Router& router, const ApiContext& ctx);
 void AddLaneRoutes(Router& router, const ApiContext& ctx);
 void AddSignalRoutes(Router& router, const ApiContext& ctx);
 void AddSessionRoutes(Router& router, const ApiContext& ctx);
+void AddSagaRoutes(Router& router, const ApiContext& ctx);
 void AddHealthRoutes(Router& router, const ApiContext& ctx);
 void AddMetricsRoute(Router& router, const ApiContext& ctx);
 void AddAdminRoutes(Router& router, const ApiContext& ctx);

@@ -16,12 +16,14 @@
 #include "goclaw/api/http/request_parsing.h"
 #include "goclaw/core/json_format.h"
 #include "goclaw/engine/status_json.h"
+#include "goclaw/service/saga_service.h"
 
 namespace goclaw::api::http {
 namespace {
 
 constexpr std::size_t kSignalBase = engine::kWorkflowStateCount + engine::kTaskStateCount;
-constexpr std::size_t kKinds = kSignalBase + engine::kSignalStateCount;
+constexpr std::size_t kSagaBase = kSignalBase + engine::kSignalStateCount;
+constexpr std::size_t kKinds = kSagaBase + service::SagaService::kEventNameCount;
 constexpr std::size_t kMaxIds = 1000;       // workflow ids in one subscribe
 constexpr std::size_t kMaxStashed = 65536;  // live events held back while a replay runs
 using KindSet = std::bitset<kKinds>;
@@ -47,6 +49,17 @@ std::optional<KindSet> ParseKind(std::string_view kind) {
     }
     return std::nullopt;
   };
+  // Saga events by name ("saga.compensated"), or by prefix ("saga.*", "saga.step.*").
+  if (kind.rfind("saga.", 0) == 0) {
+    const auto& names = service::SagaService::EventNames();
+    const bool prefix = kind.back() == '*';
+    const std::string_view stem = prefix ? kind.substr(0, kind.size() - 1) : kind;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (prefix ? names[i].rfind(stem, 0) == 0 : names[i] == kind) out.set(kSagaBase + i);
+    }
+    if (out.none()) return std::nullopt;
+    return out;
+  }
   if (scope("workflow.", 0, engine::kWorkflowStateCount, engine::ParseWorkflowState) ||
       scope("task.", engine::kWorkflowStateCount, engine::kTaskStateCount, engine::ParseTaskState) ||
       scope("signal.", kSignalBase, engine::kSignalStateCount, signal_state)) {
@@ -55,12 +68,25 @@ std::optional<KindSet> ParseKind(std::string_view kind) {
   return std::nullopt;
 }
 
+// A saga event's name is in its payload (SagaService::EventNames).
+std::string SagaEventName(const engine::Event& e) {
+  const auto* o = e.payload.if_object();
+  const auto* name = o ? o->if_contains("event") : nullptr;
+  return name && name->is_string() ? std::string(name->get_string()) : std::string("saga");
+}
+
 std::string KindName(const engine::Event& e) {
+  if (e.kind == engine::EventKind::kSaga) return SagaEventName(e);
   if (e.kind == engine::EventKind::kSignal) return "signal." + std::string(e.to_name());
   return (e.is_task() ? "task." : "workflow.") + std::string(e.to_name());
 }
 
 std::size_t KindBit(const engine::Event& e) {
+  if (e.kind == engine::EventKind::kSaga) {
+    const auto& names = service::SagaService::EventNames();
+    const auto it = std::find(names.begin(), names.end(), SagaEventName(e));
+    return kSagaBase + static_cast<std::size_t>(std::min<std::ptrdiff_t>(it - names.begin(), names.size() - 1));
+  }
   if (e.kind == engine::EventKind::kSignal) return kSignalBase + std::min<std::size_t>(e.to, engine::kSignalStateCount - 1);
   if (!e.is_task()) return static_cast<std::size_t>(e.workflow_to());
   return engine::kWorkflowStateCount + static_cast<std::size_t>(e.task_to());

@@ -14,8 +14,11 @@
 //   {"type": "event", "kind": "task.completed", "seq": 7, "workflow_id": "wf-…", "task_id": "b",
 //    "from": "running", "to": "completed", "attempt": 1, "time": "…", "error": "…"}
 //   {"type": "error", "error": {"code": "BAD_REQUEST", "message": "…"}}  (subscription unchanged)
-// Kinds are "workflow.<state>", "task.<state>" (engine/states.h) and "signal.<state>" (pending,
-// delivered, acknowledged, expired: engine/signal_types.h), or "workflow.*" / "task.*" / "signal.*".
+// Kinds are "workflow.<state>", "task.<state>" (engine/states.h), "signal.<state>" (pending,
+// delivered, acknowledged, expired: engine/signal_types.h), or "workflow.*" / "task.*" / "signal.*";
+// and the saga events the server publishes here (service/saga_service.h: "saga.<state>",
+// "saga.step.<task state>", "saga.compensation.<task state>", or a prefix such as "saga.*"),
+// whose workflow_id is the saga id; `since` replays workflows' stored events only.
 // Events of one workflow arrive in seq order. A client that falls more than
 // server.ws_max_queued_bytes behind is disconnected with 1008 and a reason.
 //
@@ -53,6 +56,9 @@ class EventHub {
     std::uint64_t slow_disconnects = 0;    // clients closed for falling behind
   };
   Stats stats() const;
+
+  // Events from outside the engine (sagas), to the clients whose filters match; any thread.
+  void Publish(const engine::Event& e) { OnEvent(e); }
 
  private:
   class Client;

@@ -302,6 +302,10 @@ void SagaService::Submit(std::string_view spec, DocumentFormat format, JsonDone 
   l->record.name = d.name;
   l->record.forward_id = forward_id;
   l->record.created_at_us = NowUs();
+  // Running from its first record on: the forward workflow's id is in it, so a restart that
+  // finds no such workflow submits it.
+  l->record.state = saga::SagaState::kRunning;
+  l->record.started_at_us = l->record.created_at_us;
   if (d.timeout) l->record.deadline_us = l->record.created_at_us + d.timeout->count() * 1000;
   l->input = (*plan)->spec().input;
   l->definition = std::make_shared<const saga::SagaDefinition>(std::move(d));

@@ -94,22 +94,13 @@ void SagaService::SubmitForward(Live& l, std::shared_ptr<const dag::Plan> plan, 
           s.record.finished_at_us = NowUs();
           return Persist(s, false, [](Live&, Status) {});
         }
-        if (s.record.state != SagaState::kCreated) {
-          if (reply) reply(boost::json::object{});
-          return;
-        }
-        s.record.state = SagaState::kRunning;
-        s.record.started_at_us = NowUs();
-        Persist(s, false, [this, reply = std::move(reply)](Live& w, Status st) mutable {
-          ArmDeadline(w);
-          if (!reply) return;
-          if (!st) return reply(MakeError(ErrorCode::kUnavailable, st.error().message()));
-          reply(boost::json::object{{"saga_id", w.record.id},
-                                    {"name", w.record.name},
-                                    {"status", saga::SagaStateName(w.record.state)},
-                                    {"created_at", engine::FormatTime(FromUs(w.record.created_at_us))},
-                                    {"workflow_id", w.record.forward_id}});
-        });
+        ArmDeadline(s);
+        if (!reply) return;
+        reply(boost::json::object{{"saga_id", s.record.id},
+                                  {"name", s.record.name},
+                                  {"status", saga::SagaStateName(s.record.state)},
+                                  {"created_at", engine::FormatTime(FromUs(s.record.created_at_us))},
+                                  {"workflow_id", s.record.forward_id}});
       });
     });
   });

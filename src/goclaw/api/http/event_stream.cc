@@ -15,6 +15,7 @@
 #include "goclaw/api/http/http_message.h"
 #include "goclaw/api/http/request_parsing.h"
 #include "goclaw/core/json_format.h"
+#include "goclaw/core/text.h"
 #include "goclaw/engine/status_json.h"
 #include "goclaw/service/saga_service.h"
 
@@ -290,10 +291,12 @@ class EventHub::Client final : public WebSocketSession, public std::enable_share
         const boost::json::string* k = (*a)[i].if_string();
         std::optional<KindSet> bits = k ? ParseKind(*k) : std::nullopt;
         if (!bits) {
-          *error = "kinds[" + std::to_string(i) +
-                   "]: expected workflow.<state> (pending scheduled running completed failed "
+          *error = "kinds[" + std::to_string(i) + "]: unknown kind " + (k ? QuoteForMessage(*k) : std::string("(not a string)")) +
+                   "; expected workflow.<state> (pending scheduled running completed failed "
                    "cancelled), task.<state> (pending ready queued running retrying completed "
-                   "failed skipped cancelled), workflow.* or task.*";
+                   "failed skipped cancelled), signal.<state> (pending delivered acknowledged "
+                   "expired), saga.<state>, saga.step.<task state>, saga.compensation.<task state>, "
+                   "or a prefix ending in * (workflow.*, task.*, signal.*, saga.*)";
           return false;
         }
         sub.kinds |= *bits;

@@ -46,15 +46,15 @@ class SagaService::Observer final : public engine::RunObserver {
   bool WantsDurable() const override { return true; }
   void OnDurable(const engine::EventView& e) override {
     if (e.kind != engine::EventKind::kWorkflowState && e.kind != engine::EventKind::kTaskState) return;
+    if (s_.watched_.load(std::memory_order_acquire) == 0) return;  // no saga runs: one load per event
     std::string saga_id;
     bool forward = false;
     {
-      std::lock_guard<std::mutex> lock(s_.watch_mu_);
-      auto it = s_.by_workflow_.find(std::string(e.workflow_id));
+      std::shared_lock<std::shared_mutex> lock(s_.watch_mu_);
+      auto it = s_.by_workflow_.find(e.workflow_id);
       if (it == s_.by_workflow_.end()) return;
-      saga_id = it->second;
-      forward = saga_id.size() > 0 && saga_id[0] == '+';
-      if (forward) saga_id.erase(0, 1);
+      saga_id = it->second.saga_id;
+      forward = it->second.forward;
       if (e.kind == engine::EventKind::kTaskState && s_.listener_) {
         const auto to = static_cast<engine::TaskState>(e.to);
         if (to == engine::TaskState::kRunning || engine::IsTerminal(to)) {
@@ -107,12 +107,12 @@ Result<std::unique_ptr<SagaService>> SagaService::Create(engine::Engine& engine,
       s->states_[id] = l->record.state;
     }
     if (!saga::IsTerminal(l->record.state)) {
-      s->Watch(l->record.forward_id, "+" + id);
-      if (!l->record.compensation_id.empty()) s->Watch(l->record.compensation_id, id);
+      s->Watch(l->record.forward_id, id, true);
+      if (!l->record.compensation_id.empty()) s->Watch(l->record.compensation_id, id, false);
     }
     s->sagas_[id] = std::move(l);
   }
-  s->worker_ = std::make_unique<SerialWorker>();
+  s->inbox_ = std::make_shared<Inbox>();
   s->observer_ = engine.AddObserver(std::make_shared<Observer>(*s));
   // After the observer: a workflow that ends from now on is heard; one that ended before is
   // found by Reconcile (both are safe to see twice).
@@ -131,16 +131,23 @@ void SagaService::Shutdown() {
   if (stopped_.exchange(true)) return;
   engine_.RemoveObserver(observer_);
   timers_->Stop();
-  worker_.reset();  // runs what is queued (each sees stopped_), then joins
+  inbox_->Close();  // runs what is queued (each sees stopped_), then joins
   settled_cv_.notify_all();
 }
 
 void SagaService::SetEventListener(EventListener listener) {
-  std::lock_guard<std::mutex> lock(watch_mu_);
+  std::unique_lock<std::shared_mutex> lock(watch_mu_);
   listener_ = std::move(listener);
 }
 
-void SagaService::Post(UniqueFunction<void()> fn) { worker_->Post(std::move(fn)); }
+bool SagaService::Post(UniqueFunction<void()> fn) { return inbox_->Post(std::move(fn)); }
+
+UniqueFunction<void(Status)> SagaService::AfterCancel(const std::string& workflow_id) {
+  return [this, inbox = inbox_, workflow_id](Status cancelled) {
+    // Already finished: its end may have been handled while the saga was still running.
+    if (!cancelled) inbox->Post([this, workflow_id] { FinishedOnWorker(workflow_id); });
+  };
+}
 
 void SagaService::WithSaga(const std::string& id, UniqueFunction<void(Live&)> fn) {
   auto it = sagas_.find(id);
@@ -153,10 +160,11 @@ void SagaService::WithSaga(const std::string& id, UniqueFunction<void(Live&)> fn
   fn(l);
 }
 
-void SagaService::Watch(const std::string& workflow_id, const std::string& saga_id) {
+void SagaService::Watch(const std::string& workflow_id, const std::string& saga_id, bool forward) {
   if (workflow_id.empty()) return;
-  std::lock_guard<std::mutex> lock(watch_mu_);
-  by_workflow_[workflow_id] = saga_id;
+  std::unique_lock<std::shared_mutex> lock(watch_mu_);
+  by_workflow_[workflow_id] = Watched{saga_id, forward};
+  watched_.store(by_workflow_.size(), std::memory_order_release);
 }
 
 std::int64_t SagaService::NowUs() const { return ToUs(clock_.Now()); }
@@ -165,8 +173,8 @@ void SagaService::Persist(Live& l, bool with_spec, UniqueFunction<void(Live&, St
   l.record.updated_at_us = NowUs();
   l.writing = true;
   const std::string id = l.record.id;
-  auto finish = [this, id, after = std::move(after)](Status st) mutable {
-    Post([this, id, st = std::move(st), after = std::move(after)]() mutable {
+  auto finish = [this, inbox = inbox_, id, after = std::move(after)](Status st) mutable {
+    inbox->Post([this, id, st = std::move(st), after = std::move(after)]() mutable {
       auto it = sagas_.find(id);
       if (it == sagas_.end()) return;
       Live& cur = *it->second;
@@ -215,15 +223,16 @@ void SagaService::Settled(Live& l) {
     default: break;
   }
   if (saga::IsTerminal(state)) {
-    std::lock_guard<std::mutex> lock(watch_mu_);
+    std::unique_lock<std::shared_mutex> lock(watch_mu_);
     by_workflow_.erase(l.record.forward_id);
     by_workflow_.erase(l.record.compensation_id);
+    watched_.store(by_workflow_.size(), std::memory_order_release);
   }
   Publish(l);
 }
 
 void SagaService::Publish(Live& l) {
-  std::lock_guard<std::mutex> lock(watch_mu_);
+  std::shared_lock<std::shared_mutex> lock(watch_mu_);
   if (!listener_) return;
   engine::Event e;
   e.kind = engine::EventKind::kSaga;
@@ -315,11 +324,12 @@ void SagaService::Submit(std::string_view spec, DocumentFormat format, JsonDone 
     const std::string saga_id = l->record.id;
     Live& live = *l;
     sagas_[saga_id] = std::move(l);
-    Watch(live.record.forward_id, "+" + saga_id);
+    Watch(live.record.forward_id, saga_id, true);
     Persist(live, true, [this, plan = std::move(plan), done = std::move(done)](Live& w, Status st) mutable {
       if (!st) {
-        std::lock_guard<std::mutex> lock(watch_mu_);
+        std::unique_lock<std::shared_mutex> lock(watch_mu_);
         by_workflow_.erase(w.record.forward_id);
+        watched_.store(by_workflow_.size(), std::memory_order_release);
         done(MakeError(ErrorCode::kUnavailable, "the saga was not stored, so it was not accepted: " + st.error().message()));
         const std::string dropped = w.record.id;
         sagas_.erase(dropped);  // w dies here: last
@@ -334,11 +344,12 @@ Result<boost::json::object> SagaService::Get(const std::string& id) {
   if (stopped_) return MakeError(Unavailable());
   std::promise<Result<boost::json::object>> promise;
   auto future = promise.get_future();
-  Post([this, id, &promise] {
+  const bool posted = Post([this, id, &promise] {
     auto it = sagas_.find(id);
     if (it == sagas_.end()) return promise.set_value(MakeError(UnknownSaga(id)));
     promise.set_value(View(*it->second));
   });
+  if (!posted) return MakeError(Unavailable());
   return future.get();
 }
 
@@ -347,7 +358,7 @@ Result<boost::json::object> SagaService::List(std::optional<saga::SagaState> sta
   if (stopped_) return MakeError(Unavailable());
   std::promise<boost::json::object> promise;
   auto future = promise.get_future();
-  Post([&] {
+  const bool posted = Post([&] {
     boost::json::array items;
     std::size_t total = 0;
     for (const auto& [id, l] : sagas_) {  // ids are uuidv7: creation order
@@ -364,6 +375,7 @@ Result<boost::json::object> SagaService::List(std::optional<saga::SagaState> sta
                                           {"limit", limit},
                                           {"offset", offset}});
   });
+  if (!posted) return MakeError(Unavailable());
   return future.get();
 }
 
@@ -382,10 +394,7 @@ void SagaService::Compensate(const std::string& id, std::string reason, JsonDone
           if (!st) return done(MakeError(ErrorCode::kUnavailable, st.error().message()));
           done(boost::json::object{{"saga_id", w.record.id}, {"state", saga::SagaStateName(w.record.state)}});
           const std::string forward = w.record.forward_id;
-          engine_.CancelAsync(forward, [this, forward](Status cancelled) {
-            // Already finished: its end may have been handled while the saga was running.
-            if (!cancelled) OnWorkflowFinished(forward);
-          });
+          engine_.CancelAsync(forward, AfterCancel(forward));
         });
         return;
       }

@@ -33,6 +33,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -105,16 +106,21 @@ class SagaService {
 
  private:
   class Observer;
+  class Inbox;
   struct Live;
   struct Metrics;
   SagaService(engine::Engine& engine, WorkflowService& workflows, store::Store* store, log::Logger logger);
 
   // Worker-thread parts (saga_service.cc, saga_transitions.cc).
-  void Post(UniqueFunction<void()> fn);
+  bool Post(UniqueFunction<void()> fn);
+  // For engine callbacks: once `workflow_id`'s cancel is answered, an already finished
+  // workflow is handled as if its end had just been heard.
+  UniqueFunction<void(Status)> AfterCancel(const std::string& workflow_id);
+  void FinishedOnWorker(const std::string& workflow_id);
   void WithSaga(const std::string& id, UniqueFunction<void(Live&)> fn);
   void Persist(Live& l, bool with_spec, UniqueFunction<void(Live&, Status)> after);
   void Settled(Live& l);
-  void Watch(const std::string& workflow_id, const std::string& saga_id);
+  void Watch(const std::string& workflow_id, const std::string& saga_id, bool forward);
   void SubmitForward(Live& l, std::shared_ptr<const dag::Plan> plan, JsonDone reply);
   void ForwardEnded(Live& l);
   void StartCompensation(Live& l, JsonDone reply);
@@ -136,15 +142,27 @@ class SagaService {
   log::Logger logger_;
   SystemClock clock_;
   std::unique_ptr<ThreadTimerQueue> timers_;
-  std::unique_ptr<SerialWorker> worker_;
+  std::shared_ptr<Inbox> inbox_;  // the service's thread; engine and store callbacks share it
   std::uint64_t observer_ = 0;
   std::atomic<bool> stopped_{false};
   std::unique_ptr<Metrics> metrics_;
 
   std::map<std::string, std::unique_ptr<Live>> sagas_;  // worker thread only
 
-  std::mutex watch_mu_;  // the observer's lookup: workflow id -> saga id
-  std::unordered_map<std::string, std::string> by_workflow_;
+  // The observer's lookup: workflow id -> saga. Read by every shard thread on every event
+  // (shared), written by the service's thread; `watched_` (its size) lets the observer skip
+  // the lock while no saga runs.
+  mutable std::shared_mutex watch_mu_;
+  std::atomic<std::size_t> watched_{0};
+  struct Watched {
+    std::string saga_id;
+    bool forward = false;  // the saga's forward workflow, or one of its compensation rounds
+  };
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Watched, IdHash, std::equal_to<>> by_workflow_;
   EventListener listener_;  // set before use (server wiring), read under watch_mu_
 
   std::mutex settled_mu_;  // Wait: the saga states that settled, as last persisted

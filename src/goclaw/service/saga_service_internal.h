@@ -9,6 +9,34 @@
 
 namespace goclaw::service {
 
+// The service's thread, behind a lock: engine and store callbacks hold it (shared) and post to
+// it; once closed (Shutdown), what they post is dropped, never run — so a callback that
+// arrives after the service stopped, or is gone, touches nothing of it.
+class SagaService::Inbox {
+ public:
+  Inbox() : worker_(std::make_unique<SerialWorker>()) {}
+  // False (and `fn` dropped) once closed.
+  bool Post(UniqueFunction<void()> fn) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!worker_) return false;
+    worker_->Post(std::move(fn));
+    return true;
+  }
+  // Runs what is queued (its own posts are dropped), then joins.
+  void Close() {
+    std::unique_ptr<SerialWorker> worker;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      worker = std::move(worker_);
+    }
+    worker.reset();
+  }
+
+ private:
+  std::mutex mu_;
+  std::unique_ptr<SerialWorker> worker_;
+};
+
 struct SagaService::Live {
   saga::SagaRecord record;
   std::shared_ptr<const saga::SagaDefinition> definition;

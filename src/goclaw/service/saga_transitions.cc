@@ -73,8 +73,8 @@ void SagaService::SubmitForward(Live& l, std::shared_ptr<const dag::Plan> plan, 
   const std::string id = l.record.id;
   engine::SubmitOptions options{l.record.forward_id};
   engine_.SubmitAsync(std::move(plan), {}, std::move(options),
-                      [this, id, reply = std::move(reply)](Result<std::string> r) mutable {
-    Post([this, id, r = std::move(r), reply = std::move(reply)]() mutable {
+                      [this, inbox = inbox_, id, reply = std::move(reply)](Result<std::string> r) mutable {
+    inbox->Post([this, id, r = std::move(r), reply = std::move(reply)]() mutable {
       WithSaga(id, [this, id, r = std::move(r), reply = std::move(reply)](Live& s) mutable {
         if (!r && !AlreadySubmitted(r)) {
           // Nothing of the saga ran: a user's submit is refused whole; a recovered one ends.
@@ -84,8 +84,9 @@ void SagaService::SubmitForward(Live& l, std::shared_ptr<const dag::Plan> plan, 
             erase.mutations.push_back(store::TableMutation::Erase(std::string(saga::kSagasTable), s.record.id));
             erase.mutations.push_back(store::TableMutation::Erase(std::string(saga::kSagaSpecsTable), s.record.id));
             if (store_ != nullptr) store_->Commit(std::move(erase), [](Status) {});
-            std::lock_guard<std::mutex> lock(watch_mu_);
+            std::unique_lock<std::shared_mutex> lock(watch_mu_);
             by_workflow_.erase(s.record.forward_id);
+            watched_.store(by_workflow_.size(), std::memory_order_release);
             sagas_.erase(id);  // s dies here (id is this lambda's own copy): last
             return;
           }
@@ -107,25 +108,26 @@ void SagaService::SubmitForward(Live& l, std::shared_ptr<const dag::Plan> plan, 
 }
 
 void SagaService::OnWorkflowFinished(const std::string& workflow_id) {
-  if (stopped_) return;
-  Post([this, workflow_id] {
-    std::string saga_id;
-    {
-      std::lock_guard<std::mutex> lock(watch_mu_);
-      auto it = by_workflow_.find(workflow_id);
-      if (it == by_workflow_.end()) return;
-      saga_id = it->second[0] == '+' ? it->second.substr(1) : it->second;
+  Post([this, workflow_id] { FinishedOnWorker(workflow_id); });
+}
+
+void SagaService::FinishedOnWorker(const std::string& workflow_id) {
+  std::string saga_id;
+  {
+    std::shared_lock<std::shared_mutex> lock(watch_mu_);
+    auto it = by_workflow_.find(workflow_id);
+    if (it == by_workflow_.end()) return;
+    saga_id = it->second.saga_id;
+  }
+  WithSaga(saga_id, [this, workflow_id](Live& s) {
+    const SagaState state = s.record.state;
+    if (workflow_id == s.record.forward_id &&
+        (state == SagaState::kRunning || state == SagaState::kCreated ||
+         (state == SagaState::kCompensating && s.record.round == 0))) {
+      ForwardEnded(s);
+    } else if (workflow_id == s.record.compensation_id && state == SagaState::kCompensating) {
+      CompensationEnded(s);
     }
-    WithSaga(saga_id, [this, workflow_id](Live& s) {
-      const SagaState state = s.record.state;
-      if (workflow_id == s.record.forward_id &&
-          (state == SagaState::kRunning || state == SagaState::kCreated ||
-           (state == SagaState::kCompensating && s.record.round == 0))) {
-        ForwardEnded(s);
-      } else if (workflow_id == s.record.compensation_id && state == SagaState::kCompensating) {
-        CompensationEnded(s);
-      }
-    });
   });
 }
 
@@ -200,9 +202,7 @@ void SagaService::ArmDeadline(Live& l) {
         Persist(s, false, [this](Live& w, Status st) {
           if (!st) return;
           const std::string forward = w.record.forward_id;
-          engine_.CancelAsync(forward, [this, forward](Status cancelled) {
-            if (!cancelled) OnWorkflowFinished(forward);
-          });
+          engine_.CancelAsync(forward, AfterCancel(forward));
         });
       });
     });
@@ -242,7 +242,7 @@ void SagaService::StartCompensation(Live& l, JsonDone reply) {
   for (auto& s : r.steps) {
     if (planned.contains(s.id)) s.compensation = CompensationState::kPending;
   }
-  Watch(r.compensation_id, r.id);
+  Watch(r.compensation_id, r.id, false);
   Persist(l, false, [this, reply = std::move(reply)](Live& w, Status st) mutable {
     if (reply) {
       if (!st) return reply(MakeError(ErrorCode::kUnavailable, st.error().message()));
@@ -278,8 +278,8 @@ void SagaService::SubmitCompensation(Live& l) {
   const std::string id = r.id;
   const std::string workflow_id = r.compensation_id;
   engine_.SubmitAsync(std::move(*compiled), {}, engine::SubmitOptions{workflow_id},
-                      [this, id, workflow_id](Result<std::string> submitted) {
-    Post([this, id, workflow_id, submitted = std::move(submitted)]() mutable {
+                      [this, inbox = inbox_, id, workflow_id](Result<std::string> submitted) {
+    inbox->Post([this, id, workflow_id, submitted = std::move(submitted)]() mutable {
       WithSaga(id, [this, workflow_id, submitted = std::move(submitted)](Live& s) {
         if (s.record.state != SagaState::kCompensating || s.record.compensation_id != workflow_id) return;
         if (!submitted && !AlreadySubmitted(submitted)) {
@@ -305,9 +305,7 @@ void SagaService::ArmCompensationDeadline(Live& l) {
         s.record.deadline_passed = true;
         Persist(s, false, [this, workflow_id](Live&, Status st) {
           if (!st) return;
-          engine_.CancelAsync(workflow_id, [this, workflow_id](Status cancelled) {
-            if (!cancelled) OnWorkflowFinished(workflow_id);
-          });
+          engine_.CancelAsync(workflow_id, AfterCancel(workflow_id));
         });
       });
     });
@@ -418,9 +416,7 @@ void SagaService::Reconcile(Live& l) {
         auto forward = ended(r.forward_id);
         if (!forward || *forward) return ForwardEnded(l);
         const std::string id = r.forward_id;
-        engine_.CancelAsync(id, [this, id](Status cancelled) {
-          if (!cancelled) OnWorkflowFinished(id);
-        });
+        engine_.CancelAsync(id, AfterCancel(id));
         return;
       }
       auto comp = ended(r.compensation_id);

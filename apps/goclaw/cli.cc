@@ -14,6 +14,7 @@
 #include "goclaw/core/check.h"
 #include "goclaw/core/document.h"
 #include "goclaw/core/duration.h"
+#include "goclaw/core/json_format.h"
 #include "goclaw/core/suggest.h"
 #include "goclaw/core/text.h"
 #include "terminal_text.h"
@@ -141,6 +142,59 @@ void PrintError(std::ostream& out, std::string_view source, const Error& error) 
     out << Shown(d.message, stream) << "\n";
   }
 }
+
+void AddClientOptions(CLI::App* cmd, ClientOptions& o, bool add_timeout) {
+  cmd->add_option("--server", o.server, "The goclaw server")->envname("GOCLAW_SERVER")->capture_default_str();
+  cmd->add_flag("--json", o.json, "Print the server's JSON answer");
+  if (add_timeout) {
+    cmd->add_option("--timeout", o.timeout,
+                    std::string("How long to wait for the server to accept the connection and to answer "
+                                "(default ") + kDefaultClientTimeout + ")")
+        ->check(PositiveDuration());
+  }
+}
+
+std::optional<boost::json::value> Call(Context& ctx, const ClientOptions& o, client::Request req,
+                                       std::string_view what, bool caller_timeouts,
+                                       std::string_view details_source) {
+  if (!caller_timeouts) {
+    req.connect_timeout = o.Timeout();
+    req.timeout = o.Timeout();
+  }
+  auto server = ServerUrl(o.server);
+  auto res = server ? client::HttpCall(*server, req, CliClientOptions())
+                    : Result<client::Response>(MakeError(server.error()));
+  if (!res) {
+    PrintError(std::cerr, what, WithTimeoutHint(res.error(), o.TimeoutText()));
+    ctx.exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  if (res->status >= 400) {
+    Error error = res->ToError();
+    if (!details_source.empty()) {
+      std::vector<ErrorDetail> details = error.details();
+      for (ErrorDetail& d : details) {
+        if (d.source.empty()) d.source = std::string(details_source);
+      }
+      error = Error(error.code(), error.message(), std::move(details));
+    }
+    PrintError(std::cerr, what, error);
+    ctx.exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  return res->Json();
+}
+
+std::string Str(const boost::json::value& v, std::string_view key) {
+  const auto* o = v.if_object();
+  const auto* f = o ? o->if_contains(key) : nullptr;
+  if (f == nullptr || f->is_null()) return "";
+  return f->is_string() ? std::string(f->as_string()) : CompactJson(*f);
+}
+
+std::string Field(const boost::json::value& v, std::string_view key) { return Shown(Str(v, key)); }
+
+void PrintJson(const boost::json::value& v) { std::cout << ShownBlock(PrettyJson(v)) << "\n"; }
 
 dag::RunEnvironment LocalEnvironment(const config::Config& config, const dag::TaskTypeCatalog* types) {
   std::vector<std::string> lanes{std::string(dag::kDefaultLane)};

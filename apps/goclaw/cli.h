@@ -1,5 +1,6 @@
 // Shared pieces of the `goclaw` command line: global options, effective config, reading
-// input files, and printing errors the same way in every command.
+// input files, printing errors the same way in every command, and calling a server the same
+// way in every client command.
 //
 // Exit codes: 0 success, 1 the command ran and found a problem (invalid spec, bad config),
 // 2 the command line itself was wrong.
@@ -7,12 +8,15 @@
 
 #include <cstddef>
 #include <iosfwd>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include "goclaw/client/http_client.h"
 #include "goclaw/config/config.h"
@@ -86,13 +90,39 @@ client::HttpClientOptions CliClientOptions();
 // "<source>: <message>" then one "  <source>:<line>: <path>: <detail>" line per detail.
 void PrintError(std::ostream& out, std::string_view source, const Error& error);
 
+// What every command that talks to a server takes (cmd_client.cc, cmd_saga.cc).
+struct ClientOptions {
+  std::string server = "http://127.0.0.1:8080";
+  bool json = false;
+  std::string timeout;  // --timeout; "" = kDefaultClientTimeout
+
+  std::string TimeoutText() const { return timeout.empty() ? kDefaultClientTimeout : timeout; }
+  Millis Timeout() const { return ParsedDuration(TimeoutText()); }
+};
+// --server, --json and (unless add_timeout is false: the command declares its own) --timeout.
+void AddClientOptions(CLI::App* cmd, ClientOptions& o, bool add_timeout = true);
+// Calls the server; on failure prints the error as `what` and sets the exit code to
+// kExitFailure. Unless `caller_timeouts`, the connection and the answer each get --timeout.
+// `details_source`: the file whose lines the answer's error details point at (a spec sent as
+// it was read), printed in front of each detail instead of `what`.
+std::optional<boost::json::value> Call(Context& ctx, const ClientOptions& o, client::Request req,
+                                       std::string_view what, bool caller_timeouts = false,
+                                       std::string_view details_source = {});
+// A field of a JSON answer as text ("" when absent or null; non-strings as compact JSON).
+std::string Str(const boost::json::value& v, std::string_view key);
+// Str, for printing: escaped when stdout is a terminal (terminal_text.h).
+std::string Field(const boost::json::value& v, std::string_view key);
+// --json output: the server's answer, pretty-printed (escaped on a terminal; still JSON).
+void PrintJson(const boost::json::value& v);
+
 void RegisterValidate(CLI::App& app, Context& ctx);
 void RegisterPlan(CLI::App& app, Context& ctx);
 void RegisterConfig(CLI::App& app, Context& ctx);
 void RegisterVersion(CLI::App& app, Context& ctx);
 void RegisterRun(CLI::App& app, Context& ctx);
 void RegisterServer(CLI::App& app, Context& ctx);
-void RegisterClientCommands(CLI::App& app, Context& ctx);
-void RegisterAdmin(CLI::App& app, Context& ctx);  // admin snapshot, admin inspect  // submit, status, list, cancel, events
+void RegisterClientCommands(CLI::App& app, Context& ctx);  // submit, status, list, cancel, events, signal(s)
+void RegisterSaga(CLI::App& app, Context& ctx);  // saga submit, status, list, compensate, recover
+void RegisterAdmin(CLI::App& app, Context& ctx);  // admin snapshot, admin inspect
 
 }  // namespace goclaw::cli

@@ -18,64 +18,6 @@
 namespace goclaw::cli {
 namespace {
 
-struct ClientOptions {
-  std::string server = "http://127.0.0.1:8080";
-  bool json = false;
-  std::string timeout;  // --timeout; "" = kDefaultClientTimeout
-
-  std::string TimeoutText() const { return timeout.empty() ? kDefaultClientTimeout : timeout; }
-  Millis Timeout() const { return ParsedDuration(TimeoutText()); }
-};
-
-// add_timeout false: the command declares its own --timeout (submit).
-void AddClientOptions(CLI::App* cmd, ClientOptions& o, bool add_timeout = true) {
-  cmd->add_option("--server", o.server, "The goclaw server")->envname("GOCLAW_SERVER")->capture_default_str();
-  cmd->add_flag("--json", o.json, "Print the server's JSON answer");
-  if (add_timeout) {
-    cmd->add_option("--timeout", o.timeout,
-                    std::string("How long to wait for the server to accept the connection and to answer "
-                                "(default ") + kDefaultClientTimeout + ")")
-        ->check(PositiveDuration());
-  }
-}
-
-// Calls the server; on failure prints the error and sets the exit code. Without timeouts set
-// by the caller, the connection and the answer each get --timeout.
-std::optional<boost::json::value> Call(Context& ctx, const ClientOptions& o, client::Request req,
-                                       std::string_view what, bool caller_timeouts = false) {
-  if (!caller_timeouts) {
-    req.connect_timeout = o.Timeout();
-    req.timeout = o.Timeout();
-  }
-  auto server = ServerUrl(o.server);
-  auto res = server ? client::HttpCall(*server, req, CliClientOptions())
-                    : Result<client::Response>(MakeError(server.error()));
-  if (!res) {
-    PrintError(std::cerr, what, WithTimeoutHint(res.error(), o.TimeoutText()));
-    ctx.exit_code = kExitFailure;
-    return std::nullopt;
-  }
-  if (res->status >= 400) {
-    PrintError(std::cerr, what, res->ToError());
-    ctx.exit_code = kExitFailure;
-    return std::nullopt;
-  }
-  return res->Json();
-}
-
-std::string Str(const boost::json::value& v, std::string_view key) {
-  const auto* o = v.if_object();
-  const auto* f = o ? o->if_contains(key) : nullptr;
-  if (f == nullptr || f->is_null()) return "";
-  return f->is_string() ? std::string(f->as_string()) : CompactJson(*f);
-}
-
-// A field for printing: escaped when stdout is a terminal (terminal_text.h).
-std::string Field(const boost::json::value& v, std::string_view key) { return Shown(Str(v, key)); }
-
-// --json output: the server's answer, pretty-printed (escaped on a terminal; still JSON).
-void PrintJson(const boost::json::value& v) { std::cout << ShownBlock(PrettyJson(v)) << "\n"; }
-
 void PrintWorkflow(const boost::json::value& w) {
   std::cout << Field(w, "id") << "  " << Field(w, "name") << "  " << Field(w, "status") << "\n";
   if (!Str(w, "error").empty()) std::cout << "error: " << Field(w, "error") << "\n";

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   RegisterRun(app, ctx);
   RegisterServer(app, ctx);
   RegisterClientCommands(app, ctx);
+  RegisterSaga(app, ctx);
   RegisterAdmin(app, ctx);
   RegisterConfig(app, ctx);
   RegisterVersion(app, ctx);

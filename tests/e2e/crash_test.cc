@@ -25,6 +25,7 @@
 #include <gtest/gtest.h>
 
 #include "goclaw/client/test_http_client.h"
+#include "crash_rounds.h"
 #include "run_command.h"
 #include "server_process.h"
 
@@ -62,11 +63,6 @@ const std::string& Spec() {
 
 const std::map<std::string, std::vector<std::string>> kDeps = {
     {"a", {}}, {"b", {"a"}}, {"c", {"a"}}, {"d", {"b", "c"}}, {"e", {"d"}}};
-
-int EnvInt(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::atoi(v) : fallback;
-}
 
 // Submits until the server goes away; records what was acknowledged.
 void Submitter(int port, std::atomic<bool>& stop, std::mutex& mu, std::vector<std::string>& acked) {

@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include "goclaw/client/test_http_client.h"
+#include "crash_rounds.h"
 #include "run_command.h"
 #include "server_process.h"
 
@@ -43,11 +44,6 @@ std::string Spec(bool fail) {
   return s + "]}";
 }
 
-int EnvInt(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::atoi(v) : fallback;
-}
-
 std::vector<std::string> Strings(const boost::json::value& v) {
   std::vector<std::string> out;
   for (const auto& s : v.as_array()) out.emplace_back(s.as_string());
@@ -61,30 +57,18 @@ TEST(SagaCrashTest, KillNineLosesNoSagaAndCompensatesEachCompletedStepOnce) {
   TempDir dir;
   const std::string data = dir.path() + "/data";
   std::vector<std::pair<std::string, bool>> acked;  // saga id, fails
-  std::mutex mu;
   for (int i = 0; i < iterations; ++i) {
     ServerProcess server({}, data);
     ASSERT_GT(server.port(), 0) << "restart " << i << " failed:\n" << server.Stderr();
-    std::atomic<bool> stop{false};
-    std::thread sender([&, port = server.port()] {
-      try {
-        TestHttpClient c(port);
-        for (int n = 0; !stop.load(); ++n) {
-          const bool fail = n % 2 == 1;
-          auto r = c.PostJson("/api/v1/sagas", Spec(fail));
-          if (r.status == 0) return;  // killed mid-request: not acknowledged
-          ASSERT_EQ(r.status, 201) << r.body;
-          std::lock_guard lock(mu);
-          acked.emplace_back(std::string(r.Json().at("saga_id").as_string()), fail);
-        }
-      } catch (const std::exception&) {
-        // connection refused: the server is gone
+    SendUntilKilled(server, std::chrono::milliseconds(delay_ms(rng)), [&](TestHttpClient& c, const std::atomic<bool>& stop) {
+      for (int n = 0; !stop.load(); ++n) {
+        const bool fail = n % 2 == 1;
+        auto r = c.PostJson("/api/v1/sagas", Spec(fail));
+        if (r.status == 0) return;  // killed mid-request: not acknowledged
+        ASSERT_EQ(r.status, 201) << r.body;
+        acked.emplace_back(std::string(r.Json().at("saga_id").as_string()), fail);
       }
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
-    EXPECT_EQ(server.Stop(SIGKILL), -1);
-    stop = true;
-    sender.join();
   }
   ASSERT_FALSE(acked.empty());
 

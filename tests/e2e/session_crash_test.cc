@@ -26,6 +26,7 @@
 #include <gtest/gtest.h>
 
 #include "goclaw/client/test_http_client.h"
+#include "crash_rounds.h"
 #include "run_command.h"
 #include "server_process.h"
 
@@ -47,11 +48,6 @@ sessions:
         - {id: echo, depends_on: [pause], config: {op: echo}}
 )";
 
-int EnvInt(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::atoi(v) : fallback;
-}
-
 TEST(SessionCrashTest, KillNineLosesNoAcknowledgedSessionInput) {
   const int iterations = EnvInt("GOCLAW_SESSION_CRASH_ITERATIONS", 8);
   std::mt19937 rng(20261203);
@@ -65,26 +61,16 @@ TEST(SessionCrashTest, KillNineLosesNoAcknowledgedSessionInput) {
   for (int i = 0; i < iterations; ++i) {
     ServerProcess server(args, data);
     ASSERT_GT(server.port(), 0) << "restart " << i << " failed:\n" << server.Stderr();
-    std::atomic<bool> stop{false};
-    std::thread sender([&, port = server.port()] {
-      try {
-        TestHttpClient c(port);
-        while (!stop.load()) {
-          const std::int64_t n = next_n++;
-          const std::string session = "q:s" + std::to_string(n % kSessions);
-          auto r = c.PostJson("/api/v1/sessions/" + session + "/input", R"({"input": {"n": )" + std::to_string(n) + "}}");
-          if (r.status == 0) return;  // killed mid-request: not acknowledged
-          ASSERT_EQ(r.status, 202) << r.body;
-          acked[session].push_back(n);
-        }
-      } catch (const std::exception&) {
-        // connection refused: the server is gone
+    SendUntilKilled(server, std::chrono::milliseconds(delay_ms(rng)), [&](TestHttpClient& c, const std::atomic<bool>& stop) {
+      while (!stop.load()) {
+        const std::int64_t n = next_n++;
+        const std::string session = "q:s" + std::to_string(n % kSessions);
+        auto r = c.PostJson("/api/v1/sessions/" + session + "/input", R"({"input": {"n": )" + std::to_string(n) + "}}");
+        if (r.status == 0) return;  // killed mid-request: not acknowledged
+        ASSERT_EQ(r.status, 202) << r.body;
+        acked[session].push_back(n);
       }
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
-    EXPECT_EQ(server.Stop(SIGKILL), -1);
-    stop = true;
-    sender.join();
   }
   ASSERT_FALSE(acked.empty());
 

@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "goclaw/client/test_http_client.h"
+#include "crash_rounds.h"
 #include "run_command.h"
 #include "server_process.h"
 
@@ -39,11 +40,6 @@ constexpr const char* kSpec = R"({
     {"id": "collector", "depends_on": ["gate"], "config": {"op": "collect", "count": 1000, "timeout": "1500ms"}}
   ]
 })";
-
-int EnvInt(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::atoi(v) : fallback;
-}
 
 struct Sent {
   std::string workflow;
@@ -69,27 +65,17 @@ TEST(SignalCrashTest, KillNineLosesNoAcknowledgedSignalAndRenumbersNone) {
     ASSERT_EQ(r.status, 202) << r.body;
     const std::string id(r.Json().at("id").as_string());
     workflows.push_back(id);
-    std::atomic<bool> stop{false};
-    std::thread sender([&, port = server.port()] {
-      try {
-        TestHttpClient c(port);
-        while (!stop.load()) {
-          const std::int64_t n = next_n++;
-          auto s = c.PostJson("/api/v1/workflows/" + id + "/signals",
-                              R"({"kind": "collect", "task": "collector", "payload": {"request_id": ")" +
-                                  std::to_string(n) + R"(", "result": )" + std::to_string(n) + "}}");
-          if (s.status == 0) return;  // killed mid-request: not acknowledged
-          ASSERT_EQ(s.status, 202) << s.body;
-          acked.push_back({id, n, s.Json().at("seq").as_int64()});
-        }
-      } catch (const std::exception&) {
-        // connection refused: the server is gone
+    SendUntilKilled(server, std::chrono::milliseconds(delay_ms(rng)), [&](TestHttpClient& c, const std::atomic<bool>& stop) {
+      while (!stop.load()) {
+        const std::int64_t n = next_n++;
+        auto s = c.PostJson("/api/v1/workflows/" + id + "/signals",
+                            R"({"kind": "collect", "task": "collector", "payload": {"request_id": ")" +
+                                std::to_string(n) + R"(", "result": )" + std::to_string(n) + "}}");
+        if (s.status == 0) return;  // killed mid-request: not acknowledged
+        ASSERT_EQ(s.status, 202) << s.body;
+        acked.push_back({id, n, s.Json().at("seq").as_int64()});
       }
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
-    EXPECT_EQ(server.Stop(SIGKILL), -1);
-    stop = true;
-    sender.join();
   }
   ASSERT_FALSE(acked.empty());
 

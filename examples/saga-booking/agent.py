@@ -7,7 +7,9 @@
 POST /<kind>/book    kind is flight, hotel or car; the body is any JSON object ({"trip", "who"}).
                      200 {"booking_id": "<kind>-<n>", "kind", "status": "booked"}, or 422
                      {"error": "no <kind> available"} with --fail <kind> or "fail": true in the
-                     body (a 4xx: goclaw does not retry it).
+                     body (a 4xx: goclaw does not retry it). Idempotent by the Idempotency-Key
+                     header (a saga's steps carry <saga_id>/<step>, the same on every attempt):
+                     a key already booked gets the same booking again with "duplicate": true.
 POST /<kind>/cancel  {"booking_id"}: 200 {"booking_id", "kind", "status": "cancelled",
                      "duplicate": false}; 400 without a booking_id, 404 for a booking of that kind
                      this agent never made. Idempotent by the Idempotency-Key header (goclaw sends
@@ -89,10 +91,13 @@ class Agency:
         booking_id = answer.get("booking_id")
         if not isinstance(booking_id, str):
             return
-        if call.get("action") == "book" and status == 200:
+        if call.get("action") == "book" and status == 200 and not answer.get("duplicate"):
             number = booking_id.rpartition("-")[2]
             self.counts[kind] = max(self.counts[kind], int(number) if number.isdigit() else 0)
             self.bookings[booking_id] = {"kind": kind, "status": "booked", "body": call.get("body")}
+            key = call.get("idempotency_key")
+            if key:
+                self.answered[key] = (status, answer)
         elif call.get("action") == "cancel" and not answer.get("duplicate"):
             if status == 200 and booking_id in self.bookings:
                 self.bookings[booking_id]["status"] = "cancelled"
@@ -110,7 +115,7 @@ class Agency:
             if isinstance(body, str):
                 status, answer = 400, {"error": body}
             elif action == "book":
-                status, answer = self._book(kind, body)
+                status, answer = self._book(kind, body, call["idempotency_key"])
             else:
                 status, answer = self._cancel(kind, body, call["idempotency_key"])
             call.update(kind=kind, action=action, status=status, answer=answer)
@@ -123,7 +128,10 @@ class Agency:
                 self._print_trace(call)
         return status, answer
 
-    def _book(self, kind, body):
+    def _book(self, kind, body, key):
+        if key in self.answered:
+            status, answer = self.answered[key]
+            return status, {**answer, "duplicate": True}
         if kind in self.fail or body.get("fail") is True:
             return 422, {"error": f"no {kind} available"}
         return 200, {"booking_id": f"{kind}-{self.counts[kind] + 1}", "kind": kind, "status": "booked"}

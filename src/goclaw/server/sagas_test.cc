@@ -119,6 +119,11 @@ TEST_F(SagasTest, BadInputGetsClearErrors) {
                        {{"Content-Type", "application/json"}});
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_THAT(r.body, HasSubstr("tasks[0].compensate.type"));
+  r = client_->Request("POST", "/api/v1/sagas", "name: beam\ntasks:\n  - id: a\n    compensate: {type: teleport}\n",
+                       {{"Content-Type", "application/yaml"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_THAT(r.body, HasSubstr(R"("path":"tasks[0].compensate.type")"));
+  EXPECT_THAT(r.body, HasSubstr(R"("line":4)"));  // the compensate block's line in the YAML
   r = client_->Request("POST", "/api/v1/sagas?wait=1s", kFailing, {{"Content-Type", "application/json"}});
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(client_->Get("/api/v1/sagas?state=sleeping").status, 400);

@@ -26,15 +26,15 @@ Error UnknownSaga(const std::string& id) {
 
 // Moves detail paths of a one-task check ("tasks[0].config.url") under the step's compensate
 // block ("tasks[2].compensate.config.url").
-Error UnderCompensate(const Error& e, std::size_t index) {
+Error UnderCompensate(const Error& e, std::size_t index, const Document& doc) {
   const std::string from = "tasks[0]";
   const std::string to = IndexPath("tasks", index) + ".compensate";
   std::vector<ErrorDetail> details = e.details();
+  if (details.empty()) details.push_back(ErrorDetail{to, e.message()});
   for (auto& d : details) {
     if (d.path.rfind(from, 0) == 0) d.path = to + d.path.substr(from.size());
-    d.line = 0;
+    d.line = doc.LineOf(d.path);  // in the saga's own text
   }
-  if (details.empty()) details.push_back(ErrorDetail{to, e.message()});
   return Error(ErrorCode::kInvalidArgument, "saga spec is invalid: a compensate block", std::move(details));
 }
 
@@ -267,19 +267,20 @@ const std::vector<std::string>& SagaService::EventNames() {
 
 // ---- requests ----
 
-Status SagaService::CheckCompensations(const saga::SagaDefinition& d) const {
+Status SagaService::CheckCompensations(const saga::SagaDefinition& d, const Document& source) const {
   const auto steps = d.Steps();
   for (std::size_t i = 0; i < steps.size(); ++i) {
     if (!d.compensations.contains(steps[i])) continue;
     auto task = saga::CompensationTask(d, steps[i], {});
     if (!task) {
+      const std::string path = IndexPath("tasks", i) + ".compensate.config";
       return MakeError(Error(ErrorCode::kInvalidArgument, "saga spec is invalid: a compensate block",
-                             {ErrorDetail{IndexPath("tasks", i) + ".compensate.config", task.error().message()}}));
+                             {ErrorDetail{path, task.error().message(), source.LineOf(path)}}));
     }
     Document doc;
     doc.root = boost::json::object{{"name", "compensation-check"}, {"tasks", boost::json::array{std::move(*task)}}};
     auto plan = workflows_.Compile(doc);
-    if (!plan) return MakeError(UnderCompensate(plan.error(), i));
+    if (!plan) return MakeError(UnderCompensate(plan.error(), i, source));
   }
   return OkStatus();
 }
@@ -300,11 +301,14 @@ void SagaService::Submit(std::string_view spec, DocumentFormat format, JsonDone 
   if (auto* m = metadata.if_object()) {
     (*m)[saga::kSagaMetadataKey] = id;
     (*m)[saga::kSagaRoleMetadataKey] = "forward";
+    // A step is one operation however often it runs (retries, the attempt after a restart):
+    // its key is <saga id>/<step> unless the spec chose a template of its own.
+    if (!m->contains("idempotency_key")) (*m)["idempotency_key"] = id + "/{task}";
   }
   auto plan = workflows_.Compile(*doc);
   if (!plan) return done(MakeError(plan.error()));
   d.workflow = root;
-  if (Status ok = CheckCompensations(d); !ok) return done(MakeError(ok.error()));
+  if (Status ok = CheckCompensations(d, *doc); !ok) return done(MakeError(ok.error()));
 
   auto l = std::make_unique<Live>();
   l->record.id = id;

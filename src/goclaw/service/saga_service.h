@@ -133,7 +133,7 @@ class SagaService {
   void Publish(Live& l);
   boost::json::object View(Live& l);
   Result<std::shared_ptr<const dag::Plan>> CompileForward(const Live& l) const;
-  Status CheckCompensations(const saga::SagaDefinition& d) const;
+  Status CheckCompensations(const saga::SagaDefinition& d, const Document& source) const;
   std::int64_t NowUs() const;
 
   engine::Engine& engine_;

@@ -88,10 +88,16 @@ SagaService::SagaService(engine::Engine& engine, WorkflowService& workflows, sto
     : engine_(engine), workflows_(workflows), store_(store), logger_(std::move(logger)) {}
 
 Result<std::unique_ptr<SagaService>> SagaService::Create(engine::Engine& engine, WorkflowService& workflows,
-                                                         store::Store* store, log::Logger logger) {
+                                                         store::Store* store, log::Logger logger, const Clock* clock,
+                                                         TimerQueue* timers) {
   std::unique_ptr<SagaService> s(new SagaService(engine, workflows, store, std::move(logger)));
   s->metrics_ = std::make_unique<Metrics>();
-  s->timers_ = std::make_unique<ThreadTimerQueue>();
+  if (clock != nullptr) s->clock_ = clock;
+  if (timers == nullptr) {
+    s->own_timers_ = std::make_unique<ThreadTimerQueue>();
+    timers = s->own_timers_.get();
+  }
+  s->timers_ = timers;
   std::map<std::string, saga::StoredSaga> stored;
   if (store != nullptr) {
     GOCLAW_ASSIGN_OR_RETURN(stored, saga::LoadSagas(*store));
@@ -130,7 +136,7 @@ SagaService::~SagaService() { Shutdown(); }
 void SagaService::Shutdown() {
   if (stopped_.exchange(true)) return;
   engine_.RemoveObserver(observer_);
-  timers_->Stop();
+  if (own_timers_) own_timers_->Stop();  // given timers may still fire: their posts are dropped
   inbox_->Close();  // runs what is queued (each sees stopped_), then joins
   settled_cv_.notify_all();
 }
@@ -167,7 +173,7 @@ void SagaService::Watch(const std::string& workflow_id, const std::string& saga_
   watched_.store(by_workflow_.size(), std::memory_order_release);
 }
 
-std::int64_t SagaService::NowUs() const { return ToUs(clock_.Now()); }
+std::int64_t SagaService::NowUs() const { return ToUs(clock_->Now()); }
 
 void SagaService::Persist(Live& l, bool with_spec, UniqueFunction<void(Live&, Status)> after) {
   l.record.updated_at_us = NowUs();

@@ -63,8 +63,11 @@ class SagaService {
  public:
   // Loads the stored sagas (null store: nothing persisted), observes the engine, and resumes
   // every unfinished saga (after Engine::Resume).
+  // `clock` and `timers` (tests: fake ones) time the saga deadlines; null: the real clock and
+  // a timer thread of the service's own.
   static Result<std::unique_ptr<SagaService>> Create(engine::Engine& engine, WorkflowService& workflows,
-                                                     store::Store* store, log::Logger logger);
+                                                     store::Store* store, log::Logger logger,
+                                                     const Clock* clock = nullptr, TimerQueue* timers = nullptr);
   ~SagaService();
   SagaService(const SagaService&) = delete;
   SagaService& operator=(const SagaService&) = delete;
@@ -140,8 +143,10 @@ class SagaService {
   WorkflowService& workflows_;
   store::Store* store_;
   log::Logger logger_;
-  SystemClock clock_;
-  std::unique_ptr<ThreadTimerQueue> timers_;
+  SystemClock system_clock_;
+  const Clock* clock_ = &system_clock_;
+  std::unique_ptr<ThreadTimerQueue> own_timers_;  // unless timers were given
+  TimerQueue* timers_ = nullptr;
   std::shared_ptr<Inbox> inbox_;  // the service's thread; engine and store callbacks share it
   std::uint64_t observer_ = 0;
   std::atomic<bool> stopped_{false};

@@ -191,8 +191,8 @@ void SagaService::ArmDeadline(Live& l) {
   if (l.record.deadline_us == 0 || l.record.state != SagaState::kRunning) return;
   const std::string id = l.record.id;
   const auto left = std::chrono::microseconds(std::max<std::int64_t>(0, l.record.deadline_us - NowUs()));
-  timers_->At(clock_.SteadyNow() + left, [this, id] {
-    Post([this, id] {
+  timers_->At(clock_->SteadyNow() + left, [this, inbox = inbox_, id] {
+    inbox->Post([this, id] {
       WithSaga(id, [this](Live& s) {
         if (s.record.state != SagaState::kRunning) return;
         s.record.compensation_requested = true;
@@ -298,8 +298,8 @@ void SagaService::ArmCompensationDeadline(Live& l) {
   const std::string id = l.record.id;
   const std::string workflow_id = l.record.compensation_id;
   const auto left = std::chrono::microseconds(std::max<std::int64_t>(0, l.record.compensation_deadline_us - NowUs()));
-  timers_->At(clock_.SteadyNow() + left, [this, id, workflow_id] {
-    Post([this, id, workflow_id] {
+  timers_->At(clock_->SteadyNow() + left, [this, inbox = inbox_, id, workflow_id] {
+    inbox->Post([this, id, workflow_id] {
       WithSaga(id, [this, workflow_id](Live& s) {
         if (s.record.state != SagaState::kCompensating || s.record.compensation_id != workflow_id) return;
         s.record.deadline_passed = true;

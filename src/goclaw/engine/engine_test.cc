@@ -6,7 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+
 #include <condition_variable>
+#include <future>
 #include <limits>
 #include <mutex>
 #include <random>
@@ -157,6 +159,43 @@ tasks:
   EXPECT_EQ(TaskOf(st, "sum").output, 42);
   EXPECT_EQ(TaskOf(st, "say").output.at("text"), "sum is 42");
   EXPECT_EQ(TaskOf(st, "say").output.at("key").as_string(), id + "/say/1");
+}
+
+TEST_F(EngineTest, CallerChosenIdsAndIdempotencyKeyTemplates) {
+  ASSERT_TRUE(engine_->RegisterFunction("key", [](TaskContext& ctx) -> Result<boost::json::value> {
+    if (ctx.attempt == 1) return MakeError(ErrorCode::kUnavailable, "first attempt fails");
+    return boost::json::value(ctx.idempotency_key);
+  }));
+  auto plan = std::make_shared<const dag::Plan>(Plan(R"(
+name: keyed
+metadata: {idempotency_key: "order-7/{task}/undo"}
+tasks:
+  - {id: refund, type: function, config: {name: key}, retries: {max: 1, initial: 1ms, jitter: false}}
+)"));
+  const std::string id = engine_->NewWorkflowId();
+  ASSERT_EQ(id.rfind("wf-", 0), 0u);
+  std::promise<Result<std::string>> first;
+  engine_->SubmitAsync(plan, {}, SubmitOptions{id}, [&first](Result<std::string> r) { first.set_value(std::move(r)); });
+  auto submitted = first.get_future().get();
+  ASSERT_TRUE(submitted) << submitted.error().ToString();
+  EXPECT_EQ(*submitted, id);
+  // The same id again: refused, the first run untouched.
+  std::promise<Result<std::string>> again;
+  engine_->SubmitAsync(plan, {}, SubmitOptions{id}, [&again](Result<std::string> r) { again.set_value(std::move(r)); });
+  EXPECT_EQ(again.get_future().get().error().code(), ErrorCode::kAlreadyExists);
+  for (const char* bad : {"wf-1", "saga-x", "wf-0000000000000000000000000000000000000"}) {
+    std::promise<Result<std::string>> refused;
+    engine_->SubmitAsync(plan, {}, SubmitOptions{bad}, [&refused](Result<std::string> r) { refused.set_value(std::move(r)); });
+    EXPECT_EQ(refused.get_future().get().error().code(), ErrorCode::kInvalidArgument) << bad;
+  }
+  // The retry's key is the template's, as the first attempt's was: the same on every attempt.
+  WaitFor("refund", "retrying");
+  clock_.Advance(milliseconds(5));
+  timers_.RunDue();
+  WorkflowStatus st = Finish(id);
+  ASSERT_EQ(st.state, WorkflowState::kCompleted) << st.error;
+  EXPECT_EQ(TaskOf(st, "refund").output, "order-7/refund/undo");
+  EXPECT_EQ(TaskOf(st, "refund").attempts, 2);
 }
 
 TEST_F(EngineTest, MissingTemplatePathFailsTheTaskAndSkipsDownstream) {

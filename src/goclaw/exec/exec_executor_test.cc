@@ -69,6 +69,10 @@ TEST_F(ExecExecutorTest, EnvAndCwd) {
                           "env": {"GREETING": "hi"}, "cwd": "/tmp"})").get();
   ASSERT_TRUE(r.output) << r.output.error().message();
   EXPECT_EQ(*r.output, "hi /tmp");
+  // The attempt's idempotency key and number, for commands that talk to services.
+  auto keyed = Start(exec, R"({"command": ["sh", "-c", "printf '%s %s' \"$GOCLAW_IDEMPOTENCY_KEY\" \"$GOCLAW_ATTEMPT\""]})").get();
+  ASSERT_TRUE(keyed.output) << keyed.output.error().message();
+  EXPECT_EQ(*keyed.output, "wf/t/1 1");
 }
 
 TEST_F(ExecExecutorTest, NonZeroExitFailsWithStderrTail) {

@@ -59,6 +59,7 @@ class TestServer {
       if (target == "/json") {
         boost::json::object o{{"method", std::string(req.method_string())},
                               {"key", std::string(req["Idempotency-Key"])},
+                              {"attempt", std::string(req["Goclaw-Attempt"])},
                               {"auth", std::string(req["X-Auth"])},
                               {"lineage", std::string(req["Goclaw-Lineage"])},
                               {"host", std::string(req[http::field::host])}};
@@ -147,6 +148,7 @@ TEST_F(HttpExecutorTest, JsonRequestAndResponse) {
   const auto& body = r.output->at("body");
   EXPECT_EQ(body.at("method"), "POST");  // a body makes the default POST
   EXPECT_EQ(body.at("key"), "wf/t/1");
+  EXPECT_EQ(body.at("attempt"), "1");
   EXPECT_EQ(body.at("auth"), "secret");
   EXPECT_EQ(body.at("echo"), boost::json::parse(R"({"q": "lanes"})"));
   EXPECT_EQ(r.output->at("headers").at("Content-Type"), "application/json");

@@ -45,6 +45,7 @@ class ExecExecutorTest : public ::testing::Test {
     Attempt a;
     a.workflow_id = "wf";
     a.task_id = "t";
+    a.idempotency_key = "wf/t/1";
     a.config = boost::json::parse(config_json);
     a.input = std::make_shared<const boost::json::value>(std::move(input));
     a.channel = cancel ? cancel : std::make_shared<AttemptChannel>();

@@ -54,7 +54,7 @@ struct SagaRecord {
   std::string compensation_id;     // the current round's workflow; empty before the first
   bool compensation_requested = false;  // compensate (or the saga deadline) while running
   bool compensation_skipped = false;    // policy skip: the failure was left uncompensated
-  bool deadline_passed = false;         // the compensation deadline cut the current round
+  bool deadline_passed = false;  // running: the saga's timeout passed; compensating: the round's deadline
   std::string reason;                   // why compensation was requested
   std::string failed_step;
   std::string failure_reason;

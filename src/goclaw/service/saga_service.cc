@@ -124,8 +124,15 @@ Result<std::unique_ptr<SagaService>> SagaService::Create(engine::Engine& engine,
   // found by Reconcile (both are safe to see twice).
   SagaService* self = s.get();
   self->Post([self] {
+    std::vector<std::string> unfinished;
     for (auto& [id, l] : self->sagas_) {
-      if (!saga::IsTerminal(l->record.state)) self->Reconcile(*l);
+      if (!saga::IsTerminal(l->record.state)) unfinished.push_back(id);
+    }
+    // Through WithSaga: a saga whose end the observer already handled may be mid-write.
+    for (const auto& id : unfinished) {
+      self->WithSaga(id, [self](Live& l) {
+        if (!saga::IsTerminal(l.record.state)) self->Reconcile(l);
+      });
     }
   });
   return s;

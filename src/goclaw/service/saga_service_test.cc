@@ -314,6 +314,23 @@ TEST_F(SagaServiceTest, TheSagaTimeoutCompensatesWhatCompleted) {
   EXPECT_EQ(CalledSteps(), (std::vector<std::string>{"a"}));
 }
 
+TEST_F(SagaServiceTest, ATimeoutIsAFailureThePolicyDecidesOn) {
+  auto created = Submit(R"({"name": "t", "policy": "manual", "timeout": "1m", "input": {"who": "ann"}, "tasks": [)" +
+                        Step("a", "") +
+                        R"(, {"id": "b", "depends_on": ["a"], "type": "builtin", "config": {"op": "sleep", "duration": "1h"}}]})");
+  ASSERT_TRUE(created) << created.error().ToString();
+  const std::string id(created->at("saga_id").as_string());
+  ASSERT_TRUE(WaitForForward(*engine_, std::string(created->at("workflow_id").as_string()),
+                             [](const engine::WorkflowStatus& st) { return st.tasks[1].state == engine::TaskState::kRunning; }));
+  clock_.Advance(std::chrono::minutes(2));
+  auto pending = SettleRunningTimers(id);
+  EXPECT_EQ(pending.at("state"), "pending-compensation") << pending;
+  EXPECT_TRUE(CalledSteps().empty());
+  ASSERT_TRUE(Call(&SagaService::Compensate, id));
+  EXPECT_EQ(Settle(id).at("state"), "compensated");
+  EXPECT_EQ(CalledSteps(), (std::vector<std::string>{"a"}));
+}
+
 TEST_F(SagaServiceTest, TheCompensationDeadlineEndsARoundThatDoesNotFinish) {
   // a's compensation sleeps for an hour; the saga allows ten minutes.
   auto created = Submit(R"({"name": "d", "compensation_timeout": "10m", "input": {"who": "ann"}, "tasks": [

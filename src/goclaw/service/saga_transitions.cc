@@ -171,6 +171,8 @@ void SagaService::ForwardEnded(Live& l) {
   }
   if (r.compensation_requested && r.failure_reason.empty()) r.failure_reason = r.reason;
   if (completed && !r.compensation_requested) {
+    r.failure_reason.clear();  // a timeout that came too late to stop it
+    r.deadline_passed = false;
     r.state = SagaState::kCompleted;
     r.finished_at_us = NowUs();
     return Persist(l, false, [](Live&, Status) {});
@@ -194,11 +196,10 @@ void SagaService::ArmDeadline(Live& l) {
   timers_->At(clock_->SteadyNow() + left, [this, inbox = inbox_, id] {
     inbox->Post([this, id] {
       WithSaga(id, [this](Live& s) {
-        if (s.record.state != SagaState::kRunning) return;
-        s.record.compensation_requested = true;
-        s.record.reason = "the saga's timeout (" + TimeoutText(s.definition->timeout) + ") passed";
-        s.record.failure_reason = s.record.reason;
-        s.record.state = SagaState::kCompensating;
+        if (s.record.state != SagaState::kRunning || s.record.deadline_passed) return;
+        // A failure like any other: the forward workflow is cancelled, then the policy decides.
+        s.record.deadline_passed = true;
+        s.record.failure_reason = "the saga's timeout (" + TimeoutText(s.definition->timeout) + ") passed";
         Persist(s, false, [this](Live& w, Status st) {
           if (!st) return;
           const std::string forward = w.record.forward_id;
@@ -409,6 +410,7 @@ void SagaService::Reconcile(Live& l) {
         r.started_at_us = NowUs();
         return Persist(l, false, [this](Live& w, Status) { ArmDeadline(w); });
       }
+      if (r.deadline_passed) return engine_.CancelAsync(r.forward_id, AfterCancel(r.forward_id));  // timed out
       return ArmDeadline(l);
     }
     case SagaState::kCompensating: {

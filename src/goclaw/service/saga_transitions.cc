@@ -90,6 +90,12 @@ void SagaService::SubmitForward(Live& l, std::shared_ptr<const dag::Plan> plan, 
             sagas_.erase(id);  // s dies here (id is this lambda's own copy): last
             return;
           }
+          if (r.error().code() == ErrorCode::kUnavailable) {
+            // Not stored (the store fails, or the engine drains): the next start submits it.
+            logger_.Error("saga {}: forward workflow {} not started: {}", s.record.id, s.record.forward_id,
+                          r.error().message());
+            return;
+          }
           s.record.state = SagaState::kCompensationFailed;
           s.record.failure_reason = "the forward workflow could not start: " + r.error().message();
           s.record.finished_at_us = NowUs();

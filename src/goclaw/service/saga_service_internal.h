@@ -5,6 +5,7 @@
 #include <deque>
 #include <mutex>
 
+#include "goclaw/engine/status_json.h"
 #include "goclaw/service/saga_service.h"
 
 namespace goclaw::service {
@@ -64,5 +65,9 @@ inline std::int64_t ToUs(Clock::WallTime t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
 inline Clock::WallTime FromUs(std::int64_t us) { return Clock::WallTime(std::chrono::microseconds(us)); }
+// A time for the API: RFC 3339, or null when unset (0).
+inline boost::json::value TimeOrNull(std::int64_t us) {
+  return us == 0 ? boost::json::value(nullptr) : boost::json::value(engine::FormatTime(FromUs(us)));
+}
 
 }  // namespace goclaw::service

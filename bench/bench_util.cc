@@ -48,4 +48,12 @@ std::shared_ptr<dag::WorkflowSpec> RandomLayeredDag(std::size_t n, std::uint64_t
   return spec;
 }
 
+config::LaneConfig UnboundedLane(std::string name) {
+  config::LaneConfig lane;
+  lane.name = std::move(name);
+  lane.max_concurrency = 1 << 20;
+  lane.capacity = 1 << 22;
+  return lane;
+}
+
 }  // namespace goclaw::bench

@@ -272,32 +272,38 @@ TEST(SagaE2eTest, AFailedBookingCompensatesTheOthersInReverseOrder) {
   EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Stderr();
 }
 
+// Submits the trip, kills goclaw with SIGKILL once the agent has a call of `action` on its log,
+// restarts it on the same data dir and returns the saga once it settled (compensated, or a test
+// failure); the restarted server is stopped with SIGTERM.
+boost::json::value KillAtFirstCallThenSettle(BookingAgent& agent, const std::string& data, std::string_view action) {
+  std::string id;
+  {
+    ServerProcess server({}, data);
+    EXPECT_GT(server.port(), 0) << server.Stderr();
+    TestHttpClient client(server.port());
+    id = Submit(client, TripSpec(agent.port()));
+    EXPECT_FALSE(id.empty());
+    EXPECT_TRUE(agent.WaitForCall([action](const auto& c) { return IsAction(c, action); }, std::chrono::seconds(15)))
+        << agent.Trace();
+    EXPECT_EQ(server.Stop(SIGKILL), -1);
+  }
+  ServerProcess server({}, data);
+  EXPECT_GT(server.port(), 0) << server.Stderr();
+  TestHttpClient client(server.port());
+  boost::json::value saga = WaitSettled(client, id);
+  EXPECT_EQ(saga.at("state"), "compensated") << saga << "\n" << agent.Trace();
+  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Stderr();
+  return saga;
+}
+
 // (b) kill -9 while the bookings run (each call takes 400 ms): restarted on the same data dir,
 // the saga carries on, fails on the car, and cancels what it booked, once each.
 TEST(SagaE2eTest, KillNineDuringTheBookingsStillCompensatesEachBookingOnce) {
   TempDir dir;
   BookingAgent agent({"--fail", "car", "--delay-ms", "400"}, dir.path() + "/calls.jsonl");
   ASSERT_GT(agent.port(), 0) << agent.Trace();
-  const std::string data = dir.path() + "/data";
-  std::string id;
-  {
-    ServerProcess server({}, data);
-    ASSERT_GT(server.port(), 0) << server.Stderr();
-    TestHttpClient client(server.port());
-    id = Submit(client, TripSpec(agent.port()));
-    ASSERT_FALSE(id.empty());
-    ASSERT_TRUE(agent.WaitForCall([](const auto& c) { return IsAction(c, "book"); },
-                                  std::chrono::seconds(10)))
-        << agent.Trace();
-    EXPECT_EQ(server.Stop(SIGKILL), -1);
-  }
-  ServerProcess server({}, data);
-  ASSERT_GT(server.port(), 0) << server.Stderr();
-  TestHttpClient client(server.port());
-  const boost::json::value saga = WaitSettled(client, id);
-  ASSERT_EQ(saga.at("state"), "compensated") << saga << "\n" << agent.Trace();
+  const boost::json::value saga = KillAtFirstCallThenSettle(agent, dir.path() + "/data", "book");
   CheckCompensations(saga, agent.Calls());
-  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Stderr();
 }
 
 // (c) kill -9 once the first cancel is on the agent's log (the next one is then under way):
@@ -307,24 +313,7 @@ TEST(SagaE2eTest, KillNineDuringTheCancelsStillCancelsEachBookingOnce) {
   TempDir dir;
   BookingAgent agent({"--fail", "car", "--delay-ms", "300"}, dir.path() + "/calls.jsonl");
   ASSERT_GT(agent.port(), 0) << agent.Trace();
-  const std::string data = dir.path() + "/data";
-  std::string id;
-  {
-    ServerProcess server({}, data);
-    ASSERT_GT(server.port(), 0) << server.Stderr();
-    TestHttpClient client(server.port());
-    id = Submit(client, TripSpec(agent.port()));
-    ASSERT_FALSE(id.empty());
-    ASSERT_TRUE(agent.WaitForCall([](const auto& c) { return IsAction(c, "cancel"); },
-                                  std::chrono::seconds(15)))
-        << agent.Trace();
-    EXPECT_EQ(server.Stop(SIGKILL), -1);
-  }
-  ServerProcess server({}, data);
-  ASSERT_GT(server.port(), 0) << server.Stderr();
-  TestHttpClient client(server.port());
-  const boost::json::value saga = WaitSettled(client, id);
-  ASSERT_EQ(saga.at("state"), "compensated") << saga << "\n" << agent.Trace();
+  const boost::json::value saga = KillAtFirstCallThenSettle(agent, dir.path() + "/data", "cancel");
   const auto calls = agent.Calls();
   CheckCompensations(saga, calls);
   std::map<std::string, std::set<std::string>> keys;  // kind -> the keys its cancels carried
@@ -334,7 +323,6 @@ TEST(SagaE2eTest, KillNineDuringTheCancelsStillCancelsEachBookingOnce) {
   EXPECT_EQ(keys["hotel"].size(), 1u);
   EXPECT_EQ(keys["flight"].size(), 1u);
   EXPECT_FALSE(keys.contains("car"));
-  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Stderr();
 }
 
 // The field paths of a 400's details.

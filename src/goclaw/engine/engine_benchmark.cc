@@ -40,11 +40,7 @@ void BM_EngineNoopDag(benchmark::State& state) {
   const dag::Plan& plan = *shared;
   EngineOptions options;
   options.shards = 2;
-  config::LaneConfig lane;
-  lane.name = "default";
-  lane.max_concurrency = 1 << 20;
-  lane.capacity = 1 << 22;
-  options.lanes = {lane};
+  options.lanes = {bench::UnboundedLane()};
   auto engine = Engine::Create(std::move(options));
   // Wait includes building the final status of every task (a full snapshot).
   for (auto _ : state) {
@@ -155,11 +151,7 @@ void BM_EngineReadyToRunningLatency(benchmark::State& state) {
   auto plan = std::make_shared<const dag::Plan>(std::move(*dag::Compile(Chains(1, kChainLength))));
   EngineOptions options;
   options.shards = 2;
-  config::LaneConfig lane;
-  lane.name = "default";
-  lane.max_concurrency = 1 << 20;
-  lane.capacity = 1 << 22;
-  options.lanes = {lane};
+  options.lanes = {bench::UnboundedLane()};
   auto engine = std::move(*Engine::Create(std::move(options)));
   std::vector<double> ready_to_running;
   std::vector<double> upstream_to_running;

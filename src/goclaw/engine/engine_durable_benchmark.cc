@@ -50,11 +50,7 @@ std::unique_ptr<store::Store> OpenStore(StoreKind kind, const std::string& dir) 
 std::unique_ptr<Engine> NewEngine(store::Store* store) {
   EngineOptions options;
   options.shards = 2;
-  config::LaneConfig lane;
-  lane.name = "default";
-  lane.max_concurrency = 1 << 20;
-  lane.capacity = 1 << 22;
-  options.lanes = {lane};
+  options.lanes = {bench::UnboundedLane()};
   options.store = store;
   auto engine = Engine::Create(std::move(options));
   if (!engine) std::abort();

@@ -23,6 +23,7 @@
 #include "goclaw/core/test_temp_dir.h"
 #include "goclaw/dag/loader.h"
 #include "goclaw/engine/engine.h"
+#include "bench_util.h"
 
 namespace goclaw::engine {
 namespace {
@@ -42,11 +43,7 @@ struct Rig {
     store = std::move(*s);
     EngineOptions options;
     options.shards = 2;
-    config::LaneConfig lane;
-    lane.name = "default";
-    lane.max_concurrency = 1 << 20;
-    lane.capacity = 1 << 22;
-    options.lanes = {lane};
+    options.lanes = {bench::UnboundedLane()};
     options.store = store.get();
     options.signals.max_per_workflow = 1 << 20;
     auto e = Engine::Create(std::move(options));

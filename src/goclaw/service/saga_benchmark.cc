@@ -26,6 +26,7 @@
 #include "goclaw/saga/saga_record.h"
 #include "goclaw/service/saga_service.h"
 #include "goclaw/service/workflow_service.h"
+#include "bench_util.h"
 
 namespace goclaw::service {
 namespace {
@@ -48,11 +49,7 @@ struct Rig {
     store = std::move(*s);
     engine::EngineOptions options;
     options.shards = 2;
-    config::LaneConfig lane;
-    lane.name = "default";
-    lane.max_concurrency = 1 << 20;
-    lane.capacity = 1 << 22;
-    options.lanes = {lane};
+    options.lanes = {bench::UnboundedLane()};
     options.store = store.get();
     auto e = engine::Engine::Create(std::move(options));
     if (!e) std::abort();

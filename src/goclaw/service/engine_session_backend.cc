@@ -92,7 +92,7 @@ Result<std::unique_ptr<EngineSessionBackend>> EngineSessionBackend::Create(
 }
 
 void EngineSessionBackend::StartRun(std::size_t kind_index, const std::string& session, boost::json::value input,
-                                    UniqueFunction<void(Result<std::string>)> done) {
+                                    const std::string& run_id, UniqueFunction<void(Result<std::string>)> done) {
   boost::json::object spec = kinds_.at(kind_index).spec;
   boost::json::value& metadata = spec["metadata"];
   if (!metadata.is_object()) metadata = boost::json::object();
@@ -100,7 +100,7 @@ void EngineSessionBackend::StartRun(std::size_t kind_index, const std::string& s
   auto prepared = workflows_.Prepare(JsonSubmit(spec));
   if (!prepared) return done(MakeError(prepared.error()));
   boost::json::object in = input.is_object() ? std::move(input.get_object()) : boost::json::object{{"input", input}};
-  engine_.SubmitAsync(prepared->plan, std::move(in), std::move(done));
+  engine_.SubmitAsync(prepared->plan, std::move(in), engine::SubmitOptions{run_id}, std::move(done));
 }
 
 void EngineSessionBackend::SignalRun(const std::string& workflow_id, std::string kind, boost::json::value payload,

@@ -50,8 +50,9 @@ class EngineSessionBackend final : public signal::SessionBackend {
   static Result<std::unique_ptr<EngineSessionBackend>> Create(engine::Engine& engine, const WorkflowService& workflows,
                                                               const std::vector<config::SessionKindConfig>& kinds);
 
+  std::string NewRunId() override { return engine_.NewWorkflowId(); }
   void StartRun(std::size_t kind_index, const std::string& session, boost::json::value input,
-                UniqueFunction<void(Result<std::string>)> done) override;
+                const std::string& run_id, UniqueFunction<void(Result<std::string>)> done) override;
   void SignalRun(const std::string& workflow_id, std::string kind, boost::json::value payload,
                  UniqueFunction<void(Status)> done) override;
   Result<bool> RunFinished(const std::string& workflow_id) override;

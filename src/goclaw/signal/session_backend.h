@@ -22,11 +22,16 @@ class SessionBackend {
  public:
   virtual ~SessionBackend() = default;
 
+  // A fresh id for StartRun, which the router records before the start, so that after a crash
+  // it can tell whether the start happened (RunFinished answers kNotFound when it did not).
+  virtual std::string NewRunId() = 0;
+
   // Starts a run of the session kind's workflow (config sessions[kind_index].workflow) with
-  // `input`, recording `session` in the run's metadata. done(workflow id) once the run is
-  // durable, or the error (the router then keeps nothing of the input that started it).
+  // `input`, recording `session` in the run's metadata, under `run_id` (empty: the backend picks
+  // one). done(workflow id) once the run is durable, or the error (the router then keeps nothing
+  // of the input that started it); kAlreadyExists when a run has `run_id` already.
   virtual void StartRun(std::size_t kind_index, const std::string& session, boost::json::value input,
-                        UniqueFunction<void(Result<std::string>)> done) = 0;
+                        const std::string& run_id, UniqueFunction<void(Result<std::string>)> done) = 0;
 
   // Sends a durable signal to a run: `kind` "steer" with payload {"parameters": {"input": ...}},
   // or "interrupt" with {"graceful": false, "reason": "..."}. done once durable;

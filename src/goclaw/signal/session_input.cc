@@ -116,7 +116,7 @@ void SessionRouter::StartNow(SessionPtr s, boost::json::value input, InputCallba
       next();
     });
   };
-  backend_.StartRun(s->kind, s->key, std::move(input), std::move(on_started));
+  backend_.StartRun(s->kind, s->key, std::move(input), "", std::move(on_started));
 }
 
 void SessionRouter::Queue(SessionPtr s, boost::json::value input, InputCallback done, Next next, QueueHow how) {

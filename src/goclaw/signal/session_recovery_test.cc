@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "goclaw/signal/session_router.h"
+#include "goclaw/signal/session_tables.h"
 #include "goclaw/signal/test_session_backend.h"
 
 namespace goclaw::signal {
@@ -70,6 +71,55 @@ TEST(SessionRecoveryTest, RunThatEndedWhileDownStartsTheNextOnce) {
   EXPECT_EQ(starts[2].input, "c");
   EXPECT_EQ(starts[3].input, "d");
   EXPECT_EQ(h.router->List(0, 0).total, 0u);
+}
+
+// A start's id and inputs are recorded before the start: the state a crash leaves between the
+// two is the stored record of `run` with "b" (seq 1) starting, c and d waiting.
+void CrashWhileStarting(Harness& h, const std::string& run) {
+  Prepare(h);
+  h.router->Shutdown();
+  store::StoreBatch batch;
+  SessionRecord record{run, 4, {1}};
+  batch.mutations.push_back(store::TableMutation::Put(std::string(kSessionsTable), "chat:a", EncodeSessionRecord(record)));
+  ASSERT_TRUE(h.store->CommitAndWait(std::move(batch)));
+  h.backend.finished.insert("wf-1");
+}
+
+TEST(SessionRecoveryTest, ARecordedStartThatNeverHappenedStartsOnceAfterARestart) {
+  Harness h(Kinds(), /*with_store=*/true);
+  CrashWhileStarting(h, "wf-9");
+  h.backend.unknown.insert("wf-9");  // the engine never stored it
+  h.Restart(Kinds());
+  ASSERT_TRUE(h.router->Recover());
+  h.router->WaitIdle();
+  auto starts = h.backend.starts();
+  ASSERT_EQ(starts.size(), 2u);
+  EXPECT_EQ(starts[1].input, "b");
+  EXPECT_FALSE(starts[1].run_id.empty());
+  EXPECT_NE(starts[1].run_id, "wf-9");  // a new id: the recorded one never ran
+  EXPECT_EQ(h.Active("chat:a"), starts[1].run_id);
+  EXPECT_EQ(h.Waiting("chat:a"), J(R"(["c", "d"])"));
+  auto stored = h.store->Get(kSessionsTable, "chat:a");
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_TRUE(DecodeSessionRecord(**stored)->starting.empty());  // confirmed
+}
+
+TEST(SessionRecoveryTest, ARecordedStartThatHappenedIsNotStartedAgain) {
+  Harness h(Kinds(), /*with_store=*/true);
+  CrashWhileStarting(h, "wf-9");  // wf-9 exists and runs: it was started for "b"
+  h.Restart(Kinds());
+  ASSERT_TRUE(h.router->Recover());
+  h.router->WaitIdle();
+  EXPECT_EQ(h.backend.starts().size(), 1u);  // "b" is not started again
+  EXPECT_EQ(h.Active("chat:a"), "wf-9");
+  EXPECT_EQ(h.Waiting("chat:a"), J(R"(["c", "d"])"));
+  h.Restart(Kinds());  // and the confirmation was written: a second restart agrees
+  ASSERT_TRUE(h.router->Recover());
+  h.router->WaitIdle();
+  EXPECT_EQ(h.Waiting("chat:a"), J(R"(["c", "d"])"));
+  h.Finish("wf-9");
+  ASSERT_EQ(h.backend.starts().size(), 2u);
+  EXPECT_EQ(h.backend.starts()[1].input, "c");
 }
 
 TEST(SessionRecoveryTest, RunTheEngineNoLongerKnowsCountsAsEnded) {
@@ -155,7 +205,8 @@ TEST(SessionRecoveryTest, BackendErrorFailsRecovery) {
   // RunFinished fails for a reason other than "not found": Recover reports it, starts nothing.
   class Failing final : public SessionBackend {
    public:
-    void StartRun(std::size_t, const std::string&, boost::json::value,
+    std::string NewRunId() override { return "wf-x"; }
+    void StartRun(std::size_t, const std::string&, boost::json::value, const std::string&,
                   UniqueFunction<void(Result<std::string>)> done) override {
       ++starts;
       done(std::string("wf-x"));

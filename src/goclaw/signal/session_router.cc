@@ -223,7 +223,7 @@ void SessionRouter::Commit(const SessionPtr& s, Change change, UniqueFunction<vo
   std::size_t waiting = 0;
   {
     MutexLock lock(mu_);
-    record = {change.active.value_or(s->active), s->next_seq};
+    record = {change.active.value_or(s->active), s->next_seq, change.starting.value_or(s->starting)};
     waiting = s->waiting.size() - change.removed.size();
   }
   waiting += change.added.size();
@@ -262,6 +262,7 @@ void SessionRouter::Apply(const SessionPtr& s, Change& change) {
     s->interrupted = false;
     if (!s->active.empty()) runs_[s->active] = s;
   }
+  if (change.starting) s->starting = *change.starting;
   if (!change.removed.empty()) {
     std::sort(change.removed.begin(), change.removed.end());
     std::erase_if(s->waiting, [&](const internal::Waiting& w) {

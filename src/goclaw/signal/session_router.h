@@ -18,8 +18,8 @@
 // the session's active run are written to the `sessions` / `session_inputs` tables
 // (session_tables.h) first, runs and signals by the backend. After a restart, Recover settles
 // stored active runs that have finished and starts the next waiting input: waiting inputs keep
-// their order and are started once (except across a crash between the backend's start of a
-// waiting input and the router's write that records it: then at least once; README.md).
+// their order and are started once (a start's run id and inputs are recorded before the start,
+// so a crash between the two is settled by asking the backend whether that run exists).
 //
 // Thread-safety: every method may be called from any thread. One mutex guards the sessions; it
 // is never held while the backend, the store or a caller's callback runs. Each session's work
@@ -209,7 +209,12 @@ class SessionRouter {
   bool EnqueueDebounce(const SessionPtr& s, std::uint64_t generation) GOCLAW_EXCLUDES(mu_);
   void DebounceExpired(SessionPtr s, std::uint64_t generation, Next next);
   // The stored sessions a kind serves, each with whether its stored active run has ended.
-  Result<std::vector<std::pair<SessionPtr, bool>>> LoadStored();
+  struct Loaded {
+    SessionPtr session;
+    bool ended = false;    // its active run has finished
+    bool confirm = false;  // its recorded start happened: its `starting` inputs are the run's
+  };
+  Result<std::vector<Loaded>> LoadStored();
   std::uint64_t BeginStart() GOCLAW_EXCLUDES(mu_);
   void EndStart(const SessionPtr& s, std::uint64_t start, const Result<std::string>& id) GOCLAW_EXCLUDES(mu_);
 

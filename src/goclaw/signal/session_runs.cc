@@ -74,29 +74,43 @@ void SessionRouter::StartNext(SessionPtr s, Next next) {
       consumed.push_back(s->waiting.front().seq);
     }
   }
-  const std::uint64_t start = BeginStart();
-  auto on_started = [this, s, start, consumed = std::move(consumed),
-                     next = std::move(next)](Result<std::string> id) mutable {
-    EndStart(s, start, id);
-    if (!id) return StartFailed(std::move(s), std::move(consumed), id.error(), std::move(next));
-    Change change;
-    change.active = *id;
-    change.removed = std::move(consumed);
-    change.keep_on_failure = true;  // the run exists; its inputs must not start again
-    Commit(s, std::move(change), [this, s, next = std::move(next)](Status) mutable {
-      // Steer mode: what still waits goes to the new run.
-      if (kinds_[s->kind].queue_mode == QueueMode::kSteer) {
-        Post(s, [this](SessionPtr self, Next n) { Drain(std::move(self), std::move(n)); });
-      }
-      next();
-    });
-  };
-  backend_.StartRun(s->kind, s->key, std::move(input), std::move(on_started));
+  // The run's id and the inputs it is for are recorded first (SessionRecord::starting): after
+  // a crash at any point, Recover finds the run (its inputs are then its own) or not (they
+  // wait again), so a waiting input never runs twice.
+  const std::string run_id = backend_.NewRunId();
+  Change record;
+  record.active = run_id;
+  record.starting = consumed;
+  Commit(s, std::move(record), [this, s, run_id, input = std::move(input), consumed = std::move(consumed),
+                                next = std::move(next)](Status recorded) mutable {
+    if (!recorded) return StartFailed(std::move(s), std::move(consumed), recorded.error(), std::move(next));
+    const std::uint64_t start = BeginStart();
+    auto on_started = [this, s, start, run_id, consumed = std::move(consumed),
+                       next = std::move(next)](Result<std::string> id) mutable {
+      if (!id && id.error().code() == ErrorCode::kAlreadyExists) id = run_id;  // it did start
+      EndStart(s, start, id);
+      if (!id) return StartFailed(std::move(s), std::move(consumed), id.error(), std::move(next));
+      Change change;
+      change.active = *id;
+      change.removed = std::move(consumed);
+      change.starting = std::vector<std::uint64_t>();
+      change.keep_on_failure = true;  // the run exists; its inputs must not start again
+      Commit(s, std::move(change), [this, s, next = std::move(next)](Status) mutable {
+        // Steer mode: what still waits goes to the new run.
+        if (kinds_[s->kind].queue_mode == QueueMode::kSteer) {
+          Post(s, [this](SessionPtr self, Next n) { Drain(std::move(self), std::move(n)); });
+        }
+        next();
+      });
+    };
+    backend_.StartRun(s->kind, s->key, std::move(input), run_id, std::move(on_started));
+  });
 }
 
 void SessionRouter::StartFailed(SessionPtr s, std::vector<std::uint64_t> consumed, const Error& error, Next next) {
   Change change;
-  change.active = "";  // whatever ran before has ended
+  change.active = "";  // whatever ran before has ended, and the recorded start did not happen
+  change.starting = std::vector<std::uint64_t>();
   change.keep_on_failure = true;
   const bool passing = Passing(error.code());
   if (passing) {
@@ -236,9 +250,9 @@ void SessionRouter::EndStart(const SessionPtr& s, std::uint64_t start, const Res
   }
 }
 
-Result<std::vector<std::pair<SessionRouter::SessionPtr, bool>>> SessionRouter::LoadStored() {
+Result<std::vector<SessionRouter::Loaded>> SessionRouter::LoadStored() {
   GOCLAW_ASSIGN_OR_RETURN(auto stored, LoadSessions(*options_.store));
-  std::vector<std::pair<SessionPtr, bool>> loaded;  // the session, and whether its run ended
+  std::vector<Loaded> loaded;
   for (auto& [key, entry] : stored) {
     auto kind = kinds_.Resolve(key);
     if (!kind) {
@@ -248,16 +262,24 @@ Result<std::vector<std::pair<SessionRouter::SessionPtr, bool>>> SessionRouter::L
     auto s = std::make_shared<internal::Session>(key, *kind);
     s->active = entry.record.active;
     s->next_seq = entry.record.next_seq;
+    s->starting = entry.record.starting;
     for (InputRecord& in : entry.inputs) s->waiting.push_back({in.seq, std::move(in.input), in.enqueued_at_us});
-    bool ended = false;
+    Loaded l{s};
     if (!s->active.empty()) {
       Result<bool> finished = backend_.RunFinished(s->active);
       if (!finished && finished.error().code() != ErrorCode::kNotFound) {
         return MakeError(std::move(finished.error().WithContext("recovering session " + key + " (run " + s->active + ")")));
       }
-      ended = !finished || *finished;
+      if (!s->starting.empty() && !finished) {
+        // Recorded, never started: its inputs wait again (the next start records anew).
+        s->active.clear();
+        s->starting.clear();
+      } else {
+        l.confirm = !s->starting.empty();
+        l.ended = !finished || *finished;
+      }
     }
-    loaded.emplace_back(std::move(s), ended);
+    loaded.push_back(std::move(l));
   }
   return loaded;
 }
@@ -275,16 +297,28 @@ Status SessionRouter::Recover() {
   std::vector<SessionPtr> to_pump;
   {
     MutexLock lock(mu_);
-    for (auto& [s, ended] : loaded) {
+    for (auto& [s, ended, confirm] : loaded) {
       sessions_[s->key] = s;
       if (!s->active.empty()) runs_[s->active] = s;
       bool pump = false;
+      if (confirm) {  // the recorded start happened: its inputs are the run's
+        pump = EnqueueLocked(s, [this](SessionPtr self, Next next) {
+          Change change;
+          {
+            MutexLock held(mu_);
+            change.removed = self->starting;
+          }
+          change.starting = std::vector<std::uint64_t>();
+          change.keep_on_failure = true;
+          Commit(self, std::move(change), [next = std::move(next)](Status) mutable { next(); });
+        });
+      }
       if (ended) {
-        pump = EnqueueLocked(s, [this, run = s->active](SessionPtr self, Next next) {
+        pump |= EnqueueLocked(s, [this, run = s->active](SessionPtr self, Next next) {
           RunEnded(std::move(self), run, std::move(next));
         });
       } else if (s->active.empty() && !s->waiting.empty()) {  // e.g. it was debouncing
-        pump = EnqueueLocked(s, [this](SessionPtr self, Next next) { Drain(std::move(self), std::move(next)); });
+        pump |= EnqueueLocked(s, [this](SessionPtr self, Next next) { Drain(std::move(self), std::move(next)); });
       }
       if (pump) to_pump.push_back(s);
     }

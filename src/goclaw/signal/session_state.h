@@ -48,6 +48,7 @@ struct Session {
   std::string active;  // the active run; empty: none
   std::uint64_t next_seq = 1;
   std::deque<Waiting> waiting;  // in seq order
+  std::vector<std::uint64_t> starting;  // waiting inputs of a start not yet confirmed (SessionRecord)
 
   // In memory only.
   bool interrupted = false;        // the active run was sent an interrupt
@@ -67,6 +68,7 @@ struct Change {
   std::optional<std::string> active;   // the new active run ("" for none); unset: unchanged
   std::vector<std::uint64_t> removed;  // waiting entries removed (by seq)
   std::vector<Waiting> added;          // appended to the waiting list (seqs from next_seq on)
+  std::optional<std::vector<std::uint64_t>> starting;  // the new unconfirmed start; unset: unchanged
   bool keep_on_failure = false;        // apply even if the write fails (a run did start)
 };
 

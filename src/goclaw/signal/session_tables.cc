@@ -1,6 +1,7 @@
 // The sessions and session_inputs tables: keys, values and loading (session_tables.h).
 #include "goclaw/signal/session_tables.h"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "goclaw/core/json_text.h"
@@ -37,7 +38,9 @@ std::vector<store::TableSpec> SessionTables() {
 }
 
 std::string EncodeSessionRecord(const SessionRecord& r) {
-  return JsonText(boost::json::object{{"active", r.active}, {"next_seq", r.next_seq}});
+  boost::json::object o{{"active", r.active}, {"next_seq", r.next_seq}};
+  if (!r.starting.empty()) o["starting"] = boost::json::array(r.starting.begin(), r.starting.end());
+  return JsonText(o);
 }
 
 Result<SessionRecord> DecodeSessionRecord(std::string_view value) {
@@ -53,6 +56,13 @@ Result<SessionRecord> DecodeSessionRecord(std::string_view value) {
   boost::system::error_code ec;
   r.next_seq = next->to_number<std::uint64_t>(ec);
   if (ec) return MakeError(ErrorCode::kInternal, "next_seq is not a sequence number");
+  if (const boost::json::value* starting = obj->if_contains("starting")) {
+    if (!starting->is_array()) return MakeError(ErrorCode::kInternal, "starting is not a list of sequence numbers");
+    for (const auto& seq : starting->get_array()) {
+      r.starting.push_back(seq.to_number<std::uint64_t>(ec));
+      if (ec) return MakeError(ErrorCode::kInternal, "starting holds something that is not a sequence number");
+    }
+  }
   return r;
 }
 

@@ -1,7 +1,8 @@
 // The router's durable state: two tables registered in the store (store.h TableSpec), written in
 // the router's own batches before it answers.
 //
-//   sessions        <session key>                          -> {"active": "wf-…", "next_seq": n}
+//   sessions        <session key>                          -> {"active": "wf-…", "next_seq": n,
+//                                                              "starting": [seq, ...] (optional)}
 //   session_inputs  <session key> 0x00 <u64 big-endian seq> -> {"input": …, "enqueued_at_us": t}
 //
 // A session has a `sessions` entry while it has an active run or waiting inputs, and none once
@@ -35,6 +36,10 @@ std::vector<store::TableSpec> SessionTables();
 struct SessionRecord {
   std::string active;          // the active run's workflow id; empty: none
   std::uint64_t next_seq = 1;  // the seq the next waiting input gets
+  // Waiting inputs the active run was started for, while that start is not confirmed: the
+  // run's id is recorded before its start, so a restart finds the run (the inputs are then
+  // its own) or not (they wait again). Empty once confirmed. Absent in older records.
+  std::vector<std::uint64_t> starting;
   friend bool operator==(const SessionRecord&, const SessionRecord&) = default;
 };
 

@@ -27,6 +27,9 @@ TEST(SessionTablesTest, ValuesRoundTrip) {
   SessionRecord r{"wf-0192", 42};
   EXPECT_EQ(EncodeSessionRecord(r), R"({"active":"wf-0192","next_seq":42})");
   EXPECT_EQ(*DecodeSessionRecord(EncodeSessionRecord(r)), r);
+  SessionRecord starting{"wf-0193", 9, {7, 8}};  // a start recorded, not yet confirmed
+  EXPECT_EQ(EncodeSessionRecord(starting), R"({"active":"wf-0193","next_seq":9,"starting":[7,8]})");
+  EXPECT_EQ(*DecodeSessionRecord(EncodeSessionRecord(starting)), starting);
   InputRecord in{5, boost::json::parse(R"({"text":"hi","n":0.1})"), 1767225600000000};
   auto back = DecodeInputRecord(5, EncodeInputRecord(in));
   ASSERT_TRUE(back);
@@ -34,7 +37,8 @@ TEST(SessionTablesTest, ValuesRoundTrip) {
   EXPECT_EQ(back->input, in.input);
   EXPECT_EQ(back->enqueued_at_us, in.enqueued_at_us);
   for (std::string_view corrupt : {"", "[]", R"({"active":1,"next_seq":2})", R"({"active":"x"})",
-                                   R"({"active":"x","next_seq":-1})"}) {
+                                   R"({"active":"x","next_seq":-1})", R"({"active":"x","next_seq":2,"starting":3})",
+                                   R"({"active":"x","next_seq":2,"starting":["a"]})"}) {
     auto d = DecodeSessionRecord(corrupt);
     ASSERT_FALSE(d) << corrupt;
     EXPECT_EQ(d.error().code(), ErrorCode::kInternal);

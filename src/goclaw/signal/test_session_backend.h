@@ -33,6 +33,7 @@ class FakeBackend final : public SessionBackend {
     std::size_t kind = 0;
     std::string session;
     boost::json::value input;
+    std::string run_id;  // as the router chose it (empty: the backend picks)
   };
   struct SignalCall {
     std::string run;
@@ -53,11 +54,17 @@ class FakeBackend final : public SessionBackend {
   // StartRun keeps its done for CompleteStart instead of answering.
   bool defer_starts = false;
 
-  void StartRun(std::size_t kind, const std::string& session, boost::json::value input,
+  // "wf-1", "wf-2", ... in the order starts are asked for.
+  std::string NewRunId() override {
+    std::lock_guard lock(mu_);
+    return "wf-" + std::to_string(++runs_);
+  }
+
+  void StartRun(std::size_t kind, const std::string& session, boost::json::value input, const std::string& run_id,
                 UniqueFunction<void(Result<std::string>)> done) override {
     Touch(session);
-    StartCall call{kind, session, std::move(input)};
-    int n = 0;
+    StartCall call{kind, session, std::move(input), run_id};
+    std::string id = run_id;
     {
       std::lock_guard lock(mu_);
       starts_.push_back(call);
@@ -65,9 +72,9 @@ class FakeBackend final : public SessionBackend {
         deferred_.push_back(std::move(done));
         return;
       }
-      n = ++runs_;
+      if (id.empty()) id = "wf-" + std::to_string(++runs_);
     }
-    Result<std::string> result = start_result ? start_result(call) : Result<std::string>("wf-" + std::to_string(n));
+    Result<std::string> result = start_result ? start_result(call) : Result<std::string>(id);
     if (result && before_start_done) before_start_done(*result);
     done(std::move(result));
   }

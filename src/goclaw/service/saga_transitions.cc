@@ -49,6 +49,17 @@ boost::json::value ResolvedInput(const saga::SagaDefinition& d, const std::strin
 
 std::string TimeoutText(std::optional<Millis> t) { return t ? FormatDuration(*t) : std::string("none"); }
 
+// The round the saga's record calls for: its completed steps with a compensation, not yet
+// compensated, in reverse dependency order.
+std::vector<saga::PlannedCompensation> PlanOf(const saga::SagaRecord& r, const saga::SagaDefinition& d) {
+  std::set<std::string> completed, compensable, done(r.compensated.begin(), r.compensated.end());
+  for (const auto& s : r.steps) {
+    if (s.state == "completed") completed.insert(s.id);
+  }
+  for (const auto& [step, c] : d.compensations) compensable.insert(step);
+  return saga::PlanCompensations(d.Steps(), d.Dependencies(), completed, compensable, done);
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const dag::Plan>> SagaService::CompileForward(const Live& l) const {
@@ -220,12 +231,7 @@ void SagaService::ArmDeadline(Live& l) {
 
 void SagaService::StartCompensation(Live& l, JsonDone reply) {
   saga::SagaRecord& r = l.record;
-  std::set<std::string> completed, compensable, done(r.compensated.begin(), r.compensated.end());
-  for (const auto& s : r.steps) {
-    if (s.state == "completed") completed.insert(s.id);
-  }
-  for (const auto& [step, c] : l.definition->compensations) compensable.insert(step);
-  auto plan = saga::PlanCompensations(l.definition->Steps(), l.definition->Dependencies(), completed, compensable, done);
+  auto plan = PlanOf(r, *l.definition);
   const std::int64_t now = NowUs();
   r.compensation_skipped = false;
   if (plan.empty()) {
@@ -261,15 +267,11 @@ void SagaService::StartCompensation(Live& l, JsonDone reply) {
 
 void SagaService::SubmitCompensation(Live& l) {
   saga::SagaRecord& r = l.record;
-  std::set<std::string> done(r.compensated.begin(), r.compensated.end()), completed, compensable;
   std::map<std::string, saga::StepData> data;
   for (const auto& s : r.steps) {
-    if (s.state != "completed") continue;
-    completed.insert(s.id);
-    data[s.id] = saga::StepData{s.input, s.output};
+    if (s.state == "completed") data[s.id] = saga::StepData{s.input, s.output};
   }
-  for (const auto& [step, c] : l.definition->compensations) compensable.insert(step);
-  auto plan = saga::PlanCompensations(l.definition->Steps(), l.definition->Dependencies(), completed, compensable, done);
+  auto plan = PlanOf(r, *l.definition);
   auto fail = [&](std::string why) {
     r.state = SagaState::kCompensationFailed;
     r.failure_reason = "the compensation workflow could not start: " + why;
@@ -332,12 +334,7 @@ void SagaService::CompensationEnded(Live& l) {
   // compensations before them is (clocks may not tell them apart).
   std::map<std::string, int> depth;
   {
-    std::set<std::string> completed, compensable, done(r.compensated.begin(), r.compensated.end());
-    for (const auto& s : r.steps) {
-      if (s.state == "completed") completed.insert(s.id);
-    }
-    for (const auto& [step, c] : l.definition->compensations) compensable.insert(step);
-    auto plan = saga::PlanCompensations(l.definition->Steps(), l.definition->Dependencies(), completed, compensable, done);
+    auto plan = PlanOf(r, *l.definition);
     std::function<int(const std::string&)> depth_of = [&](const std::string& step) -> int {
       if (auto it = depth.find(step); it != depth.end()) return it->second;
       int d = 0;

@@ -129,4 +129,10 @@ bool PercentDecode(std::string_view in, bool query, std::string* out) {
   return true;
 }
 
+HttpRequest Who(const HttpRequest& req) {
+  HttpRequest who;
+  who.request_id = req.request_id;
+  return who;
+}
+
 }  // namespace goclaw::api::http

@@ -98,6 +98,8 @@ struct HttpError {
 HttpError HttpErrorOf(const Error& error);
 // The error body for `error` with HttpErrorOf's status and code, its message and details.
 HttpResponse ErrorResponse(const HttpRequest& req, const Error& error);
+// What a deferred reply keeps of its request for ErrorResponse: the request id, not the body.
+HttpRequest Who(const HttpRequest& req);
 
 // Percent-decoding of a path segment or query component ('+' is a space only in queries).
 // Fails on malformed escapes and on decoded NUL bytes.

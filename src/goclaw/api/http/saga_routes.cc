@@ -18,12 +18,6 @@ namespace {
 
 using service::SagaService;
 
-HttpRequest Who(const HttpRequest& req) {
-  HttpRequest who;
-  who.request_id = req.request_id;
-  return who;
-}
-
 // Replies from the saga service's thread.
 HttpResponse Deferred(const HttpRequest& req, int status, std::function<void(service::JsonDone)> call) {
   HttpResponse deferred;

@@ -15,9 +15,7 @@ HttpResponse SessionInput(SessionService& sessions, HttpRequest& req) {
   HttpResponse error;
   if (!RequireJson(req, &error)) return error;
   HttpResponse deferred;
-  HttpRequest who;
-  who.request_id = req.request_id;
-  deferred.defer = [&sessions, who = std::move(who), key = req.params.at("key"),
+  deferred.defer = [&sessions, who = Who(req), key = req.params.at("key"),
                     body = std::move(req.body)](HttpResponse::Reply reply) {
     sessions.Input(key, body, [who, reply](Result<boost::json::object> out) {
       if (!out) return reply(ErrorResponse(who, out.error()));

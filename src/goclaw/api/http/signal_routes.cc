@@ -13,9 +13,7 @@ HttpResponse SendSignal(SignalService& signals, HttpRequest& req) {
   HttpResponse error;
   if (!RequireJson(req, &error)) return error;
   HttpResponse deferred;
-  HttpRequest who;
-  who.request_id = req.request_id;
-  deferred.defer = [&signals, who = std::move(who), id = req.params.at("id"),
+  deferred.defer = [&signals, who = Who(req), id = req.params.at("id"),
                     body = std::move(req.body)](HttpResponse::Reply reply) {
     signals.Send(id, body, [who, id, reply](Result<boost::json::object> accepted) {
       if (!accepted) return reply(ErrorResponse(who, accepted.error()));

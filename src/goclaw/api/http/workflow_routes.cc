@@ -12,12 +12,6 @@ namespace {
 using service::WorkflowService;
 
 // The request id only: what a deferred answer needs, without the body.
-HttpRequest Who(const HttpRequest& req) {
-  HttpRequest who;
-  who.request_id = req.request_id;
-  return who;
-}
-
 HttpResponse QueryError(const HttpRequest& req, const Diagnostics& diag) {
   Error e = diag.ToError("query");
   return ErrorResponse(req, e);

@@ -12,6 +12,7 @@ PACKAGES=(
   # libraries
   libboost1.81-dev libboost-json1.81-dev
   libyaml-cpp-dev libspdlog-dev libfmt-dev libexpected-dev libcli11-dev librocksdb-dev
+  libicu-dev libhnswlib-dev  # memory hub: word segmentation, vector index
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 libssl-dev openssl
   prometheus  # promtool validates the /metrics output

@@ -124,5 +124,6 @@ void RegisterServer(CLI::App& app, Context& ctx);
 void RegisterClientCommands(CLI::App& app, Context& ctx);  // submit, status, list, cancel, events, signal(s)
 void RegisterSaga(CLI::App& app, Context& ctx);  // saga submit, status, list, compensate, recover
 void RegisterAdmin(CLI::App& app, Context& ctx);  // admin snapshot, admin inspect
+void RegisterMemory(CLI::App& app, Context& ctx);  // memory add, search, list, forget, stats, fsrs
 
 }  // namespace goclaw::cli

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   RegisterServer(app, ctx);
   RegisterClientCommands(app, ctx);
   RegisterSaga(app, ctx);
+  RegisterMemory(app, ctx);
   RegisterAdmin(app, ctx);
   RegisterConfig(app, ctx);
   RegisterVersion(app, ctx);

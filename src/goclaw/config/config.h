@@ -145,6 +145,40 @@ struct SessionKindConfig {
   boost::json::value summarize;
 };
 
+// Where the memory hub's vectors come from (memory/embedder.h): `builtin` (a hashing embedder
+// that needs no model), `http` (an OpenAI-compatible /v1/embeddings endpoint) or `none` (only
+// vectors sent by clients; the first one fixes a session's dimension).
+struct MemoryEmbedderConfig {
+  std::string kind = "builtin";  // builtin | http | none; http when a url is given
+  std::string url;               // http: the endpoint base, e.g. http://127.0.0.1:8000/v1
+  std::string model;             // http: the model name sent
+  std::string api_key_env;       // http: the environment variable holding the API key
+  std::int64_t dimensions = 384; // builtin: its size; http: what the endpoint must return
+  Millis timeout{30000};         // http: one embeddings request
+};
+
+// The memory hub (DESIGN.md §9, docs/design/memory.md): retrieval weights, FSRS-6 settings and
+// limits.
+struct MemoryConfig {
+  bool enabled = true;
+  MemoryEmbedderConfig embedder;
+  double bm25_k1 = 1.2;
+  double bm25_b = 0.75;
+  std::int64_t rrf_k = 60;
+  double vector_weight = 0.7;
+  double bm25_weight = 0.3;
+  double retrievability_weight = 0.3;  // 0: retrievability does not change scores
+  std::string review_rating = "good";  // what a retrieval counts as: again|hard|good|easy|none
+  double request_retention = 0.9;      // FSRS desired retention (next review intervals)
+  double maximum_interval_days = 36500;
+  bool enable_short_term = true;       // FSRS same-day (learning step) stability
+  std::int64_t hnsw_threshold = 4096;  // vectors per session from which HNSW replaces exact search
+  std::int64_t max_content_bytes = 65536;
+  std::int64_t max_batch = 1000;             // items per memorize request
+  std::int64_t max_items_per_session = 1000000;
+  std::int64_t max_top_k = 1000;
+};
+
 struct Config {
   ServerConfig server;
   StorageConfig storage;
@@ -157,6 +191,7 @@ struct Config {
   std::vector<LaneConfig> lanes;
   SignalsConfig signals;
   std::vector<SessionKindConfig> sessions;  // matched by key; none: no sessions are served
+  MemoryConfig memory;
 };
 
 std::string_view SyncModeName(SyncMode m);

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "goclaw/config/memory_schema.h"
 #include "goclaw/config/sessions_schema.h"
 #include "goclaw/core/host_pattern.h"
 #include "goclaw/core/names.h"
@@ -283,6 +284,7 @@ void DecodeConfig(const boost::json::value& root, Config* config, Diagnostics& d
   if (const auto* v = r.Get("executors")) DecodeExecutors(*v, &config->executors, diag);
   if (const auto* v = r.Get("signals")) DecodeSignals(*v, &config->signals, diag);
   if (const auto* v = r.Get("sessions")) DecodeSessions(*v, &config->sessions, diag);
+  if (const auto* v = r.Get("memory")) DecodeMemory(*v, &config->memory, diag);
   if (const auto* v = r.Get("lanes")) {
     const boost::json::array* arr = v->if_array();
     if (arr == nullptr) {
@@ -427,6 +429,7 @@ boost::json::object EncodeConfig(const Config& c) {
   out["lanes"] = std::move(lanes);
   out["signals"] = EncodeSignals(c.signals);
   out["sessions"] = EncodeSessions(c.sessions);
+  out["memory"] = EncodeMemory(c.memory);
   return out;
 }
 

@@ -1,22 +1,16 @@
 // JSON encoders for statuses and events.
 #include "goclaw/engine/status_json.h"
 
-#include <ctime>
+#include <chrono>
 
 #include "goclaw/core/json_format.h"
 #include "goclaw/core/json_limits.h"
+#include "goclaw/core/time_text.h"
 
 namespace goclaw::engine {
 
 std::string FormatTime(Clock::WallTime t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms % 1000));
-  return buf;
+  return FormatUnixMicros(std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count());
 }
 
 namespace {

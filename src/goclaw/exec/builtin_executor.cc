@@ -5,6 +5,7 @@
 #include <array>
 #include <mutex>
 #include <string_view>
+#include <vector>
 
 #include "goclaw/core/document.h"
 #include "goclaw/core/json_reader.h"
@@ -33,19 +34,33 @@ void CheckFailConfig(const boost::json::object& config, const std::string& path,
 
 }  // namespace
 
-void CheckBuiltinConfig(const boost::json::object& config, const std::string& path, Diagnostics& diag) {
+void CheckBuiltinConfig(const boost::json::object& config, const std::string& path, Diagnostics& diag,
+                        const BuiltinOps* extra) {
   auto it = config.find("op");
   if (it == config.end()) return;  // noop
   const boost::json::value& op = it->value();
-  const std::string list = "noop, echo, sleep, fail, wait_signal, collect";
+  std::string list = "noop, echo, sleep, fail, wait_signal, collect";
+  std::vector<std::string_view> names(kBuiltinOps.begin(), kBuiltinOps.end());
+  if (extra != nullptr) {
+    for (const auto& [name, unused] : *extra) {
+      list += ", " + name;
+      names.push_back(name);
+    }
+  }
   if (!op.is_string()) {
     diag.Add(JoinPath(path, "op"), "expected one of " + list + ", got " + DescribeJson(op));
     return;
   }
   std::string_view name = op.get_string();
+  if (extra != nullptr) {
+    if (auto e = extra->find(name); e != extra->end()) {
+      if (e->second.check) e->second.check(config, path, diag);
+      return;
+    }
+  }
   if (std::find(kBuiltinOps.begin(), kBuiltinOps.end(), name) == kBuiltinOps.end()) {
     diag.Add(JoinPath(path, "op"), "unknown builtin op " + QuoteForMessage(name) + "; accepted: " +
-                                       list + DidYouMean(name, kBuiltinOps));
+                                       list + DidYouMean(name, names));
     return;
   }
   if (name == "fail") CheckFailConfig(config, path, diag);
@@ -62,12 +77,25 @@ std::optional<std::string> BuiltinExecutor::AwaitedSignal(const boost::json::obj
   return std::string(name->get_string());
 }
 
+void BuiltinExecutor::Shutdown() {
+  if (extra_ == nullptr) return;
+  for (const auto& [name, op] : *extra_) {
+    if (op.shutdown) op.shutdown();
+  }
+}
+
 void BuiltinExecutor::Start(Attempt attempt, AttemptDone done) {
   const boost::json::object* config = attempt.config.if_object();
   std::string op = "noop";
   if (config != nullptr) {
     if (auto it = config->find("op"); it != config->end() && it->value().is_string()) {
       op = std::string(it->value().get_string());
+    }
+  }
+  if (extra_ != nullptr) {
+    if (auto e = extra_->find(op); e != extra_->end()) {
+      e->second.start(std::move(attempt), std::move(done));
+      return;
     }
   }
   if (op == "noop") {

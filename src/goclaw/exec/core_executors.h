@@ -11,6 +11,7 @@
 #include "goclaw/core/clock.h"
 #include "goclaw/core/status.h"
 #include "goclaw/core/timer_queue.h"
+#include "goclaw/exec/builtin_executor.h"
 #include "goclaw/exec/function_executor.h"
 #include "goclaw/exec/function_registry.h"
 #include "goclaw/exec/registry.h"
@@ -31,8 +32,10 @@ struct ExecutorEnv {
 // Builds the registry an engine runs with (EngineOptions::executors).
 using ExecutorFactory = std::function<Result<std::unique_ptr<ExecutorRegistry>>(const ExecutorEnv&)>;
 
-// Registers `builtin` and `function` (with `function_options`, whose workers come from env).
+// Registers `builtin` (with the ops other modules add) and `function` (with
+// `function_options`, whose workers come from env).
 Status AddCoreExecutors(ExecutorRegistry& registry, const ExecutorEnv& env,
-                        FunctionExecutorOptions function_options = {});
+                        FunctionExecutorOptions function_options = {},
+                        std::shared_ptr<const BuiltinOps> builtin_ops = nullptr);
 
 }  // namespace goclaw::exec

@@ -60,7 +60,9 @@ TEST(ExecutorRegistryTest, SaysWhyATypeCannotRun) {
 
 TEST(ExecutorRegistryTest, ChecksConfigsThroughTheExecutorOrTheValidationCheck) {
   ExecutorRegistry registry;
-  ASSERT_TRUE(registry.RegisterType("builtin", CheckBuiltinConfig));
+  ASSERT_TRUE(registry.RegisterType("builtin", [](const boost::json::object& c, const std::string& path, Diagnostics& d) {
+    CheckBuiltinConfig(c, path, d);
+  }));
   Diagnostics diag;
   registry.CheckConfig("builtin", boost::json::object{{"op", "fail"}, {"times", -1}}, "tasks[0].config", diag);
   registry.CheckConfig("builtin", boost::json::object{{"op", 3}}, "tasks[1].config", diag);

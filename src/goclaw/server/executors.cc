@@ -6,6 +6,7 @@
 #include "goclaw/exec/builtin_executor.h"
 #include "goclaw/exec/exec_executor.h"
 #include "goclaw/exec/http_executor.h"
+#include "goclaw/memory/memory_task_ops.h"
 
 namespace goclaw::server {
 namespace {
@@ -26,7 +27,7 @@ exec::ExecutorFactory ExecutorsFromConfig(const config::Config& config, Executor
     exec::FunctionExecutorOptions functions;
     functions.where = options.functions_where;
     functions.check_names = options.check_function_names;
-    GOCLAW_RETURN_IF_ERROR(exec::AddCoreExecutors(*registry, env, std::move(functions)));
+    GOCLAW_RETURN_IF_ERROR(exec::AddCoreExecutors(*registry, env, std::move(functions), options.builtin_ops));
 
     exec::HttpOptions http;
     http.ca_file = config.executors.http.ca_file;
@@ -51,7 +52,10 @@ exec::ExecutorFactory ExecutorsFromConfig(const config::Config& config, Executor
 std::unique_ptr<exec::ExecutorRegistry> ValidationRegistry(const config::Config& config,
                                                            std::string no_functions_where) {
   auto registry = std::make_unique<exec::ExecutorRegistry>();
-  (void)registry->RegisterType("builtin", exec::CheckBuiltinConfig);
+  auto ops = config.memory.enabled ? std::make_shared<const exec::BuiltinOps>(memory::MemoryBuiltinOps(nullptr)) : nullptr;
+  (void)registry->RegisterType("builtin", [ops](const boost::json::object& c, const std::string& path, Diagnostics& diag) {
+    exec::CheckBuiltinConfig(c, path, diag, ops.get());
+  });
   (void)registry->RegisterType("function", [where = std::move(no_functions_where)](
                                                const boost::json::object& c, const std::string& path,
                                                Diagnostics& diag) {

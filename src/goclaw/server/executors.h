@@ -21,6 +21,8 @@ struct ExecutorsOptions {
   // Where functions are registered, for "no function named x is registered <where>".
   std::string functions_where = "on this server";
   bool check_function_names = true;
+  // Ops other modules add to `builtin` (memory's memorize and recall); null: none.
+  std::shared_ptr<const exec::BuiltinOps> builtin_ops;
 };
 
 // For EngineOptions::executors.

@@ -1,7 +1,11 @@
 // The runtime builder: store, executors, engine, collectors; the shutdown order.
 #include "goclaw/server/runtime.h"
 
+#include <cstdlib>
+
 #include "goclaw/lane/lane_metrics.h"
+#include "goclaw/memory/memory_metrics.h"
+#include "goclaw/memory/memory_task_ops.h"
 #include "goclaw/service/engine_collector.h"
 #include "goclaw/saga/saga_record.h"
 #include "goclaw/signal/session_tables.h"
@@ -15,7 +19,28 @@ std::vector<store::TableSpec> StoreTables() {
   std::vector<store::TableSpec> tables = engine::StoreTables();
   for (auto& t : signal::SessionTables()) tables.push_back(std::move(t));
   for (auto& t : saga::SagaTables()) tables.push_back(std::move(t));
+  for (auto& t : memory::MemoryTables()) tables.push_back(std::move(t));
   return tables;
+}
+
+// memory.embedder: builtin (hashing), http (OpenAI-compatible) or none.
+Result<std::unique_ptr<memory::Embedder>> EmbedderFromConfig(const config::MemoryEmbedderConfig& c) {
+  if (c.kind == "none") return std::unique_ptr<memory::Embedder>();
+  if (c.kind == "builtin") return memory::NewHashingEmbedder(static_cast<std::size_t>(c.dimensions));
+  memory::HttpEmbedderOptions h;
+  h.url = c.url;
+  h.model = c.model;
+  if (!c.api_key_env.empty()) {
+    const char* key = std::getenv(c.api_key_env.c_str());
+    if (key == nullptr || *key == '\0') {
+      return MakeError(ErrorCode::kInvalidArgument, "memory.embedder.api_key_env names " + c.api_key_env +
+                                                    ", which is not set in the environment");
+    }
+    h.api_key = key;
+  }
+  h.dimensions = static_cast<std::size_t>(c.dimensions);
+  h.timeout = c.timeout;
+  return memory::NewHttpEmbedder(std::move(h));
 }
 
 }  // namespace
@@ -41,6 +66,19 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const config::Config& config, Ru
     rt->logger_.Info("store: memory (nothing survives a restart)");
   }
 
+  if (config.memory.enabled) {
+    store::Store* memory_store = rt->store_.get();
+    if (memory_store == nullptr) {
+      GOCLAW_ASSIGN_OR_RETURN(rt->memory_store_, store::OpenMemoryStore({.tables = memory::MemoryTables()}));
+      memory_store = rt->memory_store_.get();
+    }
+    GOCLAW_ASSIGN_OR_RETURN(auto embedder, EmbedderFromConfig(config.memory.embedder));
+    GOCLAW_ASSIGN_OR_RETURN(rt->memory_, memory::MemoryHub::Open(*memory_store, {.config = config.memory,
+                                                                               .embedder = std::move(embedder),
+                                                                               .logger = logger("memory")}));
+    options.executors.builtin_ops = std::make_shared<const exec::BuiltinOps>(memory::MemoryBuiltinOps(rt->memory_.get()));
+  }
+
   engine::EngineOptions eopts = engine::EngineOptionsFromConfig(config);
   eopts.logger = logger("engine");
   eopts.store = rt->store_.get();
@@ -53,6 +91,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const config::Config& config, Ru
   if (rt->store_) {
     rt->collectors_.Add("store", store::StoreCollector(*rt->store_, [&engine] { return engine.StoreHealthy(); }));
   }
+  if (rt->memory_) rt->collectors_.Add("memory", memory::MemoryCollector(*rt->memory_));
   return rt;
 }
 
@@ -60,6 +99,7 @@ Runtime::~Runtime() { Shutdown(); }
 
 engine::Engine& Runtime::engine() { return *engine_; }
 store::Store* Runtime::store() { return store_.get(); }
+memory::MemoryHub* Runtime::memory() { return memory_.get(); }
 const std::string& Runtime::data_dir() const { return data_dir_; }
 metrics::CollectorRegistry& Runtime::collectors() { return collectors_; }
 
@@ -73,6 +113,8 @@ std::size_t Runtime::Drain(Millis timeout) { return engine_ ? engine_->Drain(tim
 
 void Runtime::Shutdown() {
   engine_.reset();
+  memory_.reset();  // its last reviews are queued before the store closes
+  memory_store_.reset();
   store_.reset();  // closes RocksDB after its last write
 }
 

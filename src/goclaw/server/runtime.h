@@ -1,8 +1,8 @@
 // The one runtime builder, used by `goclaw server` (server.cc) and `goclaw run`
 // (apps/goclaw/cmd_run.cc): from a configuration it opens the store (RocksDB at storage.path,
 // memory, or none), builds the executor registry (executors.h) and the engine with its lanes
-// on them, and registers their metric collectors; later also the signal bus, the saga
-// orchestrator and the memory hub. It shuts them down in the reverse order: the engine (after
+// on them, the memory hub (whose task ops the executors get), and registers their metric
+// collectors. It shuts them down in the reverse order: the engine (after
 // an optional Drain), then the store, after its last write.
 //
 //   auto runtime = Runtime::Build(config, {.loggers = loggers});
@@ -30,6 +30,7 @@
 #include "goclaw/core/status.h"
 #include "goclaw/engine/engine.h"
 #include "goclaw/log/log.h"
+#include "goclaw/memory/memory_hub.h"
 #include "goclaw/metrics/collector_registry.h"
 #include "goclaw/server/executors.h"
 #include "goclaw/store/store.h"
@@ -62,6 +63,9 @@ class Runtime {
   engine::Engine& engine();
   // Null without a store (RuntimeOptions::persist false).
   store::Store* store();
+  // The memory hub (over the store; without one, over a private memory store); null when
+  // memory.enabled is false.
+  memory::MemoryHub* memory();
   // The live store's directory (storage.path with RocksDB), else "".
   const std::string& data_dir() const;
   // The engine's, the lanes' and the store's collectors; the caller adds its own (HTTP, process).
@@ -82,6 +86,8 @@ class Runtime {
   std::string data_dir_;
   metrics::CollectorRegistry collectors_;
   std::unique_ptr<store::Store> store_;  // outlives the engine
+  std::unique_ptr<store::Store> memory_store_;  // the hub's own, when there is no store_
+  std::unique_ptr<memory::MemoryHub> memory_;   // outlives the engine (its task ops call it)
   std::unique_ptr<engine::Engine> engine_;
 };
 

@@ -42,7 +42,7 @@ TEST(RuntimeTest, BuildsTheStoreAndEngineAndResumesAfterARestart) {
     ASSERT_NE((*rt)->store(), nullptr);
     EXPECT_EQ((*rt)->store()->Stats().kind, "rocksdb");
     EXPECT_EQ((*rt)->data_dir(), dir.path() + "/data");
-    EXPECT_THAT((*rt)->collectors().names(), ElementsAre("engine", "lanes", "store"));
+    EXPECT_THAT((*rt)->collectors().names(), ElementsAre("engine", "lanes", "store", "memory"));
     EXPECT_EQ((*rt)->Resume(), 0u);
     auto submitted = (*rt)->engine().Submit(Plan(R"({"tasks": [{"id": "z", "config": {"op": "sleep", "duration": "1h"}}]})"));
     ASSERT_TRUE(submitted) << submitted.error().ToString();
@@ -74,7 +74,7 @@ TEST(RuntimeTest, MemoryOrNoStore) {
   auto none = Runtime::Build(config, {.persist = false});
   ASSERT_TRUE(none) << none.error().ToString();
   EXPECT_EQ((*none)->store(), nullptr);
-  EXPECT_THAT((*none)->collectors().names(), ElementsAre("engine", "lanes"));
+  EXPECT_THAT((*none)->collectors().names(), ElementsAre("engine", "lanes", "memory"));
   auto done = (*none)->engine().Submit(Plan(R"({"tasks": [{"id": "a"}]})"));
   ASSERT_TRUE(done);
   auto st = (*none)->engine().Wait(*done, std::chrono::seconds(10));

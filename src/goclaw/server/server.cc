@@ -16,6 +16,7 @@
 #include "goclaw/service/admin_service.h"
 #include "goclaw/service/health_service.h"
 #include "goclaw/service/lane_service.h"
+#include "goclaw/service/memory_service.h"
 #include "goclaw/service/saga_service.h"
 #include "goclaw/service/session_service.h"
 #include "goclaw/service/signal_service.h"
@@ -48,6 +49,7 @@ class Server::Impl {
     GOCLAW_ASSIGN_OR_RETURN(sessions_, service::SessionService::Create(engine, *workflows_, config, runtime_->store(),
                                                                        logger("signal")));
     GOCLAW_ASSIGN_OR_RETURN(sagas_, service::SagaService::Create(engine, *workflows_, runtime_->store(), logger("saga")));
+    if (runtime_->memory() != nullptr) memory_ = std::make_unique<service::MemoryService>(*runtime_->memory());
     admin_ = std::make_unique<service::AdminService>(runtime_->store(), engine, runtime_->data_dir());
     health_ = std::make_unique<service::HealthService>(
         engine, *admin_,
@@ -69,6 +71,7 @@ class Server::Impl {
     ctx.signals = signals_.get();
     ctx.sessions = sessions_.get();
     ctx.sagas = sagas_.get();
+    ctx.memory = memory_.get();
     ctx.health = health_.get();
     ctx.admin = admin_.get();
     ctx.events = events_.get();
@@ -79,6 +82,7 @@ class Server::Impl {
     api::http::AddSignalRoutes(*router, ctx);
     api::http::AddSessionRoutes(*router, ctx);
     api::http::AddSagaRoutes(*router, ctx);
+    api::http::AddMemoryRoutes(*router, ctx);
     api::http::AddHealthRoutes(*router, ctx);
     api::http::AddMetricsRoute(*router, ctx);
     api::http::AddAdminRoutes(*router, ctx);
@@ -156,6 +160,7 @@ class Server::Impl {
   std::unique_ptr<service::SignalService> signals_;
   std::unique_ptr<service::SessionService> sessions_;  // observes the engine: stopped before it
   std::unique_ptr<service::SagaService> sagas_;        // the same
+  std::unique_ptr<service::MemoryService> memory_;  // over the runtime's hub
   std::unique_ptr<service::AdminService> admin_;
   std::unique_ptr<service::HealthService> health_;
   api::http::HttpMetrics http_metrics_;         // before the runtime: its collectors read it

@@ -15,6 +15,9 @@
 //   POST  /api/v1/sagas                          submit a saga (steps with compensations)
 //   GET   /api/v1/sagas, /api/v1/sagas/{id}      list (state, limit, offset); status (wait)
 //   POST  /api/v1/sagas/{id}/compensate|recover  202; 409 in the wrong state
+//   POST|GET|DELETE /api/v1/memory/{session}     memorize; retrieve; forget (memory_routes.cc)
+//   POST  /api/v1/memory/{session}/search        retrieve with vectors and filters
+//   GET   /api/v1/memory/{session}/list|stats|items/{id}, DELETE .../all|weak, GET /api/v1/memory
 //   GET   /api/v1/lanes, GET|PATCH /api/v1/lanes/{name}
 //   GET   /health, /ready, /status
 //   POST  /api/v1/admin/snapshot                 online snapshot of the store into a directory
@@ -35,6 +38,7 @@
 #include "goclaw/service/admin_service.h"
 #include "goclaw/service/health_service.h"
 #include "goclaw/service/lane_service.h"
+#include "goclaw/service/memory_service.h"
 #include "goclaw/service/saga_service.h"
 #include "goclaw/service/session_service.h"
 #include "goclaw/service/signal_service.h"
@@ -51,6 +55,7 @@ struct ApiContext {
   service::SignalService* signals = nullptr;      // /api/v1/workflows/{id}/signals
   service::SessionService* sessions = nullptr;    // /api/v1/sessions...
   service::SagaService* sagas = nullptr;          // /api/v1/sagas...
+  service::MemoryService* memory = nullptr;       // /api/v1/memory...
   service::HealthService* health = nullptr;       // /health, /ready, /status; the API's version
   service::AdminService* admin = nullptr;         // /api/v1/admin/...
   EventHub* events = nullptr;                     // /ws/events
@@ -62,6 +67,7 @@ void AddLaneRoutes(Router& router, const ApiContext& ctx);
 void AddSignalRoutes(Router& router, const ApiContext& ctx);
 void AddSessionRoutes(Router& router, const ApiContext& ctx);
 void AddSagaRoutes(Router& router, const ApiContext& ctx);
+void AddMemoryRoutes(Router& router, const ApiContext& ctx);
 void AddHealthRoutes(Router& router, const ApiContext& ctx);
 void AddMetricsRoute(Router& router, const ApiContext& ctx);
 void AddAdminRoutes(Router& router, const ApiContext& ctx);

@@ -89,6 +89,22 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
+// Runs `op(i)` once per benchmark iteration (i counts from 0) and reports its latency's P50 and
+// P99 in microseconds as counters.
+template <typename Op>
+void TimeEach(benchmark::State& state, Op op) {
+  std::vector<double> us;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto result = op(i++);
+    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    benchmark::DoNotOptimize(result);
+  }
+  state.counters["p50_us"] = Percentile(us, 0.5);
+  state.counters["p99_us"] = Percentile(us, 0.99);
+}
+
 struct Corpus {
   std::filesystem::path dir;
   std::unique_ptr<store::Store> store;
@@ -155,36 +171,19 @@ BENCHMARK(BM_Memorize100k)->UseManualTime()->Iterations(1)->Unit(benchmark::kSec
 void BM_Retrieve(benchmark::State& state) {
   Corpus& c = Corpus::Get();
   const Mode mode = static_cast<Mode>(state.range(0));
-  std::vector<double> us;
-  std::size_t i = 0;
-  for (auto _ : state) {
-    Query q{.text = c.queries[i % kQueries], .mode = mode, .top_k = 10, .review = false};
-    const auto t0 = std::chrono::steady_clock::now();
-    auto hits = c.hub->Retrieve("bench", q);
-    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
-    benchmark::DoNotOptimize(hits);
-    ++i;
-  }
-  state.counters["p50_us"] = Percentile(us, 0.5);
-  state.counters["p99_us"] = Percentile(us, 0.99);
+  TimeEach(state, [&c, mode](std::size_t i) {
+    return c.hub->Retrieve("bench", {.text = c.queries[i % kQueries], .mode = mode, .top_k = 10, .review = false});
+  });
   state.SetLabel(std::string(ModeName(mode)));
 }
 BENCHMARK(BM_Retrieve)->Arg(static_cast<int>(Mode::kHybrid))->Arg(static_cast<int>(Mode::kBm25))->Arg(static_cast<int>(Mode::kVector))->Unit(benchmark::kMicrosecond);
 
 void BM_VectorSearchGoclaw(benchmark::State& state) {
   Corpus& c = Corpus::Get();
-  std::vector<double> us;
-  std::size_t i = 0;
-  for (auto _ : state) {
-    Query q{.vector = c.query_vectors[i % kQueries], .mode = Mode::kVector, .top_k = 10, .review = false};
-    const auto t0 = std::chrono::steady_clock::now();
-    auto hits = c.hub->Retrieve("bench", q);
-    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
-    benchmark::DoNotOptimize(hits);
-    ++i;
-  }
-  state.counters["p50_us"] = Percentile(us, 0.5);
-  state.counters["p99_us"] = Percentile(us, 0.99);
+  TimeEach(state, [&c](std::size_t i) {
+    return c.hub->Retrieve("bench", {.vector = c.query_vectors[i % kQueries], .mode = Mode::kVector, .top_k = 10,
+                                     .review = false});
+  });
 }
 BENCHMARK(BM_VectorSearchGoclaw)->Unit(benchmark::kMicrosecond);
 
@@ -200,17 +199,7 @@ void BM_VectorSearchRawHnswlib(benchmark::State& state) {
     index->setEf(64);
     return index;
   }();
-  std::vector<double> us;
-  std::size_t i = 0;
-  for (auto _ : state) {
-    const auto t0 = std::chrono::steady_clock::now();
-    auto top = raw->searchKnn(c.query_vectors[i % kQueries].data(), 10);
-    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
-    benchmark::DoNotOptimize(top);
-    ++i;
-  }
-  state.counters["p50_us"] = Percentile(us, 0.5);
-  state.counters["p99_us"] = Percentile(us, 0.99);
+  TimeEach(state, [&c](std::size_t i) { return raw->searchKnn(c.query_vectors[i % kQueries].data(), 10); });
 }
 BENCHMARK(BM_VectorSearchRawHnswlib)->Unit(benchmark::kMicrosecond);
 

@@ -13,6 +13,8 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev
   libyaml-cpp-dev libspdlog-dev libfmt-dev libexpected-dev libcli11-dev librocksdb-dev
   libicu-dev libhnswlib-dev  # memory hub: word segmentation, vector index
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc  # gRPC API, pull workers
+  python3-grpcio python3-protobuf  # the Python worker SDK and its tests (/usr/bin/python3)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 libssl-dev openssl
   prometheus  # promtool validates the /metrics output

@@ -157,6 +157,29 @@ struct MemoryEmbedderConfig {
   Millis timeout{30000};         // http: one embeddings request
 };
 
+// The gRPC API (docs/design/grpc.md): where it listens and its limits.
+struct GrpcConfig {
+  bool enabled = true;
+  std::string host = "127.0.0.1";  // loopback unless configured otherwise
+  std::int64_t port = 9090;        // 0 picks a free port
+  std::int64_t max_receive_message_bytes = 4 << 20;  // larger requests get RESOURCE_EXHAUSTED
+  std::int64_t max_send_message_bytes = 16 << 20;
+  Millis max_wait{300000};          // the longest SubmitWorkflow wait, and unary deadline cap
+  Millis drain_timeout{10000};      // on SIGTERM: how long streams and calls may finish
+  std::int64_t max_streams = 10000; // concurrent watch/log/worker streams; more: RESOURCE_EXHAUSTED
+  bool reflection = true;           // grpc.reflection.v1alpha (grpcurl, grpc_cli)
+};
+
+// Pull workers (WorkerService, the `remote` executor; docs/design/workers.md).
+struct WorkersConfig {
+  Millis heartbeat_interval{2000};  // told to workers: send something at least this often
+  Millis heartbeat_timeout{10000};  // silent this long: the worker is lost, its attempts re-run
+  std::int64_t max_workers = 10000;
+  std::int64_t max_capacity = 10000;       // credits one worker may ask for
+  std::int64_t max_lost_attempts = 100;    // an attempt lost more often than this fails the task
+  std::int64_t max_log_line_bytes = 16384; // longer worker log lines are cut
+};
+
 // The memory hub (DESIGN.md §9, docs/design/memory.md): retrieval weights, FSRS-6 settings and
 // limits.
 struct MemoryConfig {
@@ -192,6 +215,8 @@ struct Config {
   SignalsConfig signals;
   std::vector<SessionKindConfig> sessions;  // matched by key; none: no sessions are served
   MemoryConfig memory;
+  GrpcConfig grpc;
+  WorkersConfig workers;
 };
 
 std::string_view SyncModeName(SyncMode m);

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "goclaw/config/grpc_schema.h"
 #include "goclaw/config/memory_schema.h"
 #include "goclaw/config/sessions_schema.h"
 #include "goclaw/core/host_pattern.h"
@@ -285,6 +286,8 @@ void DecodeConfig(const boost::json::value& root, Config* config, Diagnostics& d
   if (const auto* v = r.Get("signals")) DecodeSignals(*v, &config->signals, diag);
   if (const auto* v = r.Get("sessions")) DecodeSessions(*v, &config->sessions, diag);
   if (const auto* v = r.Get("memory")) DecodeMemory(*v, &config->memory, diag);
+  if (const auto* v = r.Get("grpc")) DecodeGrpc(*v, &config->grpc, diag);
+  if (const auto* v = r.Get("workers")) DecodeWorkers(*v, &config->workers, diag);
   if (const auto* v = r.Get("lanes")) {
     const boost::json::array* arr = v->if_array();
     if (arr == nullptr) {
@@ -430,6 +433,8 @@ boost::json::object EncodeConfig(const Config& c) {
   out["signals"] = EncodeSignals(c.signals);
   out["sessions"] = EncodeSessions(c.sessions);
   out["memory"] = EncodeMemory(c.memory);
+  out["grpc"] = EncodeGrpc(c.grpc);
+  out["workers"] = EncodeWorkers(c.workers);
   return out;
 }
 

@@ -34,6 +34,10 @@ class ShoutExecutor final : public exec::Executor {
         word.push_back(c);
       }
     }
+    if (const auto* lose = config.if_contains("lose"); lose != nullptr && attempt.number <= lose->to_number<int>()) {
+      done(exec::AttemptResult::Lost("the shouter went away"));  // e.g. a pull worker that vanished
+      return;
+    }
     attempt.channel->Progress(0.5, "half way");
     for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (const auto* hold = config.if_contains("hold"); hold != nullptr && hold->as_bool()) {
@@ -107,6 +111,30 @@ TEST_F(ExtensionTest, ARegisteredTypeValidatesRunsAndLogs) {
   EXPECT_TRUE(logs->truncated.empty());
   EXPECT_EQ(engine_->Logs(*id, "nope").error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(engine_->Logs("wf-nope", "s").error().code(), ErrorCode::kNotFound);
+}
+
+// A lost attempt (the thing running it went away) runs again at once as the next attempt and
+// uses up no retry: with retries 0, two lost attempts still end in a completed third.
+TEST_F(ExtensionTest, ALostAttemptRunsAgainWithoutUsingARetry) {
+  auto plan = Load("tasks: [{id: s, type: shout, retries: {max: 0}, config: {text: hi, lose: 2}}]");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  auto id = engine_->Submit(*plan);
+  ASSERT_TRUE(id) << id.error().ToString();
+  auto st = engine_->Wait(*id, std::chrono::seconds(10));
+  ASSERT_TRUE(st) << st.error().ToString();
+  ASSERT_EQ(st->state, WorkflowState::kCompleted) << st->error;
+  EXPECT_EQ(st->tasks[0].attempts, 3);
+  EXPECT_EQ(st->tasks[0].output, boost::json::value("HI"));
+  auto events = engine_->Events(*id);
+  ASSERT_TRUE(events) << events.error().ToString();
+  int lost = 0;
+  for (const Event& e : *events) {
+    if (e.is_task() && e.task_to() == TaskState::kRetrying) {
+      ++lost;
+      EXPECT_THAT(e.error, HasSubstr("the shouter went away; running it again"));
+    }
+  }
+  EXPECT_EQ(lost, 2);
 }
 
 TEST_F(ExtensionTest, TheTypeChecksItsOwnConfigAndUnknownTypesListTheRegisteredOnes) {

@@ -424,6 +424,13 @@ void ShardScheduler::OnAttemptDone(WorkflowRun& run, Index i, int attempt, exec:
   }
   const dag::TaskSpec& spec = run.plan.task(i);
   std::string error = result.output.error().message();
+  if (result.lost && run.state == WorkflowState::kRunning) {  // runs again, no retry used
+    ++t.interrupted;
+    SetTaskState(run, i, TaskState::kRetrying, error + "; running it again");
+    t.active.reset();
+    Enqueue(run, i);
+    return;
+  }
   // Attempts an engine stop cut short do not use up the task's retries.
   if (result.retryable && t.attempts - t.interrupted <= spec.retries.max_retries &&
       run.state == WorkflowState::kRunning) {

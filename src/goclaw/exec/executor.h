@@ -58,6 +58,16 @@ struct Attempt {
 struct AttemptResult {
   Result<boost::json::value> output = boost::json::value();
   bool retryable = true;
+  // The attempt was lost, not failed: the thing running it went away (a pull worker that
+  // stopped heartbeating). The task runs again at once as its next attempt, without using up
+  // a retry (like an attempt an engine stop cut short). Only with an error in `output`.
+  bool lost = false;
+
+  static AttemptResult Lost(std::string message) {
+    AttemptResult r{MakeError(ErrorCode::kUnavailable, std::move(message)), true};
+    r.lost = true;
+    return r;
+  }
 
   static AttemptResult Ok(boost::json::value v) { return {std::move(v), true}; }
   static AttemptResult Fail(ErrorCode code, std::string message, bool retryable) {

@@ -39,7 +39,7 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	@echo "goclaw: REST API on http://127.0.0.1:8080 (Ctrl-C stops it). In another terminal:"
+	@echo "goclaw: REST API on http://127.0.0.1:8080, gRPC on 127.0.0.1:9090 (Ctrl-C stops it). In another terminal:"
 	@echo "  curl -s -X POST localhost:8080/api/v1/workflows -H 'Content-Type: application/yaml' --data-binary @examples/hello.yaml"
 	@$(GOCLAW) server
 

@@ -154,35 +154,55 @@ void AddClientOptions(CLI::App* cmd, ClientOptions& o, bool add_timeout) {
   }
 }
 
-std::optional<boost::json::value> Call(Context& ctx, const ClientOptions& o, client::Request req,
-                                       std::string_view what, bool caller_timeouts,
-                                       std::string_view details_source) {
+void AddTransportOptions(CLI::App* cmd, ClientOptions& o) {
+  cmd->add_option("--transport", o.transport, "Talk to the server over its REST API (http) or gRPC (grpc)")
+      ->envname("GOCLAW_TRANSPORT")
+      ->check(CLI::IsMember({"http", "grpc"}))
+      ->capture_default_str();
+  cmd->add_option("--grpc", o.grpc,
+                  "The server's gRPC address host:port, with --transport grpc (default: the host of --server, port " +
+                      std::to_string(kDefaultGrpcPort) + ")")
+      ->envname("GOCLAW_GRPC");
+}
+
+Result<std::string> ClientOptions::GrpcTarget() const {
+  if (!grpc.empty()) return grpc;
+  GOCLAW_ASSIGN_OR_RETURN(Url url, ServerUrl(server));
+  return url.WireHost() + ":" + std::to_string(kDefaultGrpcPort);
+}
+
+Result<boost::json::value> HttpJson(const ClientOptions& o, client::Request req, bool caller_timeouts) {
   if (!caller_timeouts) {
     req.connect_timeout = o.Timeout();
     req.timeout = o.Timeout();
   }
-  auto server = ServerUrl(o.server);
-  auto res = server ? client::HttpCall(*server, req, CliClientOptions())
-                    : Result<client::Response>(MakeError(server.error()));
-  if (!res) {
-    PrintError(std::cerr, what, WithTimeoutHint(res.error(), o.TimeoutText()));
-    ctx.exit_code = kExitFailure;
-    return std::nullopt;
-  }
-  if (res->status >= 400) {
-    Error error = res->ToError();
-    if (!details_source.empty()) {
-      std::vector<ErrorDetail> details = error.details();
-      for (ErrorDetail& d : details) {
-        if (d.source.empty()) d.source = std::string(details_source);
-      }
-      error = Error(error.code(), error.message(), std::move(details));
-    }
-    PrintError(std::cerr, what, error);
-    ctx.exit_code = kExitFailure;
-    return std::nullopt;
-  }
+  GOCLAW_ASSIGN_OR_RETURN(Url server, ServerUrl(o.server));
+  auto res = client::HttpCall(server, req, CliClientOptions());
+  if (!res) return MakeError(WithTimeoutHint(res.error(), o.TimeoutText()));
+  if (res->status >= 400) return MakeError(res->ToError());
   return res->Json();
+}
+
+std::optional<boost::json::value> Report(Context& ctx, std::string_view what, Result<boost::json::value> answer,
+                                         std::string_view details_source) {
+  if (answer) return std::move(*answer);
+  Error error = answer.error();
+  if (!details_source.empty()) {
+    std::vector<ErrorDetail> details = error.details();
+    for (ErrorDetail& d : details) {
+      if (d.source.empty()) d.source = std::string(details_source);
+    }
+    error = Error(error.code(), error.message(), std::move(details));
+  }
+  PrintError(std::cerr, what, error);
+  ctx.exit_code = kExitFailure;
+  return std::nullopt;
+}
+
+std::optional<boost::json::value> Call(Context& ctx, const ClientOptions& o, client::Request req,
+                                       std::string_view what, bool caller_timeouts,
+                                       std::string_view details_source) {
+  return Report(ctx, what, HttpJson(o, std::move(req), caller_timeouts), details_source);
 }
 
 std::string Str(const boost::json::value& v, std::string_view key) {

@@ -90,17 +90,34 @@ client::HttpClientOptions CliClientOptions();
 // "<source>: <message>" then one "  <source>:<line>: <path>: <detail>" line per detail.
 void PrintError(std::ostream& out, std::string_view source, const Error& error);
 
+// The gRPC port `--grpc` defaults to, on the host of --server (config grpc.port's default).
+inline constexpr int kDefaultGrpcPort = 9090;
+
 // What every command that talks to a server takes (cmd_client.cc, cmd_saga.cc).
 struct ClientOptions {
   std::string server = "http://127.0.0.1:8080";
   bool json = false;
   std::string timeout;  // --timeout; "" = kDefaultClientTimeout
+  std::string transport = "http";  // --transport http|grpc (transport.h)
+  std::string grpc;  // --grpc host:port; "" = the host of --server, port kDefaultGrpcPort
 
   std::string TimeoutText() const { return timeout.empty() ? kDefaultClientTimeout : timeout; }
   Millis Timeout() const { return ParsedDuration(TimeoutText()); }
+  // --grpc, or the host of --server with kDefaultGrpcPort.
+  Result<std::string> GrpcTarget() const;
 };
 // --server, --json and (unless add_timeout is false: the command declares its own) --timeout.
 void AddClientOptions(CLI::App* cmd, ClientOptions& o, bool add_timeout = true);
+// --transport http|grpc (GOCLAW_TRANSPORT) and --grpc (GOCLAW_GRPC), for the commands that
+// have a gRPC path (transport.h).
+void AddTransportOptions(CLI::App* cmd, ClientOptions& o);
+// One REST call: the answer's JSON, or the error (an HTTP error status as the API's error).
+// Unless `caller_timeouts`, the connection and the answer each get --timeout.
+Result<boost::json::value> HttpJson(const ClientOptions& o, client::Request req, bool caller_timeouts = false);
+// `answer`, or nullopt after printing its error as `what` (each detail from `details_source`
+// when it names none) and setting the exit code to kExitFailure.
+std::optional<boost::json::value> Report(Context& ctx, std::string_view what, Result<boost::json::value> answer,
+                                         std::string_view details_source = {});
 // Calls the server; on failure prints the error as `what` and sets the exit code to
 // kExitFailure. Unless `caller_timeouts`, the connection and the answer each get --timeout.
 // `details_source`: the file whose lines the answer's error details point at (a spec sent as

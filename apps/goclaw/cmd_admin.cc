@@ -1,21 +1,20 @@
 // `goclaw admin snapshot DIR` and `goclaw admin inspect`: operating a data directory.
 //
-//   snapshot DIR              asks the running server (--server) for an online snapshot into DIR
+//   snapshot DIR              asks the running server (--server, or --grpc with --transport grpc)
+//                             for an online snapshot into DIR
 //   snapshot DIR --data-dir D snapshots a store no server has open
 //   inspect [--data-dir D]    format version and counts per state; opens the store read-only,
 //                             so it also works on the directory of a running server
 #include <filesystem>
 #include <iostream>
 
-#include <boost/json/serialize.hpp>
-
 #include "cli.h"
-#include "goclaw/client/http_client.h"
 #include "goclaw/core/json_format.h"
 #include "goclaw/engine/engine.h"
 #include "goclaw/engine/states.h"
 #include "goclaw/store/store.h"
 #include "terminal_text.h"
+#include "transport.h"
 
 namespace goclaw::cli {
 namespace {
@@ -30,11 +29,10 @@ std::string DataDir(const std::string& flag, const config::Config& config) {
 
 void RegisterSnapshot(CLI::App& admin, Context& ctx) {
   CLI::App* cmd = admin.add_subcommand("snapshot", "Consistent copy of the store into a new directory");
-  struct Opts {
+  struct Opts : ClientOptions {
+    Opts() { timeout = "2m"; }
     std::string dir;
     std::string data_dir;
-    std::string server = "http://127.0.0.1:8080";
-    std::string timeout = "2m";
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("dir", o->dir, "Where the snapshot goes (must not exist)")->required()->check(NonEmptyPath());
@@ -44,6 +42,7 @@ void RegisterSnapshot(CLI::App& admin, Context& ctx) {
   cmd->add_option("--timeout", o->timeout, "With the server: how long to wait for it to connect and answer")
       ->check(PositiveDuration())
       ->capture_default_str();
+  AddTransportOptions(cmd, *o);
   cmd->callback([&ctx, o] {
     auto config = ctx.LoadConfig();
     if (!config) return;
@@ -60,18 +59,8 @@ void RegisterSnapshot(CLI::App& admin, Context& ctx) {
       std::cout << "snapshot of " << Shown(o->data_dir) << " written to " << Shown(dir) << "\n";
       return;
     }
-    client::Request req;
-    req.method = "POST";
-    req.target = "/api/v1/admin/snapshot";
-    req.content_type = "application/json";
-    req.body = boost::json::serialize(boost::json::object{{"dir", dir}});
-    req.connect_timeout = ParsedDuration(o->timeout);
-    req.timeout = ParsedDuration(o->timeout);
-    auto server = ServerUrl(o->server);
-    auto res = server ? client::HttpCall(*server, req, CliClientOptions())
-                      : Result<client::Response>(MakeError(server.error()));
-    if (!res || res->status >= 400) {
-      PrintError(std::cerr, "goclaw admin snapshot", res ? res->ToError() : WithTimeoutHint(res.error(), o->timeout));
+    if (Status s = MakeTransport(*o)->Snapshot(dir); !s) {
+      PrintError(std::cerr, "goclaw admin snapshot", s.error());
       ctx.exit_code = kExitFailure;
       return;
     }

@@ -1,6 +1,7 @@
 // The commands that talk to a running server: submit, status, list, cancel, events, signal,
-// signals. The server
-// comes from --server or GOCLAW_SERVER (default http://127.0.0.1:8080).
+// signals. The server comes from --server or GOCLAW_SERVER (default http://127.0.0.1:8080);
+// all but `events` also talk gRPC (--transport grpc, at --grpc: transport.h) with one code path
+// and the same output.
 #include <chrono>
 #include <functional>
 #include <iostream>
@@ -13,10 +14,21 @@
 #include "goclaw/client/websocket_client.h"
 #include "goclaw/core/document.h"
 #include "goclaw/core/json_format.h"
+#include "goclaw/core/time_text.h"
 #include "terminal_text.h"
+#include "transport.h"
 
 namespace goclaw::cli {
 namespace {
+
+// A task's run time from its start and end times (milliseconds, as both transports have them),
+// so that the same task prints the same whichever transport fetched it.
+std::optional<std::string> DurationText(const boost::json::value& t) {
+  auto started = ParseRfc3339(Str(t, "started_at"));
+  auto completed = ParseRfc3339(Str(t, "completed_at"));
+  if (!started || !completed) return std::nullopt;
+  return CompactJson(boost::json::value(RoundedSeconds(static_cast<double>(*completed - *started) / 1e6)));
+}
 
 void PrintWorkflow(const boost::json::value& w) {
   std::cout << Field(w, "id") << "  " << Field(w, "name") << "  " << Field(w, "status") << "\n";
@@ -25,7 +37,7 @@ void PrintWorkflow(const boost::json::value& w) {
   if (tasks == nullptr || !tasks->is_array()) return;
   for (const auto& t : tasks->as_array()) {
     std::cout << "  " << Field(t, "id") << "  " << Field(t, "status") << "  attempts=" << Field(t, "attempts");
-    if (!Str(t, "duration_seconds").empty()) std::cout << "  " << Field(t, "duration_seconds") << "s";
+    if (auto seconds = DurationText(t)) std::cout << "  " << *seconds << "s";
     if (!Str(t, "error").empty()) std::cout << "  " << Field(t, "error");
     std::cout << "\n";
   }
@@ -55,6 +67,7 @@ void RegisterSubmit(CLI::App& app, Context& ctx) {
                       "); with --wait, for the workflow to finish (default and at most 5m)")
       ->check(PositiveDuration());
   AddClientOptions(cmd, *o, /*add_timeout=*/false);
+  AddTransportOptions(cmd, *o);
   cmd->callback([&ctx, o] {
     const std::string source = o->spec == "-" ? "<stdin>" : o->spec;
     auto config = ctx.LoadConfig();  // for dag.max_spec_bytes
@@ -76,16 +89,9 @@ void RegisterSubmit(CLI::App& app, Context& ctx) {
         (*root)["input"] = std::move(merged);
       }
     }
-    client::Request req;
-    req.method = "POST";
-    const std::string wait = o->timeout.empty() ? "5m" : o->timeout;
-    req.target = o->wait ? "/api/v1/workflows?wait=" + wait : "/api/v1/workflows?async=true";
-    req.body = boost::json::serialize(doc->root);
-    req.content_type = "application/json";
-    // With --wait the server answers after the workflow finished or the wait ran out.
-    req.connect_timeout = o->wait ? ParsedDuration(kDefaultClientTimeout) : o->Timeout();
-    req.timeout = o->wait ? ParsedDuration(wait) + ParsedDuration(kDefaultClientTimeout) : o->Timeout();
-    auto res = Call(ctx, *o, req, "goclaw submit", /*caller_timeouts=*/true);
+    const std::optional<Millis> wait =
+        o->wait ? std::optional<Millis>(ParsedDuration(o->timeout.empty() ? "5m" : o->timeout)) : std::nullopt;
+    auto res = Report(ctx, "goclaw submit", MakeTransport(*o)->SubmitWorkflow(boost::json::serialize(doc->root), wait));
     if (!res) return;
     if (o->json) {
       PrintJson(*res);
@@ -100,7 +106,7 @@ void RegisterSubmit(CLI::App& app, Context& ctx) {
 
 // A command that takes one workflow id and makes one call about it (status, cancel).
 void RegisterIdCommand(CLI::App& app, Context& ctx, const std::string& name, const std::string& help,
-                       std::string method, std::string suffix,
+                       Result<boost::json::value> (Transport::*call)(const std::string&),
                        std::function<void(const boost::json::value&)> print) {
   CLI::App* cmd = app.add_subcommand(name, help);
   struct Opts : ClientOptions {
@@ -109,9 +115,9 @@ void RegisterIdCommand(CLI::App& app, Context& ctx, const std::string& name, con
   auto o = std::make_shared<Opts>();
   cmd->add_option("id", o->id, "Workflow id")->required();
   AddClientOptions(cmd, *o);
-  cmd->callback([&ctx, o, what = "goclaw " + name, method = std::move(method), suffix = std::move(suffix),
-                 print = std::move(print)] {
-    auto res = Call(ctx, *o, {.method = method, .target = "/api/v1/workflows/" + o->id + suffix}, what);
+  AddTransportOptions(cmd, *o);
+  cmd->callback([&ctx, o, what = "goclaw " + name, call, print = std::move(print)] {
+    auto res = Report(ctx, what, (*MakeTransport(*o).*call)(o->id));
     if (!res) return;
     if (o->json) {
       PrintJson(*res);
@@ -122,7 +128,7 @@ void RegisterIdCommand(CLI::App& app, Context& ctx, const std::string& name, con
 }
 
 void RegisterStatus(CLI::App& app, Context& ctx) {
-  RegisterIdCommand(app, ctx, "status", "Show a workflow and its tasks", "GET", "", PrintWorkflow);
+  RegisterIdCommand(app, ctx, "status", "Show a workflow and its tasks", &Transport::GetWorkflow, PrintWorkflow);
 }
 
 void RegisterList(CLI::App& app, Context& ctx) {
@@ -136,11 +142,10 @@ void RegisterList(CLI::App& app, Context& ctx) {
   cmd->add_option("--name", o->name, "Only workflows with this name");
   cmd->add_option("--limit", o->limit, "At most this many")->check(CLI::Range(1, 1000))->capture_default_str();
   AddClientOptions(cmd, *o);
+  AddTransportOptions(cmd, *o);
   cmd->callback([&ctx, o] {
-    std::string target = "/api/v1/workflows?limit=" + std::to_string(o->limit);
-    if (!o->status.empty()) target += "&status=" + o->status;
-    if (!o->name.empty()) target += "&name=" + o->name;
-    auto res = Call(ctx, *o, {.target = target}, "goclaw list");
+    auto res = Report(ctx, "goclaw list",
+                      MakeTransport(*o)->ListWorkflows({.status = o->status, .name = o->name, .limit = o->limit}));
     if (!res) return;
     if (o->json) {
       PrintJson(*res);
@@ -155,7 +160,7 @@ void RegisterList(CLI::App& app, Context& ctx) {
 }
 
 void RegisterCancel(CLI::App& app, Context& ctx) {
-  RegisterIdCommand(app, ctx, "cancel", "Cancel a workflow", "POST", "/cancel", [](const boost::json::value& res) {
+  RegisterIdCommand(app, ctx, "cancel", "Cancel a workflow", &Transport::CancelWorkflow, [](const boost::json::value& res) {
     std::cout << Field(res, "id") << "  " << Field(res, "status") << "\n";
   });
 }
@@ -256,6 +261,7 @@ void RegisterSignal(CLI::App& app, Context& ctx) {
   cmd->add_option("--task", o->task, "Only to this task (default: every running task, and tasks waiting for KIND)");
   cmd->add_option("--data", o->data, "The payload, a JSON object (steer: {\"parameters\": {...}})")->capture_default_str();
   AddClientOptions(cmd, *o);
+  AddTransportOptions(cmd, *o);
   cmd->callback([&ctx, o] {
     boost::system::error_code ec;
     boost::json::value payload = boost::json::parse(o->data, ec);
@@ -264,12 +270,7 @@ void RegisterSignal(CLI::App& app, Context& ctx) {
       ctx.exit_code = kExitUsage;
       return;
     }
-    boost::json::object body{{"kind", o->kind}, {"payload", std::move(payload)}};
-    if (!o->task.empty()) body["task"] = o->task;
-    auto res = Call(ctx, *o,
-                    {.method = "POST", .target = "/api/v1/workflows/" + o->id + "/signals",
-                     .body = boost::json::serialize(body), .content_type = "application/json"},
-                    "goclaw signal");
+    auto res = Report(ctx, "goclaw signal", MakeTransport(*o)->Signal(o->id, o->task, o->kind, payload));
     if (!res) return;
     if (o->json) return PrintJson(*res);
     std::cout << "signal " << Field(*res, "seq") << " (" << Field(*res, "kind") << ") " << Field(*res, "state") << "\n";
@@ -286,10 +287,9 @@ void RegisterSignals(CLI::App& app, Context& ctx) {
   cmd->add_option("id", o->id, "Workflow id")->required();
   cmd->add_option("--task", o->task, "Only those sent or delivered to this task");
   AddClientOptions(cmd, *o);
+  AddTransportOptions(cmd, *o);
   cmd->callback([&ctx, o] {
-    std::string target = "/api/v1/workflows/" + o->id + "/signals";
-    if (!o->task.empty()) target += "?task=" + o->task;
-    auto res = Call(ctx, *o, {.target = target}, "goclaw signals");
+    auto res = Report(ctx, "goclaw signals", MakeTransport(*o)->ListSignals(o->id, o->task));
     if (!res) return;
     if (o->json) return PrintJson(*res);
     for (const auto& s : res->at("signals").as_array()) {

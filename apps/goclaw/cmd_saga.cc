@@ -1,32 +1,22 @@
-// `goclaw saga ...`: sagas on a running server (docs/design/saga.md, REST under /api/v1/sagas):
-// submit, status, list, compensate, recover. Built like the client commands (cmd_client.cc):
-// --server / GOCLAW_SERVER, --json, --timeout, errors through PrintError, exit 1 when the
+// `goclaw saga ...`: sagas on a running server (docs/design/saga.md, REST under /api/v1/sagas,
+// or goclaw.v1.SagaService with --transport grpc: transport.h): submit, status, list,
+// compensate, recover. Built like the client commands (cmd_client.cc): --server /
+// GOCLAW_SERVER, --json, --timeout, --transport, errors through PrintError, exit 1 when the
 // server refuses or cannot be reached.
 #include <iostream>
 #include <memory>
-
-#include <boost/json/serialize.hpp>
 
 #include "goclaw/core/document.h"
 
 #include "cli.h"
 #include "terminal_text.h"
+#include "transport.h"
 
 namespace goclaw::cli {
 namespace {
 
-// The REST target of the sagas, or of what follows ("/<id>", "?limit=...").
-std::string Sagas(std::string_view rest = "") { return "/api/v1/sagas" + std::string(rest); }
-
 // What --wait waits for, at most, when given without a duration.
 constexpr const char* kDefaultSagaWait = "5m";
-
-// A saga state in which nothing happens until someone asks: what `saga submit --wait` waits for
-// (pending-compensation waits for `saga compensate`).
-bool Settled(std::string_view state) {
-  return state == "completed" || state == "compensated" || state == "compensation-failed" ||
-         state == "pending-compensation";
-}
 
 // "compensation: compensated  attempts=1", with the last error if any; "compensation: none"
 // while nothing is to be undone; steps without a compensate block have nothing to undo.
@@ -83,6 +73,7 @@ void RegisterSubmit(CLI::App& saga, Context& ctx) {
              kDefaultSagaWait + ")")
       ->check(PositiveDuration());
   AddClientOptions(cmd, *o);
+  AddTransportOptions(cmd, *o);
   cmd->callback([&ctx, o] {
     const std::string source = o->spec == "-" ? "<stdin>" : o->spec;
     auto config = ctx.LoadConfig();  // for dag.max_spec_bytes
@@ -98,25 +89,16 @@ void RegisterSubmit(CLI::App& saga, Context& ctx) {
       ctx.exit_code = kExitFailure;
       return;
     }
-    client::Request req{.method = "POST",
-                        .target = Sagas(),
-                        .body = std::move(*text),
-                        .content_type = doc->format == DocumentFormat::kJson ? "application/json"
-                                                                             : "application/yaml"};
-    auto accepted =
-        Call(ctx, *o, std::move(req), "goclaw saga submit", /*caller_timeouts=*/false, source);
+    auto transport = MakeTransport(*o);
+    auto accepted = Report(ctx, "goclaw saga submit", transport->SubmitSaga(*text, doc->format), source);
     if (!accepted) return;
     if (o->wait.empty()) {
       if (o->json) return PrintJson(*accepted);
       std::cout << Field(*accepted, "saga_id") << "\n";
       return;
     }
-    // The server answers once the saga settled or the wait ran out, with its status either way.
     const std::string id = Str(*accepted, "saga_id");
-    client::Request get{.target = Sagas("/" + id + "?wait=" + o->wait)};
-    get.connect_timeout = o->Timeout();
-    get.timeout = ParsedDuration(o->wait) + o->Timeout();
-    auto status = Call(ctx, *o, std::move(get), "goclaw saga submit", /*caller_timeouts=*/true);
+    auto status = Report(ctx, "goclaw saga submit", transport->GetSaga(id, ParsedDuration(o->wait)));
     if (!status) return;
     if (o->json) {
       PrintJson(*status);
@@ -124,7 +106,7 @@ void RegisterSubmit(CLI::App& saga, Context& ctx) {
       PrintSaga(*status);
     }
     const std::string state = Str(*status, "state");
-    if (!Settled(state)) {
+    if (!SagaSettled(state)) {
       std::cerr << "goclaw saga submit: saga " << Shown(id, Stream::kStderr) << " is still "
                 << Shown(state, Stream::kStderr) << " after --wait=" << o->wait
                 << " (goclaw saga status " << Shown(id, Stream::kStderr) << " shows it later)\n";
@@ -142,8 +124,9 @@ void RegisterStatus(CLI::App& saga, Context& ctx) {
   auto o = std::make_shared<Opts>();
   cmd->add_option("id", o->id, "Saga id")->required();
   AddClientOptions(cmd, *o);
+  AddTransportOptions(cmd, *o);
   cmd->callback([&ctx, o] {
-    auto res = Call(ctx, *o, {.target = Sagas("/" + o->id)}, "goclaw saga status");
+    auto res = Report(ctx, "goclaw saga status", MakeTransport(*o)->GetSaga(o->id, std::nullopt));
     if (!res) return;
     if (o->json) return PrintJson(*res);
     PrintSaga(*res);
@@ -169,11 +152,10 @@ void RegisterList(CLI::App& saga, Context& ctx) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   AddClientOptions(cmd, *o);
+  AddTransportOptions(cmd, *o);
   cmd->callback([&ctx, o] {
-    std::string target =
-        Sagas("?limit=" + std::to_string(o->limit) + "&offset=" + std::to_string(o->offset));
-    if (!o->state.empty()) target += "&state=" + o->state;
-    auto res = Call(ctx, *o, {.target = target}, "goclaw saga list");
+    auto res = Report(ctx, "goclaw saga list",
+                      MakeTransport(*o)->ListSagas({.state = o->state, .limit = o->limit, .offset = o->offset}));
     if (!res) return;
     if (o->json) return PrintJson(*res);
     const auto* items = res->is_object() ? res->as_object().if_contains("items") : nullptr;
@@ -193,6 +175,7 @@ CLI::App* RegisterAction(CLI::App& saga, const std::string& name, const std::str
   CLI::App* cmd = saga.add_subcommand(name, help);
   cmd->add_option("id", id, "Saga id")->required();
   AddClientOptions(cmd, o);
+  AddTransportOptions(cmd, o);
   return cmd;
 }
 
@@ -211,12 +194,7 @@ void RegisterCompensate(CLI::App& saga, Context& ctx) {
       "Undo a running saga, or one waiting in pending-compensation (policy manual)", *o, o->id);
   cmd->add_option("--reason", o->reason, "Why, kept with the saga");
   cmd->callback([&ctx, o] {
-    client::Request req{.method = "POST", .target = Sagas("/" + o->id + "/compensate")};
-    if (!o->reason.empty()) {
-      req.body = boost::json::serialize(boost::json::object{{"reason", o->reason}});
-      req.content_type = "application/json";
-    }
-    auto res = Call(ctx, *o, std::move(req), "goclaw saga compensate");
+    auto res = Report(ctx, "goclaw saga compensate", MakeTransport(*o)->CompensateSaga(o->id, o->reason));
     if (res) PrintAccepted(*o, *res);
   });
 }
@@ -230,8 +208,7 @@ void RegisterRecover(CLI::App& saga, Context& ctx) {
       saga, "recover",
       "Retry the compensations of a compensation-failed saga that are not done yet", *o, o->id);
   cmd->callback([&ctx, o] {
-    auto res = Call(ctx, *o, {.method = "POST", .target = Sagas("/" + o->id + "/recover")},
-                    "goclaw saga recover");
+    auto res = Report(ctx, "goclaw saga recover", MakeTransport(*o)->RecoverSaga(o->id));
     if (res) PrintAccepted(*o, *res);
   });
 }

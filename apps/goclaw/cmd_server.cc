@@ -45,6 +45,11 @@ void RegisterServer(CLI::App& app, Context& ctx) {
     // As a URL that parses back (an IPv6 host in brackets): scripts and tests read it.
     const Url listening{.scheme = "http", .host = config->server.host,
                         .port = static_cast<std::uint16_t>((*server)->port()), .target = "/"};
+    if (const int grpc_port = (*server)->grpc_port(); grpc_port != 0) {
+      // Before the HTTP line, which scripts wait for: once it is out, both are known.
+      const Url grpc{.scheme = "http", .host = config->grpc.host, .port = static_cast<std::uint16_t>(grpc_port), .target = "/"};
+      std::cerr << "goclaw gRPC listening on " << grpc.HostHeader() << " (clients and pull workers)" << std::endl;
+    }
     std::cerr << "goclaw server listening on " << listening.Origin() << "  (Ctrl-C to stop)" << std::endl;
     int sig = 0;
     sigwait(&signals, &sig);

@@ -83,12 +83,19 @@ TEST(RunE2E, BadInputIsRefusedClearly) {
   CommandResult invalid = RunGoclaw({"run", cycle});
   EXPECT_EQ(invalid.exit_code, 1);
   EXPECT_NE(invalid.err.find("depends on itself"), std::string::npos);
-  std::string http = dir.Write("remote.yaml", "tasks: [{id: fetch, type: remote}]\n");
-  CommandResult no_executor = RunGoclaw({"run", http});
+  std::string unknown = dir.Write("teleport.yaml", "tasks: [{id: fetch, type: teleport}]\n");
+  CommandResult no_executor = RunGoclaw({"run", unknown});
   EXPECT_EQ(no_executor.exit_code, 1);
-  EXPECT_NE(no_executor.err.find("tasks[0].type: unknown task type \"remote\"; accepted: builtin, function, http, exec, script"),
+  EXPECT_NE(no_executor.err.find("tasks[0].type: unknown task type \"teleport\"; accepted: builtin, function, http, exec, "
+                                 "script, remote"),
             std::string::npos)
       << no_executor.err;
+  // Remote tasks are known (the spec is valid) but need a server for workers to connect to.
+  std::string remote = dir.Write("remote.yaml", "tasks: [{id: fetch, type: remote, config: {queue: research}}]\n");
+  CommandResult no_workers = RunGoclaw({"run", remote});
+  EXPECT_EQ(no_workers.exit_code, 1);
+  EXPECT_NE(no_workers.err.find("remote tasks need `goclaw server` (workers connect to its gRPC port)"), std::string::npos)
+      << no_workers.err;
 }
 
 TEST(RunE2E, CtrlCCancelsCleanlyAndExits130) {

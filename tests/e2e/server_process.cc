@@ -14,6 +14,22 @@
 
 namespace goclaw::testing {
 
+namespace {
+
+// The port of "gRPC listening on HOST:PORT " (text or JSON log line), else 0.
+int GrpcPortIn(const std::string& err) {
+  static constexpr std::string_view kGrpc = "gRPC listening on ";
+  const std::size_t at = err.find(kGrpc);
+  if (at == std::string::npos) return 0;
+  const std::size_t end = err.find_first_of(" \n\"", at + kGrpc.size());
+  const std::string address = err.substr(at + kGrpc.size(), end - at - kGrpc.size());
+  const std::size_t colon = address.rfind(':');
+  if (colon == std::string::npos) return 0;
+  return std::atoi(address.c_str() + colon + 1);
+}
+
+}  // namespace
+
 ServerProcess::ServerProcess(const std::vector<std::string>& args, std::string data_dir)
     : data_dir_(std::move(data_dir)) {
   if (data_dir_.empty()) {
@@ -24,8 +40,8 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, std::string d
   }
   int err_pipe[2];
   if (pipe(err_pipe) != 0) std::abort();
-  std::vector<std::string> all = {GOCLAW_BINARY_PATH, "--set", "server.port=0", "--set",
-                                  "storage.path=" + data_dir_};
+  std::vector<std::string> all = {GOCLAW_BINARY_PATH, "--set", "server.port=0", "--set", "grpc.port=0",
+                                  "--set", "storage.path=" + data_dir_};
   all.insert(all.end(), args.begin(), args.end());
   all.push_back("server");
   pid_ = fork();
@@ -68,6 +84,7 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, std::string d
       const std::size_t start = at + kListening.size();
       if (auto url = ParseUrl(std::string_view(err_).substr(start, end - start))) {
         port_ = url->port;
+        grpc_port_ = GrpcPortIn(err_);  // logged before the HTTP line is printed
         return true;
       }
     }

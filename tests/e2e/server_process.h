@@ -1,6 +1,7 @@
-// Runs the real `goclaw server` in the background for end-to-end tests: starts it on a free
-// port with its store in a data directory (a fresh temp dir, removed afterwards, unless one is
-// given), learns the port from what it prints, keeps its stderr, and stops it with a signal.
+// Runs the real `goclaw server` in the background for end-to-end tests: starts it on free
+// ports (HTTP and gRPC) with its store in a data directory (a fresh temp dir, removed
+// afterwards, unless one is given), learns the ports from what it prints and logs, keeps its
+// stderr, and stops it with a signal.
 #pragma once
 
 #include <sys/types.h>
@@ -15,14 +16,17 @@ namespace goclaw::testing {
 
 class ServerProcess {
  public:
-  // Starts `goclaw <args...> server` with --set server.port=0 and the data dir; waits until it
-  // listens (or exits).
+  // Starts `goclaw <args...> server` with --set server.port=0, grpc.port=0 (args may override
+  // it) and the data dir; waits until it listens (or exits).
   explicit ServerProcess(const std::vector<std::string>& args = {}, std::string data_dir = "");
   ~ServerProcess();  // SIGKILL if still running
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }  // 0 if it never listened
+  // The gRPC port from its "gRPC listening on HOST:PORT" log line (log.level info or lower);
+  // 0 when gRPC is off or the line was not logged.
+  int grpc_port() const { return grpc_port_; }
   const std::string& data_dir() const { return data_dir_; }
   pid_t pid() const { return pid_; }
   // Sends `signal` and waits up to `timeout_seconds`; returns the exit code (-1: killed).
@@ -32,6 +36,7 @@ class ServerProcess {
  private:
   pid_t pid_ = -1;
   int port_ = 0;
+  int grpc_port_ = 0;
   std::string data_dir_;
   bool own_data_dir_ = false;
   std::thread reader_;

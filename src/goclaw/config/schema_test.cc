@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace goclaw::config {
 namespace {
@@ -238,6 +239,62 @@ TEST(ConfigSchemaTest, EgressAndLineageLimit) {
                        "executors.http.egress.allow: expected a list of host patterns")));
   EXPECT_THAT(bad, ::testing::Contains(::testing::StartsWith("executors.http.egress.alow_self")));
   EXPECT_THAT(bad, ::testing::Contains(::testing::StartsWith("limits.max_lineage_depth")));
+}
+
+TEST(ConfigSchemaTest, GrpcAndWorkersSections) {
+  Config defaults;
+  EXPECT_TRUE(defaults.grpc.enabled);
+  EXPECT_EQ(defaults.grpc.host, "127.0.0.1");  // loopback unless configured otherwise
+  EXPECT_EQ(defaults.grpc.port, 9090);
+  EXPECT_EQ(defaults.grpc.max_receive_message_bytes, 4 << 20);
+  EXPECT_TRUE(defaults.grpc.reflection);
+  EXPECT_LT(defaults.workers.heartbeat_interval, defaults.workers.heartbeat_timeout);
+
+  Config c;
+  EXPECT_TRUE(Problems(R"({"grpc": {"enabled": false, "host": "0.0.0.0", "port": 0, "max_receive_message_bytes": 65536,
+                                    "max_send_message_bytes": 1048576, "max_wait": "1m", "drain_timeout": "3s",
+                                    "max_streams": 5, "reflection": false},
+                           "workers": {"heartbeat_interval": "1s", "heartbeat_timeout": "4s", "max_workers": 7,
+                                       "max_capacity": 9, "max_lost_attempts": 3, "max_log_line_bytes": 1024}})",
+                       &c)
+                  .empty());
+  EXPECT_FALSE(c.grpc.enabled);
+  EXPECT_EQ(c.grpc.host, "0.0.0.0");
+  EXPECT_EQ(c.grpc.port, 0);
+  EXPECT_EQ(c.grpc.max_receive_message_bytes, 65536);
+  EXPECT_EQ(c.grpc.max_send_message_bytes, 1048576);
+  EXPECT_EQ(c.grpc.max_wait, Millis(60000));
+  EXPECT_EQ(c.grpc.drain_timeout, Millis(3000));
+  EXPECT_EQ(c.grpc.max_streams, 5);
+  EXPECT_FALSE(c.grpc.reflection);
+  EXPECT_EQ(c.workers.heartbeat_interval, Millis(1000));
+  EXPECT_EQ(c.workers.heartbeat_timeout, Millis(4000));
+  EXPECT_EQ(c.workers.max_workers, 7);
+  EXPECT_EQ(c.workers.max_capacity, 9);
+  EXPECT_EQ(c.workers.max_lost_attempts, 3);
+  EXPECT_EQ(c.workers.max_log_line_bytes, 1024);
+  // What config print shows reads back the same.
+  Config again;
+  EXPECT_TRUE(Problems(boost::json::serialize(EncodeConfig(c)), &again).empty());
+  EXPECT_EQ(again.grpc.max_wait, c.grpc.max_wait);
+  EXPECT_EQ(again.workers.heartbeat_timeout, c.workers.heartbeat_timeout);
+
+  auto bad = Problems(R"({"grpc": {"port": 70000, "host": "", "max_receive_message_bytes": 10, "max_streams": 0,
+                                   "max_wait": "soon", "reflektion": true},
+                          "workers": {"heartbeat_interval": "5s", "heartbeat_timeout": "2s", "max_capacity": 0,
+                                      "max_log_line_bytes": 1}})");
+  auto has = [&](const std::string& path) {
+    return std::any_of(bad.begin(), bad.end(), [&](const std::string& p) { return p.rfind(path + ":", 0) == 0; });
+  };
+  for (const char* path : {"grpc.port", "grpc.host", "grpc.max_receive_message_bytes", "grpc.max_streams",
+                           "grpc.max_wait", "grpc.reflektion", "workers.heartbeat_timeout", "workers.max_capacity",
+                           "workers.max_log_line_bytes"}) {
+    EXPECT_TRUE(has(path)) << path << " not in " << ::testing::PrintToString(bad);
+  }
+  EXPECT_THAT(bad, ::testing::Contains(::testing::HasSubstr("did you mean grpc.reflection")));
+  EXPECT_THAT(Problems(R"({"workers": {"heartbeat_interval": "0s"}})"),
+              ::testing::Contains(::testing::StartsWith("workers.heartbeat_interval:")));
+  EXPECT_THAT(Problems(R"({"grpc": "on"})"), ::testing::Contains(::testing::StartsWith("grpc:")));
 }
 
 }  // namespace

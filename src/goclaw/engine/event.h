@@ -16,6 +16,7 @@
 // the call. Observers are called from every shard thread at once: they lock what they share.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -83,6 +84,20 @@ struct EventView {
   Event ToEvent() const;
 };
 
+// A line an attempt reported (exec/attempt_channel.h: a function's log line, exec stderr, an
+// http status line, progress), as the task's log keeps it (Engine::Logs): `index` is its place
+// in that log, so a reader of Logs can tell which live lines it already has. Lines the log's
+// bound drops are not seen.
+struct LogView {
+  std::string_view workflow_id;
+  std::string_view task_id;
+  int attempt = 0;
+  std::size_t index = 0;
+  Clock::WallTime time;
+  std::string_view stream;  // "log", "stderr", "status", "progress"
+  std::string_view text;
+};
+
 // A run joining its shard: new (every task pending) or recovered from the store.
 struct RunAdmission {
   std::string_view workflow_id;
@@ -103,6 +118,8 @@ class RunObserver {
   // Whether OnDurable is wanted (asked once, when the observer is added).
   virtual bool WantsDurable() const { return false; }
   virtual void OnDurable(const EventView& event) { (void)event; }
+  // A task's log line as it is kept (on the shard thread, like OnEvent: quick).
+  virtual void OnLog(const LogView& line) { (void)line; }
   // The run left memory (it finished and is durable; the store answers for it from now on).
   virtual void OnRunEvicted(std::string_view workflow_id, std::uint32_t shard) {
     (void)workflow_id, (void)shard;

@@ -113,6 +113,31 @@ TEST_F(ExtensionTest, ARegisteredTypeValidatesRunsAndLogs) {
   EXPECT_EQ(engine_->Logs("wf-nope", "s").error().code(), ErrorCode::kNotFound);
 }
 
+// Observers see each line as the task's log keeps it, with its index there (how a log stream
+// that read Logs tells the live lines it already has).
+TEST_F(ExtensionTest, ObserversSeeEachKeptLogLineWithItsIndex) {
+  struct Lines final : RunObserver {
+    void OnLog(const LogView& l) override {
+      std::lock_guard lock(mu);
+      seen.push_back(std::string(l.workflow_id) + " " + std::string(l.task_id) + " " + std::to_string(l.attempt) +
+                     " #" + std::to_string(l.index) + " " + std::string(l.stream) + ": " + std::string(l.text));
+    }
+    std::mutex mu;
+    std::vector<std::string> seen;
+  };
+  auto lines = std::make_shared<Lines>();
+  const std::uint64_t handle = engine_->AddObserver(lines);
+  auto plan = Load("tasks: [{id: s, type: shout, config: {text: two words}}]");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  auto id = engine_->Submit(*plan);
+  ASSERT_TRUE(id) << id.error().ToString();
+  ASSERT_TRUE(engine_->Wait(*id, std::chrono::seconds(10)));
+  engine_->RemoveObserver(handle);
+  std::lock_guard lock(lines->mu);
+  EXPECT_THAT(lines->seen, ::testing::ElementsAre(*id + " s 1 #0 log: word: two", *id + " s 1 #1 log: word: words",
+                                                  *id + " s 1 #2 progress: 50% half way"));
+}
+
 // A lost attempt (the thing running it went away) runs again at once as the next attempt and
 // uses up no retry: with retries 0, two lost attempts still end in a completed third.
 TEST_F(ExtensionTest, ALostAttemptRunsAgainWithoutUsingARetry) {

@@ -310,6 +310,7 @@ void ShardScheduler::StartAttempt(WorkflowRun& run, Index i, int attempt) {
   a.input = run.input;
   a.channel = t.active->channel;
   a.lineage_depth = run.lineage_depth;
+  a.timeout = spec.timeout;
   if (spec.on_interrupt == dag::OnInterrupt::kRestart && run.signals) a.interrupt = RestartPayload(run, i);
   if (spec.timeout) {
     ctx_.timers().At(ctx_.clock().SteadyNow() + *spec.timeout, [this, h, i, attempt] {
@@ -367,12 +368,14 @@ void ShardScheduler::ApplyReport(WorkflowRun& run, Index i, int attempt, exec::A
   TaskRun& t = run.tasks[i];
   if (t.attempts != attempt) return;
   const std::size_t budget = ctx_.options.max_attempt_log_bytes;
+  TaskLog& log = run.logs[i];
+  const std::size_t before = log.lines.size();
   switch (report.kind) {
     case exec::AttemptReport::Kind::kLog:
-      AppendLog(run.logs[i], attempt, ctx_.clock().Now(), std::move(report.stream), std::move(report.text), budget);
+      AppendLog(log, attempt, ctx_.clock().Now(), std::move(report.stream), std::move(report.text), budget);
       break;
     case exec::AttemptReport::Kind::kProgress:
-      AppendLog(run.logs[i], attempt, ctx_.clock().Now(), "progress",
+      AppendLog(log, attempt, ctx_.clock().Now(), "progress",
                 std::to_string(static_cast<int>(report.fraction * 100)) + "%" +
                     (report.text.empty() ? "" : " " + report.text),
                 budget);
@@ -384,6 +387,18 @@ void ShardScheduler::ApplyReport(WorkflowRun& run, Index i, int attempt, exec::A
       return;  // pull workers act on these
   }
   if (journal_) journal_->TouchTask(run, i);
+  if (log.lines.size() > before) {  // kept, not dropped by the bound: observers see it live
+    const LogLine& line = log.lines.back();
+    LogView view;
+    view.workflow_id = run.id;
+    view.task_id = run.plan.task(i).id;
+    view.attempt = line.attempt;
+    view.index = log.lines.size() - 1;
+    view.time = line.time;
+    view.stream = line.stream;
+    view.text = line.text;
+    for (const auto& o : observers_) o->OnLog(view);
+  }
 }
 
 exec::AttemptResult ShardScheduler::AcceptOutput(WorkflowRun& run, exec::AttemptResult result) {

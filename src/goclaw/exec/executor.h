@@ -16,6 +16,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -48,6 +49,9 @@ struct Attempt {
   // otherwise. Functions see it in their context, exec tasks in GOCLAW_INTERRUPT, http tasks in
   // the Goclaw-Interrupt header (docs/design/signals.md).
   boost::json::value interrupt;
+  // The task's timeout per attempt (the engine cancels the channel and fails the attempt when
+  // it passes); none: no timeout. Executors that hand work elsewhere pass it on.
+  std::optional<std::chrono::milliseconds> timeout;
   // How many http-task submits led to this workflow (0: submitted by a person or program);
   // http tasks send it + 1 as Goclaw-Lineage.
   int lineage_depth = 0;

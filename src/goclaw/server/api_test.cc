@@ -29,6 +29,7 @@ std::string Str(const boost::json::value& v) { return v.is_string() ? std::strin
 config::Config TestConfig(const std::string& data_dir) {
   config::Config c;
   c.server.port = 0;
+  c.grpc.port = 0;  // (gRPC is on by default, on 9090)
   c.storage.path = data_dir;
   c.server.max_body_bytes = 64 * 1024;
   c.server.cors_origins = {"http://localhost:5173"};

@@ -28,6 +28,7 @@ constexpr Millis kTimeout{10000};
 config::Config TestConfig() {
   config::Config c;
   c.server.port = 0;
+  c.grpc.port = 0;  // (gRPC is on by default, on 9090)
   c.storage.backend = config::StorageBackend::kMemory;
   c.server.cors_origins = {"http://localhost:5173"};
   c.server.ws_max_queued_bytes = 16 * 1024;  // about 60 events

@@ -7,6 +7,7 @@
 #include "goclaw/exec/exec_executor.h"
 #include "goclaw/exec/http_executor.h"
 #include "goclaw/memory/memory_task_ops.h"
+#include "goclaw/worker/remote_executor.h"
 
 namespace goclaw::server {
 namespace {
@@ -45,6 +46,8 @@ exec::ExecutorFactory ExecutorsFromConfig(const config::Config& config, Executor
     // enable them), not "unknown type".
     GOCLAW_RETURN_IF_ERROR(
         registry->Register("exec", std::make_unique<exec::ExecExecutor>(ExecOptionsFrom(config)), {"script"}));
+    // Registered without a hub too: specs naming it get "needs `goclaw server`", not "unknown".
+    GOCLAW_RETURN_IF_ERROR(registry->Register("remote", std::make_unique<worker::RemoteExecutor>(options.workers)));
     return registry;
   };
 }
@@ -74,6 +77,7 @@ std::unique_ptr<exec::ExecutorRegistry> ValidationRegistry(const config::Config&
         exec::CheckExecConfig(c, path, diag, options);
       },
       {"script"});
+  (void)registry->RegisterType("remote", worker::CheckRemoteConfig);
   return registry;
 }
 

@@ -1,6 +1,8 @@
 // The executor registry a configuration asks for: builtin and function always, http (with its
-// egress policy and CA file) always, exec only as enabled. `server/` is the one place that
-// names every executor type; a new type is one more Register here (docs/design/extending.md).
+// egress policy and CA file) always, exec only as enabled, remote (pull workers) always — it
+// runs only with a worker hub (`goclaw server`), elsewhere its tasks are refused at submit.
+// `server/` is the one place that names every executor type; a new type is one more Register
+// here (docs/design/extending.md).
 //
 // Thread-safety: pure builders; the factory runs once, inside Engine::Create.
 #pragma once
@@ -12,6 +14,7 @@
 #include "goclaw/exec/core_executors.h"
 #include "goclaw/exec/egress.h"
 #include "goclaw/exec/registry.h"
+#include "goclaw/worker/worker_hub.h"
 
 namespace goclaw::server {
 
@@ -23,6 +26,9 @@ struct ExecutorsOptions {
   bool check_function_names = true;
   // Ops other modules add to `builtin` (memory's memorize and recall); null: none.
   std::shared_ptr<const exec::BuiltinOps> builtin_ops;
+  // The pull workers' hub `remote` tasks go to (worker/worker_hub.h); null: remote tasks are
+  // refused ("remote tasks need `goclaw server` ...").
+  std::shared_ptr<worker::WorkerHub> workers;
 };
 
 // For EngineOptions::executors.

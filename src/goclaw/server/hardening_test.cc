@@ -32,6 +32,7 @@ using Steady = std::chrono::steady_clock;
 config::Config BaseConfig() {
   config::Config c;
   c.server.port = 0;
+  c.grpc.port = 0;  // (gRPC is on by default, on 9090)
   c.storage.backend = config::StorageBackend::kMemory;
   c.server.max_body_bytes = 64 * 1024;
   return c;

@@ -21,6 +21,7 @@ using ::testing::HasSubstr;
 TEST(MetricsTest, ReportsWorkAndPassesPromtool) {
   config::Config c;
   c.server.port = 0;
+  c.grpc.port = 0;  // (gRPC is on by default, on 9090)
   c.storage.backend = config::StorageBackend::kMemory;
   config::LaneConfig def;
   def.name = "default";

@@ -10,6 +10,7 @@
 #include "goclaw/saga/saga_record.h"
 #include "goclaw/signal/session_tables.h"
 #include "goclaw/store/store_metrics.h"
+#include "goclaw/worker/worker_metrics.h"
 
 namespace goclaw::server {
 namespace {
@@ -79,6 +80,15 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const config::Config& config, Ru
     options.executors.builtin_ops = std::make_shared<const exec::BuiltinOps>(memory::MemoryBuiltinOps(rt->memory_.get()));
   }
 
+  if (options.workers) {
+    rt->worker_timers_ = std::make_unique<ThreadTimerQueue>();
+    rt->workers_ = worker::WorkerHub::Create({.config = config.workers,
+                                              .clock = &rt->clock_,
+                                              .timers = rt->worker_timers_.get(),
+                                              .logger = logger("workers")});
+    options.executors.workers = rt->workers_;
+  }
+
   engine::EngineOptions eopts = engine::EngineOptionsFromConfig(config);
   eopts.logger = logger("engine");
   eopts.store = rt->store_.get();
@@ -92,6 +102,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const config::Config& config, Ru
     rt->collectors_.Add("store", store::StoreCollector(*rt->store_, [&engine] { return engine.StoreHealthy(); }));
   }
   if (rt->memory_) rt->collectors_.Add("memory", memory::MemoryCollector(*rt->memory_));
+  if (rt->workers_) rt->collectors_.Add("workers", worker::WorkerCollector(*rt->workers_));
   return rt;
 }
 
@@ -100,6 +111,7 @@ Runtime::~Runtime() { Shutdown(); }
 engine::Engine& Runtime::engine() { return *engine_; }
 store::Store* Runtime::store() { return store_.get(); }
 memory::MemoryHub* Runtime::memory() { return memory_.get(); }
+worker::WorkerHub* Runtime::workers() { return workers_.get(); }
 const std::string& Runtime::data_dir() const { return data_dir_; }
 metrics::CollectorRegistry& Runtime::collectors() { return collectors_; }
 
@@ -112,7 +124,12 @@ std::size_t Runtime::Resume() {
 std::size_t Runtime::Drain(Millis timeout) { return engine_ ? engine_->Drain(timeout) : 0; }
 
 void Runtime::Shutdown() {
+  // The engine cancels what still runs as it stops: workers hear "shutdown" for those. Its
+  // executors' Shutdown then shuts the hub (worker streams end); again here, for a failed Build.
+  if (workers_) workers_->BeginShutdown();
   engine_.reset();
+  if (workers_) workers_->Shutdown();
+  if (worker_timers_) worker_timers_->Stop();  // the hub stays (collectors may read it), idle
   memory_.reset();  // its last reviews are queued before the store closes
   memory_store_.reset();
   store_.reset();  // closes RocksDB after its last write

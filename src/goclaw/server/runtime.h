@@ -1,9 +1,11 @@
 // The one runtime builder, used by `goclaw server` (server.cc) and `goclaw run`
 // (apps/goclaw/cmd_run.cc): from a configuration it opens the store (RocksDB at storage.path,
 // memory, or none), builds the executor registry (executors.h) and the engine with its lanes
-// on them, the memory hub (whose task ops the executors get), and registers their metric
-// collectors. It shuts them down in the reverse order: the engine (after
-// an optional Drain), then the store, after its last write.
+// on them, the memory hub (whose task ops the executors get), the pull workers' hub (with
+// RuntimeOptions::workers: `remote` tasks go to it; its gRPC service is the server's) and
+// registers their metric collectors. It shuts them down in the reverse order: the engine (after
+// an optional Drain; the worker hub is told first, so workers hear "shutdown" for what the
+// engine cancels), the worker hub, then the store, after its last write.
 //
 //   auto runtime = Runtime::Build(config, {.loggers = loggers});
 //   runtime->engine().RegisterFunction(...);    // before Resume
@@ -26,14 +28,17 @@
 #include <string_view>
 
 #include "goclaw/config/config.h"
+#include "goclaw/core/clock.h"
 #include "goclaw/core/duration.h"
 #include "goclaw/core/status.h"
+#include "goclaw/core/timer_queue.h"
 #include "goclaw/engine/engine.h"
 #include "goclaw/log/log.h"
 #include "goclaw/memory/memory_hub.h"
 #include "goclaw/metrics/collector_registry.h"
 #include "goclaw/server/executors.h"
 #include "goclaw/store/store.h"
+#include "goclaw/worker/worker_hub.h"
 
 namespace goclaw::server {
 
@@ -49,6 +54,9 @@ struct RuntimeOptions {
   ExecutorsOptions executors;
   // Tests only: write failures injected into the store.
   std::shared_ptr<store::WriteFaults> faults;
+  // Build the pull workers' hub (config.workers) for `remote` tasks: `goclaw server`, whose
+  // gRPC port workers connect to. false (`goclaw run`): remote tasks are refused at submit.
+  bool workers = false;
 };
 
 class Runtime {
@@ -66,6 +74,9 @@ class Runtime {
   // The memory hub (over the store; without one, over a private memory store); null when
   // memory.enabled is false.
   memory::MemoryHub* memory();
+  // The pull workers' hub (serve it with worker::WorkerGrpcService; its snapshot is the workers'
+  // status); null unless RuntimeOptions::workers. Lives as long as the Runtime.
+  worker::WorkerHub* workers();
   // The live store's directory (storage.path with RocksDB), else "".
   const std::string& data_dir() const;
   // The engine's, the lanes' and the store's collectors; the caller adds its own (HTTP, process).
@@ -88,6 +99,9 @@ class Runtime {
   std::unique_ptr<store::Store> store_;  // outlives the engine
   std::unique_ptr<store::Store> memory_store_;  // the hub's own, when there is no store_
   std::unique_ptr<memory::MemoryHub> memory_;   // outlives the engine (its task ops call it)
+  SystemClock clock_;                            // the worker hub's
+  std::unique_ptr<ThreadTimerQueue> worker_timers_;  // its heartbeat deadlines ("goclaw-timers")
+  std::shared_ptr<worker::WorkerHub> workers_;  // outlives the engine (the remote executor uses it)
   std::unique_ptr<engine::Engine> engine_;
 };
 

@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
 
 #include "goclaw/core/test_temp_dir.h"
 #include "goclaw/dag/loader.h"
+#include "goclaw/worker/worker_test_util.h"
 
 namespace goclaw::server {
 namespace {
@@ -80,6 +82,51 @@ TEST(RuntimeTest, MemoryOrNoStore) {
   auto st = (*none)->engine().Wait(*done, std::chrono::seconds(10));
   ASSERT_TRUE(st) << st.error().ToString();
   EXPECT_EQ(st->state, engine::WorkflowState::kCompleted);
+}
+
+TEST(RuntimeTest, RemoteTasksRunOnlyWithTheWorkersHub) {
+  config::Config config;
+  const auto remote = Plan(R"({"tasks": [{"id": "r", "type": "remote", "config": {"queue": "q"}}]})");
+  // `goclaw run`: no hub, so remote tasks are refused at submit, saying why.
+  auto plain = Runtime::Build(config, {.persist = false});
+  ASSERT_TRUE(plain) << plain.error().ToString();
+  EXPECT_EQ((*plain)->workers(), nullptr);
+  auto refused = (*plain)->engine().Submit(remote);
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().ToString(), HasSubstr("remote tasks need `goclaw server` (workers connect to its gRPC port)"));
+
+  // `goclaw server`: the hub takes them, and its metrics are registered.
+  auto rt = Runtime::Build(config, {.persist = false, .workers = true});
+  ASSERT_TRUE(rt) << rt.error().ToString();
+  worker::WorkerHub* hub = (*rt)->workers();
+  ASSERT_NE(hub, nullptr);
+  EXPECT_THAT((*rt)->collectors().names(), ElementsAre("engine", "lanes", "memory", "workers"));
+  auto link = std::make_shared<worker::testing::FakeLink>();
+  auto worker_id = hub->Connect(worker::testing::MakeHello("w", {"q"}, 1), link);
+  ASSERT_TRUE(worker_id) << worker_id.error().ToString();
+  auto id = (*rt)->engine().Submit(remote);
+  ASSERT_TRUE(id) << id.error().ToString();
+  auto held = (*rt)->engine().Submit(remote);
+  ASSERT_TRUE(held) << held.error().ToString();
+  for (int i = 0; i < 1000 && link->assigned().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_EQ(link->assigned().size(), 1u);
+  const std::string first = link->assigned()[0];
+  EXPECT_TRUE(hub->OnResult(*worker_id, {first, true, "{\"ok\": true}", "", false}));
+  const std::string done_id = first.substr(0, first.find('/'));
+  auto st = (*rt)->engine().Wait(done_id, std::chrono::seconds(10));
+  ASSERT_TRUE(st) << st.error().ToString();
+  EXPECT_EQ(st->state, engine::WorkflowState::kCompleted);
+  for (int i = 0; i < 1000 && link->assigned().size() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_EQ(link->assigned().size(), 2u);  // the freed credit took the other one
+  EXPECT_THAT((*rt)->collectors().Text(), HasSubstr("goclaw_worker_results_total{outcome=\"accepted\"} 1\n"));
+  // Stopping: the worker hears "shutdown" for what it still holds, and its stream is closed.
+  (*rt)->Shutdown();
+  auto cancels = link->Of<worker::AttemptCancel>();
+  ASSERT_EQ(cancels.size(), 1u);
+  EXPECT_EQ(cancels[0].attempt_id, link->assigned()[1]);
+  EXPECT_EQ(cancels[0].reason, "shutdown");
+  ASSERT_TRUE(link->closed());
+  EXPECT_EQ(link->closed()->code(), ErrorCode::kUnavailable);
 }
 
 TEST(RuntimeTest, AStoreThatCannotOpenIsAnError) {

@@ -25,6 +25,7 @@ class SecurityTest : public ::testing::Test {
   void Start(bool allow_self, std::int64_t max_lineage_depth) {
     config::Config c;
     c.server.port = 0;
+    c.grpc.port = 0;  // (gRPC is on by default, on 9090)
     c.storage.backend = config::StorageBackend::kMemory;
     c.executors.http.egress.allow_self = allow_self;
     c.limits.max_lineage_depth = max_lineage_depth;

@@ -1,10 +1,12 @@
-// Builds the runtime, the services and the HTTP API from config; owns their lifetimes and the
-// shutdown order.
+// Builds the runtime, the services, the HTTP API and the gRPC API from config; owns their
+// lifetimes and the shutdown order.
 #include "goclaw/server/server.h"
 
 #include <atomic>
 #include <chrono>
+#include <vector>
 
+#include "goclaw/service/event_fanout.h"
 #include "goclaw/api/http/api_routes.h"
 #include "goclaw/api/http/event_stream.h"
 #include "goclaw/api/http/http_metrics.h"
@@ -12,6 +14,7 @@
 #include "goclaw/core/url.h"
 #include "goclaw/core/version.h"
 #include "goclaw/metrics/collector_registry.h"
+#include "goclaw/server/grpc_endpoint.h"
 #include "goclaw/server/runtime.h"
 #include "goclaw/service/admin_service.h"
 #include "goclaw/service/health_service.h"
@@ -37,7 +40,8 @@ class Server::Impl {
     GOCLAW_ASSIGN_OR_RETURN(runtime_, Runtime::Build(config, {.loggers = loggers,
                                                               .logger = logger_,
                                                               .executors = {.self = self},
-                                                              .faults = faults_}));
+                                                              .faults = faults_,
+                                                              .workers = config.grpc.enabled && GrpcEndpoint::Available()}));
     if (setup_) setup_(runtime_->engine());
     runtime_->Resume();
     engine::Engine& engine = runtime_->engine();
@@ -61,8 +65,11 @@ class Server::Impl {
     collectors.Add("http", api::http::HttpCollector(http_metrics_));
     collectors.Add("ws", api::http::EventHubCollector(*events_));
     collectors.Add("saga", sagas_->Collector());
+    // The saga service has one listener: a fan-out, which the event hub and gRPC's WatchSaga share.
+    service::EventFanout* saga_events = &saga_events_;
+    sagas_->SetEventListener([saga_events](const engine::Event& e) { saga_events->Publish(e); });
     api::http::EventHub* hub = events_.get();
-    sagas_->SetEventListener([hub](const engine::Event& e) { hub->Publish(e); });
+    hub_listener_ = saga_events_.Add([hub](const engine::Event& e) { hub->Publish(e); });
     collectors.Add("process", metrics::ProcessCollector(std::string(kVersion)));
 
     api::http::ApiContext ctx;
@@ -76,6 +83,9 @@ class Server::Impl {
     ctx.admin = admin_.get();
     ctx.events = events_.get();
     ctx.metrics = &collectors;
+    if (worker::WorkerHub* workers = runtime_->workers()) {
+      ctx.workers = [workers] { return worker::SnapshotToJson(workers->Snapshot()).as_object(); };
+    }
     auto router = std::make_shared<api::http::Router>();
     api::http::AddWorkflowRoutes(*router, ctx);
     api::http::AddLaneRoutes(*router, ctx);
@@ -86,6 +96,7 @@ class Server::Impl {
     api::http::AddHealthRoutes(*router, ctx);
     api::http::AddMetricsRoute(*router, ctx);
     api::http::AddAdminRoutes(*router, ctx);
+    api::http::AddWorkerRoutes(*router, ctx);
     api::http::AddEventStreamRoute(*router, ctx);
     api::http::AddOpenApiRoute(*router, ctx);
     router_ = router;
@@ -111,6 +122,7 @@ class Server::Impl {
     hopts.logger = logger("api");
     GOCLAW_ASSIGN_OR_RETURN(http_, api::http::HttpServer::Start(std::move(hopts), std::move(router)));
     if (config.server.port == 0) self->Add(config.server.host, static_cast<std::uint16_t>(http_->port()));
+    GOCLAW_RETURN_IF_ERROR(StartGrpc(config, logger("grpc")));
     accepting_ = true;
     const Url listening{.scheme = "http", .host = config.server.host,
                         .port = static_cast<std::uint16_t>(http_->port()), .target = "/"};
@@ -118,18 +130,48 @@ class Server::Impl {
     return OkStatus();
   }
 
-  // Stop admitting, let running attempts finish (shutdown.drain_timeout), write everything,
-  // let requests in flight finish (server.drain_timeout), then close the engine and the store.
+  // The gRPC API over the same services (api/grpc) and the pull workers, after the HTTP API.
+  Status StartGrpc(const config::Config& config, log::Logger logger) {
+    GOCLAW_ASSIGN_OR_RETURN(grpc_, GrpcEndpoint::Start({.config = &config,
+                                                        .runtime = runtime_.get(),
+                                                        .workflows = workflows_.get(),
+                                                        .signals = signals_.get(),
+                                                        .sagas = sagas_.get(),
+                                                        .saga_events = &saga_events_,
+                                                        .lanes = lanes_.get(),
+                                                        .admin = admin_.get(),
+                                                        .health = health_.get(),
+                                                        .drain = [this](Millis timeout) {
+                                                          accepting_ = false;  // as SIGTERM's first steps
+                                                          return runtime_->Drain(timeout);
+                                                        },
+                                                        .logger = std::move(logger)}));
+    return OkStatus();
+  }
+
+  // Stop admitting (gRPC health: NOT_SERVING); let running attempts finish
+  // (shutdown.drain_timeout), pull workers still connected, and write everything; end the
+  // worker streams, then the other gRPC streams and calls (grpc.drain_timeout); let HTTP
+  // requests in flight finish (server.drain_timeout); then close the engine and the store.
   void Shutdown() {
     if (!http_ || done_) return;
     done_ = true;
     accepting_ = false;
+    if (grpc_) grpc_->SetServing(false);
+    // Pull workers stay connected while running attempts finish: their results still count.
     logger_.Info("shutting down: waiting up to {} for running tasks", FormatDuration(config_.shutdown.drain_timeout));
     const std::size_t left = runtime_->Drain(config_.shutdown.drain_timeout);
     if (left > 0) logger_.Warn("{} task attempts still running; they run again after a restart", left);
+    // Then the workers are told "shutdown" and their streams end (what they still hold runs
+    // again after a restart), and the other streams and calls get grpc.drain_timeout.
+    if (grpc_) {
+      logger_.Info("shutting down gRPC: streams end, calls get up to {}", FormatDuration(config_.grpc.drain_timeout));
+      grpc_->Shutdown(config_.grpc.drain_timeout);
+    }
     logger_.Info("draining requests for up to {}", FormatDuration(config_.server.drain_timeout));
     http_->Shutdown(config_.server.drain_timeout);
     if (sagas_) sagas_->SetEventListener(nullptr);  // the hub goes next
+    saga_events_.Remove(hub_listener_);
     events_.reset();
     if (sessions_) sessions_->Shutdown();  // no run starts while the engine stops
     if (sagas_) sagas_->Shutdown();        // nor a saga's workflow
@@ -143,8 +185,10 @@ class Server::Impl {
     Shutdown();
     // Also after a failed Init: what listens to the engine goes first, then the engine, before
     // the services its callbacks may reach.
+    grpc_.reset();
     http_.reset();
     if (sagas_) sagas_->SetEventListener(nullptr);
+    saga_events_.Remove(hub_listener_);
     events_.reset();
     sessions_.reset();  // it observes the engine
     sagas_.reset();     // so does it
@@ -153,6 +197,8 @@ class Server::Impl {
 
   config::Config config_;
   log::Logger logger_;
+  service::EventFanout saga_events_;  // the saga service's events, to the hub and WatchSaga
+  std::uint64_t hub_listener_ = 0;
   std::shared_ptr<store::WriteFaults> faults_;  // tests only
   Server::Setup setup_;
   std::unique_ptr<service::WorkflowService> workflows_;
@@ -168,6 +214,7 @@ class Server::Impl {
   std::unique_ptr<api::http::EventHub> events_;  // before http_: connections hold it
   std::shared_ptr<const api::http::Router> router_;
   std::unique_ptr<api::http::HttpServer> http_;
+  std::unique_ptr<GrpcEndpoint> grpc_;  // when grpc.enabled (and the build has gRPC)
   std::atomic<bool> accepting_{false};
   bool done_ = false;
 };
@@ -184,6 +231,7 @@ Result<std::unique_ptr<Server>> Server::Start(const config::Config& config, Logg
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 int Server::port() const { return impl_->http_->port(); }
+int Server::grpc_port() const { return impl_->grpc_ ? impl_->grpc_->port() : 0; }
 engine::Engine& Server::engine() { return impl_->runtime_->engine(); }
 store::Store& Server::store() { return *impl_->runtime_->store(); }
 const api::http::Router& Server::router() const { return *impl_->router_; }

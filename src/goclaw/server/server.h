@@ -1,9 +1,11 @@
 // The composition root of `goclaw server`: builds the runtime (runtime.h: the store — RocksDB at
 // storage.path, or memory —, the executors and the engine, which resumes unfinished
 // workflows), the application services over it (service/), the event hub and the HTTP API over
-// the services, registers the metric collectors, serves, and shuts down in order: stop
-// admitting, let running attempts finish (shutdown.drain_timeout), write everything, let
-// requests in flight finish (server.drain_timeout), close the engine, close the store.
+// the services, the gRPC API over the same services (api/grpc; when grpc.enabled), registers
+// the metric collectors, serves, and shuts down in order: stop admitting, end the gRPC streams
+// and let its calls finish (grpc.drain_timeout), let running attempts finish
+// (shutdown.drain_timeout), write everything, let HTTP requests in flight finish
+// (server.drain_timeout), close the engine, close the store.
 //
 // Thread-safety: Start, then Shutdown once, from one thread; accessors from any thread.
 #pragma once
@@ -37,6 +39,7 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   int port() const;  // the bound port (server.port 0 picks one)
+  int grpc_port() const;  // the bound gRPC port (grpc.port 0 picks one); 0 when grpc.enabled is false
   engine::Engine& engine();
   store::Store& store();
   const api::http::Router& router() const;  // every route the server answers

@@ -31,6 +31,7 @@ class ServerFixture : public ::testing::Test {
   config::Config Config() const {
     config::Config c;
     c.server.port = 0;
+    c.grpc.port = 0;  // (gRPC is on by default, on 9090)
     c.storage.path = data_dir_;
     config::LaneConfig def;
     def.name = "default";

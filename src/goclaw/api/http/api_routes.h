@@ -19,6 +19,7 @@
 //   POST  /api/v1/memory/{session}/search        retrieve with vectors and filters
 //   GET   /api/v1/memory/{session}/list|stats|items/{id}, DELETE .../all|weak, GET /api/v1/memory
 //   GET   /api/v1/lanes, GET|PATCH /api/v1/lanes/{name}
+//   GET   /api/v1/workers                        pull workers, their queues and credits; waiting per queue
 //   GET   /health, /ready, /status
 //   POST  /api/v1/admin/snapshot                 online snapshot of the store into a directory
 //   GET   /api/v1/openapi.json                   OpenAPI 3.1, built from this router
@@ -32,6 +33,10 @@
 // Thread-safety: the context and what it points to must outlive the router; handlers run on
 // any thread.
 #pragma once
+
+#include <functional>
+
+#include <boost/json/object.hpp>
 
 #include "goclaw/api/http/router.h"
 #include "goclaw/metrics/collector_registry.h"
@@ -60,6 +65,8 @@ struct ApiContext {
   service::AdminService* admin = nullptr;         // /api/v1/admin/...
   EventHub* events = nullptr;                     // /ws/events
   const metrics::CollectorRegistry* metrics = nullptr;  // /metrics: every registered collector
+  // /api/v1/workers: the worker hub's snapshot ({"workers", "queues"}); none without a hub.
+  std::function<boost::json::object()> workers;
 };
 
 void AddWorkflowRoutes(Router& router, const ApiContext& ctx);
@@ -71,6 +78,7 @@ void AddMemoryRoutes(Router& router, const ApiContext& ctx);
 void AddHealthRoutes(Router& router, const ApiContext& ctx);
 void AddMetricsRoute(Router& router, const ApiContext& ctx);
 void AddAdminRoutes(Router& router, const ApiContext& ctx);
+void AddWorkerRoutes(Router& router, const ApiContext& ctx);
 void AddEventStreamRoute(Router& router, const ApiContext& ctx);
 // Add last: the document lists the routes added before it (and itself).
 void AddOpenApiRoute(Router& router, const ApiContext& ctx);

@@ -61,6 +61,7 @@ void GrpcEndpoint::SetServing(bool serving) { impl_->server->SetServing(serving)
 
 void GrpcEndpoint::Shutdown(Millis deadline) {
   if (impl_->hub != nullptr) impl_->hub->Shutdown();  // workers hear "shutdown"; their streams end
+  if (impl_->workers) impl_->workers->EndStreams();   // and those that never said hello
   impl_->server->Shutdown(deadline);
 }
 

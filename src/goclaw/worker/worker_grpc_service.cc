@@ -89,6 +89,11 @@ void ToProto(ServerMsg&& m, v1::ServerMessage* out) {
 // may run a reaction inline.
 class StreamLink final : public WorkerLink {
  public:
+  // Messages waiting for a worker at most. A worker that reads gets at most its capacity of
+  // assignments plus their signals and acks; one that stops reading while it keeps sending
+  // (refused results pile up acks) loses its stream instead of the server's memory.
+  static constexpr std::size_t kMaxQueuedMessages = 10000;
+
   explicit StreamLink(Reactor* reactor) : reactor_(reactor) {}
 
   void Send(ServerMsg message) override {
@@ -96,6 +101,14 @@ class StreamLink final : public WorkerLink {
     ToProto(std::move(message), &pb);
     std::lock_guard lock(mu_);
     if (closing_ || broken_) return;
+    if (queue_.size() >= kMaxQueuedMessages) {  // it stopped reading: end it, do not grow
+      queue_.clear();
+      closing_ = true;
+      status_ = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                             "the worker reads too slowly: " + std::to_string(kMaxQueuedMessages) +
+                                 " messages were waiting for it; reconnect");
+      return;
+    }
     queue_.push_back(std::move(pb));
   }
 
@@ -154,11 +167,14 @@ class StreamLink final : public WorkerLink {
   grpc::Status status_;
 };
 
+}  // namespace
+
+// Not in the anonymous namespace: OpenStreams (the header) names it.
 class ConnectReactor final : public Reactor {
  public:
-  ConnectReactor(WorkerHub& hub, std::atomic<std::int64_t>& open)
+  ConnectReactor(WorkerHub& hub, OpenStreams& open)
       : hub_(hub), open_(open), link_(std::make_shared<StreamLink>(this)) {
-    open_.fetch_add(1, std::memory_order_acq_rel);
+    open_.Add(this);
     StartRead(&in_);
   }
 
@@ -170,7 +186,10 @@ class ConnectReactor final : public Reactor {
       link_->Flush();
       return;
     }
-    if (link_->closing()) return;  // the hub dropped the worker: stop reading
+    if (link_->closing()) {  // the hub dropped the worker, or it overflowed: stop reading
+      if (!worker_id_.empty()) hub_.Disconnect(worker_id_, "its stream was closed");  // (unknown ids are ignored)
+      return;
+    }
     if (worker_id_.empty()) {
       if (!OnHello()) return;
     } else if (!OnMessage()) {
@@ -188,7 +207,7 @@ class ConnectReactor final : public Reactor {
   }
 
   void OnDone() override {
-    open_.fetch_sub(1, std::memory_order_acq_rel);
+    open_.Remove(this);
     delete this;
   }
 
@@ -254,17 +273,46 @@ class ConnectReactor final : public Reactor {
   }
 
   WorkerHub& hub_;
-  std::atomic<std::int64_t>& open_;
+  OpenStreams& open_;
   std::shared_ptr<StreamLink> link_;
   v1::WorkerMessage in_;
   std::string worker_id_;
 };
 
-}  // namespace
+void OpenStreams::Add(ConnectReactor* r) {
+  std::lock_guard lock(mu_);
+  streams_.insert(r);
+}
+
+void OpenStreams::Remove(ConnectReactor* r) {
+  std::lock_guard lock(mu_);
+  streams_.erase(r);
+}
+
+std::int64_t OpenStreams::size() const {
+  std::lock_guard lock(mu_);
+  return static_cast<std::int64_t>(streams_.size());
+}
+
+// Under the lock: a reactor leaves the set in OnDone before it is freed, and gRPC never runs
+// OnDone inline from Finish, so End cannot wait on this lock.
+void OpenStreams::EndAll() {
+  std::lock_guard lock(mu_);
+  for (ConnectReactor* r : streams_) {
+    r->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, "goclaw is shutting down; reconnect later"));
+  }
+}
+
+WorkerGrpcService::WorkerGrpcService(WorkerHub& hub) : hub_(hub), open_(std::make_unique<OpenStreams>()) {}
+WorkerGrpcService::~WorkerGrpcService() = default;
 
 grpc::ServerBidiReactor<v1::WorkerMessage, v1::ServerMessage>* WorkerGrpcService::Connect(
     grpc::CallbackServerContext* /*context*/) {
-  return new ConnectReactor(hub_, open_);
+  return new ConnectReactor(hub_, *open_);
 }
+
+std::int64_t WorkerGrpcService::open_streams() const { return open_->size(); }
+
+void WorkerGrpcService::EndStreams() { open_->EndAll(); }
 
 }  // namespace goclaw::worker

@@ -19,8 +19,10 @@
 // Thread-safety: gRPC calls it from its threads; open_streams from any thread.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_set>
 
 #include <grpcpp/grpcpp.h>
 
@@ -29,9 +31,25 @@
 
 namespace goclaw::worker {
 
+class ConnectReactor;
+
+// The streams whose reactor is not done yet (internal).
+class OpenStreams {
+ public:
+  void Add(ConnectReactor* r);
+  void Remove(ConnectReactor* r);
+  std::int64_t size() const;
+  void EndAll();
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_set<ConnectReactor*> streams_;
+};
+
 class WorkerGrpcService final : public v1::WorkerService::CallbackService {
  public:
-  explicit WorkerGrpcService(WorkerHub& hub) : hub_(hub) {}
+  explicit WorkerGrpcService(WorkerHub& hub);
+  ~WorkerGrpcService() override;
   WorkerGrpcService(const WorkerGrpcService&) = delete;
   WorkerGrpcService& operator=(const WorkerGrpcService&) = delete;
 
@@ -39,11 +57,15 @@ class WorkerGrpcService final : public v1::WorkerService::CallbackService {
       grpc::CallbackServerContext* context) override;
 
   // Streams whose reactor is not done yet.
-  std::int64_t open_streams() const { return open_.load(std::memory_order_acquire); }
+  std::int64_t open_streams() const;
+  // Ends every open stream with UNAVAILABLE, including those that never said hello (the hub
+  // does not know them): after WorkerHub::Shutdown, before the gRPC server's Shutdown, which
+  // would otherwise wait for them until its deadline.
+  void EndStreams();
 
  private:
   WorkerHub& hub_;
-  std::atomic<std::int64_t> open_{0};
+  std::unique_ptr<OpenStreams> open_;
 };
 
 }  // namespace goclaw::worker

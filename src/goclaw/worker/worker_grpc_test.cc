@@ -341,5 +341,22 @@ TEST_F(WorkerGrpcTest, AWorkerThatHangsUpLosesItsAttemptAndShutdownEndsTheOthers
   EXPECT_EQ(stayer.Ended().error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
+// A stream that never said hello is unknown to the hub; EndStreams ends it too (so the gRPC
+// server's shutdown does not wait for it until its deadline, and it would end CANCELLED).
+TEST_F(WorkerGrpcTest, EndStreamsEndsStreamsThatNeverSaidHello) {
+  Start();
+  TestWorker& mute = AddWorker();
+  TestWorker& known = AddWorker();
+  ASSERT_TRUE(known.Hello("known", {"q"}, 1));
+  ASSERT_TRUE(known.Next(Msg::kWelcome));
+  EXPECT_EQ(service_->open_streams(), 2);
+  hub_->Shutdown();
+  EXPECT_EQ(known.Ended().error_code(), grpc::StatusCode::UNAVAILABLE);
+  service_->EndStreams();
+  const grpc::Status mute_status = mute.Ended();
+  EXPECT_EQ(mute_status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(mute_status.error_message(), HasSubstr("shutting down"));
+}
+
 }  // namespace
 }  // namespace goclaw::worker

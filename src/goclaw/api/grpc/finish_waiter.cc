@@ -82,7 +82,11 @@ void AwaitWorkflow(const GrpcContext& ctx, const std::string& workflow_id, Milli
   }
   const std::uint64_t feed = ctx.feed->Add(workflow_id, waiter);
   waiter->SetHandles(feed, registry);
-  ctx.timers->At(std::chrono::steady_clock::now() + wait, [waiter] { waiter->Fire(); });
+  // Weak (the feed holds the waiter until it fires): a workflow that finishes at once must not
+  // keep its waiter (and the call's answer) alive until the wait would have run out.
+  ctx.timers->At(std::chrono::steady_clock::now() + wait, [weak] {
+    if (auto w = weak.lock()) w->Fire();
+  });
   // It may have finished before the feed listened: the index knows (no trip to a shard).
   if (ctx.services.engine->Wait(workflow_id, Millis(0))) waiter->Fire();
 }

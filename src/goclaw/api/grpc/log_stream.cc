@@ -136,19 +136,21 @@ class LogStream final : public OutboxReactor<Base, v1::LogStreamResponse>, publi
       return now && engine::IsTerminal(now->state);  // then every line came before: read or held
     }();
     std::lock_guard lock(mu_);
-    SendLines(stored);
+    SendLines(stored, /*catch_up=*/true);
     std::vector<Line> live;
     for (Line& l : stash_) {
       if (l.index >= read_[l.task_id]) live.push_back(std::move(l));
     }
     stash_.clear();
-    SendLines(live);
+    SendLines(live, /*catch_up=*/true);
     replaying_ = false;
     if (done || finished_) End(::grpc::Status::OK);
   }
 
   // mu_ held (or before the stream is shared): entries at or above min_level, in batches.
-  void SendLines(const std::vector<Line>& lines) {
+  // `catch_up`: the stored lines (and those held while they were read), outside the budget of
+  // live messages.
+  void SendLines(const std::vector<Line>& lines, bool catch_up = false) {
     v1::LogStreamResponse batch;
     for (const Line& l : lines) {
       const v1::LogLevel level = LevelOf(l.stream);
@@ -162,11 +164,11 @@ class LogStream final : public OutboxReactor<Base, v1::LogStreamResponse>, publi
       (*e->mutable_fields())["stream"] = l.stream;
       (*e->mutable_fields())["attempt"] = std::to_string(l.attempt);
       if (static_cast<std::size_t>(batch.entries_size()) >= kEntriesPerMessage) {
-        Send(std::move(batch));
+        Send(std::move(batch), catch_up);
         batch = v1::LogStreamResponse();
       }
     }
-    if (batch.entries_size() > 0) Send(std::move(batch));
+    if (batch.entries_size() > 0) Send(std::move(batch), catch_up);
   }
 
   void Stopped() override {

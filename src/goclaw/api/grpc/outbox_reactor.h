@@ -2,7 +2,9 @@
 // ServerBidiReactor) as a queue that any thread may push to. gRPC allows one write in flight;
 // the outbox writes its messages one after the other as each write completes, and finishes the
 // stream once what was queued before End is written. A client that reads too slowly (more than
-// `max_queued` messages waiting) gets RESOURCE_EXHAUSTED instead of growing the queue.
+// `max_queued_bytes` of live messages waiting) gets RESOURCE_EXHAUSTED instead of growing the
+// queue. A stream's catch-up (the stored history it replays when it opens, already in memory)
+// is queued whatever its size and does not count against the budget.
 //
 // Ownership: the stream owns itself (Own) until gRPC calls OnDone; listeners and pool tasks
 // hold shared_ptrs, so nothing they call is freed under them, and after OnDone their Sends
@@ -32,21 +34,25 @@ namespace goclaw::api::grpc {
 template <typename Base, typename Resp>
 class OutboxReactor : public Base {
  public:
-  explicit OutboxReactor(std::size_t max_queued = 10000) : max_queued_(max_queued) {}
+  explicit OutboxReactor(std::size_t max_queued_bytes = std::size_t{32} << 20) : max_queued_bytes_(max_queued_bytes) {}
 
-  // Queues a message; false once the stream is ending (the message is dropped).
-  bool Send(Resp message) {
+  // Queues a message; false once the stream is ending (the message is dropped). `catch_up`:
+  // part of the replay of what is stored, exempt from the budget.
+  bool Send(Resp message, bool catch_up = false) {
     std::lock_guard lock(outbox_mu_);
     if (ending_ || finished_) return false;
-    if (queue_.size() >= max_queued_) {
+    const std::size_t size = message.ByteSizeLong();
+    if (!catch_up && live_bytes_ + size > max_queued_bytes_) {
       queue_.clear();
+      live_bytes_ = 0;
       ending_ = ::grpc::Status(::grpc::StatusCode::RESOURCE_EXHAUSTED,
-                               "the client reads too slowly: " + std::to_string(max_queued_) +
-                                   " messages were waiting; reconnect (with resume_from_sequence to resume)");
+                               "the client reads too slowly: " + std::to_string(max_queued_bytes_ >> 20) +
+                                   " MiB were waiting; reconnect (with resume_from_sequence to resume)");
       if (!writing_) FinishLocked();
       return false;
     }
-    queue_.push_back(std::move(message));
+    if (!catch_up) live_bytes_ += size;
+    queue_.push_back({std::move(message), catch_up ? 0 : size});
     if (!writing_) WriteNextLocked();
     return true;
   }
@@ -105,6 +111,7 @@ class OutboxReactor : public Base {
     writing_ = false;
     if (!ok) {  // the stream broke (the client went away)
       queue_.clear();
+      live_bytes_ = 0;
       if (!ending_) ending_ = ::grpc::Status(::grpc::StatusCode::CANCELLED, "the stream broke");
     }
     if (!queue_.empty()) {
@@ -117,6 +124,7 @@ class OutboxReactor : public Base {
   void OnCancel() override {
     std::lock_guard lock(outbox_mu_);
     queue_.clear();
+    live_bytes_ = 0;
     if (!ending_) ending_ = ::grpc::Status(::grpc::StatusCode::CANCELLED, "cancelled");
     if (!writing_ && !finished_) FinishLocked();
   }
@@ -136,7 +144,8 @@ class OutboxReactor : public Base {
 
  private:
   void WriteNextLocked() {
-    current_ = std::move(queue_.front());
+    current_ = std::move(queue_.front().message);
+    live_bytes_ -= queue_.front().counted_bytes;
     queue_.pop_front();
     writing_ = true;
     this->StartWrite(&current_);
@@ -146,9 +155,14 @@ class OutboxReactor : public Base {
     this->Finish(*ending_);
   }
 
-  const std::size_t max_queued_;
+  struct Queued {
+    Resp message;
+    std::size_t counted_bytes = 0;  // against the budget (0 for catch-up)
+  };
+  const std::size_t max_queued_bytes_;
   std::mutex outbox_mu_;
-  std::deque<Resp> queue_;
+  std::deque<Queued> queue_;
+  std::size_t live_bytes_ = 0;  // queued live messages' bytes
   Resp current_;  // the message being written (gRPC reads it until OnWriteDone)
   bool writing_ = false;
   std::optional<::grpc::Status> ending_;

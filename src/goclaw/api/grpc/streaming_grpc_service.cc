@@ -129,8 +129,10 @@ class RunWatch final : public OutboxReactor<::grpc::ServerWriteReactor<Resp>, Re
       }
     }
     std::lock_guard lock(mu_);
+    catching_up_ = true;  // what is stored (and stashed meanwhile) goes out whatever its size
     for (const engine::Event& e : *history) Deliver(e);
     for (const engine::Event& e : stash_) Deliver(e);
+    catching_up_ = false;
     stash_.clear();
     replaying_ = false;
     if (ended_) this->End(::grpc::Status::OK);
@@ -150,7 +152,7 @@ class RunWatch final : public OutboxReactor<::grpc::ServerWriteReactor<Resp>, Re
       if constexpr (std::is_same_v<Resp, v1::WorkflowStatusUpdate>) {
         Resp update;
         Fill(e, &update);
-        this->Send(std::move(update));
+        this->Send(std::move(update), catching_up_);
       }
       if (engine::IsTerminal(e.workflow_to())) {
         ended_ = true;
@@ -164,7 +166,7 @@ class RunWatch final : public OutboxReactor<::grpc::ServerWriteReactor<Resp>, Re
       if (request_.terminal_only && !engine::IsTerminal(e.task_to())) return;
       Resp update;
       Fill(e, &update);
-      this->Send(std::move(update));
+      this->Send(std::move(update), catching_up_);
     }
   }
 
@@ -184,6 +186,7 @@ class RunWatch final : public OutboxReactor<::grpc::ServerWriteReactor<Resp>, Re
   const std::set<std::string> tasks_;
   std::mutex mu_;  // before the outbox's
   bool replaying_ = true;
+  bool catching_up_ = false;  // Open is sending the history and the stash
   bool stopped_ = false;
   bool ended_ = false;
   std::uint64_t last_;  // the last sequence number delivered (or skipped)

@@ -13,7 +13,9 @@
 #include <boost/json/serialize.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -157,6 +159,68 @@ TEST(CppWorkerE2eTest, KilledMidRunAndRestartedEveryTaskCompletesOncePerAttempt)
   EXPECT_GE(reruns, 1) << "killed worker:\n" << killed_output << "\nnew worker:\n" << out;
   EXPECT_EQ(second.Stop(SIGTERM), 0);
   EXPECT_THAT(second.Output(), HasSubstr("stopped: "));
+}
+
+// A loopback port nothing listens on now (the restarted server must get the same gRPC port,
+// which the worker keeps reconnecting to).
+int FreeLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    std::abort();
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// The server is killed (-9) while the worker runs its attempts, and started again on the same
+// data directory and gRPC port: recovery runs the interrupted attempts again as their next
+// attempt, the worker reconnects by itself, and every workflow completes exactly once.
+TEST(CppWorkerE2eTest, TheServerKilledMidRunResumesAndTheWorkerReconnects) {
+  const std::string grpc_port = std::to_string(FreeLoopbackPort());
+  const std::vector<std::string> args = {"--set", "grpc.port=" + grpc_port, "--set", "workers.heartbeat_interval=200ms",
+                                         "--set", "workers.heartbeat_timeout=3s"};
+  auto first = std::make_unique<ServerProcess>(args);
+  ASSERT_GT(first->port(), 0) << first->Stderr();
+  const std::string target = "127.0.0.1:" + grpc_port;
+  WorkerProcess worker({"--target", target, "--name", "cpp-e2e-restart", "--capacity", "3"});
+  ASSERT_TRUE(worker.WaitFor("connected to " + target)) << worker.Output();
+  std::vector<std::string> ids;
+  {
+    TestHttpClient http(first->port());
+    for (int i = 0; i < 4; ++i) {
+      auto r = http.Request("POST", "/api/v1/workflows?async=true", kSpec, {{"Content-Type", "application/json"}});
+      ASSERT_EQ(r.status, 202) << r.body;
+      ids.push_back(std::string(r.Json().at("id").as_string()));
+    }
+  }
+  ASSERT_TRUE(worker.WaitFor("researching \"tides\"")) << worker.Output();
+  EXPECT_EQ(first->Stop(SIGKILL), -1);
+
+  ServerProcess second(args, first->data_dir());
+  ASSERT_GT(second.port(), 0) << second.Stderr();
+  TestHttpClient http(second.port());
+  for (const std::string& id : ids) {
+    boost::json::value w;
+    for (int i = 0; i < 6000 && !Finished(w = Workflow(http, id)); ++i) usleep(10000);
+    ASSERT_EQ(w.at("status"), "completed") << boost::json::serialize(w) << "\n" << worker.Output();
+    const auto& task = w.at("tasks").as_array()[0];
+    EXPECT_EQ(task.at("result").at("attempt"), task.at("attempts")) << boost::json::serialize(task);
+    auto events = http.Get("/api/v1/workflows/" + id + "/events").Json();
+    int completed = 0;
+    for (const auto& e : events.at("events").as_array()) {
+      const auto* to = e.as_object().if_contains("to");
+      if (e.as_object().contains("task_id") && to && *to == "completed") ++completed;
+    }
+    EXPECT_EQ(completed, 1) << id;
+  }
+  // The attempts the first server was running when it died ran again, on the reconnected worker.
+  EXPECT_THAT(worker.Output(), HasSubstr("(attempt 2)"));
+  EXPECT_EQ(worker.Stop(SIGTERM), 0);
 }
 
 TEST(CppWorkerE2eTest, ASteerSignalChangesTheFocusOfARunningAttempt) {

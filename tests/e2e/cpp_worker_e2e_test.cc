@@ -104,6 +104,17 @@ bool Finished(const boost::json::value& w) {
   return s == "completed" || s == "failed" || s == "cancelled";
 }
 
+// How many times a task of the workflow reached `completed`, from its stored events.
+int TaskCompletions(TestHttpClient& http, const std::string& id) {
+  auto events = http.Get("/api/v1/workflows/" + id + "/events").Json();
+  int completed = 0;
+  for (const auto& e : events.at("events").as_array()) {
+    const auto* to = e.as_object().if_contains("to");
+    if (e.as_object().contains("task_id") && to && *to == "completed") ++completed;
+  }
+  return completed;
+}
+
 constexpr const char* kSpec = R"({"name": "research-e2e", "input": {"topic": "tides"}, "tasks": [
   {"id": "research", "type": "remote", "retries": 0,
    "config": {"queue": "research", "topic": "{{input.topic}}", "steps": 6, "step_ms": 250}}]})";
@@ -144,13 +155,7 @@ TEST(CppWorkerE2eTest, KilledMidRunAndRestartedEveryTaskCompletesOncePerAttempt)
     EXPECT_EQ(output.at("attempt"), task.at("attempts")) << boost::json::serialize(task);
     EXPECT_EQ(output.at("steps_done"), 6);
     // Exactly one completion per workflow, by one attempt id.
-    auto events = http.Get("/api/v1/workflows/" + id + "/events").Json();
-    int completed = 0;
-    for (const auto& e : events.at("events").as_array()) {
-      const auto* to = e.as_object().if_contains("to");
-      if (e.as_object().contains("task_id") && to && *to == "completed") ++completed;
-    }
-    EXPECT_EQ(completed, 1) << id;
+    EXPECT_EQ(TaskCompletions(http, id), 1) << id;
   }
   // What the killed worker had started ran again as attempt 2 on the new one.
   const std::string out = second.Output();
@@ -210,13 +215,7 @@ TEST(CppWorkerE2eTest, TheServerKilledMidRunResumesAndTheWorkerReconnects) {
     ASSERT_EQ(w.at("status"), "completed") << boost::json::serialize(w) << "\n" << worker.Output();
     const auto& task = w.at("tasks").as_array()[0];
     EXPECT_EQ(task.at("result").at("attempt"), task.at("attempts")) << boost::json::serialize(task);
-    auto events = http.Get("/api/v1/workflows/" + id + "/events").Json();
-    int completed = 0;
-    for (const auto& e : events.at("events").as_array()) {
-      const auto* to = e.as_object().if_contains("to");
-      if (e.as_object().contains("task_id") && to && *to == "completed") ++completed;
-    }
-    EXPECT_EQ(completed, 1) << id;
+    EXPECT_EQ(TaskCompletions(http, id), 1) << id;
   }
   // The attempts the first server was running when it died ran again, on the reconnected worker.
   EXPECT_THAT(worker.Output(), HasSubstr("(attempt 2)"));

@@ -181,6 +181,9 @@ class WorkerHub : public std::enable_shared_from_this<WorkerHub> {
   Worker* FindWorker(const std::string& id);
   // The attempt when `worker` holds it; otherwise nullptr and `why` says what it is instead.
   Entry* HeldBy(const Worker& worker, const std::string& attempt_id, std::string* why);
+  // A report's channel: the attempt's when `worker_id` holds it (the worker's last-heard time
+  // is updated either way), else null. Takes the lock.
+  std::shared_ptr<exec::AttemptChannel> HeldChannel(const std::string& worker_id, const std::string& attempt_id);
   void Assign(Entry& entry, Worker& worker, Effects& fx);
   void DispatchQueue(const std::string& queue, Effects& fx);
   void DispatchWorker(Worker& worker, Effects& fx);

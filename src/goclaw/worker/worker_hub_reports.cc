@@ -58,6 +58,17 @@ WorkerHub::Entry* WorkerHub::HeldBy(const Worker& w, const std::string& attempt_
   return nullptr;
 }
 
+std::shared_ptr<exec::AttemptChannel> WorkerHub::HeldChannel(const std::string& worker_id,
+                                                             const std::string& attempt_id) {
+  std::lock_guard lock(mu_);
+  Worker* w = FindWorker(worker_id);
+  if (w == nullptr) return nullptr;
+  w->last_heard = options_.clock->SteadyNow();  // any report is a sign of life
+  std::string why;
+  Entry* e = HeldBy(*w, attempt_id, &why);
+  return e == nullptr ? nullptr : e->channel;
+}
+
 bool WorkerHub::OnHeartbeat(const std::string& worker_id) {
   std::vector<std::shared_ptr<exec::AttemptChannel>> channels;
   {
@@ -74,17 +85,8 @@ bool WorkerHub::OnHeartbeat(const std::string& worker_id) {
 
 bool WorkerHub::OnProgress(const std::string& worker_id, const std::string& attempt_id,
                            double fraction, std::string_view message) {
-  std::shared_ptr<exec::AttemptChannel> channel;
-  {
-    std::lock_guard lock(mu_);
-    Worker* w = FindWorker(worker_id);
-    if (w == nullptr) return false;
-    w->last_heard = options_.clock->SteadyNow();
-    std::string why;
-    Entry* e = HeldBy(*w, attempt_id, &why);
-    if (e == nullptr) return false;
-    channel = e->channel;
-  }
+  std::shared_ptr<exec::AttemptChannel> channel = HeldChannel(worker_id, attempt_id);
+  if (!channel) return false;
   channel->Progress(fraction,
                     CutUtf8(message, static_cast<std::size_t>(options_.config.max_log_line_bytes)));
   return true;
@@ -92,17 +94,8 @@ bool WorkerHub::OnProgress(const std::string& worker_id, const std::string& atte
 
 bool WorkerHub::OnLog(const std::string& worker_id, const std::string& attempt_id,
                       std::string_view stream, std::string_view text) {
-  std::shared_ptr<exec::AttemptChannel> channel;
-  {
-    std::lock_guard lock(mu_);
-    Worker* w = FindWorker(worker_id);
-    if (w == nullptr) return false;
-    w->last_heard = options_.clock->SteadyNow();
-    std::string why;
-    Entry* e = HeldBy(*w, attempt_id, &why);
-    if (e == nullptr) return false;
-    channel = e->channel;
-  }
+  std::shared_ptr<exec::AttemptChannel> channel = HeldChannel(worker_id, attempt_id);
+  if (!channel) return false;
   if (stream.empty()) stream = "log";
   stream = CutUtf8(stream, kMaxStreamNameBytes);
   // One entry per line; each cut at workers.max_log_line_bytes.
@@ -120,17 +113,8 @@ bool WorkerHub::OnLog(const std::string& worker_id, const std::string& attempt_i
 
 bool WorkerHub::OnAck(const std::string& worker_id, const std::string& attempt_id,
                       std::uint64_t seq) {
-  std::shared_ptr<exec::AttemptChannel> channel;
-  {
-    std::lock_guard lock(mu_);
-    Worker* w = FindWorker(worker_id);
-    if (w == nullptr) return false;
-    w->last_heard = options_.clock->SteadyNow();
-    std::string why;
-    Entry* e = HeldBy(*w, attempt_id, &why);
-    if (e == nullptr) return false;
-    channel = e->channel;
-  }
+  std::shared_ptr<exec::AttemptChannel> channel = HeldChannel(worker_id, attempt_id);
+  if (!channel) return false;
   channel->Ack(seq);
   return true;
 }

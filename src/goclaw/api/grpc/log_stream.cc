@@ -109,15 +109,8 @@ class LogStream final : public OutboxReactor<Base, v1::LogStreamResponse>, publi
     }
     const bool follow = r.follow() && !engine::IsTerminal(status->state);
     if (follow) {
-      const std::uint64_t handle = ctx_.feed->Add(id, self);
-      bool stopped = false;
-      {
-        std::lock_guard lock(mu_);
-        stopped = stopped_;
-        if (!stopped) handle_ = handle;
-      }
-      // Not under mu_: a shard may be inside our OnLog, holding the feed's lock, waiting for it.
-      if (stopped) return ctx_.feed->Remove(id, handle);
+      // Not listening: gRPC finished with the stream before it could.
+      if (!ctx_.feed->AddUnlessStopped(id, self, mu_, stopped_, handle_)) return;
     }
     std::vector<Line> stored;
     for (const std::string& t : tasks) {

@@ -74,4 +74,18 @@ void RunFeed::Remove(const std::string& workflow_id, std::uint64_t handle) {
   lock.unlock();
 }
 
+bool RunFeed::AddUnlessStopped(const std::string& workflow_id, std::shared_ptr<Listener> listener, std::mutex& mu,
+                               const bool& stopped, std::uint64_t& handle) {
+  const std::uint64_t added = Add(workflow_id, std::move(listener));
+  {
+    std::lock_guard lock(mu);
+    if (!stopped) {
+      handle = added;
+      return true;
+    }
+  }
+  Remove(workflow_id, added);
+  return false;
+}
+
 }  // namespace goclaw::api::grpc

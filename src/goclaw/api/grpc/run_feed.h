@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -47,6 +48,13 @@ class RunFeed {
   // Returns a handle for Remove.
   std::uint64_t Add(const std::string& workflow_id, std::shared_ptr<Listener> listener);
   void Remove(const std::string& workflow_id, std::uint64_t handle);
+  // For a stream opening on a pool thread while gRPC may already be done with it: adds
+  // `listener`, then, under the stream's `mu`, keeps the handle in `handle` unless `stopped`
+  // (the stream's Stopped ran meanwhile), in which case it removes the listener again (not
+  // under `mu`: a shard may be inside the listener, holding the feed's lock, waiting for it).
+  // Returns whether the stream listens.
+  bool AddUnlessStopped(const std::string& workflow_id, std::shared_ptr<Listener> listener, std::mutex& mu,
+                        const bool& stopped, std::uint64_t& handle);
   std::size_t listeners() const { return count_.load(std::memory_order_relaxed); }
 
  private:

@@ -104,16 +104,8 @@ class RunWatch final : public OutboxReactor<::grpc::ServerWriteReactor<Resp>, Re
         }
       }
     }
-    const std::uint64_t handle = ctx_.feed->Add(id, self);
-    bool stopped = false;
-    {
-      std::lock_guard lock(mu_);
-      stopped = stopped_;
-      if (!stopped) handle_ = handle;
-    }
-    // gRPC finished with the stream before it was listening. (Not under mu_: a shard may be
-    // inside our OnEvent, holding the feed's lock, waiting for it.)
-    if (stopped) return ctx_.feed->Remove(id, handle);
+    // Not listening: gRPC finished with the stream before it could.
+    if (!ctx_.feed->AddUnlessStopped(id, self, mu_, stopped_, handle_)) return;
     auto history = engine_.Events(id, last_);
     if (!history) return this->End(Fail(history.error()));
     // A terminal state before resume_from_sequence: the client saw the end already. Whether

@@ -1,9 +1,15 @@
 // The gRPC API's batch and admin RPCs, grpc.health.v1 and reflection, and the server's gRPC
 // settings, against a real server: partial and atomic batches and their limit, the engine's
-// status, lanes, metrics, snapshots, drain (health NOT_SERVING after it), a busy port.
+// status, lanes, metrics, snapshots, drain (health NOT_SERVING after it), a busy port; the
+// pull workers' status over REST.
+#include <thread>
+
+#include <boost/json/serialize.hpp>
 #include <grpcpp/generic/generic_stub.h>
 
 #include "goclaw/api/grpc/grpc_test_fixture.h"
+#include "goclaw/client/test_http_client.h"
+#include "goclaw/v1/worker.grpc.pb.h"
 
 namespace goclaw::api::grpc {
 namespace {
@@ -236,6 +242,71 @@ TEST_F(GrpcAdminTest, HealthAnswersServingAndReflectionListsTheServices) {
   bool ok = false;
   while (cq.Next(&tag, &ok)) {
   }
+}
+
+// A remote task with no worker of its queue waits, and says so in GET /api/v1/workers and the
+// metrics, beside the connected workers and their credits.
+TEST_F(GrpcAdminTest, TheWorkersRouteShowsConnectedWorkersAndAttemptsWaitingForOne) {
+  auto worker_stub = v1::WorkerService::NewStub(channel_);
+  ::grpc::ClientContext worker_ctx;
+  auto stream = worker_stub->Connect(&worker_ctx);
+  v1::WorkerMessage hello;
+  hello.mutable_hello()->set_name("w1");
+  hello.mutable_hello()->add_queues("busy");
+  hello.mutable_hello()->set_capacity(2);
+  ASSERT_TRUE(stream->Write(hello));
+  v1::ServerMessage welcome;
+  ASSERT_TRUE(stream->Read(&welcome));
+  ASSERT_TRUE(welcome.has_welcome());
+
+  v1::SubmitWorkflowRequest submit;
+  submit.set_spec(R"({"tasks": [{"id": "r", "type": "remote", "config": {"queue": "idle"}}]})");
+  v1::SubmitWorkflowResponse submitted;
+  ASSERT_TRUE(workflows_->SubmitWorkflow(Ctx().get(), submit, &submitted).ok());
+
+  client::testing::TestHttpClient http(server_->port());
+  boost::json::value answer;
+  for (int i = 0; i < 500; ++i) {  // the task reaches the hub once the engine started it
+    auto r = http.Get("/api/v1/workers");
+    ASSERT_EQ(r.status, 200) << r.body;
+    answer = r.Json();
+    bool waiting = false;
+    for (const auto& q : answer.at("queues").as_array()) {
+      if (q.at("name") == "idle" && q.at("waiting") == 1) waiting = true;
+    }
+    if (waiting) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const auto& workers = answer.at("workers").as_array();
+  ASSERT_EQ(workers.size(), 1u) << boost::json::serialize(answer);
+  EXPECT_EQ(workers[0].at("name"), "w1");
+  EXPECT_EQ(workers[0].at("queues"), boost::json::array({"busy"}));
+  EXPECT_EQ(workers[0].at("capacity"), 2);
+  EXPECT_EQ(workers[0].at("free_credits"), 2);
+  bool idle_waiting = false;
+  for (const auto& q : answer.at("queues").as_array()) {
+    if (q.at("name") == "idle") {
+      idle_waiting = q.at("waiting") == 1 && q.at("workers") == 0;
+    }
+  }
+  EXPECT_TRUE(idle_waiting) << boost::json::serialize(answer);
+  auto st = server_->engine().Summary(submitted.workflow_id());
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->state, engine::WorkflowState::kRunning);  // waiting for a worker, not failed
+
+  auto metrics = http.Get("/metrics");
+  EXPECT_THAT(metrics.body, HasSubstr("goclaw_workers_connected 1"));
+  EXPECT_THAT(metrics.body, HasSubstr("goclaw_worker_queue_waiting{queue=\"idle\"} 1"));
+
+  auto bad = http.Get("/api/v1/workers?verbose=1");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_THAT(bad.body, HasSubstr("verbose"));
+
+  stream->WritesDone();
+  v1::ServerMessage rest;
+  while (stream->Read(&rest)) {
+  }
+  EXPECT_TRUE(stream->Finish().ok());
 }
 
 TEST_F(GrpcAdminTest, GrpcCanBeTurnedOff) {

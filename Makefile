@@ -71,7 +71,7 @@ crash-test: build
 
 test-tsan: bootstrap
 	@$(MAKE) --no-print-directory build PRESET=tsan
-	@ctest --test-dir build/tsan -L 'unit|integration' -j $(JOBS) --output-on-failure
+	@TSAN_OPTIONS="suppressions=$(CURDIR)/cmake/tsan.supp" ctest --test-dir build/tsan -L 'unit|integration' -j $(JOBS) --output-on-failure
 
 bench: build
 	@$(BUILD_DIR)/src/goclaw/dag/dag_benchmark $(BENCH_ARGS)

@@ -3,7 +3,8 @@
 #
 #   goclaw_cc_library(NAME name HDRS ... SRCS ... DEPS ... [PRIVATE_DEPS ...])  -> goclaw::name
 #     (PRIVATE_DEPS: libraries only its sources use, such as a foreign library behind an adapter)
-#   goclaw_cc_test(NAME name SRCS ... DEPS ... [LABEL unit|integration|e2e] [TIMEOUT s] [ENV K=V...])
+#   goclaw_cc_test(NAME name SRCS ... DEPS ... [LABEL unit|integration|e2e] [TIMEOUT s])
+#     (tests get GOCLAW_SOURCE_DIR in their environment)
 #   goclaw_cc_benchmark(NAME name SRCS ... DEPS ...)
 
 # Warnings live on an interface target so that every goclaw target gets the same set and
@@ -32,7 +33,8 @@ if(GOCLAW_SANITIZE MATCHES "thread")
     target_compile_options(goclaw_warnings INTERFACE -Wno-tsan)
   endif()
   target_compile_definitions(goclaw_sanitizers INTERFACE BOOST_ASIO_DISABLE_FENCED_BLOCK)
-  set(GOCLAW_TEST_ENV "TSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/cmake/tsan.supp")
+  # The suppressions (cmake/tsan.supp) are given by `make test-tsan` in TSAN_OPTIONS: ctest's
+  # per-test ENVIRONMENT, passed through gtest_discover_tests, keeps only one entry.
 endif()
 if(GOCLAW_SANITIZE)
   target_compile_options(goclaw_sanitizers INTERFACE
@@ -56,7 +58,7 @@ function(goclaw_cc_library)
 endfunction()
 
 function(goclaw_cc_test)
-  cmake_parse_arguments(ARG "" "NAME;LABEL;TIMEOUT" "SRCS;DEPS;ENV" ${ARGN})
+  cmake_parse_arguments(ARG "" "NAME;LABEL;TIMEOUT" "SRCS;DEPS" ${ARGN})
   if(NOT ARG_LABEL)
     set(ARG_LABEL unit)
   endif()
@@ -67,11 +69,10 @@ function(goclaw_cc_test)
   add_executable(${target} ${ARG_SRCS})
   target_link_libraries(${target} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main
                                           goclaw_warnings goclaw_sanitizers)
-  set(env "GOCLAW_SOURCE_DIR=${PROJECT_SOURCE_DIR}" ${GOCLAW_TEST_ENV} ${ARG_ENV})
   gtest_discover_tests(${target}
     DISCOVERY_MODE PRE_TEST
     PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
-               ENVIRONMENT "${env}")
+               ENVIRONMENT "GOCLAW_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
 
 function(goclaw_cc_benchmark)

@@ -35,6 +35,18 @@ class GrpcStreamTest : public testing::GrpcApiFixture {
     return ReadAll<v1::WorkflowStatusUpdate>(reader, status);
   }
 
+  // Submits `spec` and waits for it: its id once completed, else "" (and the test fails).
+  std::string SubmitCompleted(const std::string& spec) {
+    v1::SubmitWorkflowRequest submit;
+    submit.set_spec(spec);
+    submit.set_wait(true);
+    v1::SubmitWorkflowResponse done;
+    const ::grpc::Status s = workflows_->SubmitWorkflow(Ctx().get(), submit, &done);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(done.status(), v1::WORKFLOW_STATUS_COMPLETED);
+    return s.ok() && done.status() == v1::WORKFLOW_STATUS_COMPLETED ? done.workflow_id() : std::string();
+  }
+
   std::vector<v1::TaskProgressUpdate> WatchTasks(const v1::WatchTasksRequest& req, ::grpc::Status* status) {
     auto ctx = Ctx();
     auto reader = streaming_->WatchTasks(ctx.get(), req);
@@ -123,16 +135,13 @@ TEST_F(GrpcStreamTest, WatchWorkflowReplaysFromTheResumePointThenFollowsLive) {
 }
 
 TEST_F(GrpcStreamTest, WatchTasksFiltersByTaskAndTerminalState) {
-  v1::SubmitWorkflowRequest submit;
-  submit.set_spec(R"({"tasks": [{"id": "a", "type": "builtin"}, {"id": "b", "type": "builtin", "depends_on": ["a"]},
-                                {"id": "c", "type": "builtin", "depends_on": ["b"]}]})");
-  submit.set_wait(true);
-  v1::SubmitWorkflowResponse done;
-  ASSERT_TRUE(workflows_->SubmitWorkflow(Ctx().get(), submit, &done).ok());
-  ASSERT_EQ(done.status(), v1::WORKFLOW_STATUS_COMPLETED);
+  const std::string id = SubmitCompleted(
+      R"({"tasks": [{"id": "a", "type": "builtin"}, {"id": "b", "type": "builtin", "depends_on": ["a"]},
+                    {"id": "c", "type": "builtin", "depends_on": ["b"]}]})");
+  ASSERT_FALSE(id.empty());
 
   v1::WatchTasksRequest req;
-  req.set_workflow_id(done.workflow_id());
+  req.set_workflow_id(id);
   ::grpc::Status s;
   auto all = WatchTasks(req, &s);
   ASSERT_TRUE(s.ok()) << s.error_message();
@@ -154,7 +163,7 @@ TEST_F(GrpcStreamTest, WatchTasksFiltersByTaskAndTerminalState) {
   EXPECT_EQ(b[0].attempt(), 1);
 
   v1::WatchTasksRequest resumed;
-  resumed.set_workflow_id(done.workflow_id());
+  resumed.set_workflow_id(id);
   resumed.set_resume_from_sequence(b[0].sequence_number());
   for (const auto& u : WatchTasks(resumed, &s)) {
     EXPECT_GT(u.sequence_number(), b[0].sequence_number());
@@ -176,15 +185,11 @@ TEST_F(GrpcStreamTest, WatchTasksReplaysTheWholeHistoryOfALargeWorkflow) {
   std::string spec = R"({"tasks": [)";
   for (int i = 0; i < kTasks; ++i) spec += (i ? "," : "") + std::string(R"({"id": "t)") + std::to_string(i) + R"("})";
   spec += "]}";
-  v1::SubmitWorkflowRequest submit;
-  submit.set_spec(spec);
-  submit.set_wait(true);
-  v1::SubmitWorkflowResponse done;
-  ASSERT_TRUE(workflows_->SubmitWorkflow(Ctx().get(), submit, &done).ok());
-  ASSERT_EQ(done.status(), v1::WORKFLOW_STATUS_COMPLETED);
+  const std::string id = SubmitCompleted(spec);
+  ASSERT_FALSE(id.empty());
 
   v1::WatchTasksRequest req;
-  req.set_workflow_id(done.workflow_id());
+  req.set_workflow_id(id);
   ::grpc::Status s;
   auto all = WatchTasks(req, &s);
   ASSERT_TRUE(s.ok()) << s.error_message();

@@ -314,9 +314,10 @@ class AsyncHttpClient::Impl {
 
   // A connection to the request's host: an idle pooled one, or a new one (TLS handshake done)
   // whose resolved addresses passed check_addresses (r.refused when not).
-  asio::awaitable<beast::error_code> Connect(Request& r, bool& reused) {
+  // `fresh`: skip the pool (its connections answered with a close already).
+  asio::awaitable<beast::error_code> Connect(Request& r, bool fresh, bool& reused) {
     auto& pool = idle_[PoolKey(r.url)];
-    while (!pool.empty()) {
+    while (!fresh && !pool.empty()) {
       r.conn = std::move(pool.back());
       pool.pop_back();
       // Bytes waiting on an idle connection answer no request of ours: drop it.
@@ -373,7 +374,7 @@ class AsyncHttpClient::Impl {
   asio::awaitable<Result<HttpResponse>> Exchange(Request& r) {
     for (int round = 0; round < 2; ++round) {
       bool reused = false;
-      beast::error_code ec = co_await Connect(r, reused);
+      beast::error_code ec = co_await Connect(r, /*fresh=*/round > 0, reused);
       // A cancel that came while there was nothing to close is noticed here.
       if (r.cancelled) {
         r.conn.reset();
@@ -396,7 +397,10 @@ class AsyncHttpClient::Impl {
       ec = out.ec;
       if (ec && reused && !r.cancelled && !closing_ && ec != beast::error::timeout && !out.interim &&
           (!parser || !parser->got_some())) {
-        r.conn.reset();  // the server closed an idle connection: one fresh try
+        // The server closed an idle connection (it restarted, or its keep-alive ran out): the
+        // other idle ones to it are most likely closed too. Drop them, and try once on a new one.
+        r.conn.reset();
+        idle_.erase(PoolKey(r.url));
         continue;
       }
       if (ec == http::error::body_limit) {

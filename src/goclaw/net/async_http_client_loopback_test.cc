@@ -204,6 +204,20 @@ TEST_F(AsyncHttpClientLoopbackTest, AClosedPooledConnectionIsReplacedOnce) {
   EXPECT_EQ(server_.accepted(), 2);
 }
 
+// A restarted peer closes every pooled connection at once: the retry goes to a new
+// connection, not to the next dead one in the pool.
+TEST_F(AsyncHttpClientLoopbackTest, AfterEveryPooledConnectionClosedTheRetryConnectsAnew) {
+  auto first = StartFetch(*client_, {.url = server_.At("/once")});
+  auto second = StartFetch(*client_, {.url = server_.At("/once")});
+  ASSERT_TRUE(first.get());
+  ASSERT_TRUE(second.get());
+  ASSERT_EQ(server_.accepted(), 2);  // two connections, both pooled, both closed by the server
+  auto r = Fetch(*client_, {.method = "POST", .url = server_.At("/echo"), .body = "after restart"});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_THAT(r->body, HasSubstr("\"after restart\""));
+  EXPECT_EQ(server_.accepted(), 3);
+}
+
 TEST_F(AsyncHttpClientLoopbackTest, BytesAfterTheAnswerKeepTheConnectionOutOfThePool) {
   auto r = Fetch(*client_, {.url = server_.At("/extra")});
   ASSERT_TRUE(r) << r.error().message();

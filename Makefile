@@ -2,7 +2,7 @@
 # Both install missing Debian packages first (scripts/bootstrap.sh, a fast no-op when
 # everything is present), then configure and build with CMake presets (CMakePresets.json).
 #
-#   make run        build, show the plan of an example workflow and run another
+#   make run        build, then run the server (REST API and the web UI at /ui/)
 #   make test       build (Release) and run every test: unit, integration, e2e
 #   make test-asan  unit and integration suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-tsan  unit and integration suites under ThreadSanitizer
@@ -10,6 +10,7 @@
 #   make thread-safety  clang's -Wthread-safety over the libraries (GOCLAW_GUARDED_BY & co.)
 #   make crash-test kill -9 the real server 200 times while it works; check nothing was lost
 #   make bench      run the benchmarks (BENCH_ARGS=... passes flags to Google Benchmark)
+#   make ui         build the web UI (web/ -> web/dist: npm ci when needed, then vite build)
 #   make build | fmt | clean
 
 JOBS ?= 2
@@ -23,7 +24,7 @@ else
 CMAKE_FLAGS += -DGOCLAW_WERROR=OFF
 endif
 
-.PHONY: all bootstrap configure build run test test-asan test-tsan fuzz thread-safety crash-test bench bench-scale fmt clean
+.PHONY: all bootstrap configure ui build run test test-asan test-tsan fuzz thread-safety crash-test bench bench-scale fmt clean
 
 all: build
 
@@ -35,11 +36,35 @@ configure: bootstrap
 	@cmake --preset $(PRESET) $(CMAKE_FLAGS) > build/$(PRESET).configure.log 2>&1 \
 		|| { cat build/$(PRESET).configure.log; exit 1; }
 
-build: configure
+# The web UI (web/, docs/ui.md), which `goclaw server` serves from web/dist at /ui: `npm ci`
+# when node_modules is missing or older than package-lock.json (a stamp in node_modules), then
+# `npm run build` when a source is newer than web/dist/index.html. Nothing without web/package.json.
+WEB = web
+WEB_STAMP = $(WEB)/node_modules/.goclaw-npm-ci
+WEB_SOURCES = $(WEB)/src $(WEB)/public $(WEB)/index.html $(WEB)/package.json $(WEB)/package-lock.json \
+              $(WEB)/vite.config.ts $(wildcard $(WEB)/tsconfig*.json)
+
+ui: bootstrap
+	@if [ -f $(WEB)/package.json ]; then \
+	  mkdir -p build; \
+	  if [ ! -f $(WEB_STAMP) ] || [ $(WEB)/package-lock.json -nt $(WEB_STAMP) ]; then \
+	    echo "ui: npm ci (web/)"; \
+	    (cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error) > build/ui-npm-ci.log 2>&1 \
+	      || { cat build/ui-npm-ci.log; exit 1; }; \
+	    touch $(WEB_STAMP); \
+	  fi; \
+	  if [ ! -f $(WEB)/dist/index.html ] || [ $(WEB_STAMP) -nt $(WEB)/dist/index.html ] || \
+	     [ -n "$$(find $(WEB_SOURCES) -newer $(WEB)/dist/index.html 2>/dev/null | head -n 1)" ]; then \
+	    echo "ui: npm run build (web/ -> web/dist)"; \
+	    (cd $(WEB) && npm run build) > build/ui-build.log 2>&1 || { cat build/ui-build.log; exit 1; }; \
+	  fi; \
+	fi
+
+build: configure ui
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	@echo "goclaw: REST API on http://127.0.0.1:8080, gRPC on 127.0.0.1:9090 (Ctrl-C stops it). In another terminal:"
+	@echo "goclaw: REST API on http://127.0.0.1:8080, web UI on http://127.0.0.1:8080/ui/, gRPC on 127.0.0.1:9090 (Ctrl-C stops it). In another terminal:"
 	@echo "  curl -s -X POST localhost:8080/api/v1/workflows -H 'Content-Type: application/yaml' --data-binary @examples/hello.yaml"
 	@$(GOCLAW) server
 

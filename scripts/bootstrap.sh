@@ -20,7 +20,16 @@ PACKAGES=(
   prometheus  # promtool validates the /metrics output
   # fuzzing: clang-14 with libFuzzer and the sanitizer runtimes (make fuzz)
   clang-14 libclang-rt-14-dev
+  # the web UI's browser tests (web/e2e): headless Chromium, and a font with Chinese glyphs
+  chromium fonts-wqy-microhei
 )
+
+# The web UI (web/) builds with Node.js and npm. A machine that has them (CI's image has Node 20
+# from another source, whose nodejs package brings npm) keeps them; only a machine without
+# them gets Debian's. Vite needs Node >= 20.19 (web/package.json "engines").
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -29,7 +38,16 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 
+node_check() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "${major}" -lt 20 ]; then
+    echo "bootstrap: node $(node --version 2>/dev/null) is too old for the web UI (web/ needs Node >= 20.19)" >&2
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  node_check
   exit 0
 fi
 
@@ -41,4 +59,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+node_check
 echo "bootstrap: done" >&2

@@ -50,6 +50,12 @@ void RegisterServer(CLI::App& app, Context& ctx) {
       const Url grpc{.scheme = "http", .host = config->grpc.host, .port = static_cast<std::uint16_t>(grpc_port), .target = "/"};
       std::cerr << "goclaw gRPC listening on " << grpc.HostHeader() << " (clients and pull workers)" << std::endl;
     }
+    // The UI's address, or why there is none (before the HTTP line too).
+    if (!(*server)->ui_url().empty()) {
+      std::cerr << "goclaw UI on " << (*server)->ui_url() << std::endl;
+    } else if (config->ui.enabled) {
+      std::cerr << "goclaw UI not built: run `make ui` and restart (the log says where it looked)" << std::endl;
+    }
     std::cerr << "goclaw server listening on " << listening.Origin() << "  (Ctrl-C to stop)" << std::endl;
     int sig = 0;
     sigwait(&signals, &sig);

@@ -202,6 +202,14 @@ struct MemoryConfig {
   std::int64_t max_top_k = 1000;
 };
 
+// The web UI served at /ui (docs/ui.md; api/http/ui_files.h).
+struct UiConfig {
+  bool enabled = true;
+  // The built UI (web/dist). Empty: GOCLAW_UI_DIR, then <exe dir>/../share/goclaw/ui, then the
+  // build tree's web/dist found above the executable.
+  std::string dir;
+};
+
 struct Config {
   ServerConfig server;
   StorageConfig storage;
@@ -217,6 +225,7 @@ struct Config {
   MemoryConfig memory;
   GrpcConfig grpc;
   WorkersConfig workers;
+  UiConfig ui;
 };
 
 std::string_view SyncModeName(SyncMode m);

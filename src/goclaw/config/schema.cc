@@ -288,6 +288,12 @@ void DecodeConfig(const boost::json::value& root, Config* config, Diagnostics& d
   if (const auto* v = r.Get("memory")) DecodeMemory(*v, &config->memory, diag);
   if (const auto* v = r.Get("grpc")) DecodeGrpc(*v, &config->grpc, diag);
   if (const auto* v = r.Get("workers")) DecodeWorkers(*v, &config->workers, diag);
+  if (const auto* v = r.Get("ui")) {
+    ObjectReader u(*v, "ui", diag, "the ui section");
+    u.Bool("enabled", &config->ui.enabled);
+    u.String("dir", &config->ui.dir);
+    u.RejectUnknown();
+  }
   if (const auto* v = r.Get("lanes")) {
     const boost::json::array* arr = v->if_array();
     if (arr == nullptr) {
@@ -435,6 +441,7 @@ boost::json::object EncodeConfig(const Config& c) {
   out["memory"] = EncodeMemory(c.memory);
   out["grpc"] = EncodeGrpc(c.grpc);
   out["workers"] = EncodeWorkers(c.workers);
+  out["ui"] = {{"enabled", c.ui.enabled}, {"dir", c.ui.dir}};
   return out;
 }
 

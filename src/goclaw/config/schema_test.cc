@@ -297,5 +297,23 @@ TEST(ConfigSchemaTest, GrpcAndWorkersSections) {
   EXPECT_THAT(Problems(R"({"grpc": "on"})"), ::testing::Contains(::testing::StartsWith("grpc:")));
 }
 
+TEST(ConfigSchemaTest, UiSection) {
+  Config defaults;
+  EXPECT_TRUE(defaults.ui.enabled);  // served at /ui when its files are found
+  EXPECT_EQ(defaults.ui.dir, "");    // "": found (GOCLAW_UI_DIR, installed, build tree)
+  Config c;
+  EXPECT_TRUE(Problems(R"({"ui": {"enabled": false, "dir": "/opt/goclaw/ui"}})", &c).empty());
+  EXPECT_FALSE(c.ui.enabled);
+  EXPECT_EQ(c.ui.dir, "/opt/goclaw/ui");
+  Config again;
+  EXPECT_TRUE(Problems(boost::json::serialize(EncodeConfig(c)), &again).empty());
+  EXPECT_FALSE(again.ui.enabled);
+  EXPECT_EQ(again.ui.dir, "/opt/goclaw/ui");
+  EXPECT_THAT(Problems(R"({"ui": {"enabled": "yes", "dri": "x", "dir": 5}})"),
+              ::testing::UnorderedElementsAre(::testing::StartsWith("ui.enabled: "), ::testing::StartsWith("ui.dri: "),
+                                              ::testing::StartsWith("ui.dir: ")));
+  EXPECT_THAT(Problems(R"({"ui": true})"), ::testing::Contains(::testing::StartsWith("ui:")));
+}
+
 }  // namespace
 }  // namespace goclaw::config

@@ -1,6 +1,7 @@
 // Engine: the facade over the shard schedulers (scheduler.h). It builds the parts (lanes,
-// executor registry, schedulers, workflow index, observers, recovery, retention), takes
-// submissions, and routes every call about a workflow to the scheduler of its shard.
+// executor registry, schedulers, workflow index, intake, observers, recovery, retention),
+// hands submissions to intake (intake.h) and admits the runs it builds, and routes every call
+// about a workflow to the scheduler of its shard.
 #include "goclaw/engine/engine.h"
 
 #include <future>
@@ -8,15 +9,11 @@
 #include <mutex>
 #include <random>
 #include <thread>
-#include <unordered_set>
 
 #include "goclaw/core/check.h"
 #include "goclaw/core/hash.h"
-#include "goclaw/core/json_text.h"
 #include "goclaw/core/mutex.h"
-#include "goclaw/core/text.h"
-#include "goclaw/core/uuid.h"
-#include "goclaw/dag/spec_encoder.h"
+#include "goclaw/engine/intake.h"
 #include "goclaw/engine/recovery.h"
 #include "goclaw/engine/retention.h"
 #include "goclaw/engine/run_records.h"
@@ -77,8 +74,11 @@ class Engine::Impl {
     if (store_ != nullptr) GOCLAW_RETURN_IF_ERROR(CheckStoreTables());
     const int shards = options_.shards > 0 ? options_.shards
                                            : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-    ids_ = std::make_unique<UuidGenerator>(*options_.clock, options_.seed);
     index_ = std::make_shared<internal::WorkflowIndex>(store_);
+    intake_ = std::make_unique<internal::Intake>(
+        internal::Intake::Parts{options_, *executors_, store_, *index_, store_healthy_, draining_, closing_},
+        [this](WorkflowRun& run) { Place(run); },
+        [this](std::unique_ptr<WorkflowRun> run) { Admit(std::move(run)); });
     metrics_ = std::make_shared<internal::MetricsObserver>(static_cast<std::size_t>(shards));
     context_ = std::make_unique<internal::SchedulerContext>(
         internal::SchedulerContext{options_, *lanes_, *executors_, store_, store_healthy_, draining_, closing_});
@@ -96,7 +96,7 @@ class Engine::Impl {
       if (Status can_write = store_->CommitAndWait({}); !can_write) {
         options_.logger.Warn("the store cannot write yet: {}", can_write.error().message());
         store_healthy_.store(false);
-        ProbeStoreLater();
+        intake_->ProbeStoreLater();
       }
       retention_ = std::make_unique<internal::Retention>(*store_, options_, closing_, [this](const std::string& id) {
         ShardScheduler& s = SchedulerOf(id);
@@ -145,104 +145,16 @@ class Engine::Impl {
   }
   bool HasFunction(std::string_view name) const { return functions_->Find(name) != nullptr; }
 
-  // ---- submit ----
+  // ---- submit (intake.h) ----
 
   Result<std::string> Submit(std::shared_ptr<const dag::Plan> plan, boost::json::object input) {
     std::promise<Result<std::string>> promise;
     auto future = promise.get_future();
-    SubmitAsync(std::move(plan), std::move(input), [&promise](Result<std::string> id) { promise.set_value(std::move(id)); });
+    intake_->Submit(std::move(plan), std::move(input), {},
+                    [&promise](Result<std::string> id) { promise.set_value(std::move(id)); });
     return future.get();
   }
-
-  std::string NewWorkflowId() { return "wf-" + ids_->Next().ToString(); }
-
-  // A caller-chosen id: well formed, and neither known nor being submitted. Claimed until the
-  // submit is admitted (the index knows it) or failed.
-  Status ClaimId(const std::string& id) {
-    if (id.size() != 39 || id.rfind("wf-", 0) != 0 || !Uuid::Parse(std::string_view(id).substr(3))) {
-      return MakeError(ErrorCode::kInvalidArgument, "workflow id " + QuoteForMessage(id) +
-                                                        ": expected wf-<uuid> (Engine::NewWorkflowId)");
-    }
-    std::lock_guard<std::mutex> lock(claimed_mu_);
-    if (claimed_.contains(id) || index_->Summary(id)) {
-      return MakeError(ErrorCode::kAlreadyExists, "workflow " + id + " already exists");
-    }
-    claimed_.insert(id);
-    return OkStatus();
-  }
-  void ReleaseId(const std::string& id) {
-    std::lock_guard<std::mutex> lock(claimed_mu_);
-    claimed_.erase(id);
-  }
-
-  void SubmitAsync(std::shared_ptr<const dag::Plan> shared_plan, boost::json::object input, SubmitOptions options,
-                   SubmitCallback done) {
-    if (options.id.empty()) return SubmitAsync(std::move(shared_plan), std::move(input), std::move(done));
-    if (Status ok = ClaimId(options.id); !ok) return done(MakeError(ok.error()));
-    std::string id = options.id;
-    SubmitAsync(std::move(shared_plan), std::move(input), std::move(id),
-                [this, claimed = options.id, done = std::move(done)](Result<std::string> r) mutable {
-                  ReleaseId(claimed);
-                  done(std::move(r));
-                });
-  }
-
-  void SubmitAsync(std::shared_ptr<const dag::Plan> shared_plan, boost::json::object input, SubmitCallback done) {
-    SubmitAsync(std::move(shared_plan), std::move(input), std::string(), std::move(done));
-  }
-
-  void SubmitAsync(std::shared_ptr<const dag::Plan> shared_plan, boost::json::object input, std::string chosen_id,
-                   SubmitCallback done) {
-    GOCLAW_CHECK(shared_plan != nullptr);
-    const dag::Plan& plan = *shared_plan;
-    if (draining_.load()) {
-      done(MakeError(ErrorCode::kUnavailable, "the engine is shutting down; submit again after it restarts"));
-      return;
-    }
-    if (Status ok = internal::CheckRunnable(plan, *executors_); !ok) {
-      done(MakeError(ok.error()));
-      return;
-    }
-    boost::json::object merged = plan.spec().input;
-    for (auto& kv : input) merged[kv.key()] = std::move(kv.value());
-    auto run = std::make_unique<WorkflowRun>(std::move(shared_plan));
-    run->id = chosen_id.empty() ? NewWorkflowId() : std::move(chosen_id);
-    Place(*run);
-    run->input = std::make_shared<const boost::json::value>(std::move(merged));
-    run->created_at = options_.clock->Now();
-    run->tasks.resize(plan.task_count());
-    // Pending -> ready -> queued -> running -> completed, plus the workflow's own: reserved once
-    // (the pages are touched only as events arrive) instead of grown by copying.
-    run->events.reserve(plan.task_count() * 4 + 4);
-    run->unfinished = plan.task_count();
-    for (dag::Plan::Index i = 0; i < plan.task_count(); ++i) {
-      run->tasks[i].waiting_for = static_cast<std::uint32_t>(plan.upstream(i).size());
-    }
-    if (store_ == nullptr) {
-      std::string id = run->id;
-      Admit(std::move(run), false);
-      done(std::move(id));
-      return;
-    }
-    // Durable before anyone hears of it: the workflow and spec records, in one batch (tasks get
-    // records as they leave pending). The run starts only once the batch is durable, so every
-    // later write of the run queues behind it.
-    store::StoreBatch batch;
-    batch.workflows.push_back(internal::WorkflowRecordOf(*run));
-    batch.specs.push_back({run->id, SpecJson(plan), JsonText(*run->input)});
-    store_->Commit(std::move(batch), [this, run = std::move(run), done = std::move(done)](Status st) mutable {
-      store_healthy_.store(st.has_value());  // every write tells: the journals' and the submits'
-      if (!st) {
-        ProbeStoreLater();
-        done(MakeError(ErrorCode::kUnavailable,
-                       "the workflow was not stored, so it was not accepted: " + st.error().message()));
-        return;
-      }
-      std::string id = run->id;
-      Admit(std::move(run), false);
-      done(std::move(id));
-    });
-  }
+  internal::Intake& intake() { return *intake_; }
 
   // ---- queries ----
 
@@ -253,7 +165,9 @@ class Engine::Impl {
     if (live) return std::move(*live);
     GOCLAW_ASSIGN_OR_RETURN(auto stored, internal::LoadStored(store_, id));
     GOCLAW_ASSIGN_OR_RETURN(auto tasks, store_->Tasks(id));
-    return internal::StatusFromRecords(stored.record, *stored.plan, stored.plan->spec().metadata, tasks);
+    WorkflowStatus st = internal::StatusFromRecords(stored.record, *stored.plan, stored.plan->spec().metadata, tasks);
+    st.plan = stored.plan;
+    return st;
   }
 
   Result<WorkflowSummary> Summary(const std::string& id) const { return index_->Summary(id); }
@@ -508,12 +422,13 @@ class Engine::Impl {
     return *schedulers_[StableHash64(id) % schedulers_.size()];
   }
 
-  // Indexed at once (a caller told the id may ask about it before its shard saw it).
-  void Admit(std::unique_ptr<WorkflowRun> run, bool recovered) {
+  // A new run from intake, indexed at once (a caller told the id may ask about it before its
+  // shard saw it).
+  void Admit(std::unique_ptr<WorkflowRun> run) {
     index_->Add(WorkflowSummary{run->id, run->plan.spec().name, run->state, run->created_at, run->tasks.size(),
                                 std::nullopt});
     ShardScheduler& s = *schedulers_[run->shard];
-    s.Post([&s, recovered, run = std::move(run)]() mutable { s.Admit(std::move(run), recovered); });
+    s.Post([&s, run = std::move(run)]() mutable { s.Admit(std::move(run), /*recovered=*/false); });
   }
 
   // Runs fn on the workflow's shard and waits for its answer; nullopt when the workflow is not
@@ -580,30 +495,6 @@ class Engine::Impl {
     return OkStatus();
   }
 
-  // The spec as stored; the text of the last spec is kept, since many runs share one plan.
-  std::string SpecJson(const dag::Plan& plan) {
-    std::lock_guard lock(spec_cache_mu_);
-    if (spec_cache_key_.lock() != plan.shared_spec()) {
-      spec_cache_text_ = dag::SpecToJsonText(plan.spec());
-      spec_cache_key_ = plan.shared_spec();
-    }
-    return spec_cache_text_;
-  }
-
-  // After a failed submit write nothing else may write soon (an idle server): an empty commit
-  // every second finds out when the store takes writes again, so health (and /ready) follows.
-  void ProbeStoreLater() {
-    if (probe_armed_.exchange(true)) return;
-    options_.timers->At(options_.clock->SteadyNow() + Millis(1000), [this] {
-      if (closing_.load()) return;
-      store_->Commit({}, [this](Status st) {
-        store_healthy_.store(st.has_value());
-        probe_armed_ = false;
-        if (!st) ProbeStoreLater();
-      });
-    });
-  }
-
   // Waits until everything that happened so far is durable (or the store failed). Any thread
   // but a shard's or the store's.
   Status FlushAll() {
@@ -635,16 +526,13 @@ class Engine::Impl {
   std::unique_ptr<lane::LaneRegistry> lanes_;
   std::shared_ptr<exec::FunctionRegistry> functions_ = std::make_shared<exec::FunctionRegistry>();
   std::unique_ptr<exec::ExecutorRegistry> executors_;
-  std::unique_ptr<UuidGenerator> ids_;
-  std::mutex claimed_mu_;
-  std::unordered_set<std::string> claimed_;  // caller-chosen ids being submitted (ClaimId)
   store::Store* store_ = nullptr;
   std::atomic<bool> store_healthy_{true};
-  std::atomic<bool> probe_armed_{false};  // a ProbeStoreLater commit is pending
   std::atomic<bool> draining_{false};     // no new submits or attempts
   std::atomic<bool> closing_{false};      // completions and timers are ignored
   std::shared_ptr<internal::WorkflowIndex> index_;
   std::shared_ptr<internal::MetricsObserver> metrics_;
+  std::unique_ptr<internal::Intake> intake_;
   std::unique_ptr<internal::SchedulerContext> context_;
   std::vector<std::unique_ptr<ShardScheduler>> schedulers_;
   std::atomic<std::uint64_t> next_handle_{1};
@@ -652,9 +540,6 @@ class Engine::Impl {
   std::unique_ptr<internal::Retention> retention_;
   std::mutex recovered_mu_;
   std::vector<std::unique_ptr<WorkflowRun>> recovered_;  // loaded at Create, waiting for Resume
-  std::mutex spec_cache_mu_;
-  std::weak_ptr<const dag::WorkflowSpec> spec_cache_key_;
-  std::string spec_cache_text_;
   std::mutex observers_mu_;
   std::map<std::uint64_t, std::shared_ptr<RunObserver>> observers_;
   std::uint64_t next_observer_ = 0;
@@ -701,13 +586,13 @@ Result<std::string> Engine::Submit(std::shared_ptr<const dag::Plan> plan, boost:
   return impl_->Submit(std::move(plan), std::move(input));
 }
 void Engine::SubmitAsync(std::shared_ptr<const dag::Plan> plan, boost::json::object input, SubmitCallback done) {
-  impl_->SubmitAsync(std::move(plan), std::move(input), std::move(done));
+  impl_->intake().Submit(std::move(plan), std::move(input), {}, std::move(done));
 }
 void Engine::SubmitAsync(std::shared_ptr<const dag::Plan> plan, boost::json::object input, SubmitOptions options,
                          SubmitCallback done) {
-  impl_->SubmitAsync(std::move(plan), std::move(input), std::move(options), std::move(done));
+  impl_->intake().Submit(std::move(plan), std::move(input), std::move(options), std::move(done));
 }
-std::string Engine::NewWorkflowId() { return impl_->NewWorkflowId(); }
+std::string Engine::NewWorkflowId() { return impl_->intake().NewWorkflowId(); }
 void Engine::CancelAsync(const std::string& id, StatusCallback done) { impl_->CancelAsync(id, std::move(done)); }
 std::size_t Engine::Drain(std::chrono::milliseconds timeout) { return impl_->Drain(timeout); }
 bool Engine::StoreHealthy() const { return impl_->StoreHealthy(); }

@@ -605,6 +605,7 @@ WorkflowStatus ShardScheduler::Snapshot(const WorkflowRun& run) const {
   st.finished_at = run.finished_at;
   st.error = run.error;
   st.metadata = run.plan.spec().metadata;
+  st.plan = run.shared_plan;
   st.tasks.reserve(run.tasks.size());
   for (Index i = 0; i < run.plan.task_count(); ++i) {
     const TaskRun& t = run.tasks[i];

@@ -6,6 +6,7 @@
 #include "goclaw/core/json_format.h"
 #include "goclaw/core/json_limits.h"
 #include "goclaw/core/time_text.h"
+#include "goclaw/dag/plan.h"
 
 namespace goclaw::engine {
 
@@ -19,13 +20,21 @@ void PutTime(boost::json::object& o, const char* key, const std::optional<Clock:
   if (t) o[key] = FormatTime(*t);
 }
 
-boost::json::object TaskJson(const TaskStatus& t, bool with_result) {
+// `spec`: the task's definition, for its depends_on and lane (absent without a plan).
+boost::json::object TaskJson(const TaskStatus& t, const dag::TaskSpec* spec, bool with_result) {
   boost::json::object o;
   o["id"] = t.id;
   o["name"] = t.name;
   o["type"] = t.type;
   o["status"] = TaskStateName(t.state);
   o["attempts"] = t.attempts;
+  if (spec != nullptr) {
+    boost::json::array depends_on;
+    depends_on.reserve(spec->depends_on.size());
+    for (const std::string& d : spec->depends_on) depends_on.emplace_back(d);
+    o["depends_on"] = std::move(depends_on);
+    o["lane"] = spec->lane;
+  }
   PutTime(o, "started_at", t.started_at);
   PutTime(o, "completed_at", t.finished_at);
   if (t.started_at && t.finished_at) {
@@ -38,7 +47,7 @@ boost::json::object TaskJson(const TaskStatus& t, bool with_result) {
 
 }  // namespace
 
-boost::json::object TaskStatusToJson(const TaskStatus& t) { return TaskJson(t, true); }
+boost::json::object TaskStatusToJson(const TaskStatus& t) { return TaskJson(t, nullptr, true); }
 
 boost::json::object WorkflowStatusToJson(const WorkflowStatus& w, std::size_t max_result_bytes) {
   boost::json::object o;
@@ -53,10 +62,13 @@ boost::json::object WorkflowStatusToJson(const WorkflowStatus& w, std::size_t ma
   boost::json::array tasks;
   tasks.reserve(w.tasks.size());
   std::size_t left = max_result_bytes;
-  for (const TaskStatus& t : w.tasks) {
+  const bool with_plan = w.plan != nullptr && w.plan->task_count() == w.tasks.size();
+  for (std::size_t i = 0; i < w.tasks.size(); ++i) {
+    const TaskStatus& t = w.tasks[i];
     const std::size_t size =
         t.state == TaskState::kCompleted ? JsonTextSize(t.output, left) : 0;
-    boost::json::object task = TaskJson(t, size <= left);
+    boost::json::object task =
+        TaskJson(t, with_plan ? &w.plan->task(static_cast<dag::Plan::Index>(i)) : nullptr, size <= left);
     if (size > left) {
       task["result_ref"] = "/api/v1/workflows/" + w.id + "/tasks/" + t.id + "/result";
       task["result_bytes"] = JsonTextSize(t.output, static_cast<std::size_t>(-1));

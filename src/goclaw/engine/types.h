@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,10 @@
 #include "goclaw/core/status.h"
 #include "goclaw/core/unique_function.h"
 #include "goclaw/engine/states.h"
+
+namespace goclaw::dag {
+class Plan;
+}  // namespace goclaw::dag
 
 namespace goclaw::engine {
 
@@ -43,7 +48,10 @@ struct WorkflowStatus {
   std::optional<Clock::WallTime> finished_at;
   std::string error;
   boost::json::object metadata;
-  std::vector<TaskStatus> tasks;
+  std::vector<TaskStatus> tasks;  // in plan order
+  // The compiled spec (shared, not copied): each task's depends_on and lane for drawing the
+  // DAG come from here. Null for a status built without one.
+  std::shared_ptr<const dag::Plan> plan{};
 };
 
 struct WorkflowSummary {
@@ -53,6 +61,7 @@ struct WorkflowSummary {
   Clock::WallTime created_at;
   std::size_t task_count = 0;
   std::optional<Clock::WallTime> finished_at;
+  std::string error{};  // a failed workflow's error (from its terminal event or its record)
 };
 
 struct ListFilter {

@@ -13,6 +13,7 @@ auto NotFound(std::string_view id) {
 WorkflowSummary SummaryOf(const store::WorkflowRecord& w) {
   WorkflowSummary s{w.id, w.name, static_cast<WorkflowState>(w.state), FromMicros(w.created_at_us), w.task_count, {}};
   if (w.finished_at_us != 0) s.finished_at = FromMicros(w.finished_at_us);
+  s.error = w.error;
   return s;
 }
 
@@ -45,7 +46,10 @@ void WorkflowIndex::OnEvent(const EventView& e) {
   --counts_[static_cast<std::size_t>(s.state)];
   ++counts_[static_cast<std::size_t>(to)];
   s.state = to;
-  if (IsTerminal(to)) s.finished_at = e.time;
+  if (IsTerminal(to)) {
+    s.finished_at = e.time;
+    s.error = std::string(e.error);
+  }
 }
 
 void WorkflowIndex::OnDurable(const EventView& e) {

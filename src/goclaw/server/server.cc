@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <vector>
 
 #include "goclaw/service/event_fanout.h"
@@ -11,6 +13,7 @@
 #include "goclaw/api/http/event_stream.h"
 #include "goclaw/api/http/http_metrics.h"
 #include "goclaw/api/http/http_server.h"
+#include "goclaw/api/http/ui_files.h"
 #include "goclaw/core/url.h"
 #include "goclaw/core/version.h"
 #include "goclaw/metrics/collector_registry.h"
@@ -19,6 +22,7 @@
 #include "goclaw/service/admin_service.h"
 #include "goclaw/service/health_service.h"
 #include "goclaw/service/lane_service.h"
+#include "goclaw/service/run_series.h"
 #include "goclaw/service/memory_service.h"
 #include "goclaw/service/saga_service.h"
 #include "goclaw/service/session_service.h"
@@ -43,11 +47,15 @@ class Server::Impl {
                                                               .faults = faults_,
                                                               .workers = config.grpc.enabled && GrpcEndpoint::Available()}));
     if (setup_) setup_(runtime_->engine());
+    // Before Resume: the resumed runs' ends count too (GET /api/v1/stats/series).
+    series_ = std::make_shared<service::RunSeries>(clock_);
+    runtime_->engine().AddObserver(series_);
     runtime_->Resume();
     engine::Engine& engine = runtime_->engine();
 
     // The services, then the HTTP API over them.
-    workflows_ = std::make_unique<service::WorkflowService>(engine, service::WorkflowPolicyFromConfig(config));
+    workflows_ = std::make_unique<service::WorkflowService>(engine, service::WorkflowPolicyFromConfig(config),
+                                                            runtime_->store());
     lanes_ = std::make_unique<service::LaneService>(engine.lanes());
     signals_ = std::make_unique<service::SignalService>(engine);
     GOCLAW_ASSIGN_OR_RETURN(sessions_, service::SessionService::Create(engine, *workflows_, config, runtime_->store(),
@@ -83,6 +91,7 @@ class Server::Impl {
     ctx.admin = admin_.get();
     ctx.events = events_.get();
     ctx.metrics = &collectors;
+    ctx.series = series_.get();
     if (worker::WorkerHub* workers = runtime_->workers()) {
       ctx.workers = [workers] { return worker::SnapshotToJson(workers->Snapshot()).as_object(); };
     }
@@ -98,6 +107,8 @@ class Server::Impl {
     api::http::AddAdminRoutes(*router, ctx);
     api::http::AddWorkerRoutes(*router, ctx);
     api::http::AddEventStreamRoute(*router, ctx);
+    api::http::AddStatsRoutes(*router, ctx);
+    if (config.ui.enabled) api::http::AddUiRoutes(*router, LoadUi(config.ui));
     api::http::AddOpenApiRoute(*router, ctx);
     router_ = router;
 
@@ -127,7 +138,39 @@ class Server::Impl {
     const Url listening{.scheme = "http", .host = config.server.host,
                         .port = static_cast<std::uint16_t>(http_->port()), .target = "/"};
     logger_.Info("listening on {} (at most {} connections)", listening.Origin(), http_->max_connections());
+    if (ui_) {
+      ui_url_ = listening.Origin() + "/ui/";
+      logger_.Info("web UI: serving {} at {} ({} files, {} bytes)", ui_->dir(), ui_url_, ui_->count(), ui_->bytes());
+    }
     return OkStatus();
+  }
+
+  // The web UI's files (api/http/ui_files.h), or null — /ui/ then answers 503 saying how to
+  // build them — with the log saying where it looked.
+  std::shared_ptr<const api::http::UiFiles> LoadUi(const config::UiConfig& config) {
+    std::error_code ec;
+    std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) exe.clear();
+    const char* env = std::getenv("GOCLAW_UI_DIR");
+    const api::http::UiLocation where =
+        api::http::FindUiDir({.configured = config.dir, .env = env != nullptr ? env : "", .executable = exe});
+    if (where.dir.empty()) {
+      std::string searched;
+      for (const std::string& place : where.searched) searched += (searched.empty() ? "" : ", ") + place;
+      logger_.Warn("web UI: not built, /ui/ answers 503 (looked for index.html in: {}); build it with `make ui` "
+                   "and restart", searched);
+      return nullptr;
+    }
+    auto files = api::http::UiFiles::Load(where.dir);
+    if (!files) {
+      logger_.Warn("web UI: not serving {}: {}; /ui/ answers 503", where.dir, files.error().message());
+      return nullptr;
+    }
+    if (files->skipped() > 0) {
+      logger_.Info("web UI: left out {} symlinks and dot-files under {}", files->skipped(), files->dir());
+    }
+    ui_ = std::make_shared<const api::http::UiFiles>(std::move(*files));
+    return ui_;
   }
 
   // The gRPC API over the same services (api/grpc) and the pull workers, after the HTTP API.
@@ -197,6 +240,7 @@ class Server::Impl {
 
   config::Config config_;
   log::Logger logger_;
+  SystemClock clock_;  // the run series' (outlives the engine, which holds the series)
   service::EventFanout saga_events_;  // the saga service's events, to the hub and WatchSaga
   std::uint64_t hub_listener_ = 0;
   std::shared_ptr<store::WriteFaults> faults_;  // tests only
@@ -217,6 +261,9 @@ class Server::Impl {
   std::unique_ptr<GrpcEndpoint> grpc_;  // when grpc.enabled (and the build has gRPC)
   std::atomic<bool> accepting_{false};
   bool done_ = false;
+  std::shared_ptr<service::RunSeries> series_;  // an engine observer: the engine shares it
+  std::shared_ptr<const api::http::UiFiles> ui_;  // null: the UI is off or not found
+  std::string ui_url_;                          // "http://host:port/ui/" when served
 };
 
 Result<std::unique_ptr<Server>> Server::Start(const config::Config& config, Loggers loggers,
@@ -232,6 +279,7 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 int Server::port() const { return impl_->http_->port(); }
 int Server::grpc_port() const { return impl_->grpc_ ? impl_->grpc_->port() : 0; }
+const std::string& Server::ui_url() const { return impl_->ui_url_; }
 engine::Engine& Server::engine() { return impl_->runtime_->engine(); }
 store::Store& Server::store() { return *impl_->runtime_->store(); }
 const api::http::Router& Server::router() const { return *impl_->router_; }

@@ -2,8 +2,9 @@
 // storage.path, or memory —, the executors and the engine, which resumes unfinished
 // workflows), the application services over it (service/), the event hub and the HTTP API over
 // the services, the gRPC API over the same services (api/grpc; when grpc.enabled), registers
-// the metric collectors, serves, and shuts down in order: stop admitting, end the gRPC streams
-// and let its calls finish (grpc.drain_timeout), let running attempts finish
+// the metric collectors and the run series (GET /api/v1/stats/series), loads the web UI's files
+// (ui.*; api/http/ui_files.h), serves, and shuts down in order: stop admitting, end the gRPC
+// streams and let its calls finish (grpc.drain_timeout), let running attempts finish
 // (shutdown.drain_timeout), write everything, let HTTP requests in flight finish
 // (server.drain_timeout), close the engine, close the store.
 //
@@ -12,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "goclaw/api/http/router.h"
@@ -40,6 +42,8 @@ class Server {
 
   int port() const;  // the bound port (server.port 0 picks one)
   int grpc_port() const;  // the bound gRPC port (grpc.port 0 picks one); 0 when grpc.enabled is false
+  // "http://host:port/ui/" when the web UI is served (ui.enabled and its files found); else "".
+  const std::string& ui_url() const;
   engine::Engine& engine();
   store::Store& store();
   const api::http::Router& router() const;  // every route the server answers

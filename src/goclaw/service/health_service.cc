@@ -47,7 +47,7 @@ boost::json::object HealthService::Report() const {
   boost::json::array lanes;
   for (const auto& s : engine_.lanes().Snapshot()) {
     lanes.push_back({{"name", s.name}, {"running", s.running}, {"waiting", s.waiting},
-                     {"max_concurrency", s.max_concurrency}});
+                     {"max_concurrency", s.max_concurrency}, {"dropped", s.dropped}, {"rejected", s.rejected}});
   }
   return boost::json::object{{"version", options_.version},
                              {"started_at", engine::FormatTime(options_.started_at)},

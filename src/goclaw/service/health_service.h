@@ -39,7 +39,7 @@ class HealthService {
   // {"status": "ready"}, or kUnavailable with why not.
   Result<boost::json::object> Ready() const;
   // {version, started_at, uptime_seconds, workflows: {<state>: n, ..., total},
-  //  lanes: [{name, running, waiting, max_concurrency}], store: StoreInfo}.
+  //  lanes: [{name, running, waiting, max_concurrency, dropped, rejected}], store: StoreInfo}.
   boost::json::object Report() const;
 
  private:

@@ -48,6 +48,7 @@ TEST_F(HealthServiceTest, TheReportCountsWorkflowsAndPrintsPlainSeconds) {
   EXPECT_THAT(text, HasSubstr(R"("uptime_seconds":2.500034,)"));
   EXPECT_THAT(text, HasSubstr(R"("workflows":{"pending":0,"scheduled":0,"running":0,"completed":0,"failed":0,"cancelled":0,"total":0})"));
   EXPECT_THAT(text, HasSubstr(R"("lanes":[{"name":"default","running":0,"waiting":0,"max_concurrency":)"));
+  EXPECT_THAT(text, HasSubstr(R"(,"dropped":0,"rejected":0})"));
   EXPECT_THAT(text, HasSubstr(R"("store":{"kind":"memory","durable":false,"healthy":true,)"));
 }
 

@@ -34,10 +34,22 @@ boost::json::object LaneService::StatsToJson(const lane::LaneStats& s) {
   } else {
     o["rate"] = nullptr;
   }
+  // The histogram /metrics exposes, cumulative as there: `count` waited at most `le` seconds;
+  // the last bucket's `le` is null (+Inf) and its count the total.
+  boost::json::array buckets;
+  buckets.reserve(metrics::Histogram::kBounds.size() + 1);
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i <= metrics::Histogram::kBounds.size(); ++i) {
+    cumulative += s.wait.bucket(i);
+    boost::json::value le = nullptr;
+    if (i < metrics::Histogram::kBounds.size()) le = metrics::Histogram::kBounds[i];
+    buckets.push_back(boost::json::object{{"le", std::move(le)}, {"count", cumulative}});
+  }
   o["wait_seconds"] = {{"count", s.wait.count()},
                        {"sum", RoundedSeconds(s.wait.sum())},
                        {"p50", RoundedSeconds(s.wait.Quantile(0.5))},
-                       {"p99", RoundedSeconds(s.wait.Quantile(0.99))}};
+                       {"p99", RoundedSeconds(s.wait.Quantile(0.99))},
+                       {"buckets", std::move(buckets)}};
   return o;
 }
 

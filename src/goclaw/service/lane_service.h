@@ -46,7 +46,8 @@ class LaneService {
   Result<boost::json::object> Reconfigure(std::string_view name, lane::LaneUpdate change);
 
   // The document of one lane's statistics: name, keyed, limits, counters, running/waiting,
-  // rate (or null), tokens, wait_seconds {count, sum, p50, p99}.
+  // rate (or null), tokens, wait_seconds {count, sum, p50, p99, buckets: [{le, count}]} (the
+  // /metrics histogram: cumulative counts per upper bound in seconds, the last `le` null = +Inf).
   static boost::json::object StatsToJson(const lane::LaneStats& s);
 
  private:

@@ -25,7 +25,11 @@ TEST_F(LaneServiceTest, ListAndGet) {
   ASSERT_TRUE(narrow) << narrow.error().ToString();
   EXPECT_EQ(narrow->at("max_concurrency"), 1);
   EXPECT_TRUE(narrow->at("rate").is_null());
-  EXPECT_EQ(CompactJson(narrow->at("wait_seconds")), R"({"count":0,"sum":0.0,"p50":0.0,"p99":0.0})");
+  const auto& wait = narrow->at("wait_seconds").as_object();
+  EXPECT_EQ(CompactJson(wait.at("count")) + CompactJson(wait.at("sum")) + CompactJson(wait.at("p99")), "00.00.0");
+  ASSERT_EQ(wait.at("buckets").as_array().size(), metrics::Histogram::kBounds.size() + 1);
+  EXPECT_EQ(CompactJson(wait.at("buckets").as_array().front()), R"({"le":0.000001,"count":0})");
+  EXPECT_EQ(CompactJson(wait.at("buckets").as_array().back()), R"({"le":null,"count":0})");
 
   auto unknown = lanes_.Get("wide");
   ASSERT_FALSE(unknown);
@@ -35,6 +39,38 @@ TEST_F(LaneServiceTest, ListAndGet) {
   ASSERT_FALSE(invalid);
   EXPECT_EQ(invalid.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(invalid.error().message(), "invalid lane name \"a/b\"");
+}
+
+// The wait histogram of /metrics, for the UI: cumulative counts per upper bound, +Inf as null.
+TEST(LaneStatsJsonTest, WaitBucketsAreCumulativeUpToInfinity) {
+  lane::LaneStats stats;
+  stats.name = "llm";
+  stats.dropped = 3;
+  stats.wait.Record(0.0007);  // <= 0.001
+  stats.wait.Record(0.0007);
+  stats.wait.Record(2);       // <= 5
+  stats.wait.Record(1000);    // > 300: only in +Inf
+  boost::json::object o = LaneService::StatsToJson(stats);
+  EXPECT_EQ(o.at("dropped"), 3);
+  const auto& buckets = o.at("wait_seconds").at("buckets").as_array();
+  ASSERT_EQ(buckets.size(), 21u);
+  auto count_at = [&](double le) -> std::int64_t {
+    for (const auto& b : buckets) {
+      if (!b.at("le").is_null() && b.at("le").to_number<double>() == le) return b.at("count").to_number<std::int64_t>();
+    }
+    return -1;
+  };
+  EXPECT_EQ(count_at(0.0005), 0);
+  EXPECT_EQ(count_at(0.001), 2);
+  EXPECT_EQ(count_at(1), 2);
+  EXPECT_EQ(count_at(5), 3);
+  EXPECT_EQ(count_at(300), 3);
+  EXPECT_TRUE(buckets.back().at("le").is_null());
+  EXPECT_EQ(buckets.back().at("count"), 4);
+  EXPECT_EQ(o.at("wait_seconds").at("count"), 4);
+  for (std::size_t i = 1; i < buckets.size(); ++i) {
+    EXPECT_GE(buckets[i].at("count").to_number<std::int64_t>(), buckets[i - 1].at("count").to_number<std::int64_t>());
+  }
 }
 
 TEST_F(LaneServiceTest, ReconfigureAppliesEverythingOrNothing) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "goclaw/core/json_text.h"
 #include "goclaw/core/names.h"
 #include "goclaw/dag/loader.h"
 #include "goclaw/engine/status_json.h"
@@ -25,6 +26,13 @@ Error Malformed(std::string message, std::vector<ErrorDetail> details = {}) {
   Error e(ErrorCode::kInvalidArgument, std::move(message), std::move(details));
   e.WithReason(std::string(kReasonMalformed));
   return e;
+}
+
+// JSON the engine stored; damaged, it is the server's problem, not the caller's.
+Result<boost::json::value> ReadStoredJson(const std::string& text, std::string_view what) {
+  auto v = ParseJsonText(text, what);
+  if (!v) return MakeError(ErrorCode::kInternal, v.error().message());
+  return v;
 }
 
 // Whatever code the compiler or the engine gave: the spec is what is wrong.
@@ -130,8 +138,8 @@ WorkflowPolicy WorkflowPolicyFromConfig(const config::Config& config) {
   return p;
 }
 
-WorkflowService::WorkflowService(engine::Engine& engine, WorkflowPolicy policy)
-    : engine_(engine), policy_(std::move(policy)) {}
+WorkflowService::WorkflowService(engine::Engine& engine, WorkflowPolicy policy, store::Store* store)
+    : engine_(engine), policy_(std::move(policy)), store_(store) {}
 
 Status WorkflowService::CheckId(std::string_view id) {
   if (IsSafeId(id)) return OkStatus();
@@ -238,6 +246,7 @@ Result<boost::json::object> WorkflowService::List(const ListRequest& request) co
                      {"status", engine::WorkflowStateName(w.state)},
                      {"created_at", engine::FormatTime(w.created_at)},
                      {"tasks", w.task_count}});
+    if (!w.error.empty()) items.back().as_object()["error"] = w.error;
   }
   boost::json::object out{{"workflows", std::move(items)},
                           {"total", r.total},
@@ -253,10 +262,40 @@ Result<boost::json::object> WorkflowService::Summary(const std::string& id) cons
   return SummaryJson(st);
 }
 
-Result<boost::json::object> WorkflowService::Get(const std::string& id) {
+Result<boost::json::object> WorkflowService::Get(const std::string& id, GetOptions options) {
   GOCLAW_RETURN_IF_ERROR(CheckId(id));
   GOCLAW_ASSIGN_OR_RETURN(engine::WorkflowStatus st, engine_.Get(id));
-  return engine::WorkflowStatusToJson(st, policy_.max_status_bytes);
+  boost::json::object out = engine::WorkflowStatusToJson(st, policy_.max_status_bytes);
+  if (options.input) {
+    out["input"] = nullptr;
+    if (store_ != nullptr) {
+      // Written with the workflow at submit, so live and evicted runs answer alike.
+      GOCLAW_ASSIGN_OR_RETURN(store::SpecRecord record, StoredSpec(id));
+      GOCLAW_ASSIGN_OR_RETURN(out["input"], ReadStoredJson(record.input_json, "the stored input"));
+    }
+  }
+  return out;
+}
+
+Result<store::SpecRecord> WorkflowService::StoredSpec(const std::string& id) const {
+  auto record = store_->Spec(id);
+  if (!record) {
+    return MakeError(ErrorCode::kUnavailable, "cannot read the spec of " + id + ": " + record.error().message());
+  }
+  if (!*record) return MakeError(ErrorCode::kNotFound, "no workflow \"" + id + "\"");
+  return std::move(**record);
+}
+
+Result<boost::json::object> WorkflowService::Spec(const std::string& id) const {
+  GOCLAW_RETURN_IF_ERROR(CheckId(id));
+  if (store_ == nullptr) {
+    return MakeError(ErrorCode::kFailedPrecondition, "this server keeps no store, so no specs to read back");
+  }
+  GOCLAW_ASSIGN_OR_RETURN(store::SpecRecord record, StoredSpec(id));
+  GOCLAW_ASSIGN_OR_RETURN(boost::json::value spec, ReadStoredJson(record.spec_json, "the stored spec"));
+  GOCLAW_ASSIGN_OR_RETURN(boost::json::value input, ReadStoredJson(record.input_json, "the stored input"));
+  if (auto* o = spec.if_object()) (*o)["input"] = input;
+  return boost::json::object{{"workflow_id", id}, {"spec", std::move(spec)}, {"input", std::move(input)}};
 }
 
 Result<boost::json::object> WorkflowService::Events(const std::string& id, std::uint64_t since) {

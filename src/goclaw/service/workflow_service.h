@@ -38,6 +38,7 @@
 #include "goclaw/dag/spec.h"
 #include "goclaw/dag/spec_checks.h"
 #include "goclaw/engine/engine.h"
+#include "goclaw/store/store.h"
 
 namespace goclaw::service {
 
@@ -91,6 +92,13 @@ struct WaitOutcome {
   boost::json::object body;
 };
 
+// What Get adds to the status.
+struct GetOptions {
+  // "input": the workflow's input as it ran (the spec's input merged with the submit's), read
+  // from the stored spec record; null without a store.
+  bool input = false;
+};
+
 struct ListRequest {
   engine::ListFilter filter;  // limit 1..kMaxListLimit, offset 0..kMaxListOffset
 };
@@ -100,7 +108,9 @@ using SummaryDone = UniqueFunction<void(Result<boost::json::object>)>;
 
 class WorkflowService {
  public:
-  WorkflowService(engine::Engine& engine, WorkflowPolicy policy);
+  // `store` (optional, the engine's): where Spec and GetOptions::input read a workflow's spec
+  // and input; it must outlive the service.
+  WorkflowService(engine::Engine& engine, WorkflowPolicy policy, store::Store* store = nullptr);
   WorkflowService(const WorkflowService&) = delete;
   WorkflowService& operator=(const WorkflowService&) = delete;
 
@@ -127,14 +137,20 @@ class WorkflowService {
   // Prepare gives for the spec (no lineage or options here).
   Result<boost::json::object> Validate(std::string_view spec, DocumentFormat format) const;
 
-  // {"workflows": [{id, name, status, created_at, tasks}], "total", "limit", "offset",
-  //  "next_cursor"}, oldest first; next_cursor is null on the last page.
+  // {"workflows": [{id, name, status, created_at, tasks, error?}], "total", "limit", "offset",
+  //  "next_cursor"}, oldest first; next_cursor is null on the last page. `error` is a failed
+  //  workflow's error, from the index (no store read per item).
   Result<boost::json::object> List(const ListRequest& request) const;
   // {id, name, status, created_at}: cheap (no trip to the workflow's shard).
   Result<boost::json::object> Summary(const std::string& id) const;
-  // The status with every task (engine/status_json.h), results inlined while they fit
-  // policy.max_status_bytes.
-  Result<boost::json::object> Get(const std::string& id);
+  // The status with every task (engine/status_json.h: each task's depends_on and lane too),
+  // results inlined while they fit policy.max_status_bytes; with options.input, the input.
+  Result<boost::json::object> Get(const std::string& id, GetOptions options = {});
+  // {"workflow_id", "spec", "input"}: the normalized spec as stored at submit (dag/spec_encoder.h),
+  // its "input" replaced by the input the run got, so that submitting `spec` as it is runs the
+  // same tasks on the same input; "input" is that input again. kNotFound for unknown ids (or
+  // erased by retention), kFailedPrecondition without a store.
+  Result<boost::json::object> Spec(const std::string& id) const;
   // {"workflow_id", "events": [...]}: the stored history with seq > since.
   Result<boost::json::object> Events(const std::string& id, std::uint64_t since);
   // {"workflow_id", "task_id", "status": "completed", "result"}; kNotFound for an unknown task,
@@ -161,8 +177,12 @@ class WorkflowService {
  private:
   dag::RunEnvironment Environment() const;
 
+  // The stored spec record of a workflow: kNotFound when there is none.
+  Result<store::SpecRecord> StoredSpec(const std::string& id) const;
+
   engine::Engine& engine_;
   const WorkflowPolicy policy_;
+  store::Store* const store_;
 };
 
 }  // namespace goclaw::service

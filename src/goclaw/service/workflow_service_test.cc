@@ -287,6 +287,89 @@ TEST_F(WorkflowServiceTest, CancelAnswersWithTheSummaryOnceDurable) {
   EXPECT_EQ(cancel("..").error().code(), ErrorCode::kInvalidArgument);
 }
 
+// What a UI needs to draw the DAG: each task's dependencies and lane, and the input it ran on.
+TEST_F(WorkflowServiceTest, TheDetailHasEdgesLanesAndTheInput) {
+  WorkflowService stored(*engine_, Policy(), store_.get());
+  auto id = SubmitSpec(stored, Spec(R"({"name": "edges", "input": {"who": "ada"}, "tasks": [
+    {"id": "a", "lane": "narrow"}, {"id": "b"}, {"id": "c", "depends_on": ["a", "b"]}]})"));
+  ASSERT_TRUE(id) << id.error().ToString();
+  ASSERT_TRUE(stored.AwaitFinish(*id, milliseconds(10000)));
+  auto detail = stored.Get(*id, {.input = true});
+  ASSERT_TRUE(detail) << detail.error().ToString();
+  const auto& tasks = detail->at("tasks").as_array();
+  ASSERT_EQ(tasks.size(), 3u);
+  EXPECT_EQ(CompactJson(tasks[0].at("depends_on")), "[]");
+  EXPECT_EQ(tasks[0].at("lane"), "narrow");
+  EXPECT_EQ(tasks[1].at("lane"), "default");
+  EXPECT_EQ(CompactJson(tasks[2].at("depends_on")), R"(["a","b"])");
+  EXPECT_EQ(CompactJson(detail->at("input")), R"({"who":"ada"})");
+  // Without asking (gRPC's status), no store read and no input.
+  auto plain = stored.Get(*id);
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->contains("input"));
+  EXPECT_EQ(CompactJson(plain->at("tasks").at(2).at("depends_on")), R"(["a","b"])");
+  // A service without a store says it has no input.
+  auto no_store = workflows_.Get(*id, {.input = true});
+  ASSERT_TRUE(no_store);
+  EXPECT_TRUE(no_store->at("input").is_null());
+}
+
+TEST_F(WorkflowServiceTest, TheSpecReadsBackAndRunsAgainAsItIs) {
+  WorkflowService stored(*engine_, Policy(), store_.get());
+  auto id = SubmitSpec(stored, Spec(R"({"name": "again", "async": true, "input": {"n": 2}, "tasks": [
+    {"id": "a", "config": {"op": "echo", "n": "{{input.n}}"}, "retries": 2},
+    {"id": "b", "depends_on": ["a"], "lane": "narrow"}]})"));
+  ASSERT_TRUE(id) << id.error().ToString();
+  auto spec = stored.Spec(*id);
+  ASSERT_TRUE(spec) << spec.error().ToString();
+  EXPECT_EQ(spec->at("workflow_id").as_string(), *id);
+  EXPECT_EQ(CompactJson(spec->at("input")), R"({"n":2})");
+  const auto& doc = spec->at("spec").as_object();
+  EXPECT_EQ(doc.at("name"), "again");
+  EXPECT_EQ(CompactJson(doc.at("input")), R"({"n":2})");
+  EXPECT_FALSE(doc.contains("async"));  // a submit option, not part of the spec
+  // Submitted as it is: the same tasks, the same input.
+  auto again = SubmitSpec(stored, Spec(CompactJson(doc)));
+  ASSERT_TRUE(again) << again.error().ToString();
+  ASSERT_TRUE(stored.AwaitFinish(*again, milliseconds(10000)));
+  auto second = stored.Get(*again, {.input = true});
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->at("tasks").as_array().size(), 2u);
+  EXPECT_EQ(second->at("tasks").at(0).at("id"), "a");
+  EXPECT_EQ(second->at("tasks").at(1).at("id"), "b");
+  EXPECT_EQ(CompactJson(second->at("tasks").at(1).at("depends_on")), R"(["a"])");
+  EXPECT_EQ(CompactJson(second->at("input")), R"({"n":2})");
+  auto twice = stored.Spec(*again);
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(CompactJson(twice->at("spec")), CompactJson(doc));
+
+  auto unknown = stored.Spec("wf-unknown");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
+  auto bad = stored.Spec("../x");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code(), ErrorCode::kInvalidArgument);
+  auto no_store = workflows_.Spec(*id);
+  ASSERT_FALSE(no_store);
+  EXPECT_EQ(no_store.error().code(), ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(WorkflowServiceTest, ListShowsTheErrorOfFailedWorkflows) {
+  const std::string failed = Run(R"({"name": "boom", "tasks": [{"id": "x", "config": {"op": "fail"}}]})");
+  ASSERT_TRUE(workflows_.AwaitFinish(failed, milliseconds(10000)));
+  const std::string ok = Run(kHello);
+  ASSERT_TRUE(workflows_.AwaitFinish(ok, milliseconds(10000)));
+  auto page = workflows_.List({});
+  ASSERT_TRUE(page) << page.error().ToString();
+  const auto& items = page->at("workflows").as_array();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].at("status"), "failed");
+  ASSERT_TRUE(items[0].as_object().contains("error"));
+  EXPECT_EQ(items[0].at("error").as_string(), engine_->Get(failed)->error);
+  EXPECT_FALSE(items[0].at("error").as_string().empty());
+  EXPECT_FALSE(items[1].as_object().contains("error"));
+}
+
 TEST(WorkflowPolicyTest, FromConfigLowersTheDefaultWaitToTheRequestTimeout) {
   config::Config c;
   c.server.request_timeout = milliseconds(10000);

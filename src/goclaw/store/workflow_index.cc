@@ -258,12 +258,54 @@ Result<StateCounts> ApplyCounts(const StateCounts& counts, const CountDeltas& de
 }
 
 void MemoryIndex::Apply(const IndexEntry* before, const IndexEntry* after) {
-  CountDeltas deltas{};
-  UpdateIndex(before, after, *this, deltas);
-  // The caller's records are the truth here, so the counts cannot go below 0.
-  auto counts = ApplyCounts(counts_, deltas, *this);
-  GOCLAW_CHECK(counts.has_value());
-  counts_ = *counts;
+  if (before != nullptr && after != nullptr && *before == *after) return;
+  if (before != nullptr) entries_.erase(StateIndexKey(before->state, before->id));
+  if (after != nullptr) entries_[StateIndexKey(after->state, after->id)] = EncodeIndexValue(*after);
+  // The counts of the (at most two) states that changed: not ApplyCounts, which looks at all
+  // 256 (once per group in RocksDB, but here once per workflow put).
+  if (before != nullptr && after != nullptr && before->state == after->state) return;
+  if (before != nullptr) Count(before->state, -1);
+  if (after != nullptr) Count(after->state, +1);
+}
+
+void MemoryIndex::Count(std::uint8_t state, int delta) {
+  // The caller's records are the truth here, so a count cannot go below 0.
+  GOCLAW_CHECK(delta > 0 || counts_[state] > 0);
+  counts_[state] = delta > 0 ? counts_[state] + 1 : counts_[state] - 1;
+  if (counts_[state] == 0) {
+    entries_.erase(StateCountKey(state));
+  } else {
+    entries_[StateCountKey(state)] = EncodeCount(counts_[state]);
+  }
+}
+
+const std::optional<IndexEntry>* RecentIndexEntries::Find(const std::string& id) const {
+  if (auto it = young_.find(id); it != young_.end()) return &it->second;
+  if (auto it = old_.find(id); it != old_.end()) return &it->second;
+  return nullptr;
+}
+
+void RecentIndexEntries::Set(const std::string& id, std::optional<IndexEntry> entry) {
+  if (!entry) erased_.push_back(id);
+  young_.insert_or_assign(id, std::move(entry));
+}
+
+void RecentIndexEntries::EndGroup() {
+  for (const std::string& id : erased_) {
+    // The old generation may still hold the entry from before the erase.
+    old_.erase(id);
+    if (auto it = young_.find(id); it != young_.end() && !it->second) young_.erase(it);
+  }
+  erased_.clear();
+  if (young_.size() <= bound_) return;
+  old_.swap(young_);
+  young_.clear();
+}
+
+void RecentIndexEntries::Clear() {
+  young_.clear();
+  old_.clear();
+  erased_.clear();
 }
 
 std::unique_ptr<KeyCursor> MemoryIndex::Cursor() const { return MapCursor(entries_); }

@@ -1,10 +1,12 @@
 // The workflow index (docs/design/storage.md, "The workflow index"): the listing query both
 // stores run (ListWorkflows, CountWorkflowsByState) over a view of their data, the index
 // writes that a workflow put or erase makes, and an in-memory index (the memory store's, and a
-// read-only RocksDB store's of format 1, which has none on disk). Internal to the adapters.
+// read-only RocksDB store's of format 1, which has none on disk), and the writer's memory of
+// the entries it wrote last (RecentIndexEntries). Internal to the adapters.
 //
 // Thread-safety: a view and its cursors are used by one thread at a time; the functions keep
-// no state. MemoryIndex is not synchronized: its owner locks.
+// no state. MemoryIndex and RecentIndexEntries are not synchronized: their owner locks (or is
+// one thread).
 #pragma once
 
 #include <array>
@@ -14,6 +16,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "goclaw/core/status.h"
 #include "goclaw/store/encoding.h"
@@ -63,7 +67,7 @@ Result<WorkflowPage> QueryWorkflows(WorkflowView& view, const WorkflowQuery& que
 // Store::CountWorkflowsByState over `view`: the count keys.
 Result<std::map<std::uint8_t, std::uint64_t>> CountByState(WorkflowView& view);
 
-// Receives index writes (a RocksDB write batch, a map).
+// Receives index writes (a RocksDB write batch).
 class IndexSink {
  public:
   virtual void Put(std::string key, std::string value) = 0;
@@ -87,20 +91,50 @@ Result<StateCounts> ApplyCounts(const StateCounts& counts, const CountDeltas& de
                                 IndexSink& sink);
 
 // The index kept in memory, with the same keys and values as the workflow_index family.
-class MemoryIndex final : public IndexSink {
+class MemoryIndex final {
  public:
   // Index changes of one workflow (as UpdateIndex), counts included.
   void Apply(const IndexEntry* before, const IndexEntry* after);
   std::unique_ptr<KeyCursor> Cursor() const;  // valid until the next Apply
 
-  void Put(std::string key, std::string value) override {
-    entries_[std::move(key)] = std::move(value);
-  }
-  void Delete(std::string key) override { entries_.erase(key); }
-
  private:
+  void Count(std::uint8_t state, int delta);  // delta: +1 or -1
+
   std::map<std::string, std::string, std::less<>> entries_;
   StateCounts counts_{};
+};
+
+// The index entries a writer wrote last, so that a workflow put need not read the workflow's
+// previous record back to learn what the index holds for it (in RocksDB a Get per put, most of
+// the index's upkeep). Exact as long as its owner is the only writer of the index, Sets every
+// change in the order it makes them, and Clears it whenever the store may hold something else
+// (a failed write, a reopen). Bounded: entries live in a young and an old generation; EndGroup
+// turns a young generation of more than `bound` entries into the old one and drops the old
+// one, so at most about 2 × bound entries are kept, and a workflow not written for a while is
+// read back once.
+class RecentIndexEntries {
+ public:
+  static constexpr std::size_t kDefaultBound = 4096;
+  explicit RecentIndexEntries(std::size_t bound = kDefaultBound) : bound_(bound) {}
+
+  // What the index holds for `id` as last Set: nullptr when not known here (ask the store);
+  // else the entry, or nullopt when the workflow is known not to exist (erased in this group).
+  // Valid until the next EndGroup or Clear.
+  const std::optional<IndexEntry>* Find(const std::string& id) const;
+  // `id`'s entry from now on (nullopt: erased).
+  void Set(const std::string& id, std::optional<IndexEntry> entry);
+  // After a group was written (never during one: what it Set must stay until it is written):
+  // erased workflows are forgotten (rarely put again, and retention erases many), and a full
+  // young generation becomes the old one.
+  void EndGroup();
+  void Clear();
+  std::size_t size() const { return young_.size() + old_.size(); }
+
+ private:
+  std::size_t bound_;
+  std::unordered_map<std::string, std::optional<IndexEntry>> young_;
+  std::unordered_map<std::string, std::optional<IndexEntry>> old_;
+  std::vector<std::string> erased_;  // Set to nullopt since the last EndGroup
 };
 
 // A KeyCursor over an ordered map of strings (the memory index, tests).

@@ -1,8 +1,8 @@
 // Unit tests of the store's extensions on the memory store and the shared query code: the
 // workflow index (state changes, erases, cursors, totals, filters; against a brute-force
 // reference under random traffic), which path a listing takes, and registered tables
-// (registration checks, mutations, reads, an unregistered table). The RocksDB side of the same
-// is in store_test.cc (integration).
+// (registration checks, mutations, reads, an unregistered table), and the writer's memory of
+// the index entries it wrote. The RocksDB side of the same is in store_test.cc (integration).
 #include "goclaw/store/workflow_index.h"
 
 #include <future>
@@ -237,6 +237,62 @@ TEST(WorkflowIndexTest, AnIndexOutOfStepWithItsRecordsIsAnErrorNotAWrongAnswer) 
   EXPECT_EQ(listed.error().code(), ErrorCode::kInternal);
   EXPECT_THAT(listed.error().message(),
               HasSubstr("lists wf-4 in state 2, but its record is in state 5"));
+}
+
+// ---- the writer's memory of the entries it wrote (RecentIndexEntries) ----
+
+IndexEntry Entry(const std::string& id, std::uint8_t state) { return {id, state, 10, "w"}; }
+
+TEST(RecentIndexEntriesTest, RemembersTheLastEntryAndAnEraseUntilTheGroupEnds) {
+  internal::RecentIndexEntries recent(8);
+  EXPECT_EQ(recent.Find("wf-1"), nullptr);  // unknown: the writer asks the store
+  recent.Set("wf-1", Entry("wf-1", 1));
+  recent.Set("wf-1", Entry("wf-1", 2));
+  ASSERT_NE(recent.Find("wf-1"), nullptr);
+  EXPECT_EQ(*recent.Find("wf-1"), Entry("wf-1", 2));
+  recent.Set("wf-1", std::nullopt);  // erased: known absent for the rest of the group
+  ASSERT_NE(recent.Find("wf-1"), nullptr);
+  EXPECT_FALSE(recent.Find("wf-1")->has_value());
+  recent.Set("wf-2", std::nullopt);
+  recent.Set("wf-2", Entry("wf-2", 3));  // erased and put again in one group: it stays
+  recent.EndGroup();
+  EXPECT_EQ(recent.Find("wf-1"), nullptr);  // erased workflows are not kept past their group
+  ASSERT_NE(recent.Find("wf-2"), nullptr);
+  EXPECT_EQ(*recent.Find("wf-2"), Entry("wf-2", 3));
+}
+
+TEST(RecentIndexEntriesTest, KeepsTwoGenerationsAndNeverDropsWhatAGroupSetBeforeItEnds) {
+  internal::RecentIndexEntries recent(2);
+  // One group may set more than the bound: everything stays until the group is written.
+  for (const char* id : {"a", "b", "c"}) recent.Set(id, Entry(id, 1));
+  for (const char* id : {"a", "b", "c"}) EXPECT_NE(recent.Find(id), nullptr) << id;
+  recent.EndGroup();  // three > two: they become the old generation
+  recent.Set("d", Entry("d", 1));
+  recent.EndGroup();
+  for (const char* id : {"a", "b", "c", "d"}) EXPECT_NE(recent.Find(id), nullptr) << id;
+  recent.Set("a", Entry("a", 2));  // the young generation's entry shadows the old one
+  EXPECT_EQ(*recent.Find("a"), Entry("a", 2));
+  recent.Set("e", Entry("e", 1));
+  recent.EndGroup();  // d, a, e: the young generation is full again, the old one goes
+  EXPECT_EQ(recent.Find("b"), nullptr);
+  EXPECT_EQ(recent.Find("c"), nullptr);
+  EXPECT_EQ(*recent.Find("a"), Entry("a", 2));
+  EXPECT_EQ(recent.size(), 3u);
+  recent.Clear();
+  EXPECT_EQ(recent.Find("a"), nullptr);
+  EXPECT_EQ(recent.size(), 0u);
+}
+
+TEST(RecentIndexEntriesTest, AnEraseAlsoForgetsTheOldGenerationsEntry) {
+  internal::RecentIndexEntries recent(1);
+  recent.Set("a", Entry("a", 1));
+  recent.Set("b", Entry("b", 1));
+  recent.EndGroup();  // a and b are the old generation
+  recent.Set("a", std::nullopt);
+  recent.EndGroup();
+  // Not the old generation's entry from before the erase: unknown, so the store is asked.
+  EXPECT_EQ(recent.Find("a"), nullptr);
+  EXPECT_NE(recent.Find("b"), nullptr);
 }
 
 // ---- registered tables ----

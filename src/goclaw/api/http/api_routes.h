@@ -25,6 +25,9 @@
 //   GET   /api/v1/openapi.json                   OpenAPI 3.1, built from this router
 //   GET   /metrics                               Prometheus text format 0.0.4
 //   GET   /ws/events                             WebSocket event stream (event_stream.h)
+//   GET   /api/v1/workflows/{id}/spec            the normalized spec and input, to run it again
+//   GET   /api/v1/stats/series                   finished workflows and tasks per time bucket
+//   GET|HEAD /ui/..., /ui, /                     the web UI (ui_files.h; not in the OpenAPI document)
 //
 // Handlers are transport only: read the HTTP request (media type, query, path parameters,
 // body), call a service (src/goclaw/service/), render its answer; errors go through the one
@@ -35,6 +38,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 
 #include <boost/json/object.hpp>
 
@@ -44,6 +48,7 @@
 #include "goclaw/service/health_service.h"
 #include "goclaw/service/lane_service.h"
 #include "goclaw/service/memory_service.h"
+#include "goclaw/service/run_series.h"
 #include "goclaw/service/saga_service.h"
 #include "goclaw/service/session_service.h"
 #include "goclaw/service/signal_service.h"
@@ -52,6 +57,7 @@
 namespace goclaw::api::http {
 
 class EventHub;
+class UiFiles;
 
 // What the routes serve. A group whose service is null is not added.
 struct ApiContext {
@@ -64,6 +70,7 @@ struct ApiContext {
   service::HealthService* health = nullptr;       // /health, /ready, /status; the API's version
   service::AdminService* admin = nullptr;         // /api/v1/admin/...
   EventHub* events = nullptr;                     // /ws/events
+  const service::RunSeries* series = nullptr;     // /api/v1/stats/series
   const metrics::CollectorRegistry* metrics = nullptr;  // /metrics: every registered collector
   // /api/v1/workers: the worker hub's snapshot ({"workers", "queues"}); none without a hub.
   std::function<boost::json::object()> workers;
@@ -80,6 +87,9 @@ void AddMetricsRoute(Router& router, const ApiContext& ctx);
 void AddAdminRoutes(Router& router, const ApiContext& ctx);
 void AddWorkerRoutes(Router& router, const ApiContext& ctx);
 void AddEventStreamRoute(Router& router, const ApiContext& ctx);
+void AddStatsRoutes(Router& router, const ApiContext& ctx);
+// The web UI (ui_routes.cc): `files` null answers /ui/ with a 503 page saying how to build it.
+void AddUiRoutes(Router& router, std::shared_ptr<const UiFiles> files);
 // Add last: the document lists the routes added before it (and itself).
 void AddOpenApiRoute(Router& router, const ApiContext& ctx);
 

@@ -310,9 +310,10 @@ class HttpServer::Impl {
         }
       }
       const bool keep_alive = message.keep_alive();
+      const bool head = message.method() == beast_http::verb::head;
       HttpResponse res = co_await Dispatch(FromBeastRequest(message));
       const bool again = keep_alive && !stopping_;
-      auto [wec, wn] = co_await Write(stream, res, again);
+      auto [wec, wn] = co_await Write(stream, res, again, head);
       if (wec || !again) {
         beast::error_code ignored;
         stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -566,9 +567,24 @@ class HttpServer::Impl {
                        std::to_string(options_.max_body_bytes) + " bytes)");
   }
 
+  // The answer to a HEAD request has the headers of the GET, Content-Length included, and no
+  // body (RFC 9110 §9.3.2): whatever body the handler made is not sent.
   asio::awaitable<std::tuple<beast::error_code, std::size_t>> Write(beast::tcp_stream& stream,
                                                                      const HttpResponse& r,
-                                                                     bool keep_alive) {
+                                                                     bool keep_alive, bool head = false) {
+    if (head) {
+      beast_http::response<beast_http::empty_body> msg;
+      msg.version(11);
+      msg.result(static_cast<unsigned>(r.status));
+      if (!r.content_type.empty()) msg.set(beast_http::field::content_type, r.content_type);
+      msg.set(beast_http::field::server, "goclaw");
+      for (const auto& [name, value] : r.headers) msg.set(name, value);
+      msg.keep_alive(keep_alive);
+      if (r.status >= 200 && r.status != 204 && r.status != 304) msg.content_length(r.body.size());
+      stream.expires_after(options_.request_timeout);
+      beast_http::serializer<false, beast_http::empty_body> sr(msg);
+      co_return co_await beast_http::async_write_header(stream, sr, kTuple);
+    }
     beast_http::response<beast_http::string_body> msg;
     msg.version(11);
     msg.result(static_cast<unsigned>(r.status));

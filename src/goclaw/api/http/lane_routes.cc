@@ -40,6 +40,7 @@ HttpResponse PatchLane(LaneService& lanes, HttpRequest& req) {
   lane::LaneUpdate change;
   {
     ObjectReader r(body, "", diag, "the lane change");
+    r.Allow({"max_concurrency", "capacity", "rate"});  // named in an unknown key's message
     std::int64_t v = 0;
     // (the readers return true for absent keys: ask Has first)
     if (r.Has("max_concurrency") && r.Int("max_concurrency", &v, 0, service::kMaxLaneConcurrency)) {

@@ -1,5 +1,6 @@
 // GET /api/v1/openapi.json: an OpenAPI 3.1 document built from the router's own table, so it
-// lists exactly the routes that answer (path parameters, summaries, the error schema).
+// lists exactly the routes that answer (path parameters, summaries, the error schema) — but
+// for the web UI's (/, /ui, /ui/{*path}: RouteOptions::documented false), which are pages, not API.
 #include <algorithm>
 
 #include "goclaw/api/http/api_routes.h"
@@ -74,6 +75,7 @@ void AddOpenApiRoute(Router& router, const ApiContext& ctx) {
   router.Add("GET", "/api/v1/openapi.json", "This document", [table, version](HttpRequest&) {
     boost::json::object paths;
     for (const Route& r : table->routes()) {
+      if (!r.options.documented) continue;  // the web UI's pages: not API
       std::string method = r.method;
       std::transform(method.begin(), method.end(), method.begin(), [](unsigned char ch) { return std::tolower(ch); });
       auto& item = paths[r.pattern];

@@ -25,6 +25,8 @@ bool IsParam(const std::string& segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+bool IsRest(const std::string& segment) { return IsParam(segment) && segment[1] == '*'; }
+
 }  // namespace
 
 void Router::Add(std::string method, std::string pattern, std::string summary, Handler handler,
@@ -32,6 +34,7 @@ void Router::Add(std::string method, std::string pattern, std::string summary, H
   GOCLAW_CHECK(!pattern.empty() && pattern[0] == '/');
   Route r{std::move(method), std::move(pattern), std::move(summary), std::move(handler), options, {}};
   r.segments = Split(r.pattern);
+  for (std::size_t i = 0; i + 1 < r.segments.size(); ++i) GOCLAW_CHECK(!IsRest(r.segments[i]));
   routes_.push_back(std::move(r));
 }
 
@@ -50,12 +53,17 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
   Match m;
   const std::vector<std::string> segments = Split(path);
   for (const Route& r : routes_) {
-    if (r.segments.size() != segments.size()) continue;
+    const bool rest = !r.segments.empty() && IsRest(r.segments.back());
+    if (rest ? segments.size() < r.segments.size() : r.segments.size() != segments.size()) continue;
     std::map<std::string, std::string> params;
     bool ok = true;
-    for (std::size_t i = 0; i < segments.size() && ok; ++i) {
+    for (std::size_t i = 0; i < r.segments.size() && ok; ++i) {
       const std::string& want = r.segments[i];
-      if (IsParam(want)) {
+      if (rest && i + 1 == r.segments.size()) {
+        std::string raw;
+        for (std::size_t k = i; k < segments.size(); ++k) raw += (k == i ? "" : "/") + segments[k];
+        params[want.substr(2, want.size() - 3)] = std::move(raw);
+      } else if (IsParam(want)) {
         std::string decoded;
         if (segments[i].empty()) {
           ok = false;

@@ -1,7 +1,9 @@
 // Routes: (method, pattern) -> handler. Patterns are literal segments and `{name}` segments
 // ("/api/v1/workflows/{id}/tasks/{task}/result"); a `{name}` matches one non-empty segment,
-// percent-decoded into HttpRequest::params. Lookup tells 404 (no such path) from 405 (the
-// path exists with other methods, listed for the Allow header).
+// percent-decoded into HttpRequest::params. A last segment `{*name}` matches the rest of the
+// path, one or more segments, possibly empty ("/ui/{*path}" matches "/ui/" and "/ui/a/b.js"),
+// given raw (not decoded: the handler decides what a safe path is). Lookup tells 404 (no such
+// path) from 405 (the path exists with other methods, listed for the Allow header).
 //
 // Thread-safety: build once, then Find from any thread.
 #pragma once
@@ -19,6 +21,7 @@ using Handler = std::function<HttpResponse(HttpRequest&)>;
 
 struct RouteOptions {
   bool blocking = false;  // may wait (e.g. for a workflow): runs on the handler pool, not on I/O
+  bool documented = true;  // listed in /api/v1/openapi.json (false: the web UI's pages)
 };
 
 struct Route {

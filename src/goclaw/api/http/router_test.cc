@@ -8,6 +8,11 @@ namespace {
 
 HttpResponse Named(std::string name) { return HttpResponse::Text(200, std::move(name)); }
 
+std::string Handle(const Router::Match& m) {
+  HttpRequest req;
+  return m.route ? m.route->handler(req).body : "";
+}
+
 class RouterTest : public ::testing::Test {
  protected:
   RouterTest() {
@@ -17,10 +22,7 @@ class RouterTest : public ::testing::Test {
     router_.Add("GET", "/api/v1/workflows/{id}", "", [](HttpRequest&) { return Named("get"); });
     router_.Add("GET", "/api/v1/workflows/{id}/tasks/{task}/result", "", [](HttpRequest&) { return Named("result"); });
   }
-  std::string Run(const Router::Match& m) {
-    HttpRequest req;
-    return m.route ? m.route->handler(req).body : "";
-  }
+  std::string Run(const Router::Match& m) { return Handle(m); }
   Router router_;
 };
 
@@ -58,6 +60,26 @@ TEST_F(RouterTest, MalformedEscapesAreFlagged) {
   EXPECT_TRUE(router_.Find("GET", "/api/v1/workflows/a%00b").bad_escape);  // NUL
   // An encoded slash decodes into the parameter (the handler's id check refuses it).
   EXPECT_EQ(router_.Find("GET", "/api/v1/workflows/..%2F..%2Fetc").params.at("id"), "../../etc");
+}
+
+TEST(RouterRestTest, ARestSegmentTakesTheRawRemainder) {
+  Router router;
+  router.Add("GET", "/ui/{*path}", "", [](HttpRequest&) { return Named("ui"); });
+  router.Add("GET", "/ui", "", [](HttpRequest&) { return Named("redirect"); });
+  auto root = router.Find("GET", "/ui/");
+  ASSERT_NE(root.route, nullptr);
+  EXPECT_EQ(root.params.at("path"), "");
+  auto deep = router.Find("GET", "/ui/assets/index-1a2b.js");
+  ASSERT_NE(deep.route, nullptr);
+  EXPECT_EQ(deep.params.at("path"), "assets/index-1a2b.js");
+  // Raw: escapes, dots and empty segments reach the handler as sent (it decides what is safe).
+  EXPECT_EQ(router.Find("GET", "/ui/a/%2e%2e/%zz//b").params.at("path"), "a/%2e%2e/%zz//b");
+  EXPECT_FALSE(router.Find("GET", "/ui/%zz").bad_escape);
+  EXPECT_EQ(Handle(router.Find("GET", "/ui")), "redirect");
+  EXPECT_EQ(router.Find("GET", "/uix/a").route, nullptr);
+  auto post = router.Find("POST", "/ui/x");
+  EXPECT_EQ(post.route, nullptr);
+  EXPECT_EQ(post.allow, (std::vector<std::string>{"GET"}));
 }
 
 TEST(PercentDecodeTest, DecodesPathsAndQueries) {

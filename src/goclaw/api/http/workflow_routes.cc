@@ -1,5 +1,5 @@
-// Workflow routes over service::WorkflowService: submit, list, get, events, task result and
-// logs, cancel, validate.
+// Workflow routes over service::WorkflowService: submit, list, get, spec, events, task result
+// and logs, cancel, validate.
 #include <limits>
 
 #include "goclaw/api/http/api_routes.h"
@@ -119,7 +119,21 @@ bool WorkflowId(const HttpRequest& req, std::string* id, HttpResponse* error) {
 }
 
 HttpResponse GetWorkflow(WorkflowService& workflows, HttpRequest& req) {
-  auto r = workflows.Get(req.params.at("id"));
+  auto r = workflows.Get(req.params.at("id"), {.input = true});
+  return r ? HttpResponse::Json(200, *r) : ErrorResponse(req, r.error());
+}
+
+// What was submitted, normalized, to run again as it is.
+HttpResponse WorkflowSpec(WorkflowService& workflows, HttpRequest& req) {
+  std::string id;
+  HttpResponse error;
+  if (!WorkflowId(req, &id, &error)) return error;
+  if (!req.query.empty()) {
+    Diagnostics diag;
+    QueryReader(req, diag).Allow({});
+    return QueryError(req, diag);
+  }
+  auto r = workflows.Spec(id);
   return r ? HttpResponse::Json(200, *r) : ErrorResponse(req, r.error());
 }
 
@@ -179,7 +193,8 @@ void AddWorkflowRoutes(Router& router, const ApiContext& ctx) {
   router.Add("POST", "/api/v1/workflows", "Submit a workflow (JSON or YAML spec); async or wait for the result", [w](HttpRequest& r) { return SubmitWorkflow(*w, r); });
   router.Add("GET", "/api/v1/workflows", "List workflows: status, name, created_after/before, limit, offset, cursor", [w](HttpRequest& r) { return ListWorkflows(*w, r); });
   router.Add("POST", "/api/v1/workflows/validate", "Validate a workflow spec without running it", [w](HttpRequest& r) { return ValidateWorkflow(*w, r); });
-  router.Add("GET", "/api/v1/workflows/{id}", "A workflow with every task: state, attempts, timings, error, result", [w](HttpRequest& r) { return GetWorkflow(*w, r); });
+  router.Add("GET", "/api/v1/workflows/{id}", "A workflow with every task (state, attempts, timings, error, result, depends_on, lane) and its input", [w](HttpRequest& r) { return GetWorkflow(*w, r); });
+  router.Add("GET", "/api/v1/workflows/{id}/spec", "The workflow's normalized spec with the input it ran on: submit it as it is to run it again", [w](HttpRequest& r) { return WorkflowSpec(*w, r); });
   router.Add("GET", "/api/v1/workflows/{id}/events", "The event history of a workflow (since=<seq> for the later ones)", [w](HttpRequest& r) { return WorkflowEvents(*w, r); });
   router.Add("GET", "/api/v1/workflows/{id}/tasks/{task}/result", "The output of one completed task", [w](HttpRequest& r) { return TaskResult(*w, r); });
   router.Add("GET", "/api/v1/workflows/{id}/tasks/{task}/logs", "A task's log lines (attempt=<n> for one attempt): function logs, exec stderr, http status lines", [w](HttpRequest& r) { return TaskLogs(*w, r); });

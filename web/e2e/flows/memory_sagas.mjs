@@ -1,0 +1,128 @@
+// Flow 7 (Memory): items memorized over REST (Chinese among them) are found from the UI in
+// each mode, with their scores and retrievability, and one is forgotten. Flow 8 (Sagas): the
+// saga-booking example's trip, with a car that cannot be booked and policy manual, waits in
+// pending-compensation; Compensate in the UI undoes the hotel and the flight.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startTravelAgent } from '../lib/agent.mjs';
+import { waitFor } from '../lib/api.mjs';
+import { cellOf, rowOf } from './lanes_sessions.mjs';
+import { heading } from './shell.mjs';
+
+export const MEMORY_SESSION = 'e2e-notes';
+export const MEMORY_ITEMS = [
+  { content: 'The staging database deploys every Tuesday at 10:00 UTC', metadata: { topic: 'deploy' } },
+  { content: '部署流程：先在预发布环境验证，再发布到生产环境', metadata: { topic: '部署' } },
+  { content: '今天天气很好，我们去公园散步', metadata: { lang: 'zh' } },
+  { content: 'Lanes limit how many tasks run at once; the web lane allows four', metadata: { topic: 'lanes' } },
+];
+
+export const flows = [
+  {
+    name: '7. memory: search (hybrid, bm25, vector) shows scores; Chinese text; forget one',
+    timeoutMs: 60000,
+    async run({ page, url, api, shots }) {
+      const { ids } = await api.post(`/api/v1/memory/${MEMORY_SESSION}`, { items: MEMORY_ITEMS });
+      assert.equal(ids.length, MEMORY_ITEMS.length);
+      await api.post('/api/v1/memory/e2e-other', { items: [{ content: 'another session, another memory' }] });
+
+      await page.goto(url('/memory'));
+      await heading(page).filter({ hasText: 'Memory' }).waitFor();
+      const session = rowOf(page, 'Memory sessions', MEMORY_SESSION);
+      await (await cellOf(page, 'Memory sessions', session, 'Items')).filter({ hasText: /^\s*4\s*$/ }).waitFor();
+      await rowOf(page, 'Memory sessions', 'e2e-other').waitFor();
+      await page.getByRole('button', { name: new RegExp(`^Open memory\\b.*${MEMORY_SESSION}$`) }).click();
+      await page.getByRole('heading', { name: `Memory ${MEMORY_SESSION}` }).waitFor();
+
+      const form = page.getByRole('search', { name: `Search memory ${MEMORY_SESSION}` });
+      const results = page.getByRole('table', { name: `Search results in ${MEMORY_SESSION}` });
+      const search = async (query, mode) => {
+        await form.getByLabel('Search query').fill(query);
+        await form.getByLabel('Mode').selectOption(mode);
+        await form.getByRole('button', { name: 'Search' }).click();
+        await page.getByRole('status').filter({ hasText: `for “${query}” (${mode})` }).waitFor();
+        return results.getByRole('row').nth(1); // the best hit (row 0 is the header)
+      };
+
+      // Hybrid, in Chinese: the deployment note first, with a fused score and ranks.
+      let best = await search('部署', 'hybrid');
+      await best.getByText(MEMORY_ITEMS[1].content).waitFor();
+      const score = await (await cellOf(page, `Search results in ${MEMORY_SESSION}`, best, 'Score')).innerText();
+      assert.match(score, /\d/, `the score cell shows a number, got "${score}"`);
+      assert.match(await (await cellOf(page, `Search results in ${MEMORY_SESSION}`, best, 'BM25 rank')).innerText(), /^\s*1\s*$/);
+      assert.match(await (await cellOf(page, `Search results in ${MEMORY_SESSION}`, best, 'Retrievability')).innerText(), /\d+(\.\d+)?\s*%/);
+      await shots.take(page, 'memory');
+
+      // BM25 in English.
+      best = await search('staging database', 'bm25');
+      await best.getByText(MEMORY_ITEMS[0].content).waitFor();
+      // Vector: some result, with a vector rank.
+      best = await search('公园 天气', 'vector');
+      await assert.doesNotReject((await cellOf(page, `Search results in ${MEMORY_SESSION}`, best, 'Vector rank')).filter({ hasText: /\d/ }).waitFor());
+
+      // Forget the staging note from its search result.
+      best = await search('staging database', 'bm25');
+      await best.getByText(MEMORY_ITEMS[0].content).waitFor();
+      await best.getByRole('button', { name: `Forget item ${ids[0]}` }).click();
+      await best.getByRole('button', { name: 'Confirm forget' }).click();
+      await page.getByText(/Forgot “The staging database/).waitFor();
+      await results.getByText(MEMORY_ITEMS[0].content).waitFor({ state: 'detached' });
+      await api.request('GET', `/api/v1/memory/${MEMORY_SESSION}/items/${ids[0]}`, { expect: 404 });
+      await (await cellOf(page, 'Memory sessions', session, 'Items')).filter({ hasText: /^\s*3\s*$/ }).waitFor();
+    },
+  },
+  {
+    name: '8. sagas: compensate a pending-compensation trip from the UI; see each step undone',
+    timeoutMs: 60000,
+    async run({ page, url, api, repoDir, shots }) {
+      const agent = await startTravelAgent(repoDir, ['--fail', 'car']);
+      try {
+        const trip = (await readFile(path.join(repoDir, 'examples/saga-booking/trip.yaml'), 'utf8'))
+          .replace(/^policy: auto/m, 'policy: manual')
+          .replaceAll('127.0.0.1:8765', `127.0.0.1:${agent.port}`);
+        assert.match(trip, /^policy: manual/m);
+        const { saga_id: sagaId } = await api.postYaml('/api/v1/sagas', trip);
+        await waitFor('the trip to wait for compensation', async () => (await api.get(`/api/v1/sagas/${sagaId}`)).state === 'pending-compensation');
+
+        await page.goto(url('/sagas'));
+        await heading(page).filter({ hasText: 'Sagas' }).waitFor();
+        const open = page.getByRole('button', { name: new RegExp(`^Open saga\\b.*${sagaId}$`) });
+        const row = page.getByRole('table', { name: 'Sagas' }).getByRole('row').filter({ has: open });
+        await row.getByText('pending-compensation').waitFor();
+        await open.click();
+        const steps = page.getByRole('table', { name: `Steps of saga ${sagaId}` });
+        await steps.waitFor();
+        const step = (id) => rowOf(page, `Steps of saga ${sagaId}`, id);
+        const col = async (id, header) => cellOf(page, `Steps of saga ${sagaId}`, step(id), header);
+        await (await col('flight', 'Forward')).getByText('completed').waitFor();
+        await (await col('car', 'Forward')).getByText('failed').waitFor();
+        await step('car').getByText(/failed the saga/).waitFor();
+        await (await col('confirm', 'Compensation')).getByText('none defined').waitFor();
+
+        await page.getByLabel('Reason for compensating (optional)').fill('no car in Lisbon, trip off');
+        await page.getByRole('button', { name: `Compensate saga ${sagaId}` }).click();
+        await page.getByRole('button', { name: 'Confirm compensate' }).click();
+        await page.getByRole('status').filter({ hasText: /Compensation accepted: the saga is/ }).first().waitFor();
+
+        // The detail refreshes itself: the hotel and the flight are compensated, then the saga.
+        await (await col('hotel', 'Compensation')).getByText('compensated', { exact: true }).waitFor({ timeout: 20000 });
+        await (await col('flight', 'Compensation')).getByText('compensated', { exact: true }).waitFor({ timeout: 20000 });
+        await page.locator('#saga-detail-title ~ .badge, section .row .badge').filter({ hasText: /^compensated$/ }).first().waitFor({ timeout: 20000 });
+        await row.getByText('compensated', { exact: true }).waitFor({ timeout: 15000 });
+        await page.getByText('no car in Lisbon, trip off').first().waitFor();
+        await page.getByRole('link', { name: /^Compensation workflow wf-/ }).waitFor();
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await shots.take(page, 'sagas');
+
+        const saga = await api.get(`/api/v1/sagas/${sagaId}`);
+        assert.equal(saga.state, 'compensated');
+        assert.deepEqual([...saga.compensated_steps].sort(), ['flight', 'hotel']);
+        const cancels = (await agent.calls()).filter((c) => c.action === 'cancel' && c.status === 200).map((c) => c.kind).sort();
+        assert.deepEqual(cancels, ['flight', 'hotel'], 'the agent was asked to cancel the hotel and the flight');
+      } finally {
+        await agent.stop();
+      }
+    },
+  },
+];

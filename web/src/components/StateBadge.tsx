@@ -1,0 +1,20 @@
+// A state name (workflow, task, saga, lane…) coloured by state; colours live in theme.css
+// (.badge.state-<name>). Unknown states get the neutral colour.
+const KNOWN = new Set([
+  'pending', 'scheduled', 'ready', 'queued', 'running', 'retrying', 'waiting', 'completed', 'failed',
+  'skipped', 'cancelled', 'compensating', 'compensated', 'compensation-failed', 'pending-compensation',
+  'delivered', 'consumed', 'expired', 'idle', 'active', 'connected',
+]);
+
+export function stateClass(state: string): string {
+  const s = state.toLowerCase();
+  return KNOWN.has(s) ? `state-${s}` : 'state-unknown';
+}
+
+export function StateBadge({ state, title }: { state: string; title?: string }) {
+  return (
+    <span className={`badge ${stateClass(state)}`} title={title}>
+      {state}
+    </span>
+  );
+}

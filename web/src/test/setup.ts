@@ -1,0 +1,5 @@
+// Vitest setup: clean the DOM between tests.
+import { afterEach } from 'vitest';
+import { cleanup } from '@testing-library/react';
+
+afterEach(() => cleanup());

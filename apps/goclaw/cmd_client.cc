@@ -136,16 +136,19 @@ void RegisterList(CLI::App& app, Context& ctx) {
   struct Opts : ClientOptions {
     std::string status, name;
     int limit = 50;
+    bool newest = false;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--status", o->status, "Only workflows in this state");
   cmd->add_option("--name", o->name, "Only workflows with this name");
   cmd->add_option("--limit", o->limit, "At most this many")->check(CLI::Range(1, 1000))->capture_default_str();
+  cmd->add_flag("--newest", o->newest, "Newest first (default: oldest first)");
   AddClientOptions(cmd, *o);
   AddTransportOptions(cmd, *o);
   cmd->callback([&ctx, o] {
     auto res = Report(ctx, "goclaw list",
-                      MakeTransport(*o)->ListWorkflows({.status = o->status, .name = o->name, .limit = o->limit}));
+                      MakeTransport(*o)->ListWorkflows(
+                          {.status = o->status, .name = o->name, .limit = o->limit, .newest_first = o->newest}));
     if (!res) return;
     if (o->json) {
       PrintJson(*res);

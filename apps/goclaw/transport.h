@@ -29,6 +29,7 @@ struct WorkflowQuery {
   std::string status;  // a state name; empty: any
   std::string name;    // exact; empty: any
   int limit = 50;
+  bool newest_first = false;
 };
 
 struct SagaQuery {

@@ -42,7 +42,8 @@ class GrpcTransport final : public Transport {
     GOCLAW_ASSIGN_OR_RETURN(auto client, Connect());
     GOCLAW_ASSIGN_OR_RETURN(
         auto list,
-        Hinted(client->ListWorkflows({.page_size = q.limit, .status = status, .name = q.name})));
+        Hinted(client->ListWorkflows(
+            {.page_size = q.limit, .status = status, .name = q.name, .newest_first = q.newest_first})));
     return WorkflowListJson(list);
   }
 

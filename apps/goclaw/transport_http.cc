@@ -2,6 +2,7 @@
 // with the server's document as it is.
 #include <boost/json/serialize.hpp>
 
+#include "goclaw/core/url.h"
 #include "transport.h"
 
 namespace goclaw::cli {
@@ -41,8 +42,9 @@ class HttpTransport final : public Transport {
 
   Result<boost::json::value> ListWorkflows(const WorkflowQuery& q) override {
     std::string target = std::string(kWorkflows) + "?limit=" + std::to_string(q.limit);
-    if (!q.status.empty()) target += "&status=" + q.status;
-    if (!q.name.empty()) target += "&name=" + q.name;
+    if (!q.status.empty()) target += "&status=" + QueryComponent(q.status);
+    if (!q.name.empty()) target += "&name=" + QueryComponent(q.name);
+    if (q.newest_first) target += "&order=desc";
     return HttpJson(o_, {.target = target});
   }
 

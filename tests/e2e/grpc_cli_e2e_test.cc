@@ -66,6 +66,18 @@ TEST_F(GrpcCliE2eTest, WorkflowCommandsPrintTheSameOverBothTransports) {
   ASSERT_EQ(async.exit_code, 0) << async.err;
   EXPECT_TRUE(async.out.starts_with("wf-")) << async.out;
   EXPECT_EQ(async.out.find('\n'), async.out.size() - 1);
+  // Newest first: the run just submitted leads (its state may still move, so one at a time).
+  const std::string async_id = async.out.substr(0, async.out.size() - 1);
+  for (const CommandResult& newest : {Http({"list", "--newest", "--limit", "1"}),
+                                      Grpc({"list", "--newest", "--limit", "1"})}) {
+    EXPECT_EQ(newest.exit_code, 0) << newest.err;
+    EXPECT_TRUE(newest.out.starts_with(async_id + "  ")) << newest.out;
+    EXPECT_THAT(newest.out, HasSubstr("2 workflows\n"));
+  }
+  // A name with a space and an ampersand is one query value, not two parameters.
+  CommandResult spaced = Both({"list", "--name", "two words&status=failed"});
+  EXPECT_EQ(spaced.exit_code, 0) << spaced.err;
+  EXPECT_EQ(spaced.out, "0 workflows\n");
 
   CommandResult json = Grpc({"status", id, "--json"});
   ASSERT_EQ(json.exit_code, 0) << json.err;

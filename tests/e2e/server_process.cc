@@ -30,7 +30,8 @@ int GrpcPortIn(const std::string& err) {
 
 }  // namespace
 
-ServerProcess::ServerProcess(const std::vector<std::string>& args, std::string data_dir)
+ServerProcess::ServerProcess(const std::vector<std::string>& args, std::string data_dir,
+                             const std::string& binary)
     : data_dir_(std::move(data_dir)) {
   if (data_dir_.empty()) {
     char tmpl[] = "/tmp/goclaw-e2e-data-XXXXXX";
@@ -40,7 +41,7 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, std::string d
   }
   int err_pipe[2];
   if (pipe(err_pipe) != 0) std::abort();
-  std::vector<std::string> all = {GOCLAW_BINARY_PATH, "--set", "server.port=0", "--set", "grpc.port=0",
+  std::vector<std::string> all = {binary.empty() ? GOCLAW_BINARY_PATH : binary, "--set", "server.port=0", "--set", "grpc.port=0",
                                   "--set", "storage.path=" + data_dir_};
   all.insert(all.end(), args.begin(), args.end());
   all.push_back("server");

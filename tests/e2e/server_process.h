@@ -17,8 +17,10 @@ namespace goclaw::testing {
 class ServerProcess {
  public:
   // Starts `goclaw <args...> server` with --set server.port=0, grpc.port=0 (args may override
-  // it) and the data dir; waits until it listens (or exits).
-  explicit ServerProcess(const std::vector<std::string>& args = {}, std::string data_dir = "");
+  // it) and the data dir; waits until it listens (or exits). `binary` empty: the build's goclaw
+  // (GOCLAW_BINARY_PATH); else that one (an installed copy).
+  explicit ServerProcess(const std::vector<std::string>& args = {}, std::string data_dir = "",
+                         const std::string& binary = "");
   ~ServerProcess();  // SIGKILL if still running
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;

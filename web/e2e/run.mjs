@@ -136,6 +136,9 @@ describe('goclaw web UI (real server, real browser)', { concurrency: false }, ()
       const t0 = Date.now();
       try {
         await flow.run({ ...ctx, page: opened?.page, context: opened?.context, errors: opened?.errors });
+        if (opened?.cspViolations.length) {
+          throw new Error(`Content-Security-Policy violations:\n  ${opened.cspViolations.join('\n  ')}`);
+        }
       } catch (err) {
         failures++;
         if (opened) {

@@ -114,15 +114,18 @@ class Client:
         request = workflow_pb2.GetWorkflowStatusRequest(workflow_id=workflow_id)
         return _convert.workflow_detail(self._unary(self._workflows.GetWorkflowStatus, request))
 
-    def list_workflows(self, *, status=None, name=None, page_size=0, page_token=""):
+    def list_workflows(self, *, status=None, name=None, page_size=0, page_token="",
+                       newest_first=False):
         """One page of workflows: {"workflows": [...], "next_page_token", "total_count"}.
 
-        status filters by state ("running", "completed", ...), name by exact name.
+        status filters by state ("running", "completed", ...), name by exact name; oldest
+        first unless newest_first.
         """
         request = workflow_pb2.ListWorkflowsRequest(
             status_filter=_convert.enum_value(workflow_pb2.WorkflowStatus, status,
                                               "WORKFLOW_STATUS_"),
-            name_filter=name or "")
+            name_filter=name or "",
+            newest_first=bool(newest_first))
         request.pagination.page_size = page_size
         request.pagination.page_token = page_token
         answer = self._unary(self._workflows.ListWorkflows, request)

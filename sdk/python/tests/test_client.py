@@ -139,6 +139,9 @@ class ClientTest(unittest.TestCase):
         self.assertLessEqual(ids, set(seen))
         self.assertEqual(len(seen), len(set(seen)))
         self.assertEqual(self.client.list_workflows(name="no-such-name")["workflows"], [])
+        last = self.client.submit_workflow(HELLO, wait=30)["workflow_id"]
+        newest = self.client.list_workflows(name="hello", page_size=1, newest_first=True)
+        self.assertEqual([w["workflow_id"] for w in newest["workflows"]], [last])
         with self.assertRaises(ValueError):
             self.client.list_workflows(status="sleepy")
         err = self.assertError("INVALID_ARGUMENT", self.client.list_workflows, page_size=-1)

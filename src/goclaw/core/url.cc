@@ -163,4 +163,22 @@ Result<Url> ParseUrl(std::string_view text, const UrlOptions& options) {
   return Parser(text, options).Parse();
 }
 
+std::string QueryComponent(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '-' ||
+        b == '.' || b == '_' || b == '~') {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[b >> 4]);
+      out.push_back(kHex[b & 0x0f]);
+    }
+  }
+  return out;
+}
+
 }  // namespace goclaw

@@ -67,4 +67,8 @@ struct UrlOptions {
 
 Result<Url> ParseUrl(std::string_view text, const UrlOptions& options = {});
 
+// `text` as one query-string component (a key or a value): every byte but the unreserved
+// ones (A-Z a-z 0-9 - . _ ~) percent-encoded, so "a b&c" becomes "a%20b%26c".
+std::string QueryComponent(std::string_view text);
+
 }  // namespace goclaw

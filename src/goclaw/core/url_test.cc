@@ -175,5 +175,13 @@ TEST(UrlTest, ExampleFormForTypedValues) {
             "(the port must be a number from 1 to 65535, got \"x\"))");
 }
 
+TEST(UrlTest, QueryComponentEncodesAllButUnreservedBytes) {
+  EXPECT_EQ(QueryComponent("plain-name_1.0~"), "plain-name_1.0~");
+  EXPECT_EQ(QueryComponent("a b&c=d/e?f#g%"), "a%20b%26c%3Dd%2Fe%3Ff%23g%25");
+  EXPECT_EQ(QueryComponent("\r\n+"), "%0D%0A%2B");
+  EXPECT_EQ(QueryComponent("部署"), "%E9%83%A8%E7%BD%B2");
+  EXPECT_EQ(QueryComponent(""), "");
+}
+
 }  // namespace
 }  // namespace goclaw

@@ -466,6 +466,21 @@ TEST_F(EngineTest, ListFiltersAndPages) {
   ListFilter running;
   running.state = WorkflowState::kRunning;
   EXPECT_EQ(engine_->List(running).total, 0u);
+  // Newest first: the cursor continues backwards; the total is the same.
+  ListFilter newest;
+  newest.newest_first = true;
+  newest.name = "even";
+  newest.limit = 2;
+  ListResult first = engine_->List(newest);
+  EXPECT_EQ(first.total, 3u);
+  ASSERT_EQ(first.workflows.size(), 2u);
+  EXPECT_EQ(first.workflows[0].id, ids[4]);
+  EXPECT_EQ(first.workflows[1].id, ids[2]);
+  newest.after_id = first.workflows[1].id;
+  ListResult next = engine_->List(newest);
+  EXPECT_EQ(next.total, 3u);
+  ASSERT_EQ(next.workflows.size(), 1u);
+  EXPECT_EQ(next.workflows[0].id, ids[0]);
 }
 
 }  // namespace

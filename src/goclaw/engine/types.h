@@ -69,13 +69,14 @@ struct ListFilter {
   std::string name;  // exact match when not empty
   std::optional<Clock::WallTime> created_after;
   std::optional<Clock::WallTime> created_before;
-  std::string after_id;  // a cursor: only workflows after this id (ids sort by creation)
+  std::string after_id;  // a cursor: only workflows listed after this one (ids sort by creation)
   std::size_t limit = 50;
-  std::size_t offset = 0;  // skipped after the cursor
+  std::size_t offset = 0;      // skipped after the cursor
+  bool newest_first = false;   // the listing order: by creation, oldest first unless this
 };
 
 struct ListResult {
-  std::vector<WorkflowSummary> workflows;  // oldest first
+  std::vector<WorkflowSummary> workflows;  // in the filter's order
   std::size_t total = 0;                   // matching the filter, before paging
 };
 

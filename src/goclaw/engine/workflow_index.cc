@@ -129,20 +129,24 @@ ListResult WorkflowIndex::List(const ListFilter& filter) const {
 ListResult WorkflowIndex::ListInMemory(const ListFilter& f) const {
   ListResult out;
   std::size_t skipped = 0;
-  std::lock_guard lock(mu_);
-  for (const auto& [id, entry] : entries_) {
-    const WorkflowSummary& s = entry.summary;
-    if (f.state && s.state != *f.state) continue;
-    if (!f.name.empty() && s.name != f.name) continue;
-    if (f.created_after && s.created_at < *f.created_after) continue;
-    if (f.created_before && s.created_at >= *f.created_before) continue;
+  auto visit = [&](const std::string& id, const WorkflowSummary& s) {
+    if (f.state && s.state != *f.state) return;
+    if (!f.name.empty() && s.name != f.name) return;
+    if (f.created_after && s.created_at < *f.created_after) return;
+    if (f.created_before && s.created_at >= *f.created_before) return;
     ++out.total;
-    if (!f.after_id.empty() && id <= f.after_id) continue;
+    if (!f.after_id.empty() && (f.newest_first ? id >= f.after_id : id <= f.after_id)) return;
     if (skipped < f.offset) {
       ++skipped;
-      continue;
+      return;
     }
     if (out.workflows.size() < f.limit) out.workflows.push_back(s);
+  };
+  std::lock_guard lock(mu_);
+  if (f.newest_first) {
+    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) visit(it->first, it->second.summary);
+  } else {
+    for (const auto& [id, entry] : entries_) visit(id, entry.summary);
   }
   return out;
 }
@@ -159,6 +163,7 @@ ListResult WorkflowIndex::ListFromStore(const ListFilter& f) const {
   q.after_id = f.after_id;
   q.offset = f.offset;
   q.limit = f.limit;
+  q.newest_first = f.newest_first;
   ListResult out;
   auto page = store_->ListWorkflows(q);
   if (!page) return out;

@@ -172,6 +172,22 @@ TEST_F(ApiTest, ListFiltersPagesAndCursor) {
   EXPECT_GE(done.at("total").as_int64(), 5);
   auto none = client_->Get("/api/v1/workflows?created_before=2000-01-01T00:00:00Z").Json();
   EXPECT_EQ(none.at("total"), 0);
+  // Newest first: the cursor pages on backwards.
+  auto newest = client_->Get("/api/v1/workflows?name=batch&limit=2&order=desc").Json();
+  EXPECT_EQ(newest.at("total"), 5);
+  ASSERT_EQ(newest.at("workflows").as_array().size(), 2u);
+  EXPECT_EQ(Str(newest.at("workflows").at(0).at("id")), ids[4]);
+  EXPECT_EQ(Str(newest.at("next_cursor")), ids[3]);
+  auto older = client_->Get("/api/v1/workflows?name=batch&order=desc&cursor=" + ids[3]).Json();
+  ASSERT_EQ(older.at("workflows").as_array().size(), 3u);
+  EXPECT_EQ(Str(older.at("workflows").at(0).at("id")), ids[2]);
+  EXPECT_EQ(Str(older.at("workflows").at(2).at("id")), ids[0]);
+  EXPECT_EQ(Str(client_->Get("/api/v1/workflows?order=asc&limit=1").Json().at("workflows").at(0).at("id")),
+            ids[0]);
+  ClientResponse sideways = client_->Get("/api/v1/workflows?order=sideways");
+  ASSERT_EQ(sideways.status, 400);
+  EXPECT_EQ(sideways.Json().at("error").at("details").at(0).at("path"), "order");
+  EXPECT_THAT(sideways.body, HasSubstr("accepted: asc"));
 }
 
 TEST_F(ApiTest, ValidateAnswersLikeTheCli) {

@@ -1,8 +1,9 @@
 // The web UI at /ui, end to end: a real Server on port 0 serving a UI directory made by the
 // test, and a real HTTP client. Files, types and caching, HEAD and 304, the single-page app's
 // fallback, the redirects, every way a path could leave the directory (400/404), methods (405),
-// the 503 page when the UI is not built, the size bound, the host policy, and that none of it
-// is in the OpenAPI document.
+// the 503 page when the UI is not built, the size bound, the host policy, the
+// Content-Security-Policy and hardening headers on every answer, and that none of it is in the
+// OpenAPI document.
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <stdlib.h>
 
+#include "goclaw/api/http/ui_files.h"
 #include "goclaw/log/log.h"
 #include "goclaw/server/test_server_fixture.h"
 
@@ -132,6 +134,57 @@ TEST_F(UiTest, TheAppsPagesAnswerTheIndexAndMissingFilesAre404) {
     EXPECT_EQ(r.Json().at("error").at("code"), "NOT_FOUND") << missing;
     EXPECT_THAT(r.body, Not(HasSubstr("password"))) << missing;
   }
+}
+
+// The policy's own parts, so that a weakened kUiContentSecurityPolicy fails here too.
+void ExpectHardened(const client::Response& r, const std::string& what) {
+  const std::string csp = r.Header("content-security-policy");
+  EXPECT_EQ(csp, api::http::kUiContentSecurityPolicy) << what;
+  for (const char* part :
+       {"default-src 'self'", "script-src 'self';", "connect-src 'self';", "object-src 'none'",
+        "base-uri 'self'", "frame-ancestors 'none'", "form-action 'self'"}) {
+    EXPECT_THAT(csp, HasSubstr(part)) << what;
+  }
+  EXPECT_THAT(csp, Not(HasSubstr("unsafe-eval"))) << what;
+  EXPECT_THAT(csp, Not(HasSubstr("*"))) << what;
+  EXPECT_EQ(r.Header("x-content-type-options"), "nosniff") << what;
+  EXPECT_EQ(r.Header("referrer-policy"), "no-referrer") << what;
+  EXPECT_EQ(r.Header("x-frame-options"), "DENY") << what;
+}
+
+TEST_F(UiTest, EveryAnswerUnderUiCarriesTheContentSecurityPolicy) {
+  Restart(UiConfig());
+  const std::string etag = client_->Get("/ui/").Header("etag");
+  const std::vector<std::tuple<std::string, std::string, int>> answers = {
+      {"GET", "/ui/", 200},
+      {"GET", "/ui/index.html", 200},
+      {"GET", "/ui/workflows/wf-1", 200},  // the app's fallback
+      {"GET", "/ui/assets/index-1a2b.js", 200},
+      {"GET", "/ui/assets/index-3c4d.css", 200},
+      {"HEAD", "/ui/", 200},
+      {"GET", "/ui/nope.png", 404},
+      {"GET", "/ui/%2e%2e/secret.txt", 400},
+      {"GET", "/ui", 302},
+      {"GET", "/", 302},
+  };
+  for (const auto& [method, target, status] : answers) {
+    client::Response r = client_->Request(method, target);
+    EXPECT_EQ(r.status, status) << method << " " << target;
+    ExpectHardened(r, method + " " + target);
+  }
+  client::Response not_modified = client_->Request("GET", "/ui/", "", {{"If-None-Match", etag}});
+  EXPECT_EQ(not_modified.status, 304);
+  ExpectHardened(not_modified, "304");
+  // Not the API's: its JSON is not a page.
+  EXPECT_EQ(client_->Get("/api/v1/lanes").Header("content-security-policy"), "");
+
+  // The 503 page when the UI is not built.
+  config::Config c = UiConfig();
+  c.ui.dir = files_ + "/not-built";
+  Restart(c);
+  client::Response unbuilt = client_->Get("/ui/");
+  EXPECT_EQ(unbuilt.status, 503);
+  ExpectHardened(unbuilt, "503");
 }
 
 TEST_F(UiTest, TheRootAndUiRedirectToTheApp) {

@@ -22,39 +22,38 @@ class Feed {
   void Admit(const std::string& id, Clock::WallTime created, std::uint32_t shard = 0,
              bool recovered = false,
              engine::WorkflowState state = engine::WorkflowState::kPending) {
-    engine::RunAdmission run;
-    run.workflow_id = id;
-    run.shard = shard;
-    run.created_at = created;
-    run.recovered = recovered;
-    run.state = state;
-    series_.OnRunAdmitted(run);
+    series_.OnRunAdmitted({.workflow_id = id,
+                           .shard = shard,
+                           .state = state,
+                           .created_at = created,
+                           .recovered = recovered});
   }
   void Workflow(const std::string& id, engine::WorkflowState to, Clock::WallTime at,
                 std::uint32_t shard = 0) {
-    engine::EventView e;
-    e.kind = engine::EventKind::kWorkflowState;
-    e.workflow_id = id;
-    e.from = static_cast<std::uint8_t>(engine::WorkflowState::kRunning);
-    e.to = static_cast<std::uint8_t>(to);
-    e.time = at;
-    e.shard = shard;
-    series_.OnEvent(e);
+    Transition(engine::EventKind::kWorkflowState, id, "",
+               static_cast<std::uint8_t>(engine::WorkflowState::kRunning),
+               static_cast<std::uint8_t>(to), at, shard);
   }
   void Task(const std::string& id, engine::TaskState to, Clock::WallTime at,
             std::uint32_t shard = 0) {
-    engine::EventView e;
-    e.kind = engine::EventKind::kTaskState;
-    e.workflow_id = id;
-    e.task_id = "t";
-    e.from = static_cast<std::uint8_t>(engine::TaskState::kRunning);
-    e.to = static_cast<std::uint8_t>(to);
-    e.time = at;
-    e.shard = shard;
-    series_.OnEvent(e);
+    Transition(engine::EventKind::kTaskState, id, "t",
+               static_cast<std::uint8_t>(engine::TaskState::kRunning),
+               static_cast<std::uint8_t>(to), at, shard);
   }
 
  private:
+  // A workflow's or a task's state change (from running), as the shard reports it.
+  void Transition(engine::EventKind kind, std::string_view workflow_id, std::string_view task_id,
+                  std::uint8_t from, std::uint8_t to, Clock::WallTime at, std::uint32_t shard) {
+    series_.OnEvent({.kind = kind,
+                     .workflow_id = workflow_id,
+                     .task_id = task_id,
+                     .from = from,
+                     .to = to,
+                     .time = at,
+                     .shard = shard});
+  }
+
   RunSeries& series_;
 };
 

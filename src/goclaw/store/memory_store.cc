@@ -127,7 +127,7 @@ class MemoryStore final : public Store {
     explicit View(const MemoryStore& store) : store_(store) {}
     std::unique_ptr<internal::KeyCursor> Index() override { return store_.index_.Cursor(); }
     std::unique_ptr<internal::RecordCursor> Records() override {
-      return std::make_unique<Cursor>(store_.workflows_);
+      return internal::MapRecordCursor(store_.workflows_);
     }
     Result<std::optional<WorkflowRecord>> Record(const std::string& id) override {
       auto it = store_.workflows_.find(id);
@@ -136,19 +136,6 @@ class MemoryStore final : public Store {
     }
 
    private:
-    class Cursor final : public internal::RecordCursor {
-     public:
-      explicit Cursor(const std::map<std::string, WorkflowRecord, std::less<>>& map) : map_(map), it_(map.end()) {}
-      void Seek(std::string_view id) override { it_ = map_.lower_bound(id); }
-      bool Valid() const override { return it_ != map_.end(); }
-      const WorkflowRecord& record() const override { return it_->second; }
-      void Next() override { ++it_; }
-      Status status() const override { return OkStatus(); }
-
-     private:
-      const std::map<std::string, WorkflowRecord, std::less<>>& map_;
-      std::map<std::string, WorkflowRecord, std::less<>>::const_iterator it_;
-    };
     const MemoryStore& store_;
   };
 

@@ -16,10 +16,14 @@ class IteratorCursor final : public KeyCursor {
  public:
   explicit IteratorCursor(rocksdb::Iterator* it) : it_(it) {}
   void Seek(std::string_view key) override { it_->Seek(rocksdb::Slice(key.data(), key.size())); }
+  void SeekForPrev(std::string_view key) override {
+    it_->SeekForPrev(rocksdb::Slice(key.data(), key.size()));
+  }
   bool Valid() const override { return it_->Valid(); }
   std::string_view key() const override { return ToView(it_->key()); }
   std::string_view value() const override { return ToView(it_->value()); }
   void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
   Status status() const override {
     if (it_->status().ok()) return OkStatus();
     return MakeError(FromRocks(it_->status(), "reading the workflow index"));
@@ -36,11 +40,19 @@ class RecordIterator final : public RecordCursor {
     it_->Seek(rocksdb::Slice(id.data(), id.size()));
     Decode();
   }
+  void SeekForPrev(std::string_view id) override {
+    it_->SeekForPrev(rocksdb::Slice(id.data(), id.size()));
+    Decode();
+  }
   bool Valid() const override { return it_->Valid() && status_.has_value(); }
   const WorkflowRecord& record() const override { return record_; }
   WorkflowRecord Take() override { return std::move(record_); }  // Next decodes the next one
   void Next() override {
     it_->Next();
+    Decode();
+  }
+  void Prev() override {
+    it_->Prev();
     Decode();
   }
   Status status() const override {

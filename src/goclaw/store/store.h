@@ -89,19 +89,21 @@ struct TableEntry {
 };
 
 // Which workflows to list. Every set filter must match; results are in id order (ids are
-// "wf-<uuidv7>", so oldest first).
+// "wf-<uuidv7>", so oldest first), or in reverse id order (newest first) with newest_first.
 struct WorkflowQuery {
   std::vector<std::uint8_t> states;               // in any of these states; empty: any state
   std::string name;                               // exactly this name; empty: any
   std::optional<std::int64_t> created_after_us;   // created at or after
   std::optional<std::int64_t> created_before_us;  // created before
-  std::string after_id;     // a cursor: only workflows whose id sorts after this one
+  std::string after_id;     // a cursor: only workflows listed after this one (an id sorting
+                            // after it; before it with newest_first)
   std::size_t offset = 0;   // matches skipped after the cursor
   std::size_t limit = 0;    // at most this many; 0: no limit
+  bool newest_first = false;
 };
 
 struct WorkflowPage {
-  std::vector<WorkflowRecord> workflows;  // in id order
+  std::vector<WorkflowRecord> workflows;  // in id order (reversed with newest_first)
   // How many workflows match states, name and times: the cursor, offset and limit do not
   // change it. Without a name or time filter it comes from the per-state counts (no scan).
   std::uint64_t total = 0;

@@ -21,9 +21,6 @@ namespace goclaw::store {
 namespace {
 
 using ::testing::HasSubstr;
-using Counts = testing::StateCounts;
-using TempDir = testing::StoreTempDir;
-using testing::Submitted;
 
 // Edits a closed store with RocksDB itself, as a newer (or older) goclaw would have left it.
 // Handles in `names` order: meta is 7, workflow_index 8.

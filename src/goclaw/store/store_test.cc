@@ -28,10 +28,6 @@ namespace goclaw::store {
 namespace {
 
 using ::testing::HasSubstr;
-using Counts = testing::StateCounts;
-using TempDir = testing::StoreTempDir;
-using testing::Submitted;
-using testing::TestTables;
 
 class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:

@@ -1,5 +1,6 @@
 // For the store's integration tests only (store_test.cc, store_format_test.cc): a temp dir per
-// test, the batch a submit writes, the registered tables the tests use.
+// test, the batch a submit writes, the registered tables the tests use, and the names both
+// suites know them by in goclaw::store (Counts, TempDir, Submitted, TestTables).
 //
 // Thread-safety: plain functions and values.
 #pragma once
@@ -39,3 +40,11 @@ inline std::vector<store::TableSpec> TestTables() {
 using StateCounts = std::map<std::uint8_t, std::uint64_t>;
 
 }  // namespace goclaw::testing
+
+// The same, under the names both suites use in goclaw::store, where their tests live.
+namespace goclaw::store {
+using Counts = testing::StateCounts;
+using TempDir = testing::StoreTempDir;
+using testing::Submitted;
+using testing::TestTables;
+}  // namespace goclaw::store

@@ -1,5 +1,5 @@
 // For tests only: a brute-force reference for the store's workflow listing (every filter
-// applied to every record, in id order), and seeded random batches and queries to compare a
+// applied to every record, in id order or reversed), and seeded random batches and queries to compare a
 // store against it. Used by the unit tests (memory store) and the integration tests (RocksDB).
 //
 // Thread-safety: like any value.
@@ -31,7 +31,12 @@ class WorkflowModel {
   WorkflowPage List(const WorkflowQuery& q) const {
     WorkflowPage page;
     std::size_t skipped = 0;
-    for (const auto& [id, r] : records_) {
+    std::vector<const WorkflowRecord*> listed;
+    for (const auto& [id, r] : records_) listed.push_back(&r);
+    if (q.newest_first) std::reverse(listed.begin(), listed.end());
+    for (const WorkflowRecord* record : listed) {
+      const WorkflowRecord& r = *record;
+      const std::string& id = r.id;
       if (!q.states.empty() &&
           std::find(q.states.begin(), q.states.end(), r.state) == q.states.end())
         continue;
@@ -39,7 +44,7 @@ class WorkflowModel {
       if (q.created_after_us && r.created_at_us < *q.created_after_us) continue;
       if (q.created_before_us && r.created_at_us >= *q.created_before_us) continue;
       ++page.total;
-      if (!q.after_id.empty() && id <= q.after_id) continue;
+      if (!q.after_id.empty() && (q.newest_first ? id >= q.after_id : id <= q.after_id)) continue;
       if (skipped < q.offset) {
         ++skipped;
         continue;
@@ -114,6 +119,7 @@ class RandomWorkload {
     }
     if (Pick(0, 3) == 0) q.offset = static_cast<std::size_t>(Pick(0, 4));
     q.limit = static_cast<std::size_t>(Pick(0, 12));
+    q.newest_first = Pick(0, 1) == 1;
     return q;
   }
 

@@ -2,6 +2,7 @@
 #include "goclaw/store/workflow_index.h"
 
 #include <bitset>
+#include <iterator>
 #include <vector>
 
 #include "goclaw/core/check.h"
@@ -9,20 +10,56 @@
 namespace goclaw::store::internal {
 namespace {
 
+// A position in an ordered map, stepping both ways (end(): not valid).
+template <typename Map>
+class MapPosition {
+ public:
+  explicit MapPosition(const Map& map) : map_(map), it_(map.end()) {}
+  void Seek(std::string_view key) { it_ = map_.lower_bound(key); }
+  void SeekForPrev(std::string_view key) {
+    it_ = map_.upper_bound(key);
+    Prev();
+  }
+  bool Valid() const { return it_ != map_.end(); }
+  void Next() { ++it_; }
+  void Prev() { it_ = it_ == map_.begin() ? map_.end() : std::prev(it_); }
+  const auto& operator*() const { return *it_; }
+
+ private:
+  const Map& map_;
+  typename Map::const_iterator it_;
+};
+
 class StdMapCursor final : public KeyCursor {
  public:
-  explicit StdMapCursor(const std::map<std::string, std::string, std::less<>>& map)
-      : map_(map), it_(map.end()) {}
-  void Seek(std::string_view key) override { it_ = map_.lower_bound(key); }
-  bool Valid() const override { return it_ != map_.end(); }
-  std::string_view key() const override { return it_->first; }
-  std::string_view value() const override { return it_->second; }
-  void Next() override { ++it_; }
+  explicit StdMapCursor(const std::map<std::string, std::string, std::less<>>& map) : at_(map) {}
+  void Seek(std::string_view key) override { at_.Seek(key); }
+  void SeekForPrev(std::string_view key) override { at_.SeekForPrev(key); }
+  bool Valid() const override { return at_.Valid(); }
+  std::string_view key() const override { return (*at_).first; }
+  std::string_view value() const override { return (*at_).second; }
+  void Next() override { at_.Next(); }
+  void Prev() override { at_.Prev(); }
   Status status() const override { return OkStatus(); }
 
  private:
-  const std::map<std::string, std::string, std::less<>>& map_;
-  std::map<std::string, std::string, std::less<>>::const_iterator it_;
+  MapPosition<std::map<std::string, std::string, std::less<>>> at_;
+};
+
+class StdMapRecordCursor final : public RecordCursor {
+ public:
+  explicit StdMapRecordCursor(const std::map<std::string, WorkflowRecord, std::less<>>& map)
+      : at_(map) {}
+  void Seek(std::string_view id) override { at_.Seek(id); }
+  void SeekForPrev(std::string_view id) override { at_.SeekForPrev(id); }
+  bool Valid() const override { return at_.Valid(); }
+  const WorkflowRecord& record() const override { return (*at_).second; }
+  void Next() override { at_.Next(); }
+  void Prev() override { at_.Prev(); }
+  Status status() const override { return OkStatus(); }
+
+ private:
+  MapPosition<std::map<std::string, WorkflowRecord, std::less<>>> at_;
 };
 
 // What a filter looks at; views into the source's current workflow.
@@ -32,12 +69,16 @@ struct Fields {
   std::int64_t created_at_us = 0;
 };
 
-// Workflows in id order after a starting id, with what a filter needs and, for the page, the
-// record.
+// Sorts after every workflow id (ids are ASCII: ValidId).
+constexpr std::string_view kAfterEveryId = "\xff";
+
+// Workflows in id order after a starting id — or, backwards, in reverse id order before it —
+// with what a filter needs and, for the page, the record.
 class Source {
  public:
   virtual ~Source() = default;
-  // Positions at the first wanted workflow whose id sorts after `after` (empty: the first).
+  // Positions at the first wanted workflow listed after `after` (empty: the first): whose id
+  // sorts after it, or before it backwards.
   virtual Status Start(std::string_view after) = 0;
   virtual bool Valid() const = 0;
   virtual Fields fields() const = 0;
@@ -49,12 +90,16 @@ class Source {
 // Scans the records, skipping unwanted states.
 class RecordSource final : public Source {
  public:
-  RecordSource(WorkflowView& view, const std::bitset<256>& wanted)
-      : cursor_(view.Records()), wanted_(wanted) {}
+  RecordSource(WorkflowView& view, const std::bitset<256>& wanted, bool backwards)
+      : cursor_(view.Records()), wanted_(wanted), backwards_(backwards) {}
 
   Status Start(std::string_view after) override {
-    cursor_->Seek(after);
-    if (cursor_->Valid() && !after.empty() && cursor_->record().id == after) cursor_->Next();
+    if (!backwards_) {
+      cursor_->Seek(after);
+    } else {
+      cursor_->SeekForPrev(after.empty() ? kAfterEveryId : after);
+    }
+    if (cursor_->Valid() && !after.empty() && cursor_->record().id == after) Step();
     return Settle();
   }
   bool Valid() const override { return cursor_->Valid(); }
@@ -64,33 +109,40 @@ class RecordSource final : public Source {
   }
   Result<WorkflowRecord> record() override { return cursor_->Take(); }
   Status Next() override {
-    cursor_->Next();
+    Step();
     return Settle();
   }
 
  private:
+  void Step() { backwards_ ? cursor_->Prev() : cursor_->Next(); }
   Status Settle() {
-    while (cursor_->Valid() && !wanted_[cursor_->record().state]) cursor_->Next();
+    while (cursor_->Valid() && !wanted_[cursor_->record().state]) Step();
     if (!cursor_->Valid()) return cursor_->status();
     return OkStatus();
   }
 
   std::unique_ptr<RecordCursor> cursor_;
   const std::bitset<256>& wanted_;
+  bool backwards_;
 };
 
 // Merges the index ranges of the wanted states by id; reads each page entry's record.
 class IndexSource final : public Source {
  public:
-  IndexSource(WorkflowView& view, const std::vector<std::uint8_t>& states) : view_(view) {
+  IndexSource(WorkflowView& view, const std::vector<std::uint8_t>& states, bool backwards)
+      : view_(view), backwards_(backwards) {
     for (std::uint8_t s : states) heads_.push_back({view.Index(), s, {}, false});
   }
 
   Status Start(std::string_view after) override {
     for (Head& h : heads_) {
       const std::string start = StateIndexKey(h.state, after);
-      h.cursor->Seek(start);
-      if (!after.empty() && h.cursor->Valid() && h.cursor->key() == start) h.cursor->Next();
+      if (!backwards_) {
+        h.cursor->Seek(start);
+      } else {
+        h.cursor->SeekForPrev(after.empty() ? StateIndexKey(h.state, kAfterEveryId) : start);
+      }
+      if (!after.empty() && h.cursor->Valid() && h.cursor->key() == start) Step(h);
       GOCLAW_RETURN_IF_ERROR(Load(h));
     }
     Pick();
@@ -114,7 +166,7 @@ class IndexSource final : public Source {
     return std::move(*r);
   }
   Status Next() override {
-    current_->cursor->Next();
+    Step(*current_);
     GOCLAW_RETURN_IF_ERROR(Load(*current_));
     Pick();
     return OkStatus();
@@ -136,14 +188,22 @@ class IndexSource final : public Source {
     GOCLAW_ASSIGN_OR_RETURN(h.entry, DecodeIndexEntry(h.cursor->key(), h.cursor->value()));
     return OkStatus();
   }
-  void Pick() {  // a handful of states: a linear minimum beats a heap
+  void Step(Head& h) { backwards_ ? h.cursor->Prev() : h.cursor->Next(); }
+  // The head listed first: the least id, or the greatest backwards. A handful of states: a
+  // linear search beats a heap.
+  void Pick() {
     current_ = nullptr;
     for (Head& h : heads_) {
-      if (h.valid && (current_ == nullptr || h.entry.id < current_->entry.id)) current_ = &h;
+      if (!h.valid) continue;
+      if (current_ == nullptr || (backwards_ ? h.entry.id > current_->entry.id
+                                             : h.entry.id < current_->entry.id)) {
+        current_ = &h;
+      }
     }
   }
 
   WorkflowView& view_;
+  bool backwards_;
   std::vector<Head> heads_;
   Head* current_ = nullptr;
 };
@@ -152,6 +212,11 @@ class IndexSource final : public Source {
 
 std::unique_ptr<KeyCursor> MapCursor(const std::map<std::string, std::string, std::less<>>& map) {
   return std::make_unique<StdMapCursor>(map);
+}
+
+std::unique_ptr<RecordCursor> MapRecordCursor(
+    const std::map<std::string, WorkflowRecord, std::less<>>& map) {
+  return std::make_unique<StdMapRecordCursor>(map);
 }
 
 Result<std::map<std::uint8_t, std::uint64_t>> CountByState(WorkflowView& view) {
@@ -190,14 +255,18 @@ Result<WorkflowPage> QueryWorkflows(WorkflowView& view, const WorkflowQuery& q) 
   };
   std::unique_ptr<Source> source;
   if (selected * 4 >= all) {
-    source = std::make_unique<RecordSource>(view, wanted);
+    source = std::make_unique<RecordSource>(view, wanted, q.newest_first);
   } else {
-    source = std::make_unique<IndexSource>(view, states);
+    source = std::make_unique<IndexSource>(view, states, q.newest_first);
   }
+  // Up to the cursor (inclusive), in listing order.
+  auto up_to_cursor = [&](std::string_view id) {
+    return q.newest_first ? id >= q.after_id : id <= q.after_id;
+  };
   // The total counts the matches before the cursor too.
   if (filtered && !q.after_id.empty()) {
     GOCLAW_RETURN_IF_ERROR(source->Start({}));
-    while (source->Valid() && source->fields().id <= q.after_id) {
+    while (source->Valid() && up_to_cursor(source->fields().id)) {
       if (matches(source->fields())) ++page.total;
       GOCLAW_RETURN_IF_ERROR(source->Next());
     }

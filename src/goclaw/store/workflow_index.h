@@ -29,11 +29,13 @@ namespace goclaw::store::internal {
 class KeyCursor {
  public:
   virtual ~KeyCursor() = default;
-  virtual void Seek(std::string_view key) = 0;  // to the first key >= `key`
+  virtual void Seek(std::string_view key) = 0;        // to the first key >= `key`
+  virtual void SeekForPrev(std::string_view key) = 0;  // to the last key <= `key`
   virtual bool Valid() const = 0;
   virtual std::string_view key() const = 0;
   virtual std::string_view value() const = 0;
   virtual void Next() = 0;
+  virtual void Prev() = 0;
   virtual Status status() const = 0;  // once !Valid(): the error that ended it, if any
 };
 
@@ -41,13 +43,15 @@ class KeyCursor {
 class RecordCursor {
  public:
   virtual ~RecordCursor() = default;
-  virtual void Seek(std::string_view id) = 0;  // to the first workflow whose id >= `id`
+  virtual void Seek(std::string_view id) = 0;         // to the first workflow whose id >= `id`
+  virtual void SeekForPrev(std::string_view id) = 0;  // to the last workflow whose id <= `id`
   virtual bool Valid() const = 0;
   virtual const WorkflowRecord& record() const = 0;
   // The current record for keeps (the cursor moves on next): a copy unless the cursor can
   // give its own up.
   virtual WorkflowRecord Take() { return record(); }
   virtual void Next() = 0;
+  virtual void Prev() = 0;
   virtual Status status() const = 0;  // once !Valid(): the error that ended it (a corrupt record)
 };
 
@@ -62,7 +66,8 @@ class WorkflowView {
 
 // Store::ListWorkflows over `view`. Pages through the index of the wanted states (merged in
 // id order, each page entry's record read by id), or through the records themselves when the
-// wanted states hold at least a quarter of all workflows (cheaper than a lookup per entry).
+// wanted states hold at least a quarter of all workflows (cheaper than a lookup per entry);
+// backwards for query.newest_first.
 Result<WorkflowPage> QueryWorkflows(WorkflowView& view, const WorkflowQuery& query);
 // Store::CountWorkflowsByState over `view`: the count keys.
 Result<std::map<std::uint8_t, std::uint64_t>> CountByState(WorkflowView& view);
@@ -139,5 +144,8 @@ class RecentIndexEntries {
 
 // A KeyCursor over an ordered map of strings (the memory index, tests).
 std::unique_ptr<KeyCursor> MapCursor(const std::map<std::string, std::string, std::less<>>& map);
+// A RecordCursor over records by id (the memory store, tests).
+std::unique_ptr<RecordCursor> MapRecordCursor(
+    const std::map<std::string, WorkflowRecord, std::less<>>& map);
 
 }  // namespace goclaw::store::internal

@@ -114,6 +114,46 @@ TEST(WorkflowIndexTest, PagesWithACursorAndCountsTheTotalBeforePaging) {
   EXPECT_THAT(none->workflows, IsEmpty());
 }
 
+TEST(WorkflowIndexTest, NewestFirstPagesBackwardsWithTheSameCursorsAndTotals) {
+  auto store = Memory();
+  std::vector<WorkflowRecord> all;
+  for (int i = 0; i < 25; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "wf-%02d", i);
+    all.push_back(Wf(id, i % 5 == 0 ? 2 : 3, i, i % 2 == 0 ? "even" : "odd"));
+  }
+  ASSERT_TRUE(store->CommitAndWait(Puts(all)));
+  // Running (rare: through the index), newest first, page by page with the cursor.
+  std::vector<std::string> seen;
+  std::string cursor;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page =
+        store->ListWorkflows({.states = {2}, .after_id = cursor, .limit = 2, .newest_first = true});
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->total, 5u);
+    if (page->workflows.empty()) break;
+    for (const auto& w : page->workflows) seen.push_back(w.id);
+    cursor = page->workflows.back().id;
+  }
+  EXPECT_THAT(seen, ElementsAre("wf-20", "wf-15", "wf-10", "wf-05", "wf-00"));
+  // Completed (common: through the records), an offset after a cursor between two ids.
+  auto done = store->ListWorkflows(
+      {.states = {3}, .after_id = "wf-095", .offset = 1, .limit = 3, .newest_first = true});
+  EXPECT_THAT(Ids(*done), ElementsAre("wf-08", "wf-07", "wf-06"));
+  EXPECT_EQ(done->total, 20u);
+  // Two states through the index, merged backwards (wf-24 and wf-00 are the ends).
+  ASSERT_TRUE(store->CommitAndWait(Puts({Wf("wf-24", 4, 24, "even"), Wf("wf-03", 4, 3, "odd")})));
+  auto merged = store->ListWorkflows({.states = {4, 2}, .newest_first = true});
+  EXPECT_THAT(Ids(*merged), ElementsAre("wf-24", "wf-20", "wf-15", "wf-10", "wf-05", "wf-03", "wf-00"));
+  // A filter's total counts the matches before the cursor too.
+  auto named = store->ListWorkflows({.name = "odd", .after_id = "wf-21", .limit = 2, .newest_first = true});
+  EXPECT_THAT(Ids(*named), ElementsAre("wf-19", "wf-17"));
+  EXPECT_EQ(named->total, 12u);
+  // The newest is the first of everything; nothing is listed after the oldest.
+  EXPECT_EQ(store->ListWorkflows({.limit = 1, .newest_first = true})->workflows.at(0).id, "wf-24");
+  EXPECT_THAT(store->ListWorkflows({.after_id = "wf-00", .newest_first = true})->workflows, IsEmpty());
+}
+
 TEST(WorkflowIndexTest, NameAndCreationTimeFiltersAndTheirTotals) {
   auto store = Memory();
   ASSERT_TRUE(store->CommitAndWait(
@@ -177,7 +217,7 @@ class CountingView final : public internal::WorkflowView {
   std::unique_ptr<internal::KeyCursor> Index() override { return index_.Cursor(); }
   std::unique_ptr<internal::RecordCursor> Records() override {
     ++record_scans;
-    return std::make_unique<Cursor>(records_);
+    return internal::MapRecordCursor(records_);
   }
   Result<std::optional<WorkflowRecord>> Record(const std::string& id) override {
     ++lookups;
@@ -190,20 +230,6 @@ class CountingView final : public internal::WorkflowView {
   int lookups = 0;
 
  private:
-  class Cursor final : public internal::RecordCursor {
-   public:
-    explicit Cursor(const std::map<std::string, WorkflowRecord, std::less<>>& m)
-        : m_(m), it_(m.end()) {}
-    void Seek(std::string_view id) override { it_ = m_.lower_bound(id); }
-    bool Valid() const override { return it_ != m_.end(); }
-    const WorkflowRecord& record() const override { return it_->second; }
-    void Next() override { ++it_; }
-    Status status() const override { return OkStatus(); }
-
-   private:
-    const std::map<std::string, WorkflowRecord, std::less<>>& m_;
-    std::map<std::string, WorkflowRecord, std::less<>>::const_iterator it_;
-  };
   internal::MemoryIndex index_;
   std::map<std::string, WorkflowRecord, std::less<>> records_;
 };

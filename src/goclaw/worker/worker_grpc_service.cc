@@ -9,6 +9,7 @@
 #include <utility>
 #include <variant>
 
+#include "goclaw/core/canonical_code.h"
 #include "goclaw/v1/common.pb.h"
 
 namespace goclaw::worker {
@@ -16,16 +17,10 @@ namespace {
 
 using Reactor = grpc::ServerBidiReactor<v1::WorkerMessage, v1::ServerMessage>;
 
-// goclaw's error as a status carrying a serialized goclaw.v1.ErrorInfo. (The same table as
-// api/grpc/grpc_status.h, which was not a target yet when this was written: switch to
-// api::grpc::ToGrpcStatus once it is.)
+// goclaw's error as a status carrying a serialized goclaw.v1.ErrorInfo; the code by
+// core/canonical_code.h, the table api/grpc/grpc_status.h uses too (worker/ sits below api/ and
+// may not include it).
 grpc::Status StatusOf(const Error& e) {
-  static constexpr grpc::StatusCode kCodes[] = {
-      grpc::StatusCode::INVALID_ARGUMENT,  grpc::StatusCode::NOT_FOUND,
-      grpc::StatusCode::ALREADY_EXISTS,    grpc::StatusCode::FAILED_PRECONDITION,
-      grpc::StatusCode::ABORTED,           grpc::StatusCode::UNAVAILABLE,
-      grpc::StatusCode::DEADLINE_EXCEEDED, grpc::StatusCode::RESOURCE_EXHAUSTED,
-      grpc::StatusCode::CANCELLED,         grpc::StatusCode::INTERNAL};  // in ErrorCode's order
   v1::ErrorInfo info;
   info.set_code(std::string(ErrorCodeName(e.code())));
   info.set_reason(e.reason());
@@ -35,7 +30,8 @@ grpc::Status StatusOf(const Error& e) {
     v->set_field(d.path);
     v->set_description(d.message);
   }
-  return grpc::Status(kCodes[static_cast<int>(e.code())], e.message(), info.SerializeAsString());
+  return grpc::Status(static_cast<grpc::StatusCode>(CanonicalCodeOf(e.code())), e.message(),
+                      info.SerializeAsString());
 }
 
 void ToProto(ServerMsg&& m, v1::ServerMessage* out) {

@@ -11,6 +11,14 @@ import { openSubmitPanel } from './validation.mjs';
 /** The workflow's state badge in the page header. */
 export const workflowBadge = (page) => page.locator('.page-subtitle .badge');
 
+/**
+ * What a StateBadge says, e.g. "state: completed": its accessible name (and text) carries a
+ * visually hidden "state:" before the state the user sees.
+ */
+export const badgeText = (state) => `state: ${state}`;
+/** Matches a StateBadge's whole text, for filter({ hasText }). */
+export const badgeRe = (state) => new RegExp(`^state: ${state}$`);
+
 /** A DAG node by task id (its accessible name is "Task <id>, <state>"). */
 export const dagNode = (page, id, state) =>
   page.locator('[data-testid="dag"] .react-flow__node').and(page.getByLabel(state ? `Task ${id}, ${state}` : new RegExp(`^Task ${id}\\b`)));
@@ -75,13 +83,13 @@ export const flows = [
 
       // Running: the pause node and the header say so, then change without a reload.
       await dagNode(page, 'pause', 'running').waitFor();
-      await workflowBadge(page).filter({ hasText: /^running$/ }).waitFor();
+      await workflowBadge(page).filter({ hasText: badgeRe('running') }).waitFor();
       await page.getByText('● live').waitFor();
       await dagNode(page, 'greet', 'completed').waitFor();
       await shots.take(page, 'workflow-detail-running');
       await dagNode(page, 'pause', 'completed').waitFor({ timeout: 15000 });
       await dagNode(page, 'done', 'completed').waitFor();
-      await workflowBadge(page).filter({ hasText: /^completed$/ }).waitFor();
+      await workflowBadge(page).filter({ hasText: badgeRe('completed') }).waitFor();
       assert.ok(await stillMarked(page), 'the page was reloaded: the states must change live');
       assert.equal((await api.workflow(id)).status, 'completed');
 
@@ -95,7 +103,7 @@ export const flows = [
       // And the Workflows list shows it completed.
       await page.getByRole('link', { name: '← All workflows' }).click();
       const row = page.getByRole('table', { name: 'Workflows' }).getByRole('row').filter({ has: page.getByRole('link', { name: 'hello', exact: true }) });
-      await row.first().getByText('completed', { exact: true }).waitFor();
+      await row.first().getByText(badgeText('completed'), { exact: true }).waitFor();
     },
   },
   {
@@ -105,7 +113,7 @@ export const flows = [
       const id = await api.submit(EXEC_SPEC);
       await waitFor('the exec workflow to finish', async () => ['completed', 'failed'].includes((await api.workflow(id)).status));
       await openWorkflow(page, url, id);
-      await workflowBadge(page).filter({ hasText: /^completed$/ }).waitFor();
+      await workflowBadge(page).filter({ hasText: badgeRe('completed') }).waitFor();
 
       // Click the build node: the task panel opens with its output and stderr lines.
       await dagNode(page, 'build', 'completed').click();
@@ -129,9 +137,18 @@ export const flows = [
       await shots.take(page, 'task-panel-logs');
 
       // publish: its resolved input has build's output filled in; its own output echoes it.
+      // publish is opened from the keyboard: focus its node, Enter (as a click would).
       await panel.getByRole('button', { name: 'Close task panel' }).click();
-      await dagNode(page, 'publish', 'completed').click();
+      await panel.waitFor({ state: 'detached' });
+      // (The panel closing re-renders the graph: focus until the node holds it.)
+      const publish = dagNode(page, 'publish', 'completed');
+      await waitFor('the publish node to hold the focus', async () => {
+        await publish.focus();
+        return publish.evaluate((el) => el === document.activeElement);
+      }, { timeoutMs: 5000 });
+      await page.keyboard.press('Enter');
       await panel.getByRole('heading', { name: 'Task publish' }).waitFor();
+      assert.match(page.url(), /[?&]task=publish\b/);
       await panel.getByLabel('Resolved input of publish').getByText('app.bin').waitFor();
       await panel.getByLabel('Output of publish').getByText('stable').waitFor();
       await panel.getByText('No log lines.').waitFor();
@@ -147,7 +164,7 @@ export const flows = [
       await dagNode(page, 'nap', 'running').waitFor();
       await page.getByRole('button', { name: 'Cancel workflow' }).click();
       await page.getByRole('button', { name: 'Confirm cancel' }).click();
-      await workflowBadge(page).filter({ hasText: /^cancelled$/ }).waitFor();
+      await workflowBadge(page).filter({ hasText: badgeRe('cancelled') }).waitFor();
       await dagNode(page, 'nap', 'cancelled').waitFor();
       await page.getByRole('button', { name: 'Cancel workflow' }).waitFor({ state: 'detached' });
       assert.equal((await api.workflow(id)).status, 'cancelled');
@@ -189,7 +206,7 @@ export const flows = [
 
       await dagNode(page, 'approve', 'completed').waitFor();
       await dagNode(page, 'publish', 'completed').waitFor();
-      await workflowBadge(page).filter({ hasText: /^completed$/ }).waitFor();
+      await workflowBadge(page).filter({ hasText: badgeRe('completed') }).waitFor();
       const wf = await api.workflow(id);
       assert.equal(wf.status, 'completed');
       assert.equal(wf.tasks.find((t) => t.id === 'publish').result.approved_by, 'e2e-operator');
@@ -233,7 +250,7 @@ export const flows = [
         const t = Date.now();
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(true))));
         worstLag = Math.max(worstLag, Date.now() - t);
-        return (await workflowBadge(page).innerText()).trim() === 'completed';
+        return (await workflowBadge(page).textContent()).replace(/\s+/g, ' ').trim() === badgeText('completed');
       }, { timeoutMs: 90000, intervalMs: 250 });
       const uiDoneAt = Date.now();
       await serverDone;

@@ -3,6 +3,7 @@
 // key, send it inputs; the first starts a run, the second waits behind it.
 import assert from 'node:assert/strict';
 import { waitFor } from '../lib/api.mjs';
+import { badgeText } from './detail.mjs';
 import { heading } from './shell.mjs';
 
 /** The cells of a row, data cells and row headers alike, in order. */
@@ -92,12 +93,12 @@ export const flows = [
       };
 
       let answer = await send('你好, goclaw — first');
-      await answer.getByText('started', { exact: true }).waitFor();
+      await answer.getByText(badgeText('started'), { exact: true }).waitFor();
       const run = await waitFor('the session to have an active run', async () => (await api.get(`/api/v1/sessions/${key}`)).active_run);
       await answer.getByRole('link', { name: run }).waitFor();
 
       answer = await send('second, while the first runs');
-      await answer.getByText('queued', { exact: true }).waitFor({ timeout: 5000 }).catch(async () => {
+      await answer.getByText(badgeText('queued'), { exact: true }).waitFor({ timeout: 5000 }).catch(async () => {
         throw new Error(`the second input's answer: ${await answer.innerText()}`);
       });
       // The detail lists it as waiting; the table lists the session with its run.

@@ -1,5 +1,7 @@
 // Flow 7 (Memory): items memorized over REST (Chinese among them) are found from the UI in
-// each mode, with their scores and retrievability, and one is forgotten. Flow 8 (Sagas): the
+// each mode, with their scores and retrievability, and one is forgotten; an item memorized from
+// the UI's form (with metadata) is found by search; a bad threshold is refused at its field;
+// forget weak, then forget all, leave the session empty. Flow 8 (Sagas): the
 // saga-booking example's trip, with a car that cannot be booked and policy manual, waits in
 // pending-compensation; Compensate in the UI undoes the hotel and the flight.
 import assert from 'node:assert/strict';
@@ -7,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startTravelAgent } from '../lib/agent.mjs';
 import { waitFor } from '../lib/api.mjs';
+import { badgeRe, badgeText } from './detail.mjs';
 import { cellOf, rowOf } from './lanes_sessions.mjs';
 import { heading } from './shell.mjs';
 
@@ -20,7 +23,7 @@ export const MEMORY_ITEMS = [
 
 export const flows = [
   {
-    name: '7. memory: search (hybrid, bm25, vector) shows scores; Chinese text; forget one',
+    name: '7. memory: search (hybrid, bm25, vector) shows scores; Chinese text; forget one; memorize; forget weak and all',
     timeoutMs: 60000,
     async run({ page, url, api, shots }) {
       const { ids } = await api.post(`/api/v1/memory/${MEMORY_SESSION}`, { items: MEMORY_ITEMS });
@@ -70,6 +73,52 @@ export const flows = [
       await results.getByText(MEMORY_ITEMS[0].content).waitFor({ state: 'detached' });
       await api.request('GET', `/api/v1/memory/${MEMORY_SESSION}/items/${ids[0]}`, { expect: 404 });
       await (await cellOf(page, 'Memory sessions', session, 'Items')).filter({ hasText: /^\s*3\s*$/ }).waitFor();
+
+      // Memorize from the form, with metadata; the new item is found by search.
+      const memorize = page.getByRole('form', { name: 'Memorize' });
+      assert.equal(await memorize.getByLabel('Session').inputValue(), MEMORY_SESSION);
+      const note = 'The on-call rotation changes every Monday at 09:00 CET';
+      await memorize.getByLabel('Content').fill(note);
+      await memorize.getByLabel(/^Metadata/).fill('topic=oncall\nteam = sre');
+      await memorize.getByRole('button', { name: 'Memorize' }).click();
+      const memorized = await memorize.getByRole('status').filter({ hasText: /^Memorized as mem-/ }).innerText();
+      const newId = memorized.match(/(mem-[\w-]+)/)[1];
+      const item = await api.get(`/api/v1/memory/${MEMORY_SESSION}/items/${newId}`);
+      assert.equal(item.content, note);
+      assert.deepEqual(item.metadata, { topic: 'oncall', team: 'sre' });
+      await (await cellOf(page, 'Memory sessions', session, 'Items')).filter({ hasText: /^\s*4\s*$/ }).waitFor();
+      await memorize.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.evaluate(() => window.scrollBy(0, -60));
+      await shots.take(page, 'memory-forms');
+      best = await search('on-call rotation', 'bm25');
+      await best.getByText(note).waitFor();
+      await best.getByText('topic=oncall').waitFor();
+
+      // A threshold the server refuses shows at its field; nothing is forgotten.
+      const bulk = page.getByRole('group', { name: `Forget in bulk from ${MEMORY_SESSION}` });
+      const threshold = bulk.getByLabel('Retrievability threshold');
+      await threshold.fill('2');
+      await bulk.getByRole('button', { name: `Forget weak items of ${MEMORY_SESSION}` }).click();
+      await bulk.getByRole('button', { name: 'Confirm forget weak' }).click();
+      await bulk.getByText('expected a retrievability in (0, 1] such as 0.1, got "2"').waitFor();
+      assert.equal(await threshold.getAttribute('aria-invalid'), 'true');
+
+      // Forget weak (below 0.5): everything was just memorized, so nothing is that weak.
+      await threshold.fill('0.5');
+      await bulk.getByRole('button', { name: `Forget weak items of ${MEMORY_SESSION}` }).click();
+      await bulk.getByRole('button', { name: 'Confirm forget weak' }).click();
+      await bulk.getByRole('status').filter({ hasText: 'Forgot 0 items with retrievability below 0.5.' }).waitFor();
+      assert.equal(await threshold.getAttribute('aria-invalid'), null);
+      assert.equal((await api.get(`/api/v1/memory/${MEMORY_SESSION}/stats`)).total_entries, 4);
+
+      // Forget all: the session is empty, on screen and on the server.
+      await bulk.getByRole('button', { name: `Forget all items of ${MEMORY_SESSION}` }).click();
+      await bulk.getByRole('button', { name: 'Confirm forget all' }).click();
+      await bulk.getByRole('status').filter({ hasText: `Forgot 4 items: ${MEMORY_SESSION} is empty.` }).waitFor();
+      await page.getByText('This session holds no items.').waitFor(); // the items' empty state
+      await page.getByRole('table', { name: `Items of ${MEMORY_SESSION}` }).waitFor({ state: 'detached' });
+      await session.waitFor({ state: 'detached' }); // the sessions list drops it
+      assert.equal((await api.get(`/api/v1/memory/${MEMORY_SESSION}/stats`)).total_entries, 0);
     },
   },
   {
@@ -106,10 +155,10 @@ export const flows = [
         await page.getByRole('status').filter({ hasText: /Compensation accepted: the saga is/ }).first().waitFor();
 
         // The detail refreshes itself: the hotel and the flight are compensated, then the saga.
-        await (await col('hotel', 'Compensation')).getByText('compensated', { exact: true }).waitFor({ timeout: 20000 });
-        await (await col('flight', 'Compensation')).getByText('compensated', { exact: true }).waitFor({ timeout: 20000 });
-        await page.locator('#saga-detail-title ~ .badge, section .row .badge').filter({ hasText: /^compensated$/ }).first().waitFor({ timeout: 20000 });
-        await row.getByText('compensated', { exact: true }).waitFor({ timeout: 15000 });
+        await (await col('hotel', 'Compensation')).getByText(badgeText('compensated'), { exact: true }).waitFor({ timeout: 20000 });
+        await (await col('flight', 'Compensation')).getByText(badgeText('compensated'), { exact: true }).waitFor({ timeout: 20000 });
+        await page.locator('#saga-detail-title ~ .badge, section .row .badge').filter({ hasText: badgeRe('compensated') }).first().waitFor({ timeout: 20000 });
+        await row.getByText(badgeText('compensated'), { exact: true }).waitFor({ timeout: 15000 });
         await page.getByText('no car in Lisbon, trip off').first().waitFor();
         await page.getByRole('link', { name: /^Compensation workflow wf-/ }).waitFor();
         await page.evaluate(() => window.scrollTo(0, 0));

@@ -5,7 +5,7 @@
 // the page keeps updating without a reload.
 import assert from 'node:assert/strict';
 import { waitFor } from '../lib/api.mjs';
-import { dagNode, openWorkflow, workflowBadge } from './detail.mjs';
+import { badgeRe, dagNode, openWorkflow, workflowBadge } from './detail.mjs';
 import { heading } from './shell.mjs';
 
 const API_ERROR = {
@@ -100,7 +100,7 @@ export const flows = [
 
       // The rest of the run arrives over the new connection; no reload.
       await dagNode(page, 'third', 'completed').waitFor({ timeout: 20000 });
-      await workflowBadge(page).filter({ hasText: /^completed$/ }).waitFor();
+      await workflowBadge(page).filter({ hasText: badgeRe('completed') }).waitFor();
       assert.ok(await page.evaluate(() => window.__e2eNoReload === true), 'the page was not reloaded');
       assert.ok(again.received > 0, 'events came over the new connection');
     },

@@ -12,7 +12,7 @@ export const VIEWPORT = { width: 1366, height: 768 };
 // screenshot goes to the artifacts.
 export const DOC_SHOTS = new Set([
   'overview', 'workflows', 'workflows-submit', 'validation-error', 'workflow-detail', 'workflow-signal',
-  'task-panel', 'workflow-detail-10000', 'lanes', 'sessions', 'sagas', 'memory', 'workers',
+  'task-panel', 'workflow-detail-10000', 'lanes', 'sessions', 'sagas', 'memory', 'memory-forms', 'workers',
   'dark-overview', 'dark-memory-chinese',
 ]);
 
@@ -59,18 +59,24 @@ export async function dismissToasts(page) {
   }
 }
 
-/** A fresh browser context and page; `errors` collects uncaught exceptions of the page. */
+/**
+ * A fresh browser context and page; `errors` collects uncaught exceptions of the page,
+ * `cspViolations` every console message about the Content-Security-Policy (Chromium logs each
+ * refused script, style, image or connection; run.mjs fails the flow on any).
+ */
 export async function openPage(browser, { colorScheme = 'light' } = {}) {
   const context = await browser.newContext({ viewport: VIEWPORT, colorScheme, locale: 'en-US' });
   context.setDefaultTimeout(15000);
   const page = await context.newPage();
   const errors = [];
   const consoleErrors = [];
+  const cspViolations = [];
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
+    if (/content.security.policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
   });
-  return { context, page, errors, consoleErrors };
+  return { context, page, errors, consoleErrors, cspViolations };
 }
 
 /**

@@ -1,5 +1,7 @@
 // A state name (workflow, task, saga, lane…) coloured by state; colours live in theme.css
-// (.badge.state-<name>). Unknown states get the neutral colour.
+// (.badge.state-<name>). Unknown states get the neutral colour. The badge reads "state: <name>"
+// to assistive technology (a visually hidden prefix), so a lone word in a row or a header says
+// what it is; what a sighted user sees is the name alone.
 const KNOWN = new Set([
   'pending', 'scheduled', 'ready', 'queued', 'running', 'retrying', 'waiting', 'completed', 'failed',
   'skipped', 'cancelled', 'compensating', 'compensated', 'compensation-failed', 'pending-compensation',
@@ -14,7 +16,7 @@ export function stateClass(state: string): string {
 export function StateBadge({ state, title }: { state: string; title?: string }) {
   return (
     <span className={`badge ${stateClass(state)}`} title={title}>
-      {state}
+      <span className="sr-only">state:</span>{` ${state}`}
     </span>
   );
 }

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ApiError } from '../api/client';
+import { AutoRefresh, useAutoRefresh } from './AutoRefresh';
 import { ConfirmButton } from './ConfirmButton';
 import { DataTable, type Column } from './DataTable';
 import { EmptyState } from './EmptyState';
@@ -45,6 +46,20 @@ describe('StateBadge', () => {
     expect(screen.getByText('Running').className).toBe('badge state-running');
     expect(screen.getByText('weird').className).toBe('badge state-unknown');
     expect(stateClass('compensation-failed')).toBe('state-compensation-failed');
+  });
+  it('says what it is to assistive technology: "state: <name>", the prefix visually hidden', () => {
+    render(
+      <table><tbody><tr><td><button type="button">wf-1</button></td><td><StateBadge state="running" /></td></tr></tbody></table>,
+    );
+    // The row's accessible name and the badge's text say "state: running"…
+    expect(screen.getByRole('row', { name: 'wf-1 state: running' })).toBeTruthy();
+    const badge = screen.getByText('running');
+    expect(badge.className).toBe('badge state-running');
+    expect(badge.textContent).toBe('state: running');
+    // …while only "running" is visible: the prefix is in a visually hidden span.
+    const hidden = badge.querySelector('.sr-only');
+    expect(hidden?.textContent).toBe('state:');
+    expect(badge.lastChild?.textContent).toBe(' running'); // the leading space collapses at the start of the visible line
   });
 });
 
@@ -105,6 +120,34 @@ describe('ConfirmButton', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Cancel wf-1' }));
     await userEvent.click(screen.getByRole('button', { name: 'Confirm cancel' }));
     expect(run).toHaveBeenCalledOnce();
+  });
+});
+
+describe('AutoRefresh', () => {
+  function Harness({ onRefresh, onInterval }: { onRefresh: () => void; onInterval: (ms: number | undefined) => void }) {
+    const r = useAutoRefresh(3000);
+    onInterval(r.refreshMs);
+    return <AutoRefresh auto={r.auto} onAutoChange={r.setAuto} everyMs={3000} onRefresh={onRefresh} />;
+  }
+  it('toggles the polling interval and refreshes on demand', async () => {
+    const onRefresh = vi.fn();
+    const intervals: (number | undefined)[] = [];
+    render(<Harness onRefresh={onRefresh} onInterval={(ms) => intervals.push(ms)} />);
+    const box = screen.getByRole('checkbox', { name: 'Auto-refresh (3 s)' }) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    expect(intervals.at(-1)).toBe(3000);
+    await userEvent.click(box);
+    expect(box.checked).toBe(false);
+    expect(intervals.at(-1)).toBeUndefined();
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(onRefresh).toHaveBeenCalledTimes(1);
+    await userEvent.click(box);
+    expect(intervals.at(-1)).toBe(3000);
+  });
+  it('can disable the Refresh button', () => {
+    render(<AutoRefresh auto={false} onAutoChange={() => {}} everyMs={2000} onRefresh={() => {}} refreshDisabled />);
+    expect((screen.getByRole('button', { name: 'Refresh' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('checkbox', { name: 'Auto-refresh (2 s)' }) as HTMLInputElement).checked).toBe(false);
   });
 });
 

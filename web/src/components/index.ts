@@ -10,4 +10,5 @@ export { Sparkline } from './Sparkline';
 export { ConfirmButton } from './ConfirmButton';
 export { ToastProvider, useToast, Notice } from './Toast';
 export { VirtualList } from './VirtualList';
+export { AutoRefresh, useAutoRefresh } from './AutoRefresh';
 export * from './format';

@@ -24,6 +24,15 @@ function renderAt(url = '/lanes') {
 afterEach(() => vi.unstubAllGlobals());
 
 describe('Lanes page', () => {
+  it('has the shared auto-refresh toggle (3 s) and a Refresh that reloads', async () => {
+    const { requests } = mockFetch([{ route: 'listLanes', answer: { body: lanesBusy } }]);
+    renderAt();
+    await screen.findByRole('table', { name: 'Lanes' });
+    expect((screen.getByRole('checkbox', { name: 'Auto-refresh (3 s)' }) as HTMLInputElement).checked).toBe(true);
+    const before = requestsTo(requests, 'listLanes').length;
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() => expect(requestsTo(requests, 'listLanes').length).toBeGreaterThan(before));
+  });
   it('shows every lane with its load, counters, wait times and rate', async () => {
     mockFetch([{ route: 'listLanes', answer: { body: lanesBusy } }]);
     renderAt();

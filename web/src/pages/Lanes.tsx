@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useApi } from '../api/useApi';
 import type { LaneList, LaneStats } from '../api/types';
-import { DataTable, EmptyState, ErrorState, Loading, Page, formatCount, formatDuration, type Column } from '../components';
+import { AutoRefresh, DataTable, EmptyState, ErrorState, Loading, Page, formatCount, formatDuration, useAutoRefresh, type Column } from '../components';
 import { LaneDetail } from '../lanes/LaneDetail';
 import '../lanes/lanes.css';
 
@@ -38,8 +38,8 @@ function RateCell({ lane }: { lane: LaneStats }) {
 
 export default function LanesPage() {
   const [params, setParams] = useSearchParams();
-  const [auto, setAuto] = useState(true);
-  const { data, error, loading, reload } = useApi<LaneList>('listLanes', undefined, [], auto ? LANES_REFRESH_MS : undefined);
+  const refresh = useAutoRefresh(LANES_REFRESH_MS);
+  const { data, error, loading, reload } = useApi<LaneList>('listLanes', undefined, [], refresh.refreshMs);
   const [updated, setUpdated] = useState<LaneStats>();
   useEffect(() => setUpdated(undefined), [data]);
 
@@ -97,13 +97,8 @@ export default function LanesPage() {
       title="Lanes"
       subtitle="Admission control: how much runs at once, what waits, what was turned away."
       actions={
-        <>
-          <label className="inline">
-            <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} />
-            Auto-refresh ({LANES_REFRESH_MS / 1000} s)
-          </label>
-          <button type="button" onClick={reload} disabled={loading && !data}>Refresh</button>
-        </>
+        <AutoRefresh auto={refresh.auto} onAutoChange={refresh.setAuto} everyMs={LANES_REFRESH_MS} onRefresh={reload}
+          refreshDisabled={loading && !data} />
       }
     >
       {error ? (

@@ -1,21 +1,29 @@
 // Memory: the sessions holding memories (GET /api/v1/memory) with their item counts; picking
 // one (?session=…) shows its statistics, a search (hybrid / bm25 / vector) with every score
 // field and each hit's retrievability, and its items page by page, each of which can be
-// forgotten after a confirmation.
+// forgotten after a confirmation. A form memorizes a new item (into the open session or any
+// other); a session's items can be forgotten all at once or only the weak ones (confirmed).
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useApi } from '../api/useApi';
 import type { MemorySessionSummary, MemorySessions, MemoryStats as Stats } from '../api/types';
 import { DataTable, EmptyState, ErrorState, Loading, Page, formatCount, type Column } from '../components';
+import { ForgetSession } from '../memory/ForgetSession';
+import { MemorizeForm } from '../memory/MemorizeForm';
 import { MemoryItems } from '../memory/MemoryItems';
 import { MemorySearch } from '../memory/MemorySearch';
 import { MemoryStats } from '../memory/MemoryStats';
 import '../lanes/lanes.css';
 
-function SessionMemory({ session, onChanged, onClose }: { session: string; onChanged: () => void; onClose: () => void }) {
+function SessionMemory({ session, onChanged, onMemorized, onClose }: {
+  session: string;
+  onChanged: () => void;
+  onMemorized: (session: string) => void;
+  onClose: () => void;
+}) {
   const [version, setVersion] = useState(0);
   const stats = useApi<Stats>('memoryStats', { params: { session } }, [version]);
-  const forgotten = () => {
+  const changed = () => {
     setVersion((v) => v + 1);
     onChanged();
   };
@@ -29,12 +37,20 @@ function SessionMemory({ session, onChanged, onClose }: { session: string; onCha
       </div>
       <MemoryStats stats={stats.data} error={stats.error} loading={stats.loading} onRetry={stats.reload} />
       <div>
+        <h3>Memorize</h3>
+        <MemorizeForm session={session} onMemorized={(s) => (s === session ? changed() : onMemorized(s))} />
+      </div>
+      <div>
         <h3>Search</h3>
-        <MemorySearch session={session} onForgotten={forgotten} />
+        <MemorySearch session={session} onForgotten={changed} />
       </div>
       <div>
         <h3>Items</h3>
-        <MemoryItems session={session} version={version} onForgotten={forgotten} />
+        <MemoryItems session={session} version={version} onForgotten={changed} />
+      </div>
+      <div>
+        <h3>Forget in bulk</h3>
+        <ForgetSession session={session} onForgotten={changed} />
       </div>
     </section>
   );
@@ -96,9 +112,16 @@ export default function MemoryPage() {
         </div>
         <div>
           {selected ? (
-            <SessionMemory key={selected} session={selected} onChanged={reload} onClose={() => select(null)} />
+            <SessionMemory key={selected} session={selected} onChanged={reload} onClose={() => select(null)}
+              onMemorized={(s) => { reload(); select(s); }} />
           ) : (
-            <EmptyState title="No session selected.">Pick a session to search its memories and see its items.</EmptyState>
+            <div className="stack">
+              <EmptyState title="No session selected.">Pick a session to search its memories and see its items, or memorize something below.</EmptyState>
+              <section className="card" aria-labelledby="memorize-title">
+                <h2 id="memorize-title">Memorize</h2>
+                <MemorizeForm onMemorized={(s) => { reload(); select(s); }} />
+              </section>
+            </div>
           )}
         </div>
       </div>

@@ -33,6 +33,9 @@ describe('Overview page', () => {
         ] });
       }
       if (path === routes.listWorkflows.path) {
+        // the most recent failures: newest first
+        const q = new URL(u, 'http://x').searchParams;
+        if (q.get('status') !== 'failed' || q.get('order') !== 'desc') return json({ error: { code: 'WRONG_QUERY', message: u } }, 400);
         return json({ workflows: [{ id: 'wf-1', name: 'doomed', status: 'failed', created_at: '2026-12-03T01:00:00Z', tasks: 2 }], total: 1, limit: 5, offset: 0, next_cursor: null });
       }
       if (path.endsWith('/wf-1')) {

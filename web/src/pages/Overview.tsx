@@ -33,7 +33,7 @@ function useRecentFailures(tick: number) {
   useEffect(() => {
     const ctl = new AbortController();
     (async () => {
-      const list = await call<WorkflowList>('listWorkflows', { query: { status: 'failed', limit: 5 }, signal: ctl.signal });
+      const list = await call<WorkflowList>('listWorkflows', { query: { status: 'failed', order: 'desc', limit: 5 }, signal: ctl.signal });
       const rows: Failure[] = await Promise.all(list.workflows.map(async (w) => {
         if (w.error) return w;
         try {

@@ -2,7 +2,7 @@
 // queues, credits and attempts (linked to their workflows), queues with waiting tasks, and the
 // empty and error states.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import WorkersPage from './Workers';
@@ -23,6 +23,15 @@ function renderPage() {
 afterEach(() => vi.unstubAllGlobals());
 
 describe('Workers page', () => {
+  it('has the shared auto-refresh toggle (2 s) and a Refresh that reloads', async () => {
+    const { requests } = mockFetch([{ route: 'listWorkers', answer: { body: workersBusy } }]);
+    renderPage();
+    await screen.findByRole('table', { name: 'Workers' });
+    expect((screen.getByRole('checkbox', { name: 'Auto-refresh (2 s)' }) as HTMLInputElement).checked).toBe(true);
+    const before = requestsTo(requests, 'listWorkers').length;
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() => expect(requestsTo(requests, 'listWorkers').length).toBeGreaterThan(before));
+  });
   it('shows workers with queues, credits and their attempts linked to workflows', async () => {
     mockFetch([{ route: 'listWorkers', answer: { body: workersBusy } }]);
     renderPage();

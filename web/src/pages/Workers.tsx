@@ -2,11 +2,10 @@
 // capacity and free credits, how long since each was heard from, and the attempts each runs
 // (links to their workflows); and per queue the tasks waiting for a worker. Refreshes every
 // two seconds.
-import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useApi } from '../api/useApi';
 import type { WorkerInfo, WorkerQueue, WorkersAnswer } from '../api/types';
-import { DataTable, EmptyState, ErrorState, Loading, Page, formatCount, formatDuration, formatTime, shortId, type Column } from '../components';
+import { AutoRefresh, DataTable, EmptyState, ErrorState, Loading, Page, formatCount, formatDuration, formatTime, shortId, useAutoRefresh, type Column } from '../components';
 import { parseAttempt } from '../workers/attempts';
 import '../lanes/lanes.css';
 
@@ -44,8 +43,8 @@ function Credits({ worker }: { worker: WorkerInfo }) {
 }
 
 export default function WorkersPage() {
-  const [auto, setAuto] = useState(true);
-  const { data, error, loading, reload } = useApi<WorkersAnswer>('listWorkers', undefined, [], auto ? WORKERS_REFRESH_MS : undefined);
+  const refresh = useAutoRefresh(WORKERS_REFRESH_MS);
+  const { data, error, loading, reload } = useApi<WorkersAnswer>('listWorkers', undefined, [], refresh.refreshMs);
 
   const queueColumns: Column<WorkerQueue>[] = [
     { key: 'name', header: 'Queue', sortValue: (q) => q.name, render: (q) => <strong>{q.name}</strong> },
@@ -100,15 +99,7 @@ export default function WorkersPage() {
     <Page
       title="Workers"
       subtitle="Pull workers connected over gRPC, the queues they serve and the remote tasks they run."
-      actions={
-        <>
-          <label className="inline">
-            <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} />
-            Auto-refresh ({WORKERS_REFRESH_MS / 1000} s)
-          </label>
-          <button type="button" onClick={reload}>Refresh</button>
-        </>
-      }
+      actions={<AutoRefresh auto={refresh.auto} onAutoChange={refresh.setAuto} everyMs={WORKERS_REFRESH_MS} onRefresh={reload} />}
     >
       {error ? (
         <ErrorState error={error} onRetry={reload} compact={!!data}

@@ -58,6 +58,33 @@ describe('Workflows page', () => {
     expect(urls.at(-1)).not.toMatch(/cursor/);
   });
 
+  it('lists newest first unless the order says oldest, and an order change restarts paging', async () => {
+    vi.stubGlobal('WebSocket', QuietSocket);
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', vi.fn(async (u: string) => { urls.push(u); return page([wf('a1')], 'c1'); }));
+    renderPage();
+    await screen.findByRole('link', { name: 'wf-a1' });
+    expect(new URL(urls[0], 'http://x').searchParams.get('order')).toBe('desc');
+    expect((screen.getByLabelText('Order') as HTMLSelectElement).value).toBe('desc');
+    await userEvent.click(screen.getByRole('button', { name: 'Next →' }));
+    await waitFor(() => expect(urls.at(-1)).toMatch(/cursor=c1/));
+    await userEvent.selectOptions(screen.getByLabelText('Order'), 'asc');
+    await waitFor(() => {
+      const q = new URL(urls.at(-1)!, 'http://x').searchParams;
+      expect(q.get('order')).toBe('asc');
+      expect(q.get('cursor')).toBeNull();
+    });
+  });
+
+  it('keeps the oldest-first order from the URL', async () => {
+    vi.stubGlobal('WebSocket', QuietSocket);
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', vi.fn(async (u: string) => { urls.push(u); return page([], null, 0); }));
+    renderPage('/workflows?order=asc');
+    await screen.findByText('No workflows yet.');
+    expect(new URL(urls[0], 'http://x').searchParams.get('order')).toBe('asc');
+  });
+
   it('debounces the name filter', async () => {
     vi.stubGlobal('WebSocket', QuietSocket);
     const urls: string[] = [];

@@ -1,5 +1,5 @@
-// Workflows: a table filtered by state and name (debounced; both kept in the URL), paged by
-// cursor (Next follows next_cursor, Back pops a stack), updated live from workflow.* events;
+// Workflows: a table filtered by state and name (debounced; both kept in the URL), newest
+// first unless the order says oldest (order=asc in the URL), paged by cursor (Next follows next_cursor, Back pops a stack), updated live from workflow.* events;
 // Cancel on unfinished rows, Run again on every row, and the Submit workflow panel.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
@@ -40,6 +40,7 @@ export default function WorkflowsPage() {
   const navigate = useNavigate();
   const notify = useToast();
   const state = params.get('state') ?? '';
+  const order = params.get('order') === 'asc' ? 'asc' : 'desc';
   const [nameInput, setNameInput] = useState(params.get('name') ?? '');
   const name = useDebounced(nameInput.trim(), 300);
   const [cursors, setCursors] = useState<string[]>([]); // stack of cursors of the pages before
@@ -50,20 +51,25 @@ export default function WorkflowsPage() {
   useEffect(() => {
     setCursor(undefined);
     setCursors([]);
-  }, [state, name]);
+  }, [state, name, order]);
   useEffect(() => {
     const p = new URLSearchParams(params);
     if (name) p.set('name', name); else p.delete('name');
     if (p.toString() !== params.toString()) setParams(p, { replace: true });
   }, [name]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const list = useApi<WorkflowList>('listWorkflows', { query: { status: state || undefined, name: name || undefined, limit: PAGE_SIZE, cursor } });
+  const list = useApi<WorkflowList>('listWorkflows', { query: { status: state || undefined, name: name || undefined, order, limit: PAGE_SIZE, cursor } });
   const refresh = useThrottled(list.reload, 1500);
   useEvents({ kinds: ['workflow.*'] }, refresh, { onReconnect: refresh });
 
   const setState = (s: string) => {
     const p = new URLSearchParams(params);
     if (s) p.set('state', s); else p.delete('state');
+    setParams(p, { replace: true });
+  };
+  const setOrder = (o: string) => {
+    const p = new URLSearchParams(params);
+    if (o === 'asc') p.set('order', 'asc'); else p.delete('order');
     setParams(p, { replace: true });
   };
 
@@ -130,6 +136,13 @@ export default function WorkflowsPage() {
           <label>
             Name
             <input type="search" value={nameInput} placeholder="exact workflow name" onChange={(e) => setNameInput(e.target.value)} />
+          </label>
+          <label>
+            Order
+            <select value={order} onChange={(e) => setOrder(e.target.value)}>
+              <option value="desc">newest first</option>
+              <option value="asc">oldest first</option>
+            </select>
           </label>
           <span className="spacer" />
           {data ? <span className="muted small">{formatCount(data.total)} workflow{data.total === 1 ? '' : 's'} · page {page}</span> : null}

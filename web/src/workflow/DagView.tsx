@@ -2,8 +2,9 @@
 // tasks every task is a node (coloured by state, the critical path highlighted). Above it the
 // graph is collapsed — one node per dependency level, plus the selected task's neighbourhood —
 // and a notice on screen says so and why. Layout runs only when the structure changes, not
-// on every state change.
-import { memo, useMemo } from 'react';
+// on every state change. A focused node (Tab reaches them) opens with Enter or Space, as a
+// click would.
+import { memo, useMemo, type KeyboardEvent } from 'react';
 import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { TaskStatus } from '../api/types';
@@ -67,6 +68,22 @@ const GroupNode = memo(function GroupNode({ data }: NodeProps<GroupNodeT>) {
 
 const nodeTypes = { task: TaskNode, taskgroup: GroupNode };
 
+/**
+ * A keydown handler for the box around a ReactFlow: Enter or Space on a focused node calls
+ * `open` with the node's id. (React Flow itself only selects the node on those keys.)
+ */
+export function openOnKey(open: (nodeId: string) => void) {
+  return (e: KeyboardEvent<HTMLElement>) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    const el = e.target as HTMLElement;
+    if (!el.classList?.contains('react-flow__node')) return;
+    const id = el.getAttribute('data-id');
+    if (id === null) return;
+    e.preventDefault();
+    open(id);
+  };
+}
+
 export interface DagViewProps {
   tasks: TaskStatus[];
   dag: Dag;
@@ -110,7 +127,7 @@ function FullGraph({ tasks, dag, critical, selected, onSelect, height }: DagView
   }), [layout, critical, byId]);
 
   return (
-    <div className="dag" style={{ height }} data-testid="dag" data-mode="full">
+    <div className="dag" style={{ height }} data-testid="dag" data-mode="full" onKeyDown={openOnKey(onSelect)}>
       <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView fitViewOptions={{ maxZoom: 1 }} minZoom={0.05} maxZoom={2}
         nodesDraggable={false} nodesConnectable={false} onlyRenderVisibleElements={tasks.length > 150}
         onNodeClick={(_, n) => onSelect(n.id)} proOptions={{ hideAttribution: true }}>
@@ -134,6 +151,14 @@ function CollapsedGraph({ tasks, dag, selected, onSelect, onSelectLevels, height
   const structure = useMemo(() => `${dag.ids.length}|${dag.deps.reduce((n, d) => n + d.length, 0)}`, [dag]);
   const groups = useMemo(() => groupByLevel(tasks, dag), [tasks, dag]);
   const layout = useMemo(() => layoutGroups(groups.groups.map((g) => g.id), groups.edges), [structure]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const openGroup = (id: string) => {
+    const g = groups.groups.find((x) => x.id === id);
+    if (!g) return;
+    if (g.members.length === 1) onSelect(tasks[g.members[0]].id);
+    else onSelectLevels?.(g.levels);
+  };
+  const openNeighbour = (id: string) => { if (!id.startsWith('__more')) onSelect(id); };
 
   const groupNodes: GroupNodeT[] = groups.groups.map((g) => ({
     id: g.id, type: 'taskgroup', position: layout.positions.get(g.id) ?? { x: 0, y: 0 },
@@ -179,15 +204,10 @@ function CollapsedGraph({ tasks, dag, selected, onSelect, onSelectLevels, height
         dependency level or band of levels (click one to filter the task list), and the neighbourhood of the selected task. Every task is in the
         virtualised task list.
       </Notice>
-      <div className="dag" style={{ height: nb ? Math.round(height! * 0.45) : height }} data-testid="dag" data-mode="collapsed">
+      <div className="dag" style={{ height: nb ? Math.round(height! * 0.45) : height }} data-testid="dag" data-mode="collapsed" onKeyDown={openOnKey(openGroup)}>
         <ReactFlow key={nb ? 'with-neighbourhood' : 'alone'} nodes={groupNodes} edges={groupEdges} nodeTypes={nodeTypes} fitView fitViewOptions={{ maxZoom: 1 }} minZoom={0.1} nodesDraggable={false}
           nodesConnectable={false} proOptions={{ hideAttribution: true }}
-          onNodeClick={(_, n) => {
-            const g = groups.groups.find((x) => x.id === n.id);
-            if (!g) return;
-            if (g.members.length === 1) onSelect(tasks[g.members[0]].id);
-            else onSelectLevels?.(g.levels);
-          }}>
+          onNodeClick={(_, n) => openGroup(n.id)}>
           <Background gap={24} />
           <Controls showInteractive={false} />
         </ReactFlow>
@@ -195,10 +215,10 @@ function CollapsedGraph({ tasks, dag, selected, onSelect, onSelectLevels, height
       {nb ? (
         <div>
           <h3>Neighbourhood of {selected}</h3>
-          <div className="dag" style={{ height: Math.round(height! * 0.55) }} data-testid="dag-neighbourhood">
+          <div className="dag" style={{ height: Math.round(height! * 0.55) }} data-testid="dag-neighbourhood" onKeyDown={openOnKey(openNeighbour)}>
             <ReactFlow key={selected} nodes={nbNodes} edges={nbEdges} nodeTypes={nodeTypes} fitView fitViewOptions={{ maxZoom: 1 }} minZoom={0.1} nodesDraggable={false}
               nodesConnectable={false} proOptions={{ hideAttribution: true }}
-              onNodeClick={(_, n) => { if (!n.id.startsWith('__more')) onSelect(n.id); }}>
+              onNodeClick={(_, n) => openNeighbour(n.id)}>
               <Background gap={24} />
             </ReactFlow>
           </div>

@@ -1,67 +1,87 @@
-// A Gantt timeline of task attempts (SVG), rebuilt from the event history: one row per task,
-// one bar per attempt coloured by its outcome, the critical path marked. Large workflows show
-// the first MAX_ROWS rows by start time and say so.
+// A Gantt timeline of task attempts, rebuilt from the event history: one row per task (every
+// task that has started, none left out), one bar per attempt coloured by its outcome, the
+// critical path marked. Rows are windowed with VirtualList — only the rows in view are in the
+// DOM — so a 10,000-task run scrolls as smoothly as a ten-task one. Keyboard: the list takes
+// ↑/↓/PageUp/PageDown/Home/End, Enter opens the task.
 import { useMemo } from 'react';
+import { VirtualList } from '../components/VirtualList';
 import { formatDuration } from '../components/format';
 import type { Attempt } from './attempts';
 import { ganttRows } from './attempts';
 
-const MAX_ROWS = 300;
-const ROW = 20;
+export const GANTT_ROW = 22;
+/** The list's height: this many rows, or fewer when there are fewer. */
+export const GANTT_VISIBLE_ROWS = 20;
 const LABEL_W = 170;
+const TICKS = [0, 0.25, 0.5, 0.75, 1];
 
 export interface GanttProps {
   attempts: Map<string, Attempt[]>;
   critical: Set<string>;
   selected?: string;
   onSelect: (id: string) => void;
-  width?: number;
 }
 
-export function Gantt({ attempts, critical, selected, onSelect, width = 1100 }: GanttProps) {
+type Row = { task: string; attempts: Attempt[] };
+
+function describe(r: Row): string {
+  return r.attempts.map((a) => `attempt ${a.attempt} ${a.outcome}${a.end !== undefined ? ` ${formatDuration((a.end - a.start) / 1000)}` : ''}`).join('; ');
+}
+
+export function Gantt({ attempts, critical, selected, onSelect }: GanttProps) {
   const { rows, t0, t1 } = useMemo(() => ganttRows(attempts), [attempts]);
+  const selectedIndex = useMemo(() => (selected === undefined ? -1 : rows.findIndex((r) => r.task === selected)), [rows, selected]);
   if (rows.length === 0) return <p className="muted">No attempt has started yet.</p>;
-  const shown = rows.slice(0, MAX_ROWS);
   const span = Math.max(1, t1 - t0);
-  const plotW = width - LABEL_W - 10;
-  const x = (t: number) => LABEL_W + ((t - t0) / span) * plotW;
-  const AXIS = 18;
-  const height = shown.length * ROW + AXIS + 4;
-  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  const pct = (t: number) => ((t - t0) / span) * 100;
+  const attemptCount = rows.reduce((n, r) => n + r.attempts.length, 0);
+  const height = Math.min(rows.length, GANTT_VISIBLE_ROWS) * GANTT_ROW + 2;
   return (
     <div className="gantt">
-      {rows.length > MAX_ROWS ? (
-        <p className="muted small">Showing the first {MAX_ROWS} of {rows.length.toLocaleString('en-US')} tasks by start time.</p>
-      ) : null}
-      <div className="gantt-scroll" tabIndex={0} aria-label="Timeline rows">
-      <svg width="100%" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Timeline of ${rows.length} tasks over ${formatDuration(span / 1000)}`}>
-        {ticks.map((f) => (
-          <g key={f}>
-            <line x1={LABEL_W + f * plotW} x2={LABEL_W + f * plotW} y1={AXIS - 4} y2={height} className="gantt-grid" />
-            <text x={LABEL_W + f * plotW} y={12} className="gantt-tick" textAnchor={f === 0 ? 'start' : f === 1 ? 'end' : 'middle'}>
+      <p className="muted small">
+        {rows.length.toLocaleString('en-US')} task{rows.length === 1 ? '' : 's'}, {attemptCount.toLocaleString('en-US')} attempt{attemptCount === 1 ? '' : 's'} over {formatDuration(span / 1000)}
+        {rows.length > GANTT_VISIBLE_ROWS ? ' — scroll for the rest, every row is here' : ''}.
+      </p>
+      <div className="gantt-axis" aria-hidden="true">
+        <span style={{ width: LABEL_W }} />
+        <span className="gantt-plot">
+          {TICKS.map((f) => (
+            <span key={f} className="gantt-tick" style={{ left: `${f * 100}%`, transform: f === 0 ? undefined : f === 1 ? 'translateX(-100%)' : 'translateX(-50%)' }}>
               +{formatDuration((f * span) / 1000)}
-            </text>
-          </g>
-        ))}
-        {shown.map((r, i) => (
-          <g key={r.task} transform={`translate(0, ${AXIS + i * ROW})`} className={`gantt-row${r.task === selected ? ' selected' : ''}`}
-            onClick={() => onSelect(r.task)} style={{ cursor: 'pointer' }}>
-            <text x={4} y={ROW - 6} className={`gantt-label${critical.has(r.task) ? ' critical' : ''}`}>
-              {r.task.length > 24 ? `${r.task.slice(0, 23)}…` : r.task}
-            </text>
-            {r.attempts.map((a) => {
-              const end = a.end ?? Date.now();
-              const w = Math.max(2, x(end) - x(a.start));
-              return (
-                <rect key={a.attempt} x={x(a.start)} y={3} width={w} height={ROW - 6} rx={3} className={`gantt-bar state-${a.outcome}${critical.has(r.task) ? ' critical' : ''}`}>
-                  <title>{`${r.task} attempt ${a.attempt}: ${a.outcome}, ${formatDuration((end - a.start) / 1000)}${a.error ? ` — ${a.error}` : ''}`}</title>
-                </rect>
-              );
-            })}
-          </g>
-        ))}
-      </svg>
+            </span>
+          ))}
+        </span>
       </div>
+      <VirtualList<Row>
+        items={rows}
+        rowHeight={GANTT_ROW}
+        height={height}
+        label="Timeline rows"
+        itemKey={(r) => r.task}
+        activeIndex={selectedIndex >= 0 ? selectedIndex : undefined}
+        onActivate={(r) => onSelect(r.task)}
+        renderItem={(r) => {
+          const crit = critical.has(r.task);
+          return (
+            <div className={`gantt-row${r.task === selected ? ' selected' : ''}`} data-task={r.task}>
+              <span className={`gantt-label${crit ? ' critical' : ''}`} style={{ width: LABEL_W }} title={r.task}>
+                {r.task.length > 24 ? `${r.task.slice(0, 23)}…` : r.task}
+              </span>
+              <span className="sr-only">{`: ${describe(r)}`}</span>
+              <span className="gantt-plot" aria-hidden="true">
+                {r.attempts.map((a) => {
+                  const end = a.end ?? Date.now();
+                  return (
+                    <span key={a.attempt} className={`gantt-bar state-${a.outcome}${crit ? ' critical' : ''}`}
+                      style={{ left: `${pct(a.start)}%`, width: `${Math.max(0, pct(end) - pct(a.start))}%` }}
+                      title={`${r.task} attempt ${a.attempt}: ${a.outcome}, ${formatDuration((end - a.start) / 1000)}${a.error ? ` — ${a.error}` : ''}`} />
+                  );
+                })}
+              </span>
+            </div>
+          );
+        }}
+      />
     </div>
   );
 }

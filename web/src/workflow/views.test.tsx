@@ -1,8 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { TaskStatus, WorkflowStatus } from '../api/types';
+import type { Attempt } from './attempts';
 import { DagView } from './DagView';
+import { Gantt, GANTT_ROW, GANTT_VISIBLE_ROWS } from './Gantt';
 import { buildDag, criticalPath } from './graph';
 import { SpecEditor } from './SpecEditor';
 import { placeErrors } from './specLines';
@@ -98,6 +100,75 @@ describe('10,000-task views', () => {
     expect(performance.now() - t0).toBeLessThan(3000);
     expect(screen.getByRole('note').textContent).toMatch(/Graph collapsed.*10,000 tasks, more than 500/);
     expect(screen.getByTestId('dag').getAttribute('data-mode')).toBe('collapsed');
+  });
+
+  it('the collapsed graph opens a level band with Enter', async () => {
+    const tasks = tasksN(10_000);
+    const dag = buildDag(tasks);
+    const onSelectLevels = vi.fn();
+    const { container } = render(<DagView tasks={tasks} dag={dag} critical={criticalPath(tasks, dag)} onSelect={() => {}} onSelectLevels={onSelectLevels} />);
+    const band = container.querySelector<HTMLElement>('[data-testid="dag"] .react-flow__node:last-of-type')!;
+    expect(band).toBeTruthy();
+    band.focus();
+    await userEvent.keyboard('{Enter}');
+    expect(onSelectLevels).toHaveBeenCalledTimes(1);
+  });
+
+  it('a focused task node opens with Enter or Space, as a click does', async () => {
+    const tasks = tasksN(5);
+    const dag = buildDag(tasks);
+    const onSelect = vi.fn();
+    const { container } = render(<DagView tasks={tasks} dag={dag} critical={criticalPath(tasks, dag)} onSelect={onSelect} />);
+    const node = (id: string) => container.querySelector<HTMLElement>(`[data-testid="dag"] .react-flow__node[data-id="${id}"]`)!;
+    await waitFor(() => expect(node('w00002')).toBeTruthy());
+    expect(node('w00002').getAttribute('tabindex')).toBe('0'); // Tab reaches it
+    expect(node('w00002').getAttribute('aria-label')).toBe('Task w00002, pending');
+    node('w00002').focus();
+    await userEvent.keyboard('{Enter}');
+    expect(onSelect).toHaveBeenLastCalledWith('w00002');
+    node('w00003').focus();
+    await userEvent.keyboard(' ');
+    expect(onSelect).toHaveBeenLastCalledWith('w00003');
+    expect(onSelect).toHaveBeenCalledTimes(2);
+    // Other keys do nothing; a click still opens.
+    await userEvent.keyboard('a');
+    expect(onSelect).toHaveBeenCalledTimes(2);
+    fireEvent.click(node('start'));
+    expect(onSelect).toHaveBeenLastCalledWith('start');
+  });
+
+  it('the timeline holds every attempt row of 10,000 tasks, windowed, and scrolls to the last', async () => {
+    const t0 = Date.parse('2026-12-03T00:00:00Z');
+    const attempts = new Map<string, Attempt[]>();
+    for (let i = 0; i < 10_000; i++) {
+      const task = `w${String(i).padStart(5, '0')}`;
+      const list: Attempt[] = [{ task, attempt: 1, start: t0 + i * 10, end: t0 + i * 10 + 500, outcome: i === 9999 ? 'failed' : 'completed' }];
+      if (i === 9999) list.push({ task, attempt: 2, start: t0 + i * 10 + 600, end: t0 + i * 10 + 900, outcome: 'completed' });
+      attempts.set(task, list);
+    }
+    const onSelect = vi.fn();
+    const started = performance.now();
+    render(<Gantt attempts={attempts} critical={new Set(['w09999'])} onSelect={onSelect} />);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(screen.getByText(/10,000 tasks, 10,001 attempts over/)).toBeTruthy();
+    expect(screen.queryByText(/Showing the first/)).toBeNull(); // nothing is capped
+    const list = screen.getByRole('listbox', { name: 'Timeline rows' });
+    const rows = () => within(list).getAllByRole('option');
+    expect(rows().length).toBeLessThanOrEqual(GANTT_VISIBLE_ROWS + 12); // a window, not 10,000
+    expect(list.querySelectorAll('.gantt-bar').length).toBeLessThan(40);
+    expect(within(list).queryByText('w09999')).toBeNull();
+    // Scrolled to the end: the last rows are drawn, with both attempts of the last task.
+    fireEvent.scroll(list, { target: { scrollTop: 10_000 * GANTT_ROW - GANTT_VISIBLE_ROWS * GANTT_ROW } });
+    const last = within(list).getByText('w09999').closest('[role="option"]') as HTMLElement;
+    expect(last.textContent).toContain('attempt 1 failed');
+    expect(last.textContent).toContain('attempt 2 completed');
+    expect(last.querySelectorAll('.gantt-bar')).toHaveLength(2);
+    expect(rows().length).toBeLessThanOrEqual(GANTT_VISIBLE_ROWS + 12);
+    expect(within(list).queryByText('w00000')).toBeNull();
+    // Keyboard: End then Enter opens the last task.
+    list.focus();
+    await userEvent.keyboard('{End}{Enter}');
+    expect(onSelect).toHaveBeenCalledWith('w09999');
   });
 
   it('a small DAG is drawn in full', () => {

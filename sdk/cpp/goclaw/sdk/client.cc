@@ -83,6 +83,7 @@ Result<v1::ListWorkflowsResponse> Client::ListWorkflows(const ListOptions& optio
   req.mutable_pagination()->set_page_token(options.page_token);
   req.set_status_filter(options.status);
   req.set_name_filter(options.name);
+  req.set_newest_first(options.newest_first);
   return Unary<v1::ListWorkflowsResponse>(target_, options_.deadline,
                                           [&](grpc::ClientContext* c, auto* out) {
                                             return stubs_->workflow.ListWorkflows(c, req, out);

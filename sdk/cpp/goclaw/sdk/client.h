@@ -63,6 +63,7 @@ struct ListOptions {
   std::string page_token;  // next_page_token of the previous page
   v1::WorkflowStatus status = v1::WORKFLOW_STATUS_UNSPECIFIED;  // unspecified: any
   std::string name;                                             // exact; empty: any
+  bool newest_first = false;  // by creation: oldest first unless set
 };
 
 // One workflow of a batch submit.

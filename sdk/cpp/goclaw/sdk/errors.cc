@@ -1,9 +1,10 @@
-// The gRPC code table and the ErrorInfo decoding of errors.h.
+// The gRPC codes of errors.h (over core/canonical_code.h) and its ErrorInfo decoding.
 #include "goclaw/sdk/errors.h"
 
 #include <array>
 #include <string>
 
+#include "goclaw/core/canonical_code.h"
 #include "goclaw/v1/common.pb.h"
 
 namespace goclaw::sdk {
@@ -59,59 +60,14 @@ ErrorDetail DetailOf(const v1::FieldViolation& v) {
 
 }  // namespace
 
+// The table is core/canonical_code.h's (the server's too): grpc::StatusCode numbers the codes
+// canonically.
 ErrorCode ErrorCodeFromGrpc(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return ErrorCode::kInvalidArgument;
-    case grpc::StatusCode::NOT_FOUND:
-      return ErrorCode::kNotFound;
-    case grpc::StatusCode::ALREADY_EXISTS:
-      return ErrorCode::kAlreadyExists;
-    case grpc::StatusCode::FAILED_PRECONDITION:
-    case grpc::StatusCode::PERMISSION_DENIED:
-    case grpc::StatusCode::UNAUTHENTICATED:
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return ErrorCode::kFailedPrecondition;
-    case grpc::StatusCode::ABORTED:
-      return ErrorCode::kAborted;
-    case grpc::StatusCode::UNAVAILABLE:
-      return ErrorCode::kUnavailable;
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return ErrorCode::kDeadlineExceeded;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return ErrorCode::kResourceExhausted;
-    case grpc::StatusCode::CANCELLED:
-      return ErrorCode::kCancelled;
-    default:  // OK (not an error), UNKNOWN, INTERNAL, DATA_LOSS
-      return ErrorCode::kInternal;
-  }
+  return ErrorCodeOfCanonical(static_cast<int>(code));
 }
 
 grpc::StatusCode GrpcCodeFromErrorCode(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument:
-      return grpc::StatusCode::INVALID_ARGUMENT;
-    case ErrorCode::kNotFound:
-      return grpc::StatusCode::NOT_FOUND;
-    case ErrorCode::kAlreadyExists:
-      return grpc::StatusCode::ALREADY_EXISTS;
-    case ErrorCode::kFailedPrecondition:
-      return grpc::StatusCode::FAILED_PRECONDITION;
-    case ErrorCode::kAborted:
-      return grpc::StatusCode::ABORTED;
-    case ErrorCode::kUnavailable:
-      return grpc::StatusCode::UNAVAILABLE;
-    case ErrorCode::kDeadlineExceeded:
-      return grpc::StatusCode::DEADLINE_EXCEEDED;
-    case ErrorCode::kResourceExhausted:
-      return grpc::StatusCode::RESOURCE_EXHAUSTED;
-    case ErrorCode::kCancelled:
-      return grpc::StatusCode::CANCELLED;
-    case ErrorCode::kInternal:
-      return grpc::StatusCode::INTERNAL;
-  }
-  return grpc::StatusCode::INTERNAL;
+  return static_cast<grpc::StatusCode>(CanonicalCodeOf(code));
 }
 
 Error ErrorFromStatus(const grpc::Status& status, std::string_view target) {

@@ -1,5 +1,5 @@
-// How a failed gRPC call becomes a goclaw `Error`: the code from the gRPC status code (one
-// table, the inverse of the server's), refined by the goclaw.v1.ErrorInfo the server puts in
+// How a failed gRPC call becomes a goclaw `Error`: the code from the gRPC status code (the
+// server's own table, core/canonical_code.h), refined by the goclaw.v1.ErrorInfo the server puts in
 // the status' binary details (its code name, reason and field violations, which become the
 // Error's reason and details; a description's " (line N)" and " [source]" suffixes, which the
 // server adds, become the detail's line and source). A status without ErrorInfo (the server
@@ -17,7 +17,8 @@
 namespace goclaw::sdk {
 
 // The goclaw code of a gRPC status code. Codes goclaw never sends (UNKNOWN, UNIMPLEMENTED,
-// PERMISSION_DENIED, ...) map to the nearest: see the table in errors.cc.
+// PERMISSION_DENIED, ...) map to the nearest: the table of core/canonical_code.h, which the
+// server uses too.
 ErrorCode ErrorCodeFromGrpc(grpc::StatusCode code);
 
 // The gRPC status code goclaw's server answers `code` with.

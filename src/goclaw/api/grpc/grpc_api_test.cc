@@ -95,6 +95,13 @@ TEST_F(GrpcApiTest, SubmitFromFieldsWaitsAndAnswersStatusListAndResult) {
   by_name.set_status_filter(v1::WORKFLOW_STATUS_COMPLETED);
   ASSERT_TRUE(workflows_->ListWorkflows(Ctx().get(), by_name, &page).ok());
   EXPECT_EQ(page.workflows_size(), 1);
+  v1::ListWorkflowsRequest newest;
+  newest.set_newest_first(true);
+  newest.mutable_pagination()->set_page_size(1);
+  ASSERT_TRUE(workflows_->ListWorkflows(Ctx().get(), newest, &page).ok());
+  ASSERT_EQ(page.workflows_size(), 1);
+  EXPECT_EQ(page.workflows(0).name(), "yaml");  // the last submitted
+  EXPECT_EQ(page.pagination().next_page_token(), "1");
 }
 
 TEST_F(GrpcApiTest, CancelAndTheErrorCodesOfWorkflowCalls) {

@@ -1,27 +1,13 @@
 // The gRPC error table (grpc_status.h).
 #include "goclaw/api/grpc/grpc_status.h"
 
-#include <array>
 #include <utility>
 
+#include "goclaw/core/canonical_code.h"
 #include "goclaw/v1/common.pb.h"
 
 namespace goclaw::api::grpc {
 namespace {
-
-// The one table: every goclaw code and its gRPC code.
-constexpr std::array<std::pair<ErrorCode, ::grpc::StatusCode>, 10> kTable = {{
-    {ErrorCode::kInvalidArgument, ::grpc::StatusCode::INVALID_ARGUMENT},
-    {ErrorCode::kNotFound, ::grpc::StatusCode::NOT_FOUND},
-    {ErrorCode::kAlreadyExists, ::grpc::StatusCode::ALREADY_EXISTS},
-    {ErrorCode::kFailedPrecondition, ::grpc::StatusCode::FAILED_PRECONDITION},
-    {ErrorCode::kAborted, ::grpc::StatusCode::ABORTED},
-    {ErrorCode::kUnavailable, ::grpc::StatusCode::UNAVAILABLE},
-    {ErrorCode::kDeadlineExceeded, ::grpc::StatusCode::DEADLINE_EXCEEDED},
-    {ErrorCode::kResourceExhausted, ::grpc::StatusCode::RESOURCE_EXHAUSTED},
-    {ErrorCode::kCancelled, ::grpc::StatusCode::CANCELLED},
-    {ErrorCode::kInternal, ::grpc::StatusCode::INTERNAL},
-}};
 
 std::string Describe(const ErrorDetail& d) {
   std::string out = d.message;
@@ -32,27 +18,13 @@ std::string Describe(const ErrorDetail& d) {
 
 }  // namespace
 
+// The table is core/canonical_code.h's: grpc::StatusCode numbers the codes canonically.
 ::grpc::StatusCode ToGrpcCode(ErrorCode code) {
-  for (const auto& [ours, theirs] : kTable) {
-    if (ours == code) return theirs;
-  }
-  return ::grpc::StatusCode::INTERNAL;
+  return static_cast<::grpc::StatusCode>(CanonicalCodeOf(code));
 }
 
 ErrorCode FromGrpcCode(::grpc::StatusCode code) {
-  for (const auto& [ours, theirs] : kTable) {
-    if (theirs == code) return ours;
-  }
-  switch (code) {
-    case ::grpc::StatusCode::OUT_OF_RANGE:
-      return ErrorCode::kInvalidArgument;
-    case ::grpc::StatusCode::UNIMPLEMENTED:
-    case ::grpc::StatusCode::PERMISSION_DENIED:
-    case ::grpc::StatusCode::UNAUTHENTICATED:
-      return ErrorCode::kFailedPrecondition;
-    default:
-      return ErrorCode::kInternal;
-  }
+  return ErrorCodeOfCanonical(static_cast<int>(code));
 }
 
 std::string_view GrpcCodeName(::grpc::StatusCode code) {

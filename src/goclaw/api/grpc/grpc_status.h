@@ -1,5 +1,6 @@
-// goclaw's errors as gRPC statuses and back: the one table between goclaw's error codes
-// (core/status.h) and gRPC's, and the goclaw.v1.ErrorInfo a failed call carries in its binary
+// goclaw's errors as gRPC statuses and back: goclaw's error codes (core/status.h) as gRPC's
+// (over core/canonical_code.h, the one table, which the worker service and the C++ SDK share),
+// and the goclaw.v1.ErrorInfo a failed call carries in its binary
 // details (its code name, reason, message and one FieldViolation per detail path). Also the
 // per-item goclaw.v1.Error of batch results.
 //

@@ -62,6 +62,7 @@ class WorkflowGrpcService final : public v1::WorkflowService::CallbackService {
         if (!f.state) return InvalidField("status_filter", "unknown workflow status " + std::to_string(req->status_filter()));
       }
       f.name = req->name_filter();
+      f.newest_first = req->newest_first();
       f.limit = page->size;
       f.offset = page->offset;
       auto r = workflows_.List(list);

@@ -27,6 +27,16 @@
 
 namespace goclaw::api::http {
 
+// The Content-Security-Policy every answer under /ui/ carries (ui_routes.cc), with
+// `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY` and `Referrer-Policy: no-referrer`.
+// The built app runs under it without a violation (web/e2e fails on any): its scripts are files
+// (no inline script, no eval), the WebSocket to /ws/events is same-origin ('self' covers ws:),
+// and only styles may be inline (React sets style attributes; libraries add <style> elements).
+inline constexpr std::string_view kUiContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
+
 struct UiFile {
   std::string body;
   std::string content_type;  // by extension (ContentTypeOf)

@@ -1,8 +1,11 @@
 // The web UI at /ui (ui_files.h): GET and HEAD of /ui/<file> from memory, the single-page
 // app's fallback to index.html, the redirects of / and /ui, and a 503 page when the UI is not
-// built. These routes are not in /api/v1/openapi.json (RouteOptions::documented).
+// built. Every answer of these routes carries the Content-Security-Policy and the other
+// hardening headers (kUiContentSecurityPolicy). These routes are not in /api/v1/openapi.json
+// (RouteOptions::documented).
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "goclaw/api/http/api_routes.h"
 #include "goclaw/api/http/ui_files.h"
@@ -13,9 +16,10 @@ namespace {
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
 
 void Harden(HttpResponse& res) {
+  res.SetHeader("Content-Security-Policy", std::string(kUiContentSecurityPolicy));
   res.SetHeader("X-Content-Type-Options", "nosniff");
-  res.SetHeader("X-Frame-Options", "DENY");
-  res.SetHeader("Referrer-Policy", "same-origin");
+  res.SetHeader("X-Frame-Options", "DENY");  // frame-ancestors 'none' for older browsers
+  res.SetHeader("Referrer-Policy", "no-referrer");
 }
 
 HttpResponse NotBuilt() {
@@ -37,7 +41,6 @@ HttpResponse NotBuilt() {
                          "/api/v1/openapi.json</a>.</p>\n</body></html>\n",
                          "text/html; charset=utf-8");
   res.SetHeader("Cache-Control", "no-store");
-  Harden(res);
   return res;
 }
 
@@ -81,7 +84,6 @@ HttpResponse Send(const HttpRequest& req, const UiFile& file, bool immutable) {
   }
   res.SetHeader("ETag", file.etag);
   res.SetHeader("Cache-Control", std::string(immutable ? kImmutable : "no-cache"));
-  Harden(res);
   return res;
 }
 
@@ -131,19 +133,27 @@ HttpResponse Serve(const UiFiles* files, HttpRequest& req) {
   return Send(req, *files->Find("index.html"), false);
 }
 
+// Every answer, the 400/404 error bodies and the 503 page included.
+Handler Hardened(Handler handler) {
+  return [handler = std::move(handler)](HttpRequest& r) {
+    HttpResponse res = handler(r);
+    Harden(res);
+    return res;
+  };
+}
+
 }  // namespace
 
 void AddUiRoutes(Router& router, std::shared_ptr<const UiFiles> files) {
   const RouteOptions hidden{.documented = false};
   for (const char* method : {"GET", "HEAD"}) {
-    router.Add(
-        method, "/", "Redirect to the web UI", [](HttpRequest& r) { return Redirect(r); }, hidden);
-    router.Add(
-        method, "/ui", "Redirect to the web UI", [](HttpRequest& r) { return Redirect(r); },
-        hidden);
-    router.Add(
-        method, "/ui/{*path}", "The web UI: files of web/dist, index.html for the app's pages",
-        [files](HttpRequest& r) { return Serve(files.get(), r); }, hidden);
+    router.Add(method, "/", "Redirect to the web UI",
+               Hardened([](HttpRequest& r) { return Redirect(r); }), hidden);
+    router.Add(method, "/ui", "Redirect to the web UI",
+               Hardened([](HttpRequest& r) { return Redirect(r); }), hidden);
+    router.Add(method, "/ui/{*path}",
+               "The web UI: files of web/dist, index.html for the app's pages",
+               Hardened([files](HttpRequest& r) { return Serve(files.get(), r); }), hidden);
   }
 }
 

@@ -101,7 +101,15 @@ HttpResponse ListWorkflows(WorkflowService& workflows, HttpRequest& req) {
   q.Int("offset", &offset, 0, service::kMaxListOffset);
   std::string cursor;
   if (q.String("cursor", &cursor) && !ValidId(cursor)) diag.Add("cursor", "not a cursor returned by this API");
-  q.Allow({"status", "name", "created_after", "created_before", "limit", "offset", "cursor"});
+  std::string order;
+  if (q.String("order", &order)) {
+    if (order == "desc") {
+      f.newest_first = true;
+    } else if (order != "asc") {
+      diag.Add("order", "unknown order \"" + order + "\"; accepted: asc (oldest first, the default), desc (newest first)");
+    }
+  }
+  q.Allow({"status", "name", "created_after", "created_before", "limit", "offset", "cursor", "order"});
   if (!diag.empty()) return QueryError(req, diag);
   f.limit = static_cast<std::size_t>(limit);
   f.offset = static_cast<std::size_t>(offset);
@@ -191,7 +199,7 @@ void AddWorkflowRoutes(Router& router, const ApiContext& ctx) {
   if (ctx.workflows == nullptr) return;
   WorkflowService* w = ctx.workflows;
   router.Add("POST", "/api/v1/workflows", "Submit a workflow (JSON or YAML spec); async or wait for the result", [w](HttpRequest& r) { return SubmitWorkflow(*w, r); });
-  router.Add("GET", "/api/v1/workflows", "List workflows: status, name, created_after/before, limit, offset, cursor", [w](HttpRequest& r) { return ListWorkflows(*w, r); });
+  router.Add("GET", "/api/v1/workflows", "List workflows: status, name, created_after/before, limit, offset, cursor, order (asc|desc by creation)", [w](HttpRequest& r) { return ListWorkflows(*w, r); });
   router.Add("POST", "/api/v1/workflows/validate", "Validate a workflow spec without running it", [w](HttpRequest& r) { return ValidateWorkflow(*w, r); });
   router.Add("GET", "/api/v1/workflows/{id}", "A workflow with every task (state, attempts, timings, error, result, depends_on, lane) and its input", [w](HttpRequest& r) { return GetWorkflow(*w, r); });
   router.Add("GET", "/api/v1/workflows/{id}/spec", "The workflow's normalized spec with the input it ran on: submit it as it is to run it again", [w](HttpRequest& r) { return WorkflowSpec(*w, r); });

@@ -1,11 +1,13 @@
-// Flows on the workflow detail page: submit from the UI and watch it finish live (2), a task's
-// output and logs (3), cancel (5), a signal to a wait_signal task (6), and a 10,000-task
-// workflow that opens without freezing the tab (10).
+// Flows on the workflow detail page: submit from the UI and watch it finish live, then the
+// list's order, newest first or oldest first (2), a task's output and logs (3), the timeline's
+// axis over its bars beside a real scrollbar (3b), cancel (5), a signal to a wait_signal task
+// (6), and a 10,000-task workflow that opens without freezing the tab (10).
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { waitFor } from '../lib/api.mjs';
-import { heading } from './shell.mjs';
+import { launchBrowser, openPage } from '../lib/ui.mjs';
+import { heading, scrollBelowHeader } from './shell.mjs';
 import { openSubmitPanel } from './validation.mjs';
 
 /** The workflow's state badge in the page header. */
@@ -104,6 +106,25 @@ export const flows = [
       await page.getByRole('link', { name: '← All workflows' }).click();
       const row = page.getByRole('table', { name: 'Workflows' }).getByRole('row').filter({ has: page.getByRole('link', { name: 'hello', exact: true }) });
       await row.first().getByText(badgeText('completed'), { exact: true }).waitFor();
+
+      // Newest first: of two workflows submitted one after the other the newer is the first
+      // row; "oldest first" in the Order select puts the older one first.
+      const ORDER_SPEC = { name: 'e2e-order', tasks: [{ id: 'only', config: { op: 'noop' } }] };
+      const older = await api.submit(ORDER_SPEC);
+      const newer = await api.submit(ORDER_SPEC);
+      await page.goto(url('/workflows?name=e2e-order'));
+      const table = page.getByRole('table', { name: 'Workflows' });
+      const firstRow = () => table.getByRole('row').nth(1); // row 0 is the header
+      const runAgainName = (wf) => `Run e2e-order ${wf} again`;
+      const order = page.getByRole('combobox', { name: /^Order\b/ });
+      await table.getByRole('row').nth(2).waitFor();
+      assert.equal(await table.getByRole('row').count(), 3, 'the two e2e-order workflows (plus the header row)');
+      assert.equal(await order.inputValue(), 'desc', 'the list starts newest first');
+      await firstRow().getByRole('button', { name: runAgainName(newer) }).waitFor();
+      await order.selectOption({ label: 'oldest first' });
+      await page.waitForURL((u) => u.searchParams.get('order') === 'asc');
+      await firstRow().getByRole('button', { name: runAgainName(older) }).waitFor();
+      assert.equal(await table.getByRole('row').count(), 3);
     },
   },
   {
@@ -152,6 +173,38 @@ export const flows = [
       await panel.getByLabel('Resolved input of publish').getByText('app.bin').waitFor();
       await panel.getByLabel('Output of publish').getByText('stable').waitFor();
       await panel.getByText('No log lines.').waitFor();
+    },
+  },
+  {
+    // Playwright hides scrollbars in headless Chromium; this flow opens a browser that draws
+    // them, as a desktop browser on Linux or Windows does, since the scrollbar is the point.
+    name: '3b. the timeline of a long run: the axis ticks stand over the bars beside a real scrollbar',
+    timeoutMs: 45000,
+    browser: false,
+    async run({ url, api, shots }) {
+      const tasks = Array.from({ length: 60 }, (_, i) => ({ id: `step-${String(i).padStart(2, '0')}`, config: { op: 'noop' } }));
+      const id = await api.submit({ name: 'sixty-steps', tasks });
+      await waitFor('the 60-task workflow to finish', async () => (await api.workflow(id)).status === 'completed');
+      const browser = await launchBrowser({ scrollbars: true });
+      try {
+        const { page, errors, cspViolations } = await openPage(browser);
+        await openWorkflow(page, url, id);
+        const timeline = page.locator('section[aria-labelledby="timeline-title"]');
+        await timeline.getByText(/^60 tasks, 60 attempts over/).waitFor();
+        await scrollBelowHeader(timeline.getByRole('heading', { name: 'Timeline' }), 'the Timeline heading');
+        const geo = await timeline.evaluate((el) => {
+          const rows = el.querySelector('.virtual-list');
+          const box = (sel) => { const r = el.querySelector(sel).getBoundingClientRect(); return { left: r.left, right: r.right }; };
+          return { scrollbar: rows.offsetWidth - rows.clientWidth - 2, axis: box('.gantt-axis .gantt-plot'), row: box('.gantt-row .gantt-plot') };
+        });
+        assert.ok(geo.scrollbar > 0, `the timeline rows show a scrollbar (${geo.scrollbar}px wide): the case this checks`);
+        assert.ok(Math.abs(geo.axis.left - geo.row.left) <= 1 && Math.abs(geo.axis.right - geo.row.right) <= 1,
+          `the axis spans ${JSON.stringify(geo.axis)}, the bars' plot ${JSON.stringify(geo.row)}`);
+        await shots.take(page, 'workflow-timeline');
+        assert.deepEqual([...errors, ...cspViolations], [], 'no uncaught error or CSP violation in that browser');
+      } finally {
+        await browser.close();
+      }
     },
   },
   {

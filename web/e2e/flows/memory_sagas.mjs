@@ -11,7 +11,7 @@ import { startTravelAgent } from '../lib/agent.mjs';
 import { waitFor } from '../lib/api.mjs';
 import { badgeRe, badgeText } from './detail.mjs';
 import { cellOf, rowOf } from './lanes_sessions.mjs';
-import { heading } from './shell.mjs';
+import { heading, scrollBelowHeader } from './shell.mjs';
 
 export const MEMORY_SESSION = 'e2e-notes';
 export const MEMORY_ITEMS = [
@@ -87,8 +87,8 @@ export const flows = [
       assert.equal(item.content, note);
       assert.deepEqual(item.metadata, { topic: 'oncall', team: 'sre' });
       await (await cellOf(page, 'Memory sessions', session, 'Items')).filter({ hasText: /^\s*4\s*$/ }).waitFor();
-      await memorize.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-      await page.evaluate(() => window.scrollBy(0, -60));
+      // Its heading, scrolled into view, is below the sticky header (and in the picture).
+      await scrollBelowHeader(page.getByRole('heading', { name: 'Memorize', exact: true }), 'the Memorize heading');
       await shots.take(page, 'memory-forms');
       best = await search('on-call rotation', 'bm25');
       await best.getByText(note).waitFor();

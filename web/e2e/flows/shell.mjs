@@ -15,6 +15,19 @@ export const PAGES = [
 /** The page's <h1>. */
 export const heading = (page) => page.getByRole('heading', { level: 1 });
 
+/**
+ * Scrolls an element into view the way an anchor link or scrollIntoView does ({block: 'start'})
+ * and asserts that it ends up below the sticky header, not under it (theme.css reserves the
+ * header's height with scroll-padding-top).
+ */
+export async function scrollBelowHeader(locator, what) {
+  const { top, headerBottom } = await locator.evaluate((el) => {
+    el.scrollIntoView({ block: 'start' });
+    return { top: el.getBoundingClientRect().top, headerBottom: document.querySelector('.app-header').getBoundingClientRect().bottom };
+  });
+  assert.ok(top >= headerBottom, `${what} scrolled into view sits under the header (its top ${top}px, the header ends at ${headerBottom}px)`);
+}
+
 export const flows = [
   {
     name: '0. the server serves the UI at /ui/; nav links, deep links and g-shortcuts reach every page',

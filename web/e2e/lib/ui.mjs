@@ -16,11 +16,16 @@ export const DOC_SHOTS = new Set([
   'dark-overview', 'dark-memory-chinese',
 ]);
 
-export async function launchBrowser() {
+/**
+ * Chromium, headless. Playwright hides scrollbars in headless mode; `scrollbars: true` draws
+ * them (and gives them their width in the layout) as a desktop browser does.
+ */
+export async function launchBrowser({ scrollbars = false } = {}) {
   return chromium.launch({
     executablePath: process.env.GOCLAW_CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-dev-shm-usage'],
     headless: true,
+    ignoreDefaultArgs: scrollbars ? ['--hide-scrollbars'] : undefined,
   });
 }
 

@@ -2,6 +2,7 @@
 // pushes through.
 #include "goclaw/worker/worker_grpc_service.h"
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -168,9 +169,14 @@ class StreamLink final : public WorkerLink {
 // Not in the anonymous namespace: OpenStreams (the header) names it.
 class ConnectReactor final : public Reactor {
  public:
-  ConnectReactor(WorkerHub& hub, OpenStreams& open)
-      : hub_(hub), open_(open), link_(std::make_shared<StreamLink>(this)) {
-    open_.Add(this);
+  ConnectReactor(WorkerHub& hub, const std::shared_ptr<OpenStreams>& open)
+      : hub_(hub), open_(*open), link_(std::make_shared<StreamLink>(this)) {
+    serial_ = open_.Add(this);
+    // The timer may fire after this reactor and even the service are gone: it finds the
+    // stream through the (weakly held) set, by serial.
+    hub_.AfterHelloTimeout([weak = std::weak_ptr<OpenStreams>(open), self = this, serial = serial_] {
+      if (auto streams = weak.lock()) streams->EndIfNoHello(self, serial);
+    });
     StartRead(&in_);
   }
 
@@ -207,8 +213,12 @@ class ConnectReactor final : public Reactor {
     delete this;
   }
 
+  std::uint64_t serial() const { return serial_; }
+  bool said_something() const { return said_something_.load(std::memory_order_acquire); }
+
  private:
   bool OnHello() {
+    said_something_.store(true, std::memory_order_release);
     if (in_.message_case() != v1::WorkerMessage::kHello) {
       End(StatusOf(Error(
           ErrorCode::kInvalidArgument, "the first message on a worker stream must be hello",
@@ -273,11 +283,14 @@ class ConnectReactor final : public Reactor {
   std::shared_ptr<StreamLink> link_;
   v1::WorkerMessage in_;
   std::string worker_id_;
+  std::uint64_t serial_ = 0;
+  std::atomic<bool> said_something_{false};  // its first message arrived (read by the timer)
 };
 
-void OpenStreams::Add(ConnectReactor* r) {
+std::uint64_t OpenStreams::Add(ConnectReactor* r) {
   std::lock_guard lock(mu_);
   streams_.insert(r);
+  return ++next_serial_;
 }
 
 void OpenStreams::Remove(ConnectReactor* r) {
@@ -299,12 +312,24 @@ void OpenStreams::EndAll() {
   }
 }
 
-WorkerGrpcService::WorkerGrpcService(WorkerHub& hub) : hub_(hub), open_(std::make_unique<OpenStreams>()) {}
+// Under the lock, as EndAll: `r` is alive while it is in the set.
+void OpenStreams::EndIfNoHello(ConnectReactor* r, std::uint64_t serial) {
+  std::lock_guard lock(mu_);
+  if (!streams_.contains(r) || r->serial() != serial || r->said_something()) return;
+  r->End(StatusOf(Error(ErrorCode::kInvalidArgument,
+                        "no hello within workers.heartbeat_timeout: the first message on a "
+                        "worker stream must be hello",
+                        {{"hello", "missing: say who the worker is (name, queues, capacity) "
+                                   "as soon as the stream opens",
+                          0, ""}})));
+}
+
+WorkerGrpcService::WorkerGrpcService(WorkerHub& hub) : hub_(hub), open_(std::make_shared<OpenStreams>()) {}
 WorkerGrpcService::~WorkerGrpcService() = default;
 
 grpc::ServerBidiReactor<v1::WorkerMessage, v1::ServerMessage>* WorkerGrpcService::Connect(
     grpc::CallbackServerContext* /*context*/) {
-  return new ConnectReactor(hub_, *open_);
+  return new ConnectReactor(hub_, open_);
 }
 
 std::int64_t WorkerGrpcService::open_streams() const { return open_->size(); }

@@ -3,7 +3,8 @@
 // goclaw.v1 messages to the hub's (worker_protocol.h) and back; the hub decides everything.
 //
 //   stream   first message Hello (anything else: INVALID_ARGUMENT, with a goclaw.v1.ErrorInfo
-//            naming the field), checked by the hub (bad names, queues, capacity:
+//            naming the field; nothing within workers.heartbeat_timeout: INVALID_ARGUMENT too,
+//            so a connection that never says who it is does not hold a stream), checked by the hub (bad names, queues, capacity:
 //            INVALID_ARGUMENT with field violations; too many workers: RESOURCE_EXHAUSTED);
 //            then Welcome and assignments flow out, reports flow in, until the worker
 //            half-closes or the stream breaks (the hub then loses its attempts) or the hub
@@ -36,14 +37,18 @@ class ConnectReactor;
 // The streams whose reactor is not done yet (internal).
 class OpenStreams {
  public:
-  void Add(ConnectReactor* r);
+  // Returns the stream's serial number (a reactor's address may be reused after it is done).
+  std::uint64_t Add(ConnectReactor* r);
   void Remove(ConnectReactor* r);
   std::int64_t size() const;
   void EndAll();
+  // Ends stream `serial` if it is still open and has not said hello (its hello deadline).
+  void EndIfNoHello(ConnectReactor* r, std::uint64_t serial);
 
  private:
   mutable std::mutex mu_;
   std::unordered_set<ConnectReactor*> streams_;
+  std::uint64_t next_serial_ = 0;
 };
 
 class WorkerGrpcService final : public v1::WorkerService::CallbackService {
@@ -65,7 +70,7 @@ class WorkerGrpcService final : public v1::WorkerService::CallbackService {
 
  private:
   WorkerHub& hub_;
-  std::unique_ptr<OpenStreams> open_;
+  std::shared_ptr<OpenStreams> open_;  // shared with the hello deadlines' timers
 };
 
 }  // namespace goclaw::worker

@@ -358,5 +358,30 @@ TEST_F(WorkerGrpcTest, EndStreamsEndsStreamsThatNeverSaidHello) {
   EXPECT_THAT(mute_status.error_message(), HasSubstr("shutting down"));
 }
 
+// A connection that never says who it is does not keep a stream: it is ended after
+// workers.heartbeat_timeout, while a worker that said hello in time stays connected.
+TEST_F(WorkerGrpcTest, AStreamThatNeverSaysHelloIsEndedAfterTheHeartbeatTimeout) {
+  config::WorkersConfig c;
+  c.heartbeat_interval = Millis(50);
+  c.heartbeat_timeout = Millis(300);
+  Start(c);
+  TestWorker& mute = AddWorker();
+  TestWorker& known = AddWorker();
+  known.KeepAlive(milliseconds(50));
+  ASSERT_TRUE(known.Hello("known", {"q"}, 1));
+  ASSERT_TRUE(known.Next(Msg::kWelcome));
+  const grpc::Status s = mute.Ended();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("no hello within workers.heartbeat_timeout"));
+  EXPECT_EQ(InfoOf(s).field_violations(0).field(), "hello");
+  EXPECT_EQ(hub_->Counters().connected, 1);
+  // The known worker still gets work after the mute stream's deadline passed.
+  const std::string id = Submit("tasks: [{id: t, type: remote, config: {queue: q}}]");
+  auto work = known.Next(Msg::kAssignment);
+  ASSERT_TRUE(work);
+  ASSERT_TRUE(known.Result(work->assignment().attempt_id(), true, "{}"));
+  EXPECT_EQ(Wait(id).state, engine::WorkflowState::kCompleted);
+}
+
 }  // namespace
 }  // namespace goclaw::worker

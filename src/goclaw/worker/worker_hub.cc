@@ -260,6 +260,15 @@ void WorkerHub::ArmTimer(Worker& w) {
                       });
 }
 
+void WorkerHub::AfterHelloTimeout(UniqueFunction<void()> expired) {
+  {
+    std::lock_guard lock(mu_);
+    if (shut_down_) return;
+  }
+  options_.timers->At(options_.clock->SteadyNow() + options_.config.heartbeat_timeout,
+                      std::move(expired));
+}
+
 void WorkerHub::OnTimer(const std::string& worker_id) {
   Effects fx;
   std::unique_lock lock(mu_);

@@ -137,6 +137,12 @@ class WorkerHub : public std::enable_shared_from_this<WorkerHub> {
   void Submit(Assignment work, std::shared_ptr<exec::AttemptChannel> channel,
               exec::AttemptDone done);
 
+  // ---- the transport's deadline for a stream's Hello ----
+  // Calls `expired` on the timer thread once workers.heartbeat_timeout has passed, the time a
+  // stream has to say hello (worker_grpc_service.h ends it if it has not). Nothing is armed
+  // after Shutdown (the transport's EndStreams ends what is left then).
+  void AfterHelloTimeout(UniqueFunction<void()> expired);
+
   // From now on cancels tell workers "shutdown" instead of "cancelled" (the engine cancels
   // what runs when it stops). Nothing else changes.
   void BeginShutdown();

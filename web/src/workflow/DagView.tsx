@@ -17,6 +17,12 @@ const NODE_W = 168;
 const NODE_H = 46;
 const GROUP_W = 220;
 const GROUP_H = 64;
+// The sizes theme.css gives the nodes, handed to React Flow too: a node whose size React Flow
+// has not measured yet is hidden, and every state change hands it new node objects (whose
+// measurement starts over), so without these a busy page could keep a node invisible.
+const TASK_SIZE = { initialWidth: NODE_W, initialHeight: NODE_H };
+const GROUP_SIZE = { initialWidth: GROUP_W, initialHeight: GROUP_H };
+const MORE_SIZE = { initialWidth: GROUP_W, initialHeight: NODE_H };
 
 type TaskNodeData = { task: TaskStatus; critical: boolean; selected: boolean };
 type GroupNodeData = { group: TaskGroup; total: number; label: string; more?: boolean };
@@ -110,6 +116,7 @@ function FullGraph({ tasks, dag, critical, selected, onSelect, height }: DagView
     data: { task: t, critical: critSet.has(t.id), selected: t.id === selected },
     draggable: false,
     connectable: false,
+    ...TASK_SIZE,
     ariaLabel: `Task ${t.id}, ${t.status}`,
   })), [tasks, layout, critSet, selected]);
   const byId = useMemo(() => new Map(tasks.map((t) => [t.id, t])), [tasks]);
@@ -163,7 +170,7 @@ function CollapsedGraph({ tasks, dag, selected, onSelect, onSelectLevels, height
   const groupNodes: GroupNodeT[] = groups.groups.map((g) => ({
     id: g.id, type: 'taskgroup', position: layout.positions.get(g.id) ?? { x: 0, y: 0 },
     data: { group: g, total: tasks.length, label: g.label }, draggable: false, connectable: false,
-    ariaLabel: `${g.label}`,
+    ...GROUP_SIZE, ariaLabel: `${g.label}`,
   }));
   const groupEdges: Edge[] = groups.edges.map((e) => ({
     id: `${e.from}->${e.to}`, source: e.from, target: e.to, label: e.count > 1 ? `${e.count.toLocaleString('en-US')} edges` : undefined,
@@ -185,11 +192,11 @@ function CollapsedGraph({ tasks, dag, selected, onSelect, onSelectLevels, height
   const byId = useMemo(() => new Map(tasks.map((t) => [t.id, t])), [tasks]);
   const nbNodes: Node[] = nb ? [
     ...nb.ids.map((id): TaskNodeT => ({
-      id, type: 'task', position: nb.pos.get(id) ?? { x: 0, y: 0 }, draggable: false, connectable: false,
+      id, type: 'task', position: nb.pos.get(id) ?? { x: 0, y: 0 }, draggable: false, connectable: false, ...TASK_SIZE,
       data: { task: byId.get(id)!, critical: false, selected: id === selected }, ariaLabel: `Task ${id}`,
     })),
     ...(['__more_up', '__more_down'] as const).filter((k) => nb.pos.has(k) && (k === '__more_up' ? nb.n.hiddenUpstream : nb.n.hiddenDownstream)).map((k): GroupNodeT => ({
-      id: k, type: 'taskgroup', position: nb.pos.get(k)!, draggable: false, connectable: false,
+      id: k, type: 'taskgroup', position: nb.pos.get(k)!, draggable: false, connectable: false, ...MORE_SIZE,
       data: { group: { id: k, levels: [0, 0], members: [], states: {}, label: '' }, total: 0, more: true,
         label: `+${(k === '__more_up' ? nb.n.hiddenUpstream : nb.n.hiddenDownstream).toLocaleString('en-US')} more ${k === '__more_up' ? 'upstream' : 'downstream'}` },
     })),

@@ -178,6 +178,27 @@ describe('10,000-task views', () => {
     expect(screen.getByTestId('dag').getAttribute('data-mode')).toBe('full');
     expect(screen.queryByRole('note')).toBeNull();
   });
+
+  // React Flow hides a node until it has a size; jsdom measures nothing, like a page whose
+  // measurement lags behind live updates (each one hands React Flow new node objects).
+  it('nodes are visible before React Flow measures them, and stay so across live updates', async () => {
+    const tasks = tasksN(5);
+    const dag = buildDag(tasks);
+    const visible = (c: HTMLElement) => [...c.querySelectorAll<HTMLElement>('.react-flow__node')].map((n) => n.style.visibility);
+    const { container, rerender } = render(<DagView tasks={tasks} dag={dag} critical={criticalPath(tasks, dag)} onSelect={() => {}} />);
+    await waitFor(() => expect(visible(container).length).toBe(tasks.length));
+    expect(new Set(visible(container))).toEqual(new Set(['visible']));
+    const running = tasks.map((t, i) => (i === 1 ? { ...t, status: 'running' as const } : t));
+    rerender(<DagView tasks={running} dag={dag} critical={criticalPath(running, dag)} onSelect={() => {}} />);
+    await waitFor(() => expect(container.querySelector(`.react-flow__node[aria-label="Task ${tasks[1].id}, running"]`)).toBeTruthy());
+    expect(new Set(visible(container))).toEqual(new Set(['visible']));
+    // The collapsed graph's level bands too.
+    const many = tasksN(10000);
+    const manyDag = buildDag(many);
+    const collapsed = render(<DagView tasks={many} dag={manyDag} critical={criticalPath(many, manyDag)} onSelect={() => {}} />);
+    await waitFor(() => expect(visible(collapsed.container).length).toBeGreaterThan(0));
+    expect(new Set(visible(collapsed.container))).toEqual(new Set(['visible']));
+  });
 });
 
 describe('live patches', () => {
